@@ -1,0 +1,5 @@
+"""python -m ketacalc"""
+
+from ketacalc.cli import main
+
+main()

@@ -1,0 +1,362 @@
+"""The command line: options in, the core called, a renderer chosen. No arithmetic.
+
+Every value arrives as text and is parsed by the core, so every bad input gets
+the same one-line error (exit 2). Errors are turned into that line in one place,
+``_Group.main``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from ketacalc import __version__, limits
+from ketacalc.errors import ExitStatus, InputError, SoftWarning
+
+DEBUG_ENV = "KETACALC_DEBUG"
+
+# How the core's field names are shown on the command line.
+_FLAG_NAMES = {"weight": "WEIGHT", "height and sex": "--height and --sex"}
+
+
+def flag_name(field: str) -> str:
+    return _FLAG_NAMES.get(field, "--" + field.replace("_", "-"))
+
+
+def _say(line: str) -> None:
+    """One line on stderr, never through Rich (no markup, no wrapping)."""
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
+def fail(message: str, status: ExitStatus) -> NoReturn:
+    _say(f"error: {message}")
+    raise SystemExit(int(status))
+
+
+class _Group(TyperGroup):
+    """Runs the app and turns every failure into one line on stderr and a
+    documented exit status: never a traceback, unless KETACALC_DEBUG=1."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        from typer._click.exceptions import ClickException
+
+        try:
+            status = super().main(
+                args=args,
+                prog_name=prog_name or "ketacalc",
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
+            )
+        except InputError as error:
+            fail(error.describe(flag_name(error.field)), ExitStatus.INVALID_INPUT)
+        except ClickException as error:
+            fail(f"{error.format_message().rstrip('.')} (see 'ketacalc --help')", ExitStatus.INVALID_INPUT)
+        except (typer.Abort, KeyboardInterrupt):
+            fail("interrupted", ExitStatus.INTERRUPTED)
+        except Exception as error:  # the one place an unexpected failure is caught
+            if os.environ.get(DEBUG_ENV) == "1":
+                traceback.print_exc()
+            detail = f": {error}" if isinstance(error, OSError) else ""
+            fail(
+                f"unexpected failure ({type(error).__name__}{detail}); set {DEBUG_ENV}=1 for details",
+                ExitStatus.FAILURE,
+            )
+        if status == ExitStatus.INTERRUPTED:
+            fail("interrupted", ExitStatus.INTERRUPTED)
+        raise SystemExit(status or 0)
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="ketacalc",
+    help=(
+        "Ketamine infusion dose and cost calculator. Informational only: not medical advice.\n\n"
+        "\b\nExamples:\n  ketacalc quote 70kg\n  ketacalc dose '154 lb' --rate 0.5 --duration 45\n"
+        "  ketacalc cost --infusions 6 --price 650 --json"
+    ),
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"ketacalc {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Ketamine infusion dose and cost calculator."""
+
+
+# --- options shared by the commands ------------------------------------------------
+
+WeightArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="WEIGHT",
+        help=(
+            f"Patient weight: a number and an optional unit (kg, lb, st, g), e.g. 70, 70kg, '154 lb', "
+            f"'11 stone'. A bare number is kg. Above 0, at most {limits.WEIGHT_MAX_KG} kg; "
+            f"outside {limits.WEIGHT_SOFT_MIN_KG}–{limits.WEIGHT_SOFT_MAX_KG} kg warns."
+        ),
+        show_default=False,
+    ),
+]
+RateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--rate",
+        metavar="RATE",
+        help=(
+            f"Dose rate in mg/kg, {limits.RATE_MIN_MG_PER_KG}–{limits.RATE_MAX_MG_PER_KG} "
+            f"(default {limits.RATE_DEFAULT_MG_PER_KG}). Also '0.5 mg/kg' or '500 mcg/kg'."
+        ),
+    ),
+]
+DurationOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--duration",
+        metavar="DURATION",
+        help=(
+            f"Infusion duration, {limits.DURATION_MIN_MIN}–{limits.DURATION_MAX_MIN} min "
+            f"(default {limits.DURATION_DEFAULT_MIN}). A bare number is minutes; also '45 min', '1.5 h'."
+        ),
+    ),
+]
+InfusionsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--infusions",
+        metavar="N",
+        help=(
+            f"Infusions in the series, {limits.INFUSIONS_MIN}–{limits.INFUSIONS_MAX} "
+            f"(default {limits.INFUSIONS_DEFAULT}); more than {limits.INFUSIONS_SOFT_MAX} warns."
+        ),
+    ),
+]
+PriceMinOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--price-min",
+        metavar="AMOUNT",
+        help=f"Lowest price per infusion (default {limits.PRICE_DEFAULT_MIN}).",
+    ),
+]
+PriceMaxOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--price-max",
+        metavar="AMOUNT",
+        help=f"Highest price per infusion (default {limits.PRICE_DEFAULT_MAX}).",
+    ),
+]
+PriceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--price",
+        metavar="AMOUNT",
+        help="One known price per infusion (instead of --price-min/--price-max). 0 or more, to the cent.",
+    ),
+]
+CurrencyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--currency",
+        metavar="CODE",
+        help=f"ISO 4217 code, a label only, no exchange rates (default {limits.PRICE_DEFAULT_CURRENCY}).",
+    ),
+]
+JsonOpt = Annotated[
+    bool,
+    typer.Option("--json", help="Print one JSON document on stdout instead of tables."),
+]
+StrictOpt = Annotated[
+    bool,
+    typer.Option("--strict", help="Exit 4 when there is any warning (results are still printed)."),
+]
+DosingWeightOpt = Annotated[
+    str,
+    typer.Option(
+        "--dosing-weight",
+        metavar="BASIS",
+        help="Weight the dose is computed on: actual (default), ideal or adjusted (need --height and --sex).",
+    ),
+]
+HeightOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--height", metavar="HEIGHT", help="Height with a unit: '175 cm', '1.75 m', '69 in', '5 ft 9 in'."
+    ),
+]
+SexOpt = Annotated[
+    str | None,
+    typer.Option("--sex", metavar="SEX", help="female or male, for Devine's ideal weight."),
+]
+
+
+# --- output ---------------------------------------------------------------------------
+
+
+def emit_json(document: dict[str, Any]) -> None:
+    """Exactly one JSON document on stdout, written directly (never through Rich)."""
+    sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    sys.stdout.flush()
+
+
+def _finish(warnings: Sequence[SoftWarning], strict: bool) -> None:
+    for warning in warnings:
+        _say(f"warning: {warning.message} ({warning.code})")
+    if strict and warnings:
+        raise typer.Exit(int(ExitStatus.STRICT_WARNING))
+
+
+# --- commands ---------------------------------------------------------------------------
+
+
+@app.command(
+    "dose",
+    short_help="A dose and its infusion rates from a weight.",
+    help=(
+        "\b\nExample: ketacalc dose 70kg --rate 0.5 --duration 45\n\n"
+        "Compute the dose (dosing weight x rate) and the infusion rate in mg/min, mg/h and "
+        "mg/kg/h over the chosen duration and at both ends of the 40–100 min window, "
+        "with the 30 min recovery and the total visit time."
+    ),
+)
+def dose_command(
+    weight: WeightArg,
+    rate: RateOpt = None,
+    duration: DurationOpt = None,
+    dosing_weight: DosingWeightOpt = "actual",
+    height: HeightOpt = None,
+    sex: SexOpt = None,
+    as_json: JsonOpt = False,
+    strict: StrictOpt = False,
+) -> None:
+    from ketacalc.dosing import dose
+
+    result = dose(weight, rate, duration, dosing_weight=dosing_weight, height=height, sex=sex)
+    if as_json:
+        from ketacalc.documents import dose_document
+
+        emit_json(dose_document(result))
+    else:
+        from ketacalc.render import dose_tables, print_tables
+
+        print_tables(dose_tables(result))
+    _finish(result.warnings, strict)
+
+
+@app.command(
+    "cost",
+    short_help="The cost of an infusion series.",
+    help=(
+        "\b\nExample: ketacalc cost --infusions 6 --price-min 450 --price-max 750\n\n"
+        "Price a series of infusions: per infusion and in total, as min, mid and max. "
+        "Defaults: 6 infusions at $400–$800 each. Money is exact to the cent, "
+        "midpoints rounded half-up."
+    ),
+)
+def cost_command(
+    infusions: InfusionsOpt = None,
+    price_min: PriceMinOpt = None,
+    price_max: PriceMaxOpt = None,
+    price: PriceOpt = None,
+    currency: CurrencyOpt = None,
+    as_json: JsonOpt = False,
+    strict: StrictOpt = False,
+) -> None:
+    from ketacalc.cost import cost
+
+    result = cost(infusions, price_min, price_max, price, currency)
+    if as_json:
+        from ketacalc.documents import cost_document
+
+        emit_json(cost_document(result))
+    else:
+        from ketacalc.render import cost_tables, print_tables
+
+        print_tables(cost_tables(result))
+    _finish(result.warnings, strict)
+
+
+@app.command(
+    "quote",
+    short_help="Dose, infusion and series cost together.",
+    help=(
+        "\b\nExample: ketacalc quote 70kg --infusions 6 --price 650\n\n"
+        "Everything 'dose' and 'cost' compute, plus the total drug over the series. "
+        "Takes every option of both."
+    ),
+)
+def quote_command(
+    weight: WeightArg,
+    rate: RateOpt = None,
+    duration: DurationOpt = None,
+    dosing_weight: DosingWeightOpt = "actual",
+    height: HeightOpt = None,
+    sex: SexOpt = None,
+    infusions: InfusionsOpt = None,
+    price_min: PriceMinOpt = None,
+    price_max: PriceMaxOpt = None,
+    price: PriceOpt = None,
+    currency: CurrencyOpt = None,
+    as_json: JsonOpt = False,
+    strict: StrictOpt = False,
+) -> None:
+    from ketacalc import quote
+
+    result = quote(
+        weight,
+        rate,
+        duration,
+        dosing_weight=dosing_weight,
+        height=height,
+        sex=sex,
+        infusions=infusions,
+        price_min=price_min,
+        price_max=price_max,
+        price=price,
+        currency=currency,
+    )
+    if as_json:
+        from ketacalc.documents import quote_document
+
+        emit_json(quote_document(result))
+    else:
+        from ketacalc.render import print_tables, quote_tables
+
+        print_tables(quote_tables(result))
+    _finish(result.warnings, strict)
+
+
+def main() -> None:
+    """The console script."""
+    app()

@@ -1,0 +1,147 @@
+"""The cost of an infusion series, in Decimal money. Pure: no I/O.
+
+Prices are exact to the cent (more decimals are rejected unless they are
+zeros); totals are exact products; the midpoint is rounded half-up to the cent.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from ketacalc import limits
+from ketacalc.currencies import ISO_4217
+from ketacalc.errors import InputError, SoftWarning
+from ketacalc.values import Given, as_text, number, whole_number
+
+CENT = Decimal("0.01")
+_TWO = Decimal(2)
+
+INFUSIONS_ALLOWED = f"a whole number from {limits.INFUSIONS_MIN} to {limits.INFUSIONS_MAX}"
+PRICE_ALLOWED = f"an amount from 0 to {limits.PRICE_MAX:,}, at most 2 decimal places (e.g. 650, 649.99)"
+CURRENCY_ALLOWED = "a three-letter ISO 4217 code, e.g. USD, EUR, GBP"
+
+# 1,250.50 and $600 as typed from a spreadsheet; thousands separators only in
+# their right places.
+_MONEY_RE = re.compile(r"\s*\$?\s*((?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+)\s*")
+
+
+def money(value: Decimal) -> Decimal:
+    """Round half-up to the cent."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True, slots=True)
+class Cost:
+    """The cost of a series: per infusion and in total, as a min-max range."""
+
+    infusions: int
+    currency: str
+    price_min: Decimal
+    price_max: Decimal
+    warnings: tuple[SoftWarning, ...]
+
+    @property
+    def price_mid(self) -> Decimal:
+        return money((self.price_min + self.price_max) / _TWO)
+
+    @property
+    def total_min(self) -> Decimal:
+        return money(self.price_min * self.infusions)
+
+    @property
+    def total_max(self) -> Decimal:
+        return money(self.price_max * self.infusions)
+
+    @property
+    def total_mid(self) -> Decimal:
+        return money((self.total_min + self.total_max) / _TWO)
+
+
+def parse_infusions(value: Given, field: str = "infusions") -> int:
+    """How many infusions: a whole number from 1 to 52."""
+    return whole_number(field, value, limits.INFUSIONS_MIN, limits.INFUSIONS_MAX, INFUSIONS_ALLOWED)
+
+
+def parse_price(value: Given, field: str = "price") -> Decimal:
+    """A price per infusion: 0 or more, exact to the cent."""
+    if isinstance(value, str):
+        match = _MONEY_RE.fullmatch(value) if len(value) <= 64 else None
+        if match is None:
+            negative = value.strip().startswith("-")
+            problem = "is negative" if negative else ("is empty" if not value.strip() else "is not an amount")
+            raise InputError(field, value, problem, PRICE_ALLOWED)
+        amount = Decimal(match.group(1).replace(",", ""))
+    else:
+        amount = number(field, value, PRICE_ALLOWED)
+    if amount < 0:
+        raise InputError(field, as_text(value), "is negative", PRICE_ALLOWED)
+    if amount > limits.PRICE_MAX:
+        raise InputError(field, as_text(value), "is above the highest allowed price", PRICE_ALLOWED)
+    if amount != amount.quantize(CENT):
+        raise InputError(field, as_text(value), "has fractions of a cent", PRICE_ALLOWED)
+    return amount.quantize(CENT)
+
+
+def parse_currency(value: str, field: str = "currency") -> str:
+    """An ISO 4217 code, upper-cased. A label only: no exchange rates."""
+    code = value.strip().upper()
+    if code not in ISO_4217:
+        raise InputError(field, value, "is not an ISO 4217 currency code", CURRENCY_ALLOWED)
+    return code
+
+
+def cost(
+    infusions: Given | None = None,
+    price_min: Given | None = None,
+    price_max: Given | None = None,
+    price: Given | None = None,
+    currency: str | None = None,
+) -> Cost:
+    """Price a series. Defaults: 6 infusions at $400-$800 each (the seed).
+
+    ``price`` sets one known price (min = max) and cannot be given with
+    ``price_min`` or ``price_max``. Raises InputError for a bad input.
+    """
+    n = limits.INFUSIONS_DEFAULT if infusions is None else parse_infusions(infusions)
+    code = limits.PRICE_DEFAULT_CURRENCY if currency is None else parse_currency(currency)
+    if price is not None:
+        if price_min is not None or price_max is not None:
+            raise InputError(
+                "price",
+                as_text(price),
+                "cannot be given with price_min or price_max",
+                "either one known price, or a min-max range",
+            )
+        low = high = parse_price(price, "price")
+    else:
+        low = limits.PRICE_DEFAULT_MIN if price_min is None else parse_price(price_min, "price_min")
+        high = limits.PRICE_DEFAULT_MAX if price_max is None else parse_price(price_max, "price_max")
+        if low > high:
+            given = price_min if price_min is not None else price_max
+            field = "price_min" if price_min is not None else "price_max"
+            raise InputError(
+                field,
+                as_text(given if given is not None else ""),
+                f"makes the minimum ({low:,}) greater than the maximum ({high:,})",
+                "price_min <= price_max",
+            )
+    return _cost(n, code, low, high)
+
+
+@functools.lru_cache(maxsize=256)
+def _cost(infusions: int, currency: str, low: Decimal, high: Decimal) -> Cost:
+    # Cached: a batch of thousands of rows usually repeats a few price settings.
+    warnings: list[SoftWarning] = []
+    if infusions > limits.INFUSIONS_SOFT_MAX:
+        warnings.append(
+            SoftWarning(
+                "infusions_above_usual_series",
+                f"{infusions} infusions is more than the usual first series of "
+                f"{limits.INFUSIONS_SOFT_MAX}; a patient who has not responded after "
+                f"{limits.INFUSIONS_SOFT_MAX} sessions is unlikely to respond to more",
+            )
+        )
+    return Cost(infusions, currency, low, high, tuple(warnings))

@@ -1,0 +1,129 @@
+"""The JSON documents: what ``--json`` prints and what batch writes per row.
+
+The shape is a contract (see README, "JSON output"). Numbers are JSON numbers
+rounded half-up to the places in ``PLACES``; money is a decimal string with two
+places. Additive changes bump the minor ``SCHEMA_VERSION``, breaking ones the major.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from ketacalc import limits
+from ketacalc.cost import Cost
+from ketacalc.dosing import Dose, InfusionRate
+from ketacalc.errors import SoftWarning
+from ketacalc.series import Quote
+
+SCHEMA_VERSION = "1.0"
+
+Document = dict[str, Any]
+
+# Decimal places kept in JSON numbers, by unit.
+_KG = Decimal("0.001")
+_CM = Decimal("0.1")
+_MG_PER_KG = Decimal("0.0001")
+_MG = Decimal("0.01")
+_MIN = Decimal("0.01")
+_MG_PER_MIN = Decimal("0.001")
+_MG_PER_H = Decimal("0.01")
+_MG_PER_KG_PER_H = Decimal("0.0001")
+
+
+def num(value: Decimal, places: Decimal) -> float:
+    """A JSON number, rounded half-up to ``places``."""
+    return float(value.quantize(places, rounding=ROUND_HALF_UP))
+
+
+def money_text(value: Decimal) -> str:
+    """Money as a JSON string with two places: "2400.00"."""
+    return f"{value:.2f}"
+
+
+def _envelope(warnings: tuple[SoftWarning, ...]) -> Document:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "informational_only": True,
+        "disclaimer": limits.DISCLAIMER,
+        "warnings": [{"code": w.code, "message": w.message} for w in warnings],
+    }
+
+
+def _rate(rate: InfusionRate) -> Document:
+    return {
+        "duration_min": num(rate.duration_min, _MIN),
+        "rate_mg_per_min": num(rate.mg_per_min, _MG_PER_MIN),
+        "rate_mg_per_h": num(rate.mg_per_h, _MG_PER_H),
+        "rate_mg_per_kg_per_h": num(rate.mg_per_kg_per_h, _MG_PER_KG_PER_H),
+    }
+
+
+def _dose_blocks(d: Dose) -> Document:
+    chosen = d.infusion
+    low, high = d.window
+    return {
+        "patient": {
+            "weight_kg": num(d.weight_kg, _KG),
+            "weight_given": d.weight_given,
+            "weight_unit_given": d.weight_unit_given,
+            "dosing_weight_kg": num(d.dosing_weight_kg, _KG),
+            "dosing_weight_basis": d.dosing_weight_basis,
+            "ideal_weight_kg": None if d.ideal_weight_kg is None else num(d.ideal_weight_kg, _KG),
+            "height_cm": None if d.height_cm is None else num(d.height_cm, _CM),
+            "sex": d.sex,
+        },
+        "dose": {
+            "rate_mg_per_kg": num(d.rate_mg_per_kg, _MG_PER_KG),
+            "dose_mg": num(d.dose_mg, _MG),
+        },
+        "session": {
+            "duration_min": num(d.duration_min, _MIN),
+            "window_min": {
+                "min": num(limits.DURATION_MIN_MIN, _MIN),
+                "max": num(limits.DURATION_MAX_MIN, _MIN),
+            },
+            "recovery_min": num(d.recovery_min, _MIN),
+            "visit_min": num(d.visit_min, _MIN),
+            "rate_mg_per_min": num(chosen.mg_per_min, _MG_PER_MIN),
+            "rate_mg_per_h": num(chosen.mg_per_h, _MG_PER_H),
+            "rate_mg_per_kg_per_h": num(chosen.mg_per_kg_per_h, _MG_PER_KG_PER_H),
+            "window_rates": {"min": _rate(low), "max": _rate(high)},
+        },
+    }
+
+
+def _cost_blocks(c: Cost) -> Document:
+    return {
+        "series": {"infusions": c.infusions},
+        "cost": {
+            "currency": c.currency,
+            "per_infusion": {
+                "min": money_text(c.price_min),
+                "max": money_text(c.price_max),
+                "mid": money_text(c.price_mid),
+            },
+            "total": {
+                "min": money_text(c.total_min),
+                "max": money_text(c.total_max),
+                "mid": money_text(c.total_mid),
+            },
+        },
+    }
+
+
+def dose_document(d: Dose) -> Document:
+    """``ketacalc dose --json``: patient, dose and session."""
+    return {**_envelope(d.warnings), **_dose_blocks(d)}
+
+
+def cost_document(c: Cost) -> Document:
+    """``ketacalc cost --json``: series.infusions and cost."""
+    return {**_envelope(c.warnings), **_cost_blocks(c)}
+
+
+def quote_document(q: Quote) -> Document:
+    """``ketacalc quote --json``: everything."""
+    document = {**_envelope(q.warnings), **_dose_blocks(q.dose), **_cost_blocks(q.cost)}
+    document["series"]["total_dose_mg"] = num(q.total_dose_mg, _MG)
+    return document

@@ -1,0 +1,270 @@
+"""Weight -> dosing weight -> dose -> infusion rates. Pure: no I/O.
+
+All arithmetic is Decimal, so nothing is rounded before the dose is computed and
+a dose is exactly dosing weight x rate. Rounding happens only when a number is
+written out (see ``ketacalc.render`` and ``ketacalc.documents``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from ketacalc import limits, units
+from ketacalc.errors import InputError, SoftWarning
+from ketacalc.values import Given, as_text, in_range, quantity
+
+Basis = Literal["actual", "ideal", "adjusted"]
+Sex = Literal["female", "male"]
+BASES: tuple[Basis, ...] = ("actual", "ideal", "adjusted")
+
+_MINUTES_PER_HOUR = Decimal(60)
+_CM_PER_INCH = Decimal("2.54")
+
+WEIGHT_ALLOWED = f"a body weight above 0 and up to {limits.WEIGHT_MAX_KG} kg, e.g. 70, 70 kg, 154 lb, 11 st"
+RATE_ALLOWED = f"{limits.RATE_MIN_MG_PER_KG}–{limits.RATE_MAX_MG_PER_KG} mg/kg (or mcg/kg)"
+DURATION_ALLOWED = f"{limits.DURATION_MIN_MIN}–{limits.DURATION_MAX_MIN} min (e.g. 45, 45 min, 1.5 h)"
+HEIGHT_ALLOWED = (
+    f"{limits.HEIGHT_MIN_CM}–{limits.HEIGHT_MAX_CM} cm with a unit, e.g. 175 cm, 1.75 m, 69 in, 5 ft 9 in"
+)
+SEX_ALLOWED = "female or male"
+BASIS_ALLOWED = "actual, ideal or adjusted"
+
+# 5 ft 9 in, 5ft9, 5' 9", 5 feet 9 inches: pint would read the space as a
+# product, so feet-and-inches is matched here and never handed to pint.
+_FEET_INCHES_RE = re.compile(
+    r"\s*([0-9]{1,2})\s*(?:ft|feet|foot|')\s*([0-9]{1,2}(?:\.[0-9]+)?)\s*(?:in|inch|inches|\"|'')?\s*",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class InfusionRate:
+    """The infusion rate for one duration."""
+
+    duration_min: Decimal
+    mg_per_min: Decimal
+    mg_per_h: Decimal
+    mg_per_kg_per_h: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Dose:
+    """A dose: the patient, the rate, and the infusion over a duration."""
+
+    weight_kg: Decimal
+    weight_given: str
+    weight_unit_given: bool
+    dosing_weight_kg: Decimal
+    dosing_weight_basis: Basis
+    ideal_weight_kg: Decimal | None
+    height_cm: Decimal | None
+    sex: Sex | None
+    rate_mg_per_kg: Decimal
+    dose_mg: Decimal
+    duration_min: Decimal
+    recovery_min: Decimal
+    warnings: tuple[SoftWarning, ...]
+
+    @property
+    def infusion(self) -> InfusionRate:
+        """The rate at the chosen duration."""
+        return self.rate_at(self.duration_min)
+
+    @property
+    def window(self) -> tuple[InfusionRate, InfusionRate]:
+        """The rates at both ends of the seed's 40-100 minute window."""
+        return self.rate_at(limits.DURATION_MIN_MIN), self.rate_at(limits.DURATION_MAX_MIN)
+
+    @property
+    def visit_min(self) -> Decimal:
+        """Infusion plus recovery."""
+        return self.duration_min + self.recovery_min
+
+    def rate_at(self, duration_min: Decimal) -> InfusionRate:
+        """The infusion rate if the dose runs over ``duration_min``."""
+        mg_per_min = self.dose_mg / duration_min
+        return InfusionRate(
+            duration_min=duration_min,
+            mg_per_min=mg_per_min,
+            mg_per_h=mg_per_min * _MINUTES_PER_HOUR,
+            mg_per_kg_per_h=self.rate_mg_per_kg / duration_min * _MINUTES_PER_HOUR,
+        )
+
+
+def parse_weight(value: Given, field: str = "weight") -> units.Parsed:
+    """A body weight in kg: above 0, at most the heaviest human recorded."""
+    parsed = quantity(field, value, units.WEIGHT, WEIGHT_ALLOWED)
+    in_range(
+        field, value, parsed.value, Decimal(0), limits.WEIGHT_MAX_KG, WEIGHT_ALLOWED, low_inclusive=False
+    )
+    return parsed
+
+
+def parse_rate(value: Given, field: str = "rate") -> Decimal:
+    """A dose rate in mg/kg, within the seed's 0.1-0.75 mg/kg."""
+    parsed = quantity(field, value, units.RATE, RATE_ALLOWED)
+    return in_range(
+        field, value, parsed.value, limits.RATE_MIN_MG_PER_KG, limits.RATE_MAX_MG_PER_KG, RATE_ALLOWED
+    )
+
+
+def parse_duration(value: Given, field: str = "duration") -> Decimal:
+    """An infusion duration in minutes, within the seed's 40-100 minute window."""
+    parsed = quantity(field, value, units.DURATION, DURATION_ALLOWED)
+    return in_range(
+        field, value, parsed.value, limits.DURATION_MIN_MIN, limits.DURATION_MAX_MIN, DURATION_ALLOWED
+    )
+
+
+def parse_height(value: Given, field: str = "height") -> Decimal:
+    """A height in cm. A unit is required: a bare 69 could be inches or cm."""
+    text = as_text(value)
+    feet_inches = _FEET_INCHES_RE.fullmatch(text) if len(text) <= units.MAX_INPUT_CHARS else None
+    if feet_inches is not None:
+        inches = Decimal(feet_inches.group(1)) * 12 + Decimal(feet_inches.group(2))
+        height_cm = inches * _CM_PER_INCH
+    else:
+        parsed = units.parse_quantity(field, text, units.HEIGHT, HEIGHT_ALLOWED)
+        if not parsed.unit_given:
+            raise InputError(field, text, "needs a unit (cm, m, in or ft)", HEIGHT_ALLOWED)
+        height_cm = parsed.value
+    return in_range(field, value, height_cm, limits.HEIGHT_MIN_CM, limits.HEIGHT_MAX_CM, HEIGHT_ALLOWED)
+
+
+def parse_sex(value: str, field: str = "sex") -> Sex:
+    """female or male (f, m, any case), for Devine's ideal weight."""
+    word = value.strip().lower()
+    if word in ("f", "female"):
+        return "female"
+    if word in ("m", "male"):
+        return "male"
+    raise InputError(field, value, "is not female or male", SEX_ALLOWED)
+
+
+def parse_basis(value: str, field: str = "dosing_weight") -> Basis:
+    """actual, ideal or adjusted."""
+    word = value.strip().lower()
+    for basis in BASES:
+        if word == basis:
+            return basis
+    raise InputError(field, value, "is not a dosing-weight basis", BASIS_ALLOWED)
+
+
+def ideal_weight_kg(height_cm: Decimal, sex: Sex) -> Decimal:
+    """Devine's ideal body weight: 50 kg (men) or 45.5 kg (women) + 2.3 kg per
+    inch over 60 inches. Below 60 inches the same line is extended."""
+    base_kg = limits.DEVINE_BASE_MALE_KG if sex == "male" else limits.DEVINE_BASE_FEMALE_KG
+    height_in = height_cm / _CM_PER_INCH
+    return base_kg + limits.DEVINE_KG_PER_INCH * (height_in - limits.DEVINE_BASE_HEIGHT_IN)
+
+
+def _weight_warnings(weight_kg: Decimal) -> list[SoftWarning]:
+    if weight_kg < limits.WEIGHT_SOFT_MIN_KG:
+        return [
+            SoftWarning(
+                "weight_below_adult_range",
+                f"weight is below the plausible adult range of {limits.WEIGHT_SOFT_MIN_KG}–"
+                f"{limits.WEIGHT_SOFT_MAX_KG} kg; check the weight and its unit",
+            )
+        ]
+    if weight_kg > limits.WEIGHT_SOFT_MAX_KG:
+        return [
+            SoftWarning(
+                "weight_above_adult_range",
+                f"weight is above the plausible adult range of {limits.WEIGHT_SOFT_MIN_KG}–"
+                f"{limits.WEIGHT_SOFT_MAX_KG} kg; check the weight and its unit, and consider "
+                "an adjusted dosing weight",
+            )
+        ]
+    return []
+
+
+def dose(
+    weight: Given,
+    rate: Given | None = None,
+    duration: Given | None = None,
+    *,
+    dosing_weight: str = "actual",
+    height: Given | None = None,
+    sex: str | None = None,
+) -> Dose:
+    """Compute a dose.
+
+    ``weight`` is text such as "70 kg" or "154 lb", or a number in kg. ``rate``
+    defaults to 0.5 mg/kg and ``duration`` to 40 min (the seed). With
+    ``dosing_weight`` "ideal" or "adjusted", ``height`` and ``sex`` are required.
+    Raises InputError for any input outside its hard limits.
+    """
+    parsed_weight = parse_weight(weight)
+    weight_kg = parsed_weight.value
+    rate_mg_per_kg = limits.RATE_DEFAULT_MG_PER_KG if rate is None else parse_rate(rate)
+    duration_min = limits.DURATION_DEFAULT_MIN if duration is None else parse_duration(duration)
+    basis = parse_basis(dosing_weight)
+    height_cm = None if height is None else parse_height(height)
+    sex_ = None if sex is None else parse_sex(sex)
+    warnings = _weight_warnings(weight_kg)
+
+    ideal_kg: Decimal | None = None
+    dosing_kg = weight_kg
+    if basis != "actual":
+        missing = [name for name, given in (("height", height_cm), ("sex", sex_)) if given is None]
+        if missing:
+            raise InputError(
+                " and ".join(missing),
+                "",
+                f"is needed for the {basis} dosing weight",
+                "give --height and --sex (e.g. --height '175 cm' --sex female)",
+            )
+        assert height_cm is not None and sex_ is not None
+        ideal_kg = ideal_weight_kg(height_cm, sex_)
+        if ideal_kg <= 0:
+            raise InputError(
+                "height",
+                as_text(height) if height is not None else "",
+                "is too short for Devine's ideal weight formula (it gives no positive weight)",
+                "a height of about 105 cm or more for ideal or adjusted dosing weight",
+            )
+        if height_cm / _CM_PER_INCH < limits.DEVINE_BASE_HEIGHT_IN:
+            warnings.append(
+                SoftWarning(
+                    "height_below_devine_range",
+                    "height is below 60 inches (152.4 cm), where Devine's ideal weight is not validated",
+                )
+            )
+        if basis == "ideal":
+            dosing_kg = ideal_kg
+            if ideal_kg > weight_kg:
+                warnings.append(
+                    SoftWarning(
+                        "ideal_above_actual",
+                        "ideal weight is above actual weight, so the ideal-weight dose is the larger one",
+                    )
+                )
+        elif weight_kg <= ideal_kg:
+            warnings.append(
+                SoftWarning(
+                    "adjusted_fell_back_to_actual",
+                    "actual weight is at or below ideal weight, so the actual weight is used",
+                )
+            )
+        else:
+            dosing_kg = ideal_kg + limits.ADJUSTED_FACTOR * (weight_kg - ideal_kg)
+
+    return Dose(
+        weight_kg=weight_kg,
+        weight_given=as_text(weight).strip(),
+        weight_unit_given=parsed_weight.unit_given,
+        dosing_weight_kg=dosing_kg,
+        dosing_weight_basis=basis,
+        ideal_weight_kg=ideal_kg,
+        height_cm=height_cm,
+        sex=sex_,
+        rate_mg_per_kg=rate_mg_per_kg,
+        dose_mg=dosing_kg * rate_mg_per_kg,
+        duration_min=duration_min,
+        recovery_min=limits.RECOVERY_MIN,
+        warnings=tuple(warnings),
+    )

@@ -1,0 +1,60 @@
+"""Exception types, warnings and exit statuses: one place for each."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+_SHOWN_MAX_CHARS = 40
+
+
+@enum.unique
+class ExitStatus(enum.IntEnum):
+    """Every exit code ketacalc uses (documented in the README)."""
+
+    OK = 0
+    FAILURE = 1  # an unexpected failure: a bug, or an unwritable stdout
+    INVALID_INPUT = 2  # an input was rejected; nothing on stdout
+    ROWS_REJECTED = 3  # batch: some rows were rejected, the others quoted
+    STRICT_WARNING = 4  # --strict: a warning was raised (results still printed)
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
+
+
+def shown(text: str) -> str:
+    """Echo user text on one short line: literally when it is short and printable,
+    otherwise escaped and cut, so a hostile value cannot flood or break the line."""
+    if len(text) <= _SHOWN_MAX_CHARS and text.isprintable():
+        return f"'{text}'"
+    cut = text[:_SHOWN_MAX_CHARS]
+    escaped = cut.encode("unicode_escape").decode("ascii")
+    more = f"... ({len(text):,} characters)" if len(text) > _SHOWN_MAX_CHARS else ""
+    return f"'{escaped}'{more}"
+
+
+class KetacalcError(Exception):
+    """Base of every error ketacalc raises on purpose."""
+
+
+class InputError(KetacalcError, ValueError):
+    """An input that is rejected. ``field`` is the input's name in the core
+    (``weight``, ``rate`` ...); the CLI and batch name it their own way."""
+
+    def __init__(self, field: str, given: str, problem: str, allowed: str) -> None:
+        self.field = field
+        self.given = given
+        self.problem = problem
+        self.allowed = allowed
+        super().__init__(self.describe(field))
+
+    def describe(self, name: str) -> str:
+        """One line: the input as named by the caller, its value, what is wrong
+        and what is allowed."""
+        return f"{name} {shown(self.given)}: {self.problem}; allowed: {self.allowed}"
+
+
+@dataclass(frozen=True, slots=True)
+class SoftWarning:
+    """A soft-limit warning: the value is answered, but worth a second look."""
+
+    code: str
+    message: str

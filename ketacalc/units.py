@@ -1,0 +1,198 @@
+"""The one pint registry, and safe parsing of "NUMBER UNIT" text.
+
+pint's own string parser evaluates arithmetic (exponents included) without
+bound, so no user text ever reaches it. User text is matched against a strict
+pattern (a plain decimal number and a unit spelling); the spelling is looked up
+in a whitelist for the field, and only the whitelisted pint unit name is given
+to pint, to get an exact Decimal conversion factor. Factors are cached, so a
+batch does no pint work per row.
+
+The registry is small and built from this module's definitions on first use:
+the full default registry costs about 0.1 s at every start.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from ketacalc.errors import InputError
+
+if TYPE_CHECKING:
+    import pint
+
+# A plain decimal number (no exponent, no thousands separators), then an
+# optional unit: words joined by "/" (mg/kg), with optional spaces around.
+_NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
+_UNIT = r"[A-Za-zµμ]+\.?(?:\s*/\s*[A-Za-zµμ]+\.?)*"
+_QUANTITY_RE = re.compile(rf"\s*({_NUMBER})\s*({_UNIT})?\s*")
+_SPACES_RE = re.compile(r"\s+")
+# Longer text is not a quantity anyone types; refusing it first keeps every
+# answer instant, whatever the input.
+MAX_INPUT_CHARS = 64
+
+# The whole registry. Every name used below is defined here, from exact factors.
+_DEFINITIONS = (
+    "kilogram = [mass] = kg",
+    "gram = kilogram / 1000 = g",
+    "milligram = gram / 1000 = mg",
+    "microgram = milligram / 1000 = mcg",
+    "pound = 0.45359237 * kilogram = lb",  # the exact international pound
+    "stone = 14 * pound = st",
+    "minute = [time] = min",
+    "hour = 60 * minute = h",
+    "second = minute / 60 = s",
+    "day = 24 * hour",
+    "meter = [length] = m",
+    "centimeter = meter / 100 = cm",
+    "millimeter = meter / 1000 = mm",
+    "inch = 2.54 * centimeter = in",  # exact, by the 1959 agreement
+    "foot = 12 * inch = ft",
+    "liter = [volume] = L",
+    "milliliter = liter / 1000 = mL",
+)
+
+
+@functools.cache
+def registry() -> pint.UnitRegistry[Decimal]:
+    """The one UnitRegistry: Decimal magnitudes, only the units above."""
+    import pint
+
+    ureg: pint.UnitRegistry[Decimal] = pint.UnitRegistry(None, non_int_type=Decimal, cache_folder=None)
+    for line in _DEFINITIONS:
+        ureg.define(line)
+    return ureg
+
+
+@functools.cache
+def factor(unit: str, target: str) -> Decimal:
+    """The exact factor from a whitelisted pint unit expression to ``target``.
+    Only names from this module ever get here, never user text."""
+    quantity = registry().Quantity(Decimal(1), unit).to(target)
+    return Decimal(quantity.magnitude)
+
+
+def _aliases(pint_name: str, *spellings: str) -> dict[str, str]:
+    return {s.lower(): pint_name for s in spellings}
+
+
+_MASS_BODY = {
+    **_aliases("kilogram", "kg", "kgs", "kilogram", "kilograms", "kilo", "kilos"),
+    **_aliases("gram", "g", "gm", "gms", "gram", "grams"),
+    **_aliases("pound", "lb", "lbs", "pound", "pounds"),
+    **_aliases("stone", "st", "stone", "stones"),
+}
+_MASS_DRUG = {
+    **_aliases("milligram", "mg", "mgs", "milligram", "milligrams"),
+    **_aliases("microgram", "mcg", "µg", "μg", "ug", "microgram", "micrograms"),
+}
+_MASS_DRUG_OR_GRAM = {**_MASS_DRUG, **_aliases("gram", "g", "gram", "grams")}
+_PER_KG = _aliases("kilogram", "kg", "kilogram", "kilo")
+_TIME = {
+    **_aliases("minute", "min", "mins", "minute", "minutes", "min."),
+    **_aliases("hour", "h", "hr", "hrs", "hour", "hours"),
+}
+_TIME_OTHER = {
+    **_aliases("second", "s", "sec", "secs", "second", "seconds"),
+    **_aliases("day", "d", "day", "days"),
+}
+_LENGTH = {
+    **_aliases("centimeter", "cm", "centimeter", "centimeters", "centimetre", "centimetres"),
+    **_aliases("meter", "m", "meter", "meters", "metre", "metres"),
+    **_aliases("millimeter", "mm", "millimeter", "millimeters", "millimetre", "millimetres"),
+    **_aliases("inch", "in", "inch", "inches"),
+    **_aliases("foot", "ft", "foot", "feet"),
+}
+_VOLUME = {
+    **_aliases("milliliter", "ml", "milliliter", "milliliters", "millilitre", "millilitres", "cc"),
+    **_aliases("liter", "l", "liter", "liters", "litre", "litres"),
+}
+
+
+def _ratios(numerators: dict[str, str], denominators: dict[str, str]) -> dict[str, str]:
+    return {f"{n}/{d}": f"{pn} / {pd}" for n, pn in numerators.items() for d, pd in denominators.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """What a field accepts: its unit, the spellings allowed, and how to say so."""
+
+    name: str  # "body weight", "dose rate" ...
+    target: str  # the pint unit every value is converted to
+    spellings: dict[str, str]  # lower-case spelling -> pint unit expression
+    allowed_units: str  # for error messages
+
+
+WEIGHT = Kind("body weight", "kilogram", _MASS_BODY, "kg, lb, st or g")
+RATE = Kind(
+    "dose rate",
+    "milligram / kilogram",
+    _ratios(_MASS_DRUG, _PER_KG),
+    "mg/kg or mcg/kg",
+)
+DURATION = Kind("duration", "minute", _TIME, "min or h")
+HEIGHT = Kind("height", "centimeter", _LENGTH, "cm, m, in or ft")
+CONCENTRATION = Kind(
+    "concentration",
+    "milligram / milliliter",
+    _ratios(_MASS_DRUG_OR_GRAM, _VOLUME),
+    "mg/mL or mcg/mL",
+)
+VOLUME = Kind("volume", "milliliter", _VOLUME, "mL or L")
+
+# What other spellings mean, to say "a length, not a body weight" rather than
+# "unknown unit" when someone gives the right kind of number in the wrong place.
+_DIMENSION_OF: dict[str, str] = {}
+for _spellings, _dimension in (
+    (_MASS_BODY, "a mass"),
+    (_MASS_DRUG, "a mass"),
+    (_TIME, "a time"),
+    (_TIME_OTHER, "a time"),
+    (_LENGTH, "a length"),
+    (_VOLUME, "a volume"),
+    (_ratios(_MASS_DRUG_OR_GRAM, _PER_KG), "a dose rate"),
+    (_ratios(_MASS_DRUG_OR_GRAM, _VOLUME), "a concentration"),
+):
+    for _spelling in _spellings:
+        _DIMENSION_OF.setdefault(_spelling, _dimension)
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A parsed quantity: its value in the kind's target unit, and whether the
+    text named a unit (a bare number is read in the target unit)."""
+
+    value: Decimal
+    unit_given: bool
+
+
+def parse_quantity(field: str, text: str, kind: Kind, allowed: str) -> Parsed:
+    """Parse ``text`` as a number with an optional unit of ``kind``.
+
+    Raises InputError naming ``field`` for anything else: empty text, arithmetic,
+    exponents, a unit of another kind. ``allowed`` says what the field accepts.
+    Range checks are the caller's.
+    """
+    if len(text) > MAX_INPUT_CHARS:
+        raise InputError(field, text, "too long to be a value", allowed)
+    match = _QUANTITY_RE.fullmatch(text)
+    if match is None:
+        problem = "is empty" if not text.strip() else f"is not a number with a unit ({kind.allowed_units})"
+        raise InputError(field, text, problem, allowed)
+    number_text, unit_text = match.groups()
+    number = Decimal(number_text)
+    if unit_text is None:
+        return Parsed(number, unit_given=False)
+    spelling = _SPACES_RE.sub("", unit_text).lower()
+    pint_unit = kind.spellings.get(spelling)
+    if pint_unit is None:
+        dimension = _DIMENSION_OF.get(spelling)
+        if dimension is not None:
+            problem = f"'{unit_text}' is {dimension}, not a {kind.name}"
+        else:
+            problem = f"unknown unit '{unit_text}' (use {kind.allowed_units})"
+        raise InputError(field, text, problem, allowed)
+    return Parsed(number * factor(pint_unit, kind.target), unit_given=True)

@@ -1,0 +1,82 @@
+"""Turning one input (text from a flag, a cell or a config file, or a Python
+number) into a checked Decimal. Shared by dosing, cost and the pump maths."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from ketacalc.errors import InputError
+from ketacalc.units import MAX_INPUT_CHARS, Kind, Parsed, parse_quantity
+
+Given = str | int | float | Decimal
+
+_INT_RE = re.compile(r"\s*\+?([0-9]{1,6})\s*")
+
+
+def as_text(value: Given) -> str:
+    """The value as the user would have typed it, for echoing in errors."""
+    return value if isinstance(value, str) else str(value)
+
+
+def quantity(field: str, value: Given, kind: Kind, allowed: str) -> Parsed:
+    """Parse a quantity from text, or take a Python number as already in the
+    kind's unit. bool, NaN and infinities are rejected."""
+    if isinstance(value, str):
+        return parse_quantity(field, value, kind, allowed)
+    return Parsed(number(field, value, allowed), unit_given=False)
+
+
+def number(field: str, value: Given, allowed: str) -> Decimal:
+    """A finite Decimal from a Python number (or plain numeric text)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+        raise InputError(field, repr(value), "is not a number", allowed)
+    if isinstance(value, str) and len(value) > MAX_INPUT_CHARS:
+        raise InputError(field, value, "too long to be a value", allowed)
+    try:
+        result = Decimal(repr(value) if isinstance(value, float) else value)
+    except (InvalidOperation, ValueError):
+        raise InputError(field, as_text(value), "is not a number", allowed) from None
+    if not result.is_finite():
+        raise InputError(field, as_text(value), "is not a finite number", allowed)
+    return result
+
+
+def in_range(
+    field: str,
+    given: Given,
+    value: Decimal,
+    low: Decimal,
+    high: Decimal,
+    allowed: str,
+    *,
+    low_inclusive: bool = True,
+) -> Decimal:
+    """``value`` when low <= value <= high (low < value when not low_inclusive)."""
+    too_low = value < low if low_inclusive else value <= low
+    if too_low:
+        raise InputError(field, as_text(given), "is below the lowest allowed value", allowed)
+    if value > high:
+        raise InputError(field, as_text(given), "is above the highest allowed value", allowed)
+    return value
+
+
+def whole_number(field: str, value: Given, low: int, high: int, allowed: str) -> int:
+    """A whole number between low and high inclusive, from text or an int."""
+    if isinstance(value, bool):
+        raise InputError(field, repr(value), "is not a whole number", allowed)
+    if isinstance(value, int):
+        result = value
+    elif isinstance(value, float | Decimal) and (
+        (exact := number(field, value, allowed)) == exact.to_integral_value()
+    ):
+        result = int(exact)
+    elif isinstance(value, str) and (match := _INT_RE.fullmatch(value)):
+        result = int(match.group(1))
+    else:
+        shown = as_text(value)
+        problem = "is empty" if not shown.strip() else "is not a whole number"
+        raise InputError(field, shown, problem, allowed)
+    if not low <= result <= high:
+        raise InputError(field, as_text(value), "is out of range", allowed)
+    return result

@@ -211,9 +211,7 @@ DosingWeightOpt = Annotated[
 ]
 HeightOpt = Annotated[
     str | None,
-    typer.Option(
-        "--height", metavar="HEIGHT", help="Height with a unit: '175 cm', '1.75 m', '69 in', '5 ft 9 in'."
-    ),
+    typer.Option("--height", metavar="HEIGHT", help="Height with a unit: '175 cm', '1.75 m', '69 in', '5 ft 9 in'."),
 ]
 SexOpt = Annotated[
     str | None,

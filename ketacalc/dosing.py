@@ -26,9 +26,7 @@ _CM_PER_INCH = Decimal("2.54")
 WEIGHT_ALLOWED = f"a body weight above 0 and up to {limits.WEIGHT_MAX_KG} kg, e.g. 70, 70 kg, 154 lb, 11 st"
 RATE_ALLOWED = f"{limits.RATE_MIN_MG_PER_KG}–{limits.RATE_MAX_MG_PER_KG} mg/kg (or mcg/kg)"
 DURATION_ALLOWED = f"{limits.DURATION_MIN_MIN}–{limits.DURATION_MAX_MIN} min (e.g. 45, 45 min, 1.5 h)"
-HEIGHT_ALLOWED = (
-    f"{limits.HEIGHT_MIN_CM}–{limits.HEIGHT_MAX_CM} cm with a unit, e.g. 175 cm, 1.75 m, 69 in, 5 ft 9 in"
-)
+HEIGHT_ALLOWED = f"{limits.HEIGHT_MIN_CM}–{limits.HEIGHT_MAX_CM} cm with a unit, e.g. 175 cm, 1.75 m, 69 in, 5 ft 9 in"
 SEX_ALLOWED = "female or male"
 BASIS_ALLOWED = "actual, ideal or adjusted"
 
@@ -97,26 +95,20 @@ class Dose:
 def parse_weight(value: Given, field: str = "weight") -> units.Parsed:
     """A body weight in kg: above 0, at most the heaviest human recorded."""
     parsed = quantity(field, value, units.WEIGHT, WEIGHT_ALLOWED)
-    in_range(
-        field, value, parsed.value, Decimal(0), limits.WEIGHT_MAX_KG, WEIGHT_ALLOWED, low_inclusive=False
-    )
+    in_range(field, value, parsed.value, Decimal(0), limits.WEIGHT_MAX_KG, WEIGHT_ALLOWED, low_inclusive=False)
     return parsed
 
 
 def parse_rate(value: Given, field: str = "rate") -> Decimal:
     """A dose rate in mg/kg, within the seed's 0.1-0.75 mg/kg."""
     parsed = quantity(field, value, units.RATE, RATE_ALLOWED)
-    return in_range(
-        field, value, parsed.value, limits.RATE_MIN_MG_PER_KG, limits.RATE_MAX_MG_PER_KG, RATE_ALLOWED
-    )
+    return in_range(field, value, parsed.value, limits.RATE_MIN_MG_PER_KG, limits.RATE_MAX_MG_PER_KG, RATE_ALLOWED)
 
 
 def parse_duration(value: Given, field: str = "duration") -> Decimal:
     """An infusion duration in minutes, within the seed's 40-100 minute window."""
     parsed = quantity(field, value, units.DURATION, DURATION_ALLOWED)
-    return in_range(
-        field, value, parsed.value, limits.DURATION_MIN_MIN, limits.DURATION_MAX_MIN, DURATION_ALLOWED
-    )
+    return in_range(field, value, parsed.value, limits.DURATION_MIN_MIN, limits.DURATION_MAX_MIN, DURATION_ALLOWED)
 
 
 def parse_height(value: Given, field: str = "height") -> Decimal:

@@ -11,6 +11,7 @@ thousands separators (1,000 mg).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import IO, TYPE_CHECKING
@@ -68,7 +69,17 @@ def minutes(value: Decimal) -> str:
 def _console(file: IO[str] | None, width: int | None) -> Console:
     from rich.console import Console
 
-    return Console(file=file, width=width, highlight=False, emoji=False, markup=False)
+    # Rich's own NO_COLOR support drops colours but keeps bold and italic; the
+    # convention (no-color.org) is plain output, so styling goes too.
+    plain = bool(os.environ.get("NO_COLOR"))
+    return Console(
+        file=file,
+        width=width,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        color_system=None if plain else "auto",
+    )
 
 
 def _pairs(title: str, rows: Iterable[tuple[str, str]]) -> Table:
@@ -111,9 +122,7 @@ def _weight_rows(d: Dose) -> list[tuple[str, str]]:
         assert d.ideal_weight_kg is not None and d.height_cm is not None
         rows.append(("Height", f"{with_unit(d.height_cm, 1, 'cm')}, {d.sex}"))
         rows.append(("Ideal weight", f"{with_unit(d.ideal_weight_kg, PLACES_KG, 'kg')} (Devine)"))
-        rows.append(
-            ("Dosing weight", f"{with_unit(d.dosing_weight_kg, PLACES_KG, 'kg')} ({d.dosing_weight_basis})")
-        )
+        rows.append(("Dosing weight", f"{with_unit(d.dosing_weight_kg, PLACES_KG, 'kg')} ({d.dosing_weight_basis})"))
     rows.append(("Rate", with_unit(d.rate_mg_per_kg, PLACES_MG_PER_KG, "mg/kg")))
     rows.append(("Dose", with_unit(d.dose_mg, PLACES_MG, "mg")))
     return rows

@@ -67,9 +67,7 @@ def whole_number(field: str, value: Given, low: int, high: int, allowed: str) ->
         raise InputError(field, repr(value), "is not a whole number", allowed)
     if isinstance(value, int):
         result = value
-    elif isinstance(value, float | Decimal) and (
-        (exact := number(field, value, allowed)) == exact.to_integral_value()
-    ):
+    elif isinstance(value, float | Decimal) and ((exact := number(field, value, allowed)) == exact.to_integral_value()):
         result = int(exact)
     elif isinstance(value, str) and (match := _INT_RE.fullmatch(value)):
         result = int(match.group(1))

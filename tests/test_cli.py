@@ -1,0 +1,169 @@
+"""The command line, in-process: every exit code, every kind of bad input,
+stdout and stderr asserted apart."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ketacalc import __version__
+from tests.conftest import cli
+
+
+def test_version() -> None:
+    run = cli("--version")
+    assert run.code == 0
+    assert run.stdout == f"ketacalc {__version__}\n"
+
+
+def test_quote_prints_tables_and_the_notice() -> None:
+    run = cli("quote", "70kg")
+    assert run.code == 0
+    assert "35 mg" in run.stdout
+    assert "$2,400" in run.stdout and "$4,800" in run.stdout
+    assert "Informational only" in run.stdout
+    assert run.stderr == ""
+
+
+def test_bare_number_says_it_was_read_as_kg() -> None:
+    assert "no unit given: read as kg" in cli("dose", "70").stdout
+
+
+def test_weight_is_shown_in_kg_and_as_given() -> None:
+    out = cli("dose", "154 lbs").stdout
+    assert "69.85 kg" in out and "given as 154 lbs" in out
+
+
+@pytest.mark.parametrize("command", [["dose", "70"], ["cost"], ["quote", "70"]])
+def test_json_is_one_document_and_nothing_else(command: list[str]) -> None:
+    run = cli(*command, "--json")
+    assert run.code == 0
+    doc = json.loads(run.stdout)
+    assert doc["informational_only"] is True
+    assert run.stderr == ""
+
+
+def test_json_blocks_per_command() -> None:
+    assert {"patient", "dose", "session"} <= cli("dose", "70", "--json").json().keys()
+    assert "cost" not in cli("dose", "70", "--json").json()
+    assert cli("cost", "--json").json()["series"] == {"infusions": 6}
+    full = cli("quote", "70", "--json").json()
+    assert {"patient", "dose", "session", "series", "cost"} <= full.keys()
+
+
+def test_quote_takes_every_dose_and_cost_option() -> None:
+    doc = cli(
+        "quote",
+        "11 stone",
+        "--rate",
+        "500 mcg/kg",
+        "--duration",
+        "1.5 h",
+        "--infusions",
+        "4",
+        "--price",
+        "650",
+        "--currency",
+        "eur",
+        "--json",
+    ).json()
+    assert doc["dose"]["dose_mg"] == 34.93
+    assert doc["session"]["duration_min"] == 90
+    assert doc["cost"]["currency"] == "EUR"
+    assert doc["cost"]["total"]["max"] == "2600.00"
+
+
+def test_warning_goes_to_stderr_in_both_modes_and_into_json() -> None:
+    human = cli("cost", "--infusions", "8")
+    assert human.code == 0
+    assert human.stderr.startswith("warning: ")
+    assert "unlikely to respond" in human.stderr
+    machine = cli("quote", "70", "--infusions", "8", "--json")
+    assert machine.code == 0
+    assert machine.stderr.startswith("warning: ")
+    assert machine.json()["warnings"][0]["code"] == "infusions_above_usual_series"
+
+
+def test_strict_turns_a_warning_into_exit_4_and_still_prints() -> None:
+    run = cli("quote", "70", "--infusions", "8", "--json", "--strict")
+    assert run.code == 4
+    assert run.json()["series"]["infusions"] == 8
+    assert cli("quote", "70", "--strict").code == 0
+
+
+BAD_INPUTS = [
+    (["dose", ""], "WEIGHT ''", "is empty"),
+    (["dose", "abc"], "WEIGHT 'abc'", "not a number"),
+    (["dose", "--", "-70"], "WEIGHT '-70'", "below"),
+    (["dose", "0"], "WEIGHT '0'", "below"),
+    (["dose", "nan"], "WEIGHT 'nan'", "not a number"),
+    (["dose", "inf"], "WEIGHT 'inf'", "not a number"),
+    (["dose", "1e309"], "WEIGHT '1e309'", "not a number"),
+    (["dose", "9" * 80], "WEIGHT", "too long"),
+    (["dose", "70 m"], "WEIGHT '70 m'", "a length, not a body weight"),
+    (["dose", "70 kg + 5 lb"], "WEIGHT '70 kg + 5 lb'", "not a number"),
+    (["dose", "2**99999999 kg"], "WEIGHT '2**99999999 kg'", "not a number"),
+    (["dose", "1000 kg"], "WEIGHT '1000 kg'", "above"),
+    (["dose", "70", "--rate", "0.9"], "--rate '0.9'", "0.1–0.75 mg/kg"),
+    (["dose", "70", "--rate", "0.05"], "--rate '0.05'", "0.1–0.75 mg/kg"),
+    (["dose", "70", "--rate", "0.5 mg"], "--rate '0.5 mg'", "not a dose rate"),
+    (["dose", "70", "--duration", "30"], "--duration '30'", "40–100 min"),
+    (["dose", "70", "--duration", "2 h"], "--duration '2 h'", "40–100 min"),
+    (["dose", "70", "--duration", "45 kg"], "--duration '45 kg'", "not a duration"),
+    (["cost", "--infusions", "0"], "--infusions '0'", "whole number"),
+    (["cost", "--infusions", "2.5"], "--infusions '2.5'", "whole number"),
+    (["cost", "--price", "-1"], "--price '-1'", "negative"),
+    (["cost", "--price-min", "900"], "--price-min '900'", "greater than the maximum"),
+    (["cost", "--price", "5", "--price-max", "9"], "--price '5'", "cannot be given with"),
+    (["cost", "--currency", "ZZZ"], "--currency 'ZZZ'", "ISO 4217"),
+    (["quote", "70", "--price", "1.999"], "--price '1.999'", "fractions of a cent"),
+]
+
+
+@pytest.mark.parametrize(("args", "named", "problem"), BAD_INPUTS)
+def test_bad_input_is_one_line_exit_2_and_nothing_on_stdout(args: list[str], named: str, problem: str) -> None:
+    for extra in ([], ["--json"]):
+        run = cli(args[0], *extra, *args[1:])
+        assert run.code == 2
+        assert run.stdout == ""
+        lines = run.stderr.splitlines()
+        assert len(lines) == 1, run.stderr
+        assert lines[0].startswith(f"error: {named}")
+        assert problem in lines[0]
+        assert "allowed:" in lines[0]
+        assert "Traceback" not in run.stderr
+
+
+def test_hostile_text_is_echoed_on_one_escaped_line() -> None:
+    run = cli("dose", "70\n\x1b[31mkg")
+    assert run.code == 2
+    assert len(run.stderr.splitlines()) == 1
+    assert "\x1b" not in run.stderr
+
+
+def test_usage_errors_are_one_line_exit_2() -> None:
+    for args in (["quote"], ["quote", "70", "--bogus"], ["nonsense"]):
+        run = cli(*args)
+        assert run.code == 2
+        assert run.stdout == ""
+        assert len(run.stderr.splitlines()) == 1
+        assert run.stderr.startswith("error: ")
+
+
+def test_ideal_weight_without_height_and_sex_names_what_is_missing() -> None:
+    run = cli("dose", "70", "--dosing-weight", "ideal")
+    assert run.code == 2
+    assert run.stderr.startswith("error: --height and --sex")
+
+
+@pytest.mark.parametrize("command", ["dose", "cost", "quote"])
+def test_help_leads_with_an_example_and_states_limits(command: str) -> None:
+    run = cli(command, "--help")
+    assert run.code == 0
+    body = run.stdout.split("\n\n", 1)[1]
+    assert body.lstrip().startswith(f"Example: ketacalc {command}")
+    if command != "cost":
+        assert "0.1–0.75" in run.stdout and "40–100" in run.stdout
+    if command != "dose":
+        assert "default 6" in run.stdout and "default 400" in run.stdout

@@ -1,0 +1,61 @@
+"""The README stays true: its examples run, its set-up commands are the ones CI
+uses, and it documents every command and option."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from ketacalc.cli import app
+from tests.conftest import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+EXAMPLES = re.findall(r"^\$ ketacalc (.+)$", README, flags=re.MULTILINE)
+
+
+def test_readme_has_examples() -> None:
+    assert len(EXAMPLES) >= 8
+
+
+@pytest.mark.parametrize("line", EXAMPLES)
+def test_every_readme_example_runs(line: str) -> None:
+    run = cli(*shlex.split(line))
+    assert run.code == 0, run.stderr
+    assert run.stdout
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    blocks = re.findall(r"```sh\n(.+?)\n```", README, flags=re.DOTALL)
+    assert len(blocks) == 2
+    install_and_quote, install_and_test = blocks
+    assert "ketacalc quote" in install_and_quote
+    assert install_and_test in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_every_command_and_option_is_documented() -> None:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        assert f"### {name}" in README
+        for param in command.params:
+            for opt in param.opts:
+                if opt.startswith("--") and opt != "--help":
+                    assert f"`{opt}" in README or f"{opt} " in README, f"{name} {opt}"
+
+
+def test_every_exit_code_is_documented() -> None:
+    from ketacalc.errors import ExitStatus
+
+    for status in ExitStatus:
+        assert re.search(rf"^\| {int(status)} \|", README, flags=re.MULTILINE), status
+
+
+def test_every_warning_code_is_documented() -> None:
+    source = "\n".join(p.read_text() for p in (ROOT / "ketacalc").glob("*.py"))
+    for code in set(re.findall(r'SoftWarning\(\s*"([a-z_]+)"', source)):
+        assert f"`{code}`" in README, code

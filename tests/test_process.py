@@ -1,0 +1,113 @@
+"""Behaviour that needs a real process: colour, TTYs, imports, tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import cli, process
+
+ESC = b"\x1b["
+
+
+def run_in_tty(*args: str, env: dict[str, str]) -> bytes:
+    """Run ketacalc with stdout on a pseudo-terminal, as in a clinician's shell."""
+    main, child = pty.openpty()
+    full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    full_env.update({"TERM": "xterm-256color", "COLUMNS": "100", **env})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ketacalc", *args], stdout=child, stderr=subprocess.PIPE, env=full_env
+    )
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait(timeout=30)
+    os.close(main)
+    return b"".join(chunks)
+
+
+def test_tables_on_a_terminal_are_styled() -> None:
+    assert ESC in run_in_tty("quote", "70", env={})
+
+
+def test_no_color_is_honoured_on_a_terminal() -> None:
+    out = run_in_tty("quote", "70", env={"NO_COLOR": "1"})
+    assert b"35 mg" in out
+    assert ESC not in out
+
+
+def test_piped_tables_carry_no_escape_codes() -> None:
+    result = process("quote", "70")
+    assert result.returncode == 0
+    assert b"35 mg" in result.stdout
+    assert ESC not in result.stdout
+
+
+def test_json_carries_no_colour_codes_even_when_colour_is_forced() -> None:
+    result = process("quote", "70", "--json", env={"FORCE_COLOR": "1", "TERM": "xterm-256color"})
+    assert result.returncode == 0
+    assert ESC not in result.stdout
+    assert json.loads(result.stdout)["dose"]["dose_mg"] == 35
+    assert result.stderr == b""
+
+
+def imports_rich(*args: str) -> bool:
+    code = (
+        "import sys\n"
+        f"sys.argv = ['ketacalc', *{list(args)!r}]\n"
+        "from ketacalc.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write('RICH=' + str(any(m == 'rich' or m.startswith('rich.') for m in sys.modules)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, check=False, timeout=30)
+    return b"RICH=True" in result.stderr
+
+
+@pytest.mark.parametrize("args", [["quote", "70", "--json"], ["--version"], ["dose", "0"]])
+def test_json_version_and_errors_do_not_import_rich(args: list[str]) -> None:
+    assert not imports_rich(*args)
+
+
+def test_the_human_table_does_import_rich() -> None:
+    assert imports_rich("quote", "70")  # the check above can fail
+
+
+def test_python_m_and_bad_input_in_a_real_process() -> None:
+    result = process("dose", "70 kg + 5 lb")
+    assert result.returncode == 2
+    assert result.stdout == b""
+    assert result.stderr.count(b"\n") == 1
+    assert b"Traceback" not in result.stderr
+
+
+def test_unexpected_failure_is_one_line_exit_1_and_traceback_only_in_debug(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import ketacalc.documents
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("patient 70 kg secret")
+
+    monkeypatch.setattr(ketacalc.documents, "quote_document", broken)
+    run = cli("quote", "70", "--json")
+    assert run.code == 1
+    assert run.stdout == ""
+    assert len(run.stderr.splitlines()) == 1
+    assert "RuntimeError" in run.stderr and "KETACALC_DEBUG=1" in run.stderr
+    assert "secret" not in run.stderr
+
+    debug = cli("quote", "70", "--json", env={"KETACALC_DEBUG": "1"})
+    assert debug.code == 1
+    assert "Traceback" in debug.stderr

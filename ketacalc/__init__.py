@@ -45,6 +45,9 @@ def quote(
     dosing_weight: str = "actual",
     height: Given | None = None,
     sex: str | None = None,
+    concentration: Given | None = None,
+    bag: Given | None = None,
+    start: str | None = None,
     infusions: Given | None = None,
     price_min: Given | None = None,
     price_max: Given | None = None,
@@ -53,6 +56,16 @@ def quote(
 ) -> Quote:
     """A dose (see ``dose``) and the cost of a series of it (see ``cost``)."""
     return Quote(
-        dose=dose(weight, rate, duration, dosing_weight=dosing_weight, height=height, sex=sex),
+        dose=dose(
+            weight,
+            rate,
+            duration,
+            dosing_weight=dosing_weight,
+            height=height,
+            sex=sex,
+            concentration=concentration,
+            bag=bag,
+            start=start,
+        ),
         cost=cost(infusions, price_min, price_max, price, currency),
     )

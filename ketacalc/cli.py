@@ -217,6 +217,26 @@ SexOpt = Annotated[
     str | None,
     typer.Option("--sex", metavar="SEX", help="female or male, for Devine's ideal weight."),
 ]
+ConcentrationOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--concentration",
+        metavar="MG_PER_ML",
+        help="Ketamine stock, mass per volume: '10 mg/mL', '50 mg/mL', '100 mg/mL' (1–100 mg/mL). Needs --bag.",
+    ),
+]
+BagOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--bag",
+        metavar="VOLUME",
+        help="Diluent volume the dose is drawn into: '100 mL', '0.25 L' (10–1,000 mL). Needs --concentration.",
+    ),
+]
+StartOpt = Annotated[
+    str | None,
+    typer.Option("--start", metavar="HH:MM", help="Start time (24-hour) for infusion and recovery end times."),
+]
 
 
 # --- output ---------------------------------------------------------------------------
@@ -255,12 +275,25 @@ def dose_command(
     dosing_weight: DosingWeightOpt = "actual",
     height: HeightOpt = None,
     sex: SexOpt = None,
+    concentration: ConcentrationOpt = None,
+    bag: BagOpt = None,
+    start: StartOpt = None,
     as_json: JsonOpt = False,
     strict: StrictOpt = False,
 ) -> None:
     from ketacalc.dosing import dose
 
-    result = dose(weight, rate, duration, dosing_weight=dosing_weight, height=height, sex=sex)
+    result = dose(
+        weight,
+        rate,
+        duration,
+        dosing_weight=dosing_weight,
+        height=height,
+        sex=sex,
+        concentration=concentration,
+        bag=bag,
+        start=start,
+    )
     if as_json:
         from ketacalc.documents import dose_document
 
@@ -321,6 +354,9 @@ def quote_command(
     dosing_weight: DosingWeightOpt = "actual",
     height: HeightOpt = None,
     sex: SexOpt = None,
+    concentration: ConcentrationOpt = None,
+    bag: BagOpt = None,
+    start: StartOpt = None,
     infusions: InfusionsOpt = None,
     price_min: PriceMinOpt = None,
     price_max: PriceMaxOpt = None,
@@ -338,6 +374,9 @@ def quote_command(
         dosing_weight=dosing_weight,
         height=height,
         sex=sex,
+        concentration=concentration,
+        bag=bag,
+        start=start,
         infusions=infusions,
         price_min=price_min,
         price_max=price_max,
@@ -358,3 +397,58 @@ def quote_command(
 def main() -> None:
     """The console script."""
     app()
+
+
+@app.command(
+    "chart",
+    short_help="A dosing chart: doses for a range of weights by a set of rates.",
+    help=(
+        "\b\nExample: ketacalc chart --from 40 --to 150 --step 5 --rates 0.25,0.5,0.75\n\n"
+        "Print a reference card of doses in mg for a range of weights (in kg, or lb with --unit lb) "
+        "at each rate (0.1–0.75 mg/kg). With --concentration and --bag it also gives the pump rate "
+        "in mL/h over --duration (default 40 min). Table, --json or --csv."
+    ),
+)
+def chart_command(
+    start: Annotated[
+        str | None, typer.Option("--from", metavar="WEIGHT", help="First weight (default 40 kg / 90 lb).")
+    ] = None,
+    stop: Annotated[
+        str | None, typer.Option("--to", metavar="WEIGHT", help="Last weight (default 150 kg / 330 lb).")
+    ] = None,
+    step: Annotated[
+        str | None, typer.Option("--step", metavar="STEP", help="Weight step (default 5 kg / 10 lb); at most 200 rows.")
+    ] = None,
+    unit: Annotated[str, typer.Option("--unit", metavar="UNIT", help="Unit of --from, --to, --step: kg or lb.")] = "kg",
+    rates: Annotated[
+        str,
+        typer.Option("--rates", metavar="RATES", help="Comma-separated rates in mg/kg, each 0.1–0.75 (up to 8)."),
+    ] = "0.1,0.25,0.5,0.75",
+    concentration: ConcentrationOpt = None,
+    bag: BagOpt = None,
+    duration: DurationOpt = None,
+    as_json: JsonOpt = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV (a header, one line per weight).")] = False,
+    strict: StrictOpt = False,
+) -> None:
+    from ketacalc.chart import chart
+
+    if as_json and as_csv:
+        raise InputError("csv", None, "cannot be given with --json", "one of --json and --csv")
+    result = chart(start, stop, step, unit=unit, rates=rates, concentration=concentration, bag=bag, duration=duration)
+    if as_json:
+        from ketacalc.documents import chart_document
+
+        emit_json(chart_document(result))
+    elif as_csv:
+        import csv
+
+        from ketacalc.documents import chart_csv
+
+        csv.writer(sys.stdout, lineterminator="\n").writerows(chart_csv(result))
+        sys.stdout.flush()
+    else:
+        from ketacalc.render import chart_tables, print_tables
+
+        print_tables(chart_tables(result))
+    _finish(result.warnings, strict)

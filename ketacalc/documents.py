@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ketacalc import limits
+from ketacalc.chart import Chart
 from ketacalc.cost import Cost
 from ketacalc.dosing import Dose, InfusionRate
 from ketacalc.errors import SoftWarning
@@ -29,11 +30,18 @@ _MIN = Decimal("0.01")
 _MG_PER_MIN = Decimal("0.001")
 _MG_PER_H = Decimal("0.01")
 _MG_PER_KG_PER_H = Decimal("0.0001")
+_ML = Decimal("0.01")
+_MG_PER_ML = Decimal("0.0001")
+_ML_PER_H = Decimal("0.1")  # as a pump is programmed
 
 
 def num(value: Decimal, places: Decimal) -> float:
     """A JSON number, rounded half-up to ``places``."""
     return float(value.quantize(places, rounding=ROUND_HALF_UP))
+
+
+def _maybe(value: Decimal | None, places: Decimal) -> float | None:
+    return None if value is None else num(value, places)
 
 
 def money_text(value: Decimal) -> str:
@@ -59,7 +67,40 @@ def _rate(rate: InfusionRate) -> Document:
     }
 
 
+def _pump_block(d: Dose) -> Document:
+    assert d.pump is not None
+    low, high = d.window
+    p = d.pump
+    return {
+        "concentration_mg_per_ml": num(p.concentration_mg_per_ml, _MG_PER_ML),
+        "bag_ml": num(p.bag_ml, _ML),
+        "drug_volume_ml": num(p.drug_volume_ml, _ML),
+        "total_volume_ml": num(p.total_volume_ml, _ML),
+        "final_concentration_mg_per_ml": num(p.final_concentration_mg_per_ml, _MG_PER_ML),
+        "rate_ml_per_h": num(p.rate_ml_per_h(d.duration_min), _ML_PER_H),
+        "window_rates_ml_per_h": {
+            "min": num(p.rate_ml_per_h(low.duration_min), _ML_PER_H),
+            "max": num(p.rate_ml_per_h(high.duration_min), _ML_PER_H),
+        },
+    }
+
+
 def _dose_blocks(d: Dose) -> Document:
+    blocks = _dose_blocks_core(d)
+    if d.times is not None:
+        t = d.times
+        blocks["session"].update(
+            start=t.clock(t.start_min),
+            infusion_end=t.clock(t.infusion_end_min),
+            recovery_end=t.clock(t.recovery_end_min),
+            crosses_midnight=t.crosses_midnight,
+        )
+    if d.pump is not None:
+        blocks["pump"] = _pump_block(d)
+    return blocks
+
+
+def _dose_blocks_core(d: Dose) -> Document:
     chosen = d.infusion
     low, high = d.window
     return {
@@ -69,8 +110,8 @@ def _dose_blocks(d: Dose) -> Document:
             "weight_unit_given": d.weight_unit_given,
             "dosing_weight_kg": num(d.dosing_weight_kg, _KG),
             "dosing_weight_basis": d.dosing_weight_basis,
-            "ideal_weight_kg": None if d.ideal_weight_kg is None else num(d.ideal_weight_kg, _KG),
-            "height_cm": None if d.height_cm is None else num(d.height_cm, _CM),
+            "ideal_weight_kg": _maybe(d.ideal_weight_kg, _KG),
+            "height_cm": _maybe(d.height_cm, _CM),
             "sex": d.sex,
         },
         "dose": {
@@ -127,3 +168,52 @@ def quote_document(q: Quote) -> Document:
     document = {**_envelope(q.warnings), **_dose_blocks(q.dose), **_cost_blocks(q.cost)}
     document["series"]["total_dose_mg"] = num(q.total_dose_mg, _MG)
     return document
+
+
+def chart_document(c: Chart) -> Document:
+    """``ketacalc chart --json``."""
+    rows = []
+    for row in c.rows:
+        record: Document = {
+            "weight": num(row.weight, _KG),
+            "weight_kg": num(row.weight_kg, _KG),
+            "doses_mg": [num(d, _MG) for d in row.doses_mg],
+        }
+        if row.pump_rates_ml_per_h is not None:
+            record["pump_rates_ml_per_h"] = [num(r, _ML_PER_H) for r in row.pump_rates_ml_per_h]
+        rows.append(record)
+    return {
+        **_envelope(c.warnings),
+        "chart": {
+            "weight_unit": c.weight_unit,
+            "rates_mg_per_kg": [num(r, _MG_PER_KG) for r in c.rates_mg_per_kg],
+            "duration_min": num(c.duration_min, _MIN),
+            "concentration_mg_per_ml": _maybe(c.concentration_mg_per_ml, _MG_PER_ML),
+            "bag_ml": _maybe(c.bag_ml, _ML),
+            "rows": rows,
+        },
+    }
+
+
+def chart_csv(c: Chart) -> list[list[str]]:
+    """``ketacalc chart --csv``: a header, then one line per weight. Plain numbers
+    (no thousands separators), rounded as in the JSON."""
+    rates = [f"{r.normalize():f}" for r in c.rates_mg_per_kg]
+    header = [f"weight_{c.weight_unit}"] + (["weight_kg"] if c.weight_unit != "kg" else [])
+    header += [f"dose_mg_at_{r}_mg_per_kg" for r in rates]
+    pump = c.rows and c.rows[0].pump_rates_ml_per_h is not None
+    if pump:
+        header += [f"pump_ml_per_h_at_{r}_mg_per_kg" for r in rates]
+    lines = [header]
+    for row in c.rows:
+        line = [_plain(row.weight, _KG)] + ([_plain(row.weight_kg, _KG)] if c.weight_unit != "kg" else [])
+        line += [_plain(d, _MG) for d in row.doses_mg]
+        if row.pump_rates_ml_per_h is not None:
+            line += [_plain(r, _ML_PER_H) for r in row.pump_rates_ml_per_h]
+        lines.append(line)
+    return lines
+
+
+def _plain(value: Decimal, places: Decimal) -> str:
+    text = f"{value.quantize(places, rounding=ROUND_HALF_UP):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -14,6 +14,16 @@ from typing import Literal
 
 from ketacalc import limits, units
 from ketacalc.errors import InputError, SoftWarning
+from ketacalc.pump import (
+    Pump,
+    VisitTimes,
+    both_or_neither,
+    parse_bag,
+    parse_concentration,
+    parse_start,
+    pump,
+    visit_times,
+)
 from ketacalc.values import Given, as_text, in_range, quantity
 
 Basis = Literal["actual", "ideal", "adjusted"]
@@ -64,6 +74,8 @@ class Dose:
     dose_mg: Decimal
     duration_min: Decimal
     recovery_min: Decimal
+    pump: Pump | None
+    times: VisitTimes | None
     warnings: tuple[SoftWarning, ...]
 
     @property
@@ -182,12 +194,17 @@ def dose(
     dosing_weight: str = "actual",
     height: Given | None = None,
     sex: str | None = None,
+    concentration: Given | None = None,
+    bag: Given | None = None,
+    start: str | None = None,
 ) -> Dose:
     """Compute a dose.
 
     ``weight`` is text such as "70 kg" or "154 lb", or a number in kg. ``rate``
     defaults to 0.5 mg/kg and ``duration`` to 40 min (the seed). With
     ``dosing_weight`` "ideal" or "adjusted", ``height`` and ``sex`` are required.
+    ``concentration`` (stock, mg/mL) and ``bag`` (diluent, mL) go together and
+    add pump programming; ``start`` ("HH:MM") adds the visit's clock times.
     Raises InputError for any input outside its hard limits.
     """
     parsed_weight = parse_weight(weight)
@@ -197,6 +214,10 @@ def dose(
     basis = parse_basis(dosing_weight)
     height_cm = None if height is None else parse_height(height)
     sex_ = None if sex is None else parse_sex(sex)
+    both_or_neither(concentration, bag)
+    concentration_mg_per_ml = None if concentration is None else parse_concentration(concentration)
+    bag_ml = None if bag is None else parse_bag(bag)
+    start_min = None if start is None else parse_start(start)
     warnings = _weight_warnings(weight_kg)
 
     ideal_kg: Decimal | None = None
@@ -206,7 +227,7 @@ def dose(
         if missing:
             raise InputError(
                 " and ".join(missing),
-                "",
+                None,
                 f"is needed for the {basis} dosing weight",
                 "give --height and --sex (e.g. --height '175 cm' --sex female)",
             )
@@ -215,7 +236,7 @@ def dose(
         if ideal_kg <= 0:
             raise InputError(
                 "height",
-                as_text(height) if height is not None else "",
+                as_text(height) if height is not None else None,
                 "is too short for Devine's ideal weight formula (it gives no positive weight)",
                 "a height of about 105 cm or more for ideal or adjusted dosing weight",
             )
@@ -245,6 +266,11 @@ def dose(
         else:
             dosing_kg = ideal_kg + limits.ADJUSTED_FACTOR * (weight_kg - ideal_kg)
 
+    dose_mg = dosing_kg * rate_mg_per_kg
+    pump_plan = None
+    if concentration_mg_per_ml is not None and bag_ml is not None:
+        pump_plan, pump_warnings = pump(dose_mg, concentration_mg_per_ml, bag_ml)
+        warnings.extend(pump_warnings)
     return Dose(
         weight_kg=weight_kg,
         weight_given=as_text(weight).strip(),
@@ -255,8 +281,10 @@ def dose(
         height_cm=height_cm,
         sex=sex_,
         rate_mg_per_kg=rate_mg_per_kg,
-        dose_mg=dosing_kg * rate_mg_per_kg,
+        dose_mg=dose_mg,
         duration_min=duration_min,
         recovery_min=limits.RECOVERY_MIN,
+        pump=pump_plan,
+        times=None if start_min is None else visit_times(start_min, duration_min, limits.RECOVERY_MIN),
         warnings=tuple(warnings),
     )

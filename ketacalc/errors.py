@@ -38,7 +38,7 @@ class InputError(KetacalcError, ValueError):
     """An input that is rejected. ``field`` is the input's name in the core
     (``weight``, ``rate`` ...); the CLI and batch name it their own way."""
 
-    def __init__(self, field: str, given: str, problem: str, allowed: str) -> None:
+    def __init__(self, field: str, given: str | None, problem: str, allowed: str) -> None:
         self.field = field
         self.given = given
         self.problem = problem
@@ -47,8 +47,9 @@ class InputError(KetacalcError, ValueError):
 
     def describe(self, name: str) -> str:
         """One line: the input as named by the caller, its value, what is wrong
-        and what is allowed."""
-        return f"{name} {shown(self.given)}: {self.problem}; allowed: {self.allowed}"
+        and what is allowed. ``given`` is None for an input that is missing."""
+        value = "" if self.given is None else f" {shown(self.given)}"
+        return f"{name}{value}: {self.problem}; allowed: {self.allowed}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import IO, TYPE_CHECKING
 
 from ketacalc import limits
+from ketacalc.chart import Chart
 from ketacalc.cost import Cost
 from ketacalc.dosing import Dose, InfusionRate
 from ketacalc.series import Quote
@@ -33,6 +34,12 @@ PLACES_MG_PER_MIN = 3
 PLACES_MG_PER_H = 2
 PLACES_MG_PER_KG_PER_H = 4
 PLACES_MIN = 1
+# Pump programming: mL/h to 0.1, the resolution of common infusion pumps; the
+# stock volume to 0.01 mL (a 1 mL syringe's marks); bag totals to 0.1 mL.
+PLACES_ML_PER_H = 1
+PLACES_DRUG_ML = 2
+PLACES_TOTAL_ML = 1
+PLACES_MG_PER_ML = 4
 
 _CURRENCY_SYMBOLS = {"USD": "$"}
 
@@ -128,34 +135,64 @@ def _weight_rows(d: Dose) -> list[tuple[str, str]]:
     return rows
 
 
-def _rate_row(rate: InfusionRate, label: str) -> list[str]:
-    return [
+def _rate_row(d: Dose, rate: InfusionRate, label: str) -> list[str]:
+    row = [
         f"{minutes(rate.duration_min)}{label}",
         amount(rate.mg_per_min, PLACES_MG_PER_MIN),
         amount(rate.mg_per_h, PLACES_MG_PER_H),
         amount(rate.mg_per_kg_per_h, PLACES_MG_PER_KG_PER_H),
     ]
+    if d.pump is not None:
+        row.append(amount(d.pump.rate_ml_per_h(rate.duration_min), PLACES_ML_PER_H))
+    return row
 
 
 def _rate_rows(d: Dose) -> list[list[str]]:
     durations = sorted({d.duration_min, limits.DURATION_MIN_MIN, limits.DURATION_MAX_MIN})
-    return [_rate_row(d.rate_at(m), " (chosen)" if m == d.duration_min else "") for m in durations]
+    return [_rate_row(d, d.rate_at(m), " (chosen)" if m == d.duration_min else "") for m in durations]
+
+
+def _pump_rows(d: Dose) -> list[tuple[str, str]]:
+    assert d.pump is not None
+    p = d.pump
+    return [
+        ("Stock", with_unit(p.concentration_mg_per_ml, PLACES_MG_PER_ML, "mg/mL")),
+        ("Draw", with_unit(p.drug_volume_ml, PLACES_DRUG_ML, "mL")),
+        ("Into bag", with_unit(p.bag_ml, PLACES_TOTAL_ML, "mL")),
+        ("Total volume", with_unit(p.total_volume_ml, PLACES_TOTAL_ML, "mL")),
+        ("Final concentration", with_unit(p.final_concentration_mg_per_ml, PLACES_MG_PER_ML, "mg/mL")),
+        ("Pump rate", with_unit(p.rate_ml_per_h(d.duration_min), PLACES_ML_PER_H, "mL/h")),
+    ]
+
+
+def _visit_rows(d: Dose) -> list[tuple[str, str]]:
+    rows = [
+        ("Infusion", minutes(d.duration_min)),
+        ("Recovery", minutes(d.recovery_min)),
+        ("Total visit", minutes(d.visit_min)),
+    ]
+    if d.times is not None:
+        t = d.times
+        next_day = " (next day)"
+        rows += [
+            ("Start", t.clock(t.start_min)),
+            ("Infusion ends", t.clock(t.infusion_end_min) + (next_day if t.next_day(t.infusion_end_min) else "")),
+            ("Recovery ends", t.clock(t.recovery_end_min) + (next_day if t.crosses_midnight else "")),
+        ]
+    return rows
 
 
 def dose_tables(d: Dose) -> list[Table]:
     """Patient and dose, the infusion rates, and the visit."""
-    return [
+    header = ["Over", "mg/min", "mg/h", "mg/kg/h"] + (["mL/h"] if d.pump is not None else [])
+    tables = [
         _pairs("Patient and dose", _weight_rows(d)),
-        _grid("Infusion rate", ["Over", "mg/min", "mg/h", "mg/kg/h"], _rate_rows(d)),
-        _pairs(
-            "Visit",
-            [
-                ("Infusion", minutes(d.duration_min)),
-                ("Recovery", minutes(d.recovery_min)),
-                ("Total visit", minutes(d.visit_min)),
-            ],
-        ),
+        _grid("Infusion rate", header, _rate_rows(d)),
     ]
+    if d.pump is not None:
+        tables.append(_pairs("Pump", _pump_rows(d)))
+    tables.append(_pairs("Visit", _visit_rows(d)))
+    return tables
 
 
 def cost_tables(c: Cost, series_rows: Sequence[tuple[str, str]] = ()) -> list[Table]:
@@ -179,6 +216,31 @@ def cost_tables(c: Cost, series_rows: Sequence[tuple[str, str]] = ()) -> list[Ta
 def quote_tables(q: Quote) -> list[Table]:
     total = ("Total drug", with_unit(q.total_dose_mg, PLACES_MG, "mg"))
     return [*dose_tables(q.dose), *cost_tables(q.cost, [total])]
+
+
+def chart_tables(c: Chart) -> list[Table]:
+    """One row per weight; one column per rate, with the pump rate under the
+    dose when pump settings were given."""
+    header = ["Weight"] + [with_unit(r, PLACES_MG_PER_KG, "mg/kg") for r in c.rates_mg_per_kg]
+    rows = []
+    for row in c.rows:
+        weight = with_unit(row.weight, PLACES_KG, c.weight_unit)
+        if c.weight_unit != "kg":
+            weight += f" ({with_unit(row.weight_kg, PLACES_KG, 'kg')})"
+        cells = [with_unit(d, PLACES_MG, "mg") for d in row.doses_mg]
+        if row.pump_rates_ml_per_h is not None:
+            cells = [
+                f"{cell}\n{with_unit(r, PLACES_ML_PER_H, 'mL/h')}"
+                for cell, r in zip(cells, row.pump_rates_ml_per_h, strict=True)
+            ]
+        rows.append([weight, *cells])
+    title = "Ketamine dose by weight"
+    if c.concentration_mg_per_ml is not None and c.bag_ml is not None:
+        title += (
+            f"; pump rate for {with_unit(c.concentration_mg_per_ml, PLACES_MG_PER_ML, 'mg/mL')} stock"
+            f" in {with_unit(c.bag_ml, PLACES_TOTAL_ML, 'mL')} over {minutes(c.duration_min)}"
+        )
+    return [_grid(title, header, rows)]
 
 
 def print_tables(tables: Sequence[Table], file: IO[str] | None = None, width: int | None = None) -> None:

@@ -41,7 +41,7 @@ def test_every_command_and_option_is_documented() -> None:
 
     group = typer.main.get_command(app)
     for name, command in group.commands.items():  # type: ignore[attr-defined]
-        assert f"### {name}" in README
+        assert f"### {name}" in README, name
         for param in command.params:
             for opt in param.opts:
                 if opt.startswith("--") and opt != "--help":

@@ -1,0 +1,126 @@
+"""A dosing chart: doses (and pump rates) for a range of weights by a set of
+rates, for a clinic wall or a binder. Pure: no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ketacalc import limits, units
+from ketacalc.dosing import parse_duration, parse_rate, parse_weight
+from ketacalc.errors import InputError, SoftWarning
+from ketacalc.pump import both_or_neither, parse_bag, parse_concentration, pump
+from ketacalc.values import Given, as_text, number
+
+MAX_ROWS = 200
+MAX_RATES = 8
+DEFAULT_RATES = "0.1,0.25,0.5,0.75"  # the seed's least, typical and most, and a step between
+# Defaults per unit: the issue's 40-150 kg by 5, and about the same span in lb.
+DEFAULT_RANGE = {"kg": ("40", "150", "5"), "lb": ("90", "330", "10")}
+UNIT_ALLOWED = "kg or lb"
+STEP_ALLOWED = f"a number above 0, giving at most {MAX_ROWS} rows"
+RATES_ALLOWED = f"1 to {MAX_RATES} rates in mg/kg, comma-separated, each 0.1–0.75, e.g. 0.25,0.5,0.75"
+
+
+@dataclass(frozen=True, slots=True)
+class ChartRow:
+    weight: Decimal  # in the chart's unit
+    weight_kg: Decimal
+    doses_mg: tuple[Decimal, ...]  # one per rate
+    pump_rates_ml_per_h: tuple[Decimal, ...] | None  # one per rate, with pump settings
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    weight_unit: str
+    rates_mg_per_kg: tuple[Decimal, ...]
+    duration_min: Decimal
+    concentration_mg_per_ml: Decimal | None
+    bag_ml: Decimal | None
+    rows: tuple[ChartRow, ...]
+    warnings: tuple[SoftWarning, ...]
+
+
+def parse_rates(value: str, field: str = "rates") -> tuple[Decimal, ...]:
+    parts = value.split(",") if len(value) <= 200 else []
+    if not parts or len(parts) > MAX_RATES:
+        raise InputError(field, value, "is not a list of rates", RATES_ALLOWED)
+    return tuple(parse_rate(part.strip(), field) for part in parts)
+
+
+def chart(
+    start: Given | None = None,
+    stop: Given | None = None,
+    step: Given | None = None,
+    *,
+    unit: str = "kg",
+    rates: str = DEFAULT_RATES,
+    concentration: Given | None = None,
+    bag: Given | None = None,
+    duration: Given | None = None,
+) -> Chart:
+    """Doses for weights ``start``..``stop`` by ``step`` (numbers in ``unit``),
+    at each of ``rates``. With ``concentration`` and ``bag``, pump rates too."""
+    weight_unit = unit.strip().lower()
+    if weight_unit not in DEFAULT_RANGE:
+        raise InputError("unit", unit, "is not a chart unit", UNIT_ALLOWED)
+    default_start, default_stop, default_step = DEFAULT_RANGE[weight_unit]
+    first = _weight(start if start is not None else default_start, weight_unit, "from")
+    last = _weight(stop if stop is not None else default_stop, weight_unit, "to")
+    if last < first:
+        raise InputError("to", as_text(stop if stop is not None else default_stop), "is below --from", "to >= from")
+    step_text = step if step is not None else default_step
+    increment = number("step", step_text, STEP_ALLOWED)
+    if increment <= 0 or (last - first) / increment >= MAX_ROWS:
+        raise InputError("step", as_text(step_text), "gives no rows or too many", STEP_ALLOWED)
+    rates_mg_per_kg = parse_rates(rates)
+    both_or_neither(concentration, bag)
+    concentration_mg_per_ml = None if concentration is None else parse_concentration(concentration)
+    bag_ml = None if bag is None else parse_bag(bag)
+    duration_min = limits.DURATION_DEFAULT_MIN if duration is None else parse_duration(duration)
+
+    factor = units.factor("pound" if weight_unit == "lb" else "kilogram", "kilogram")
+    rows = []
+    warnings: dict[str, SoftWarning] = {}
+    weight = first
+    while weight <= last:
+        weight_kg = weight * factor
+        if not limits.WEIGHT_SOFT_MIN_KG <= weight_kg <= limits.WEIGHT_SOFT_MAX_KG:
+            warnings.setdefault(
+                "weight_outside_adult_range",
+                SoftWarning(
+                    "weight_outside_adult_range",
+                    f"some weights are outside the plausible adult range of "
+                    f"{limits.WEIGHT_SOFT_MIN_KG}–{limits.WEIGHT_SOFT_MAX_KG} kg",
+                ),
+            )
+        doses_mg = tuple(weight_kg * rate for rate in rates_mg_per_kg)
+        pump_rates = None
+        if concentration_mg_per_ml is not None and bag_ml is not None:
+            plans = [pump(dose_mg, concentration_mg_per_ml, bag_ml) for dose_mg in doses_mg]
+            pump_rates = tuple(plan.rate_ml_per_h(duration_min) for plan, _ in plans)
+            for _, plan_warnings in plans:
+                for warning in plan_warnings:
+                    warnings.setdefault(warning.code, warning)
+        rows.append(ChartRow(weight, weight_kg, doses_mg, pump_rates))
+        weight += increment
+    return Chart(
+        weight_unit=weight_unit,
+        rates_mg_per_kg=rates_mg_per_kg,
+        duration_min=duration_min,
+        concentration_mg_per_ml=concentration_mg_per_ml,
+        bag_ml=bag_ml,
+        rows=tuple(rows),
+        warnings=tuple(warnings.values()),
+    )
+
+
+def _weight(value: Given, unit: str, field: str) -> Decimal:
+    """A chart weight: a bare number in the chart's unit, checked in kg."""
+    text = as_text(value)
+    parsed = units.parse_quantity(field, text, units.WEIGHT, f"a weight in {unit} above 0, at most 635 kg")
+    if parsed.unit_given:
+        raise InputError(field, text, "takes a bare number; set the unit with --unit", UNIT_ALLOWED)
+    in_kg = text if unit == "kg" else f"{text} lb"
+    parse_weight(in_kg, field)
+    return parsed.value

@@ -42,17 +42,17 @@ def quote(
     rate: Given | None = None,
     duration: Given | None = None,
     *,
-    dosing_weight: str = "actual",
+    dosing_weight: Given = "actual",
     height: Given | None = None,
-    sex: str | None = None,
+    sex: Given | None = None,
     concentration: Given | None = None,
     bag: Given | None = None,
-    start: str | None = None,
+    start: Given | None = None,
     infusions: Given | None = None,
     price_min: Given | None = None,
     price_max: Given | None = None,
     price: Given | None = None,
-    currency: str | None = None,
+    currency: Given | None = None,
 ) -> Quote:
     """A dose (see ``dose``) and the cost of a series of it (see ``cost``)."""
     return Quote(

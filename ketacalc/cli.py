@@ -18,7 +18,8 @@ import typer
 from typer.core import TyperGroup
 
 from ketacalc import __version__, limits
-from ketacalc.errors import ExitStatus, InputError, SoftWarning
+from ketacalc.errors import ExitStatus, InputError, KetacalcError, SoftWarning
+from ketacalc.values import Given
 
 DEBUG_ENV = "KETACALC_DEBUG"
 
@@ -65,6 +66,13 @@ class _Group(TyperGroup):
             )
         except InputError as error:
             fail(error.describe(flag_name(error.field)), ExitStatus.INVALID_INPUT)
+        except KetacalcError as error:  # a config file or batch input that cannot be used
+            fail(str(error), ExitStatus.INVALID_INPUT)
+        except BrokenPipeError:
+            # The reader went away (| head): stop quietly, as a shell tool does.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise SystemExit(ExitStatus.BROKEN_PIPE) from None
         except ClickException as error:
             fail(f"{error.format_message().rstrip('.')} (see 'ketacalc --help')", ExitStatus.INVALID_INPUT)
         except (typer.Abort, KeyboardInterrupt):
@@ -233,6 +241,14 @@ BagOpt = Annotated[
         help="Diluent volume the dose is drawn into: '100 mL', '0.25 L' (10–1,000 mL). Needs --concentration.",
     ),
 ]
+ConfigOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--config",
+        metavar="PATH",
+        help="Clinic config file (TOML). Default: $KETACALC_CONFIG, else config.toml in the user config directory.",
+    ),
+]
 StartOpt = Annotated[
     str | None,
     typer.Option("--start", metavar="HH:MM", help="Start time (24-hour) for infusion and recovery end times."),
@@ -246,6 +262,13 @@ def emit_json(document: dict[str, Any]) -> None:
     """Exactly one JSON document on stdout, written directly (never through Rich)."""
     sys.stdout.write(json.dumps(document, indent=2) + "\n")
     sys.stdout.flush()
+
+
+def _settings(config_path: str | None, **flags: str | None) -> dict[str, Given | None]:
+    """Flags over the config file over the built-in defaults."""
+    from ketacalc.config import resolve, values
+
+    return values(resolve(flags, config_path))
 
 
 def _finish(warnings: Sequence[SoftWarning], strict: bool) -> None:
@@ -278,20 +301,22 @@ def dose_command(
     concentration: ConcentrationOpt = None,
     bag: BagOpt = None,
     start: StartOpt = None,
+    config: ConfigOpt = None,
     as_json: JsonOpt = False,
     strict: StrictOpt = False,
 ) -> None:
     from ketacalc.dosing import dose
 
+    s = _settings(config, rate=rate, duration=duration, concentration=concentration, bag=bag)
     result = dose(
         weight,
-        rate,
-        duration,
+        s["rate"],
+        s["duration"],
         dosing_weight=dosing_weight,
         height=height,
         sex=sex,
-        concentration=concentration,
-        bag=bag,
+        concentration=s["concentration"],
+        bag=s["bag"],
         start=start,
     )
     if as_json:
@@ -321,12 +346,14 @@ def cost_command(
     price_max: PriceMaxOpt = None,
     price: PriceOpt = None,
     currency: CurrencyOpt = None,
+    config: ConfigOpt = None,
     as_json: JsonOpt = False,
     strict: StrictOpt = False,
 ) -> None:
     from ketacalc.cost import cost
 
-    result = cost(infusions, price_min, price_max, price, currency)
+    s = _settings(config, infusions=infusions, price_min=price_min, price_max=price_max, price=price, currency=currency)
+    result = cost(s["infusions"], s["price_min"], s["price_max"], s["price"], s["currency"])
     if as_json:
         from ketacalc.documents import cost_document
 
@@ -362,27 +389,25 @@ def quote_command(
     price_max: PriceMaxOpt = None,
     price: PriceOpt = None,
     currency: CurrencyOpt = None,
+    config: ConfigOpt = None,
     as_json: JsonOpt = False,
     strict: StrictOpt = False,
 ) -> None:
     from ketacalc import quote
 
-    result = quote(
-        weight,
-        rate,
-        duration,
-        dosing_weight=dosing_weight,
-        height=height,
-        sex=sex,
+    s = _settings(
+        config,
+        rate=rate,
+        duration=duration,
         concentration=concentration,
         bag=bag,
-        start=start,
         infusions=infusions,
         price_min=price_min,
         price_max=price_max,
         price=price,
         currency=currency,
     )
+    result = quote(weight, dosing_weight=dosing_weight, height=height, sex=sex, start=start, **s)
     if as_json:
         from ketacalc.documents import quote_document
 
@@ -392,6 +417,139 @@ def quote_command(
 
         print_tables(quote_tables(result))
     _finish(result.warnings, strict)
+
+
+@app.command(
+    "batch",
+    short_help="Quotes for many patients from CSV or JSON Lines.",
+    help=(
+        "\b\nExample: ketacalc batch patients.csv --price 650 > quotes.jsonl\n\n"
+        "Read one patient per row (a 'weight' column is required; optional: id, rate, duration, "
+        "infusions, price, price_min, price_max, currency, dosing_weight, height, sex, concentration, "
+        "bag, start) and write exactly one record per row, in order: the quote --json document plus "
+        "'row' and 'id', or an 'error'. Empty cells take the defaults: these options, then the config "
+        "file, then the built-in ones. Exit 0 when every row was quoted, 3 when some were rejected, "
+        "2 when the input cannot be used."
+    ),
+)
+def batch_command(
+    source: Annotated[str, typer.Argument(metavar="INPUT", help="A CSV or JSON Lines file, or - for stdin.")] = "-",
+    input_format: Annotated[
+        str | None,
+        typer.Option(
+            "--input-format", metavar="FORMAT", help="csv or jsonl (default: from the extension; stdin is csv)."
+        ),
+    ] = None,
+    output: Annotated[
+        str, typer.Option("--output", metavar="FORMAT", help="jsonl (default) or csv, on stdout.")
+    ] = "jsonl",
+    rate: RateOpt = None,
+    duration: DurationOpt = None,
+    dosing_weight: Annotated[
+        str | None,
+        typer.Option("--dosing-weight", metavar="BASIS", help="Default dosing weight: actual, ideal or adjusted."),
+    ] = None,
+    concentration: ConcentrationOpt = None,
+    bag: BagOpt = None,
+    infusions: InfusionsOpt = None,
+    price_min: PriceMinOpt = None,
+    price_max: PriceMaxOpt = None,
+    price: PriceOpt = None,
+    currency: CurrencyOpt = None,
+    config: ConfigOpt = None,
+    strict: StrictOpt = False,
+) -> None:
+    from ketacalc.batch import run_batch
+
+    if output.strip().lower() not in ("jsonl", "csv"):
+        raise InputError("output", output, "is not an output format", "jsonl or csv")
+    defaults = _settings(
+        config,
+        rate=rate,
+        duration=duration,
+        concentration=concentration,
+        bag=bag,
+        infusions=infusions,
+        price_min=price_min,
+        price_max=price_max,
+        price=price,
+        currency=currency,
+    )
+    if dosing_weight is not None:
+        from ketacalc.dosing import parse_basis
+
+        defaults["dosing_weight"] = parse_basis(dosing_weight)
+    summary = run_batch(source, input_format, output.strip().lower(), defaults, sys.stdout, sys.stderr)
+    _say(summary.line())
+    if summary.rejected:
+        raise typer.Exit(int(ExitStatus.ROWS_REJECTED))
+    if strict and summary.warned:
+        raise typer.Exit(int(ExitStatus.STRICT_WARNING))
+
+
+@app.command(
+    "schema",
+    short_help="Print the JSON Schema of every JSON document.",
+    help=(
+        "\b\nExample: ketacalc schema > ketacalc.schema.json\n\n"
+        "Print a JSON Schema (draft 2020-12) for the dose, cost, quote and chart documents "
+        "and both kinds of batch record."
+    ),
+)
+def schema_command() -> None:
+    from ketacalc.schema import schema
+
+    emit_json(schema())
+
+
+@app.command(
+    "config",
+    short_help="Show the effective settings and where each came from.",
+    help=(
+        "\b\nExample: ketacalc config --config clinic.toml\n\n"
+        "Print every setting with its value and its source: built-in, the config file's path, "
+        "or a flag. Flags beat the config file, which beats the built-in defaults."
+    ),
+)
+def config_command(
+    rate: RateOpt = None,
+    duration: DurationOpt = None,
+    concentration: ConcentrationOpt = None,
+    bag: BagOpt = None,
+    infusions: InfusionsOpt = None,
+    price_min: PriceMinOpt = None,
+    price_max: PriceMaxOpt = None,
+    price: PriceOpt = None,
+    currency: CurrencyOpt = None,
+    config: ConfigOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from ketacalc.config import SPECS, resolve
+
+    flags = {
+        "rate": rate,
+        "duration": duration,
+        "concentration": concentration,
+        "bag": bag,
+        "infusions": infusions,
+        "price_min": price_min,
+        "price_max": price_max,
+        "price": price,
+        "currency": currency,
+    }
+    for name, flag in flags.items():
+        if flag is not None:
+            SPECS[name].parse(flag, name)
+    shown = {}
+    for name, setting in resolve(flags, config).items():
+        value = setting.value if setting.value is not None else SPECS[name].built_in
+        shown[name] = {"value": None if value is None else str(value), "source": setting.source}
+    if as_json:
+        emit_json({"settings": shown})
+    else:
+        from ketacalc.render import print_settings
+
+        print_settings(shown)
 
 
 def main() -> None:

@@ -85,8 +85,9 @@ def parse_price(value: Given, field: str = "price") -> Decimal:
     return amount.quantize(CENT)
 
 
-def parse_currency(value: str, field: str = "currency") -> str:
+def parse_currency(value: Given, field: str = "currency") -> str:
     """An ISO 4217 code, upper-cased. A label only: no exchange rates."""
+    value = as_text(value)
     code = value.strip().upper()
     if code not in ISO_4217:
         raise InputError(field, value, "is not an ISO 4217 currency code", CURRENCY_ALLOWED)
@@ -98,7 +99,7 @@ def cost(
     price_min: Given | None = None,
     price_max: Given | None = None,
     price: Given | None = None,
-    currency: str | None = None,
+    currency: Given | None = None,
 ) -> Cost:
     """Price a series. Defaults: 6 infusions at $400-$800 each (the seed).
 

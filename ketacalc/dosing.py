@@ -138,8 +138,9 @@ def parse_height(value: Given, field: str = "height") -> Decimal:
     return in_range(field, value, height_cm, limits.HEIGHT_MIN_CM, limits.HEIGHT_MAX_CM, HEIGHT_ALLOWED)
 
 
-def parse_sex(value: str, field: str = "sex") -> Sex:
+def parse_sex(value: Given, field: str = "sex") -> Sex:
     """female or male (f, m, any case), for Devine's ideal weight."""
+    value = as_text(value)
     word = value.strip().lower()
     if word in ("f", "female"):
         return "female"
@@ -148,8 +149,9 @@ def parse_sex(value: str, field: str = "sex") -> Sex:
     raise InputError(field, value, "is not female or male", SEX_ALLOWED)
 
 
-def parse_basis(value: str, field: str = "dosing_weight") -> Basis:
+def parse_basis(value: Given, field: str = "dosing_weight") -> Basis:
     """actual, ideal or adjusted."""
+    value = as_text(value)
     word = value.strip().lower()
     for basis in BASES:
         if word == basis:
@@ -191,12 +193,12 @@ def dose(
     rate: Given | None = None,
     duration: Given | None = None,
     *,
-    dosing_weight: str = "actual",
+    dosing_weight: Given = "actual",
     height: Given | None = None,
-    sex: str | None = None,
+    sex: Given | None = None,
     concentration: Given | None = None,
     bag: Given | None = None,
-    start: str | None = None,
+    start: Given | None = None,
 ) -> Dose:
     """Compute a dose.
 

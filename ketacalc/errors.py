@@ -15,8 +15,10 @@ class ExitStatus(enum.IntEnum):
     OK = 0
     FAILURE = 1  # an unexpected failure: a bug, or an unwritable stdout
     INVALID_INPUT = 2  # an input was rejected; nothing on stdout
+    ROWS_REJECTED = 3  # batch: some rows were rejected, the others quoted
     STRICT_WARNING = 4  # --strict: a warning was raised (results still printed)
     INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
+    BROKEN_PIPE = 141  # the reader of stdout went away (128 + SIGPIPE), e.g. | head
 
 
 def shown(text: str) -> str:

@@ -8,7 +8,7 @@ from decimal import ROUND_CEILING, Decimal
 
 from ketacalc import limits, units
 from ketacalc.errors import InputError, SoftWarning
-from ketacalc.values import Given, in_range, quantity
+from ketacalc.values import Given, as_text, in_range, quantity
 
 _MINUTES_PER_HOUR = Decimal(60)
 _MINUTES_PER_DAY = 24 * 60
@@ -46,8 +46,9 @@ def parse_bag(value: Given, field: str = "bag") -> Decimal:
     return in_range(field, value, parsed.value, limits.BAG_MIN_ML, limits.BAG_MAX_ML, BAG_ALLOWED)
 
 
-def parse_start(value: str, field: str = "start") -> int:
+def parse_start(value: Given, field: str = "start") -> int:
     """A start time HH:MM, as minutes after midnight."""
+    value = as_text(value)
     match = _TIME_RE.fullmatch(value) if len(value) <= units.MAX_INPUT_CHARS else None
     if match is None:
         raise InputError(field, value, "is not a time", START_ALLOWED)

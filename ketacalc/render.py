@@ -12,7 +12,7 @@ thousands separators (1,000 mg).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import IO, TYPE_CHECKING
 
@@ -241,6 +241,13 @@ def chart_tables(c: Chart) -> list[Table]:
             f" in {with_unit(c.bag_ml, PLACES_TOTAL_ML, 'mL')} over {minutes(c.duration_min)}"
         )
     return [_grid(title, header, rows)]
+
+
+def print_settings(settings: Mapping[str, Mapping[str, str | None]]) -> None:
+    """``ketacalc config``: each setting, its value and where it came from."""
+    rows = [[name, value["value"] or "(not set)", value["source"] or ""] for name, value in settings.items()]
+    console = _console(None, None)
+    console.print(_grid("Settings", ["Setting", "Value", "Source"], rows))
 
 
 def print_tables(tables: Sequence[Table], file: IO[str] | None = None, width: int | None = None) -> None:

@@ -1,0 +1,154 @@
+"""Clinic settings: built-in defaults, a TOML config file, and flags, in that
+order of precedence (flags win). Every value passes the same validation as its
+flag, when the file is read.
+
+The file is found at ``--config PATH``, else ``$KETACALC_CONFIG``, else
+``config.toml`` in the user's config directory (platformdirs); first found wins.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ketacalc import limits
+from ketacalc.cost import cost, parse_currency, parse_infusions, parse_price
+from ketacalc.dosing import parse_duration, parse_rate
+from ketacalc.errors import InputError, KetacalcError
+from ketacalc.pump import both_or_neither, parse_bag, parse_concentration
+from ketacalc.values import Given
+
+ENV_VAR = "KETACALC_CONFIG"
+FILE_NAME = "config.toml"
+MAX_FILE_BYTES = 64 * 1024  # a clinic config is a few lines; more is not one
+
+BUILT_IN = "built-in"
+FLAG = "flag"
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    section: str
+    parse: Callable[..., object]
+    built_in: str | None  # shown by `ketacalc config`; None: not set
+
+
+SPECS: dict[str, Spec] = {
+    "rate": Spec("dose", parse_rate, f"{limits.RATE_DEFAULT_MG_PER_KG} mg/kg"),
+    "duration": Spec("dose", parse_duration, f"{limits.DURATION_DEFAULT_MIN} min"),
+    "infusions": Spec("cost", parse_infusions, str(limits.INFUSIONS_DEFAULT)),
+    "price_min": Spec("cost", parse_price, str(limits.PRICE_DEFAULT_MIN)),
+    "price_max": Spec("cost", parse_price, str(limits.PRICE_DEFAULT_MAX)),
+    "price": Spec("cost", parse_price, None),
+    "currency": Spec("cost", parse_currency, limits.PRICE_DEFAULT_CURRENCY),
+    "concentration": Spec("pump", parse_concentration, None),
+    "bag": Spec("pump", parse_bag, None),
+}
+SECTIONS = {spec.section for spec in SPECS.values()}
+
+
+class ConfigError(KetacalcError):
+    """A config file that cannot be used: says which file, and which key."""
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    value: Given | None
+    source: str  # "built-in", "flag", or the config file's path
+
+
+def find(path_flag: str | None, environ: Mapping[str, str]) -> Path | None:
+    """The config file to read, if any. A path that is named (flag or
+    environment) must exist; the default location is optional."""
+    named = path_flag if path_flag is not None else environ.get(ENV_VAR) or None
+    if named is not None:
+        path = Path(named)
+        if not path.is_file():
+            how = "--config" if path_flag is not None else f"${ENV_VAR}"
+            raise ConfigError(f"config file {named!r} (from {how}) does not exist or is not a file")
+        return path
+    import platformdirs
+
+    default = Path(platformdirs.user_config_dir("ketacalc")) / FILE_NAME
+    return default if default.is_file() else None
+
+
+def load(path: Path) -> dict[str, Given]:
+    """Read and validate a config file: {setting: value as written}."""
+    import tomllib
+
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise ConfigError(f"config {path}: larger than {MAX_FILE_BYTES // 1024} KiB, not a config file")
+        document = tomllib.loads(raw.decode("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise ConfigError(f"config {path}: cannot be read as TOML ({reason})") from None
+
+    values: dict[str, Given] = {}
+    for section, table in document.items():
+        if section not in SECTIONS or not isinstance(table, dict):
+            allowed = ", ".join(f"[{s}]" for s in sorted(SECTIONS))
+            raise ConfigError(f"config {path}: unknown section {section!r}; allowed: {allowed}")
+        for key, value in table.items():
+            spec = SPECS.get(key)
+            if spec is None or spec.section != section:
+                keys = ", ".join(k for k, s in SPECS.items() if s.section == section)
+                raise ConfigError(f"config {path}: unknown key [{section}] {key!r}; allowed: {keys}")
+            values[key] = _checked(path, section, key, value, spec)
+    try:
+        both_or_neither(values.get("concentration"), values.get("bag"))
+        cost(None, values.get("price_min"), values.get("price_max"), values.get("price"))
+    except InputError as error:
+        raise ConfigError(f"config {path}: {error.describe(error.field)}") from None
+    return values
+
+
+def _checked(path: Path, section: str, key: str, value: Any, spec: Spec) -> Given:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ConfigError(f"config {path}: [{section}] {key} must be a string or a number")
+    try:
+        spec.parse(value, key)
+    except InputError as error:
+        raise ConfigError(f"config {path}: [{section}] {error.describe(key)}") from None
+    return value
+
+
+def effective(flags: Mapping[str, Given | None], config: Mapping[str, Given], source: str) -> dict[str, Setting]:
+    """Every setting with its value and where it came from: flags over the
+    config file over the built-in defaults. A price given at a higher level
+    replaces a price range given at a lower one, and the other way round."""
+    result: dict[str, Setting] = {}
+    flag_price = flags.get("price") is not None
+    flag_range = flags.get("price_min") is not None or flags.get("price_max") is not None
+    for name in SPECS:
+        if flags.get(name) is not None:
+            result[name] = Setting(flags[name], FLAG)
+        elif name in config and not price_overridden(name, flag_price, flag_range):
+            result[name] = Setting(config[name], source)
+        else:
+            result[name] = Setting(None, BUILT_IN)
+    return result
+
+
+def price_overridden(name: str, price_given: bool, range_given: bool) -> bool:
+    return (name in ("price_min", "price_max") and price_given) or (name == "price" and range_given)
+
+
+def resolve(
+    flags: Mapping[str, Given | None], path_flag: str | None, environ: Mapping[str, str] = os.environ
+) -> dict[str, Setting]:
+    """Find and read the config, then layer the flags over it."""
+    path = find(path_flag, environ)
+    config = load(path) if path is not None else {}
+    return effective(flags, config, str(path) if path is not None else BUILT_IN)
+
+
+def values(settings: Mapping[str, Setting]) -> dict[str, Given | None]:
+    """The settings as keyword arguments for the core."""
+    return {name: setting.value for name, setting in settings.items()}

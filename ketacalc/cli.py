@@ -7,18 +7,19 @@ the same one-line error (exit 2). Errors are turned into that line in one place,
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
 from ketacalc import __version__, limits
-from ketacalc.errors import ExitStatus, InputError, KetacalcError, SoftWarning
+from ketacalc.errors import ExitStatus, InputError, KetacalcError, OutputError, ReaderGone, SoftWarning
 from ketacalc.values import Given
 
 DEBUG_ENV = "KETACALC_DEBUG"
@@ -66,13 +67,16 @@ class _Group(TyperGroup):
             )
         except InputError as error:
             fail(error.describe(flag_name(error.field)), ExitStatus.INVALID_INPUT)
+        except OutputError as error:
+            fail(str(error), ExitStatus.FAILURE)
         except KetacalcError as error:  # a config file or batch input that cannot be used
             fail(str(error), ExitStatus.INVALID_INPUT)
-        except BrokenPipeError:
+        except ReaderGone:
             # The reader went away (| head): stop quietly, as a shell tool does.
+            # stdout now points at /dev/null so the interpreter's last flush is silent.
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
-            raise SystemExit(ExitStatus.BROKEN_PIPE) from None
+            raise SystemExit(int(ExitStatus.BROKEN_PIPE)) from None
         except ClickException as error:
             fail(f"{error.format_message().rstrip('.')} (see 'ketacalc --help')", ExitStatus.INVALID_INPUT)
         except (typer.Abort, KeyboardInterrupt):
@@ -108,7 +112,9 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        sys.stdout.write(f"ketacalc {__version__}\n")
+        with writing():
+            sys.stdout.write(f"ketacalc {__version__}\n")
+            sys.stdout.flush()
         raise typer.Exit()
 
 
@@ -258,6 +264,20 @@ StartOpt = Annotated[
 # --- output ---------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def writing() -> Iterator[None]:
+    """Around every write to stdout: a reader that went away stops the run
+    quietly; a stdout that cannot be written is one line and exit 1."""
+    if sys.stdout is None:
+        raise OutputError("cannot write output: stdout is closed")
+    try:
+        yield
+    except BrokenPipeError:
+        raise ReaderGone from None
+    except OSError as error:
+        raise OutputError(f"cannot write output: {error.strerror or error}") from None
+
+
 def emit_json(document: dict[str, Any]) -> None:
     """Exactly one JSON document on stdout, written directly (never through Rich)."""
     sys.stdout.write(json.dumps(document, indent=2) + "\n")
@@ -319,14 +339,15 @@ def dose_command(
         bag=s["bag"],
         start=start,
     )
-    if as_json:
-        from ketacalc.documents import dose_document
+    with writing():
+        if as_json:
+            from ketacalc.documents import dose_document
 
-        emit_json(dose_document(result))
-    else:
-        from ketacalc.render import dose_tables, print_tables
+            emit_json(dose_document(result))
+        else:
+            from ketacalc.render import dose_tables, print_tables
 
-        print_tables(dose_tables(result))
+            print_tables(dose_tables(result))
     _finish(result.warnings, strict)
 
 
@@ -354,14 +375,15 @@ def cost_command(
 
     s = _settings(config, infusions=infusions, price_min=price_min, price_max=price_max, price=price, currency=currency)
     result = cost(s["infusions"], s["price_min"], s["price_max"], s["price"], s["currency"])
-    if as_json:
-        from ketacalc.documents import cost_document
+    with writing():
+        if as_json:
+            from ketacalc.documents import cost_document
 
-        emit_json(cost_document(result))
-    else:
-        from ketacalc.render import cost_tables, print_tables
+            emit_json(cost_document(result))
+        else:
+            from ketacalc.render import cost_tables, print_tables
 
-        print_tables(cost_tables(result))
+            print_tables(cost_tables(result))
     _finish(result.warnings, strict)
 
 
@@ -408,14 +430,15 @@ def quote_command(
         currency=currency,
     )
     result = quote(weight, dosing_weight=dosing_weight, height=height, sex=sex, start=start, **s)
-    if as_json:
-        from ketacalc.documents import quote_document
+    with writing():
+        if as_json:
+            from ketacalc.documents import quote_document
 
-        emit_json(quote_document(result))
-    else:
-        from ketacalc.render import print_tables, quote_tables
+            emit_json(quote_document(result))
+        else:
+            from ketacalc.render import print_tables, quote_tables
 
-        print_tables(quote_tables(result))
+            print_tables(quote_tables(result))
     _finish(result.warnings, strict)
 
 
@@ -479,7 +502,8 @@ def batch_command(
         from ketacalc.dosing import parse_basis
 
         defaults["dosing_weight"] = parse_basis(dosing_weight)
-    summary = run_batch(source, input_format, output.strip().lower(), defaults, sys.stdout, sys.stderr)
+    with writing():
+        summary = run_batch(source, input_format, output.strip().lower(), defaults, sys.stdout, sys.stderr)
     _say(summary.line())
     if summary.rejected:
         raise typer.Exit(int(ExitStatus.ROWS_REJECTED))
@@ -499,7 +523,8 @@ def batch_command(
 def schema_command() -> None:
     from ketacalc.schema import schema
 
-    emit_json(schema())
+    with writing():
+        emit_json(schema())
 
 
 @app.command(
@@ -544,12 +569,13 @@ def config_command(
     for name, setting in resolve(flags, config).items():
         value = setting.value if setting.value is not None else SPECS[name].built_in
         shown[name] = {"value": None if value is None else str(value), "source": setting.source}
-    if as_json:
-        emit_json({"settings": shown})
-    else:
-        from ketacalc.render import print_settings
+    with writing():
+        if as_json:
+            emit_json({"settings": shown})
+        else:
+            from ketacalc.render import print_settings
 
-        print_settings(shown)
+            print_settings(shown)
 
 
 def main() -> None:
@@ -594,19 +620,20 @@ def chart_command(
     if as_json and as_csv:
         raise InputError("csv", None, "cannot be given with --json", "one of --json and --csv")
     result = chart(start, stop, step, unit=unit, rates=rates, concentration=concentration, bag=bag, duration=duration)
-    if as_json:
-        from ketacalc.documents import chart_document
+    with writing():
+        if as_json:
+            from ketacalc.documents import chart_document
 
-        emit_json(chart_document(result))
-    elif as_csv:
-        import csv
+            emit_json(chart_document(result))
+        elif as_csv:
+            import csv
 
-        from ketacalc.documents import chart_csv
+            from ketacalc.documents import chart_csv
 
-        csv.writer(sys.stdout, lineterminator="\n").writerows(chart_csv(result))
-        sys.stdout.flush()
-    else:
-        from ketacalc.render import chart_tables, print_tables
+            csv.writer(sys.stdout, lineterminator="\n").writerows(chart_csv(result))
+            sys.stdout.flush()
+        else:
+            from ketacalc.render import chart_tables, print_tables
 
-        print_tables(chart_tables(result))
+            print_tables(chart_tables(result))
     _finish(result.warnings, strict)

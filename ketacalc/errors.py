@@ -60,3 +60,11 @@ class SoftWarning:
 
     code: str
     message: str
+
+
+class OutputError(KetacalcError):
+    """stdout cannot be written (closed, full): exit 1 with one line."""
+
+
+class ReaderGone(Exception):
+    """stdout's reader went away (``| head``): stop quietly."""

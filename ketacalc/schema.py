@@ -132,7 +132,10 @@ def schema() -> Schema:
         },
         required=[*envelope, "patient", "dose", "session", "series", "cost"],
     )
-    row_head: dict[str, Schema] = {"row": {"type": "integer", "minimum": 1}, "id": {"type": ["string", "number", "null"]}}
+    row_head: dict[str, Schema] = {
+        "row": {"type": "integer", "minimum": 1},
+        "id": {"type": ["string", "number", "null"]},
+    }
     batch_quote: Schema = {
         "allOf": [_ref("quote"), _object(row_head)],
         "not": {"required": ["error"]},

@@ -7,6 +7,7 @@ import os
 import pty
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -111,3 +112,48 @@ def test_unexpected_failure_is_one_line_exit_1_and_traceback_only_in_debug(
     debug = cli("quote", "70", "--json", env={"KETACALC_DEBUG": "1"})
     assert debug.code == 1
     assert "Traceback" in debug.stderr
+
+
+def test_a_reader_that_goes_away_ends_the_batch_quietly(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    path.write_text("weight\n" + "70\n" * 50_000)
+    result = subprocess.run(
+        f"'{sys.executable}' -m ketacalc batch '{path}' | head -1",
+        shell=True,
+        capture_output=True,
+        timeout=60,
+        executable="/bin/bash",
+        check=False,
+    )
+    assert result.stdout.count(b"\n") == 1
+    assert b"BrokenPipe" not in result.stderr and b"Traceback" not in result.stderr
+    status = subprocess.run(
+        f"'{sys.executable}' -m ketacalc batch '{path}' | head -1 >/dev/null; echo ${{PIPESTATUS[0]}}",
+        shell=True,
+        capture_output=True,
+        timeout=60,
+        executable="/bin/bash",
+        check=False,
+    )
+    assert int(status.stdout.strip().splitlines()[-1]) in (0, 141)
+
+
+def test_a_full_stdout_is_one_line_and_exit_1() -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "ketacalc", "quote", "70"], stdout=full, stderr=subprocess.PIPE, check=False
+        )
+    assert result.returncode == 1
+    assert result.stderr.decode().strip() == "error: cannot write output: No space left on device"
+
+
+def test_a_closed_stdout_is_one_line_and_exit_1() -> None:
+    result = subprocess.run(
+        f"'{sys.executable}' -m ketacalc quote 70 --json >&-",
+        shell=True,
+        capture_output=True,
+        executable="/bin/bash",
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.decode().strip() == "error: cannot write output: stdout is closed"

@@ -1,0 +1,169 @@
+"""Batch quotes from CSV and JSON Lines."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import cli, process
+
+
+def records(stdout: str) -> list[dict]:  # type: ignore[type-arg]
+    return [json.loads(line) for line in stdout.splitlines()]
+
+
+def write(tmp_path: Path, name: str, text: str | bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(text.encode() if isinstance(text, str) else text)
+    return str(path)
+
+
+SAMPLE = "id,weight,rate,infusions\np1,70 kg,,\np2,154 lb,0.4,4\np3,heavy,,\np4,80,0.9,\np5,11 st,,8\n"
+
+
+def test_one_record_per_row_in_order_with_row_and_id(tmp_path: Path) -> None:
+    run = cli("batch", write(tmp_path, "p.csv", SAMPLE))
+    out = records(run.stdout)
+    assert [(r["row"], r["id"]) for r in out] == [(1, "p1"), (2, "p2"), (3, "p3"), (4, "p4"), (5, "p5")]
+    assert [("error" in r) for r in out] == [False, False, True, True, False]
+    assert run.code == 3
+    assert run.stderr.strip().splitlines()[-1] == "5 rows: 3 quoted, 2 rejected"
+
+
+def test_a_valid_row_is_the_quote_document_plus_row_and_id(tmp_path: Path) -> None:
+    out = records(cli("batch", write(tmp_path, "p.csv", SAMPLE)).stdout)
+    single = cli("quote", "154 lb", "--rate", "0.4", "--infusions", "4", "--json").json()
+    assert out[1] == {"row": 2, "id": "p2", **single}
+
+
+def test_an_invalid_row_names_the_field_and_the_rows_around_it_are_quoted(tmp_path: Path) -> None:
+    out = records(cli("batch", write(tmp_path, "p.csv", SAMPLE)).stdout)
+    assert out[2]["error"]["field"] == "weight"
+    assert "heavy" in out[2]["error"]["message"]
+    assert out[3]["error"]["field"] == "rate"
+    assert "0.1–0.75 mg/kg" in out[3]["error"]["message"]
+    assert out[1]["dose"]["dose_mg"] and out[4]["dose"]["dose_mg"]
+    assert set(out[2]) == {"row", "id", "error"}
+
+
+def test_all_rows_quoted_is_exit_0(tmp_path: Path) -> None:
+    run = cli("batch", write(tmp_path, "ok.csv", "weight\n70\n80\n"))
+    assert run.code == 0
+    assert len(records(run.stdout)) == 2
+    assert run.stderr.strip() == "2 rows: 2 quoted, 0 rejected"
+
+
+def test_empty_cells_take_defaults_from_flags_then_config_then_built_in(tmp_path: Path) -> None:
+    config = write(tmp_path, "c.toml", '[dose]\nrate = "0.4"\n[cost]\ninfusions = 4\n')
+    path = write(tmp_path, "p.csv", "weight,rate,infusions\n70,,\n70,0.2,\n70,,\n")
+    out = records(cli("batch", path, "--config", config, "--infusions", "3").stdout)
+    assert [r["dose"]["rate_mg_per_kg"] for r in out] == [0.4, 0.2, 0.4]
+    assert [r["series"]["infusions"] for r in out] == [3, 3, 3]
+    assert out[0]["session"]["duration_min"] == 40  # built-in
+
+
+def test_a_row_price_replaces_a_default_range_and_the_other_way_round(tmp_path: Path) -> None:
+    path = write(tmp_path, "p.csv", "weight,price,price_min,price_max\n70,650,,\n70,,300,500\n")
+    out = records(cli("batch", path, "--price", "700").stdout)
+    assert out[0]["cost"]["per_infusion"] == {"min": "650.00", "max": "650.00", "mid": "650.00"}
+    assert out[1]["cost"]["per_infusion"] == {"min": "300.00", "max": "500.00", "mid": "400.00"}
+
+
+def test_every_optional_column(tmp_path: Path) -> None:
+    header = "id,weight,rate,duration,infusions,price,currency,dosing_weight,height,sex,concentration,bag,start"
+    row = "x,100 kg,0.5,45,6,650,EUR,adjusted,69 in,male,50 mg/mL,100 mL,23:50"
+    (r,) = records(cli("batch", write(tmp_path, "all.csv", f"{header}\n{row}\n")).stdout)
+    assert r["patient"]["dosing_weight_basis"] == "adjusted"
+    assert r["patient"]["dosing_weight_kg"] == 82.42
+    assert r["pump"]["drug_volume_ml"] == 0.82
+    assert r["session"]["recovery_end"] == "01:05"
+    assert r["cost"]["currency"] == "EUR"
+
+
+def test_jsonl_takes_strings_and_numbers_and_a_bad_line_is_a_bad_row(tmp_path: Path) -> None:
+    text = (
+        '{"id": 7, "weight": 70, "rate": 0.5}\nnot json\n[1, 2]\n{"weight": "154 lb", "infusions": "8"}\n{"id": "z"}\n'
+    )
+    run = cli("batch", write(tmp_path, "p.jsonl", text))
+    out = records(run.stdout)
+    assert [r["row"] for r in out] == [1, 2, 3, 4, 5]
+    assert out[0]["id"] == 7 and out[0]["dose"]["dose_mg"] == 35
+    assert "not valid JSON" in out[1]["error"]["message"]
+    assert "not a JSON object" in out[2]["error"]["message"]
+    assert out[3]["warnings"][0]["code"] == "infusions_above_usual_series"
+    assert out[4]["error"] == {"field": "weight", "message": "weight is missing"}
+    assert run.code == 3
+
+
+def test_stdin_defaults_to_csv_and_format_can_be_overridden() -> None:
+    run = cli("batch", input="weight\n70\n")
+    assert run.code == 0 and records(run.stdout)[0]["dose"]["dose_mg"] == 35
+    run = cli("batch", "-", "--input-format", "jsonl", input='{"weight": "70"}\n')
+    assert run.code == 0 and records(run.stdout)[0]["dose"]["dose_mg"] == 35
+
+
+def test_spreadsheet_exports(tmp_path: Path) -> None:
+    excel = '\ufeffID,Weight,Price Max\r\n"a, b","70 kg",\r\nc,80,"1,200"\r\n'
+    out = records(cli("batch", write(tmp_path, "excel.csv", excel)).stdout)
+    assert out[0]["id"] == "a, b"
+    assert out[1]["cost"]["per_infusion"]["max"] == "1200.00"
+    european = "id;weight;rate\nq;70;0.5\n"
+    assert records(cli("batch", write(tmp_path, "eu.csv", european)).stdout)[0]["dose"]["dose_mg"] == 35
+    utf16 = codecs.BOM_UTF16_LE + "id,weight\r\nu,70\r\n".encode("utf-16-le")
+    assert records(cli("batch", write(tmp_path, "u16.csv", utf16)).stdout)[0]["id"] == "u"
+
+
+def test_csv_output_is_flat_with_a_header_and_one_line_per_row(tmp_path: Path) -> None:
+    run = cli("batch", write(tmp_path, "p.csv", SAMPLE), "--output", "csv")
+    rows = list(csv.DictReader(io.StringIO(run.stdout)))
+    assert len(rows) == 5
+    assert rows[0]["row"] == "1" and rows[0]["dose.dose_mg"] == "35.0"
+    assert rows[0]["cost.total.max"] == "4800.00"
+    assert rows[2]["error.field"] == "weight" and rows[2]["dose.dose_mg"] == ""
+    assert rows[4]["warnings"] == "infusions_above_usual_series"
+    assert run.code == 3
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "empty"),
+        ("id,mass\n1,70\n", "no 'weight' column"),
+        ("weight,weight\n70,80\n", "appears twice"),
+    ],
+)
+def test_an_unusable_input_is_exit_2_with_nothing_on_stdout(tmp_path: Path, content: str, message: str) -> None:
+    run = cli("batch", write(tmp_path, "bad.csv", content))
+    assert run.code == 2
+    assert run.stdout == ""
+    assert message in run.stderr and len(run.stderr.splitlines()) == 1
+
+
+def test_a_missing_file_is_exit_2() -> None:
+    run = cli("batch", "/no/such/file.csv")
+    assert run.code == 2
+    assert "cannot open input" in run.stderr
+
+
+def test_a_bad_default_is_exit_2_before_any_row(tmp_path: Path) -> None:
+    run = cli("batch", write(tmp_path, "p.csv", "weight\n70\n"), "--rate", "2")
+    assert run.code == 2 and run.stdout == "" and run.stderr.startswith("error: --rate '2'")
+
+
+def test_bad_format_options_are_exit_2(tmp_path: Path) -> None:
+    path = write(tmp_path, "p.csv", "weight\n70\n")
+    assert cli("batch", path, "--output", "xml").code == 2
+    assert cli("batch", path, "--input-format", "xls").code == 2
+
+
+def test_progress_only_when_stderr_is_a_terminal(tmp_path: Path) -> None:
+    path = write(tmp_path, "big.csv", "weight\n" + "70\n" * 2500)
+    result = process("batch", path)
+    assert result.returncode == 0
+    assert result.stderr.decode().strip() == "2500 rows: 2500 quoted, 0 rejected"
+    assert result.stdout.count(b"\n") == 2500

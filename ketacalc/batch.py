@@ -18,8 +18,9 @@ from typing import IO, Any, cast
 
 from ketacalc import quote
 from ketacalc.config import price_overridden
-from ketacalc.documents import Document, quote_document
+from ketacalc.documents import Document, quote_document, quote_record_json
 from ketacalc.errors import InputError, KetacalcError
+from ketacalc.series import Quote
 from ketacalc.values import Given
 
 COLUMNS = (
@@ -180,20 +181,19 @@ def layered(defaults: Mapping[str, Given | None], cells: Mapping[str, Any]) -> d
     return merged
 
 
-def quote_row(row: Row, defaults: Mapping[str, Given | None]) -> tuple[Document, bool]:
-    """The record for one row, and whether it was quoted."""
+def quote_row(row: Row, defaults: Mapping[str, Given | None]) -> Quote | Document:
+    """A row's quote, or its error record."""
     head: Document = {"row": row.number, "id": row.id}
     if row.problem is not None:
-        return {**head, "error": {"field": None, "message": f"row {row.number} {row.problem}"}}, False
+        return {**head, "error": {"field": None, "message": f"row {row.number} {row.problem}"}}
     kwargs = layered(defaults, row.cells)
     weight = kwargs.pop("weight", None)
     if weight is None:
-        return {**head, "error": {"field": "weight", "message": "weight is missing"}}, False
+        return {**head, "error": {"field": "weight", "message": "weight is missing"}}
     try:
-        result = quote(weight, **kwargs)
+        return quote(weight, **kwargs)
     except InputError as error:
-        return {**head, "error": {"field": error.field, "message": error.describe(error.field)}}, False
-    return {**head, **quote_document(result)}, True
+        return {**head, "error": {"field": error.field, "message": error.describe(error.field)}}
 
 
 def flatten(document: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -277,18 +277,21 @@ def _write(
         writer = csv.DictWriter(out, fieldnames=csv_columns(), restval="", lineterminator="\n")
         writer.writeheader()
     for row in rows:
-        record, quoted = quote_row(row, defaults)
+        result = quote_row(row, defaults)
         summary.rows += 1
-        if quoted:
+        if isinstance(result, Quote):
             summary.quoted += 1
-            if record["warnings"]:
-                summary.warned += 1
+            summary.warned += bool(result.warnings)
+            if output == "csv":
+                writer.writerow(flatten({"row": row.number, "id": row.id, **quote_document(result)}))
+            else:
+                out.write(quote_record_json(row.number, row.id, result) + "\n")
         else:
             summary.rejected += 1
-        if output == "csv":
-            writer.writerow(flatten(record))
-        else:
-            out.write(dumps(record) + "\n")
+            if output == "csv":
+                writer.writerow(flatten(result))
+            else:
+                out.write(dumps(result) + "\n")
         if progress and summary.rows % _PROGRESS_EVERY == 0:
             err.write(f"\r{summary.rows:,} rows")
             err.flush()

@@ -7,13 +7,15 @@ places. Additive changes bump the minor ``SCHEMA_VERSION``, breaking ones the ma
 
 from __future__ import annotations
 
+import functools
+import json
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ketacalc import limits
 from ketacalc.chart import Chart
 from ketacalc.cost import Cost
-from ketacalc.dosing import Dose, InfusionRate
+from ketacalc.dosing import Dose, InfusionRate, infusion_rate
 from ketacalc.errors import SoftWarning
 from ketacalc.series import Quote
 
@@ -60,11 +62,17 @@ def _envelope(warnings: tuple[SoftWarning, ...]) -> Document:
 
 def _rate(rate: InfusionRate) -> Document:
     return {
-        "duration_min": num(rate.duration_min, _MIN),
-        "rate_mg_per_min": num(rate.mg_per_min, _MG_PER_MIN),
-        "rate_mg_per_h": num(rate.mg_per_h, _MG_PER_H),
-        "rate_mg_per_kg_per_h": num(rate.mg_per_kg_per_h, _MG_PER_KG_PER_H),
+        "duration_min": _fixed(rate.duration_min, _MIN),
+        "rate_mg_per_min": float(rate.mg_per_min.quantize(_MG_PER_MIN, ROUND_HALF_UP)),
+        "rate_mg_per_h": float(rate.mg_per_h.quantize(_MG_PER_H, ROUND_HALF_UP)),
+        "rate_mg_per_kg_per_h": _fixed(rate.mg_per_kg_per_h, _MG_PER_KG_PER_H),
     }
+
+
+@functools.lru_cache(maxsize=4096)
+def _fixed(value: Decimal, places: Decimal) -> float:
+    """``num`` for values that repeat from row to row (durations, per-kg rates)."""
+    return num(value, places)
 
 
 def _pump_block(d: Dose) -> Document:
@@ -86,55 +94,68 @@ def _pump_block(d: Dose) -> Document:
 
 
 def _dose_blocks(d: Dose) -> Document:
-    blocks = _dose_blocks_core(d)
+    session = _session(d.dose_mg, d.rate_mg_per_kg, d.duration_min, d.recovery_min)
     if d.times is not None:
         t = d.times
-        blocks["session"].update(
+        session.update(
             start=t.clock(t.start_min),
             infusion_end=t.clock(t.infusion_end_min),
             recovery_end=t.clock(t.recovery_end_min),
             crosses_midnight=t.crosses_midnight,
         )
+    blocks = {"patient": _patient(d), "dose": _dose(d), "session": session}
     if d.pump is not None:
         blocks["pump"] = _pump_block(d)
     return blocks
 
 
-def _dose_blocks_core(d: Dose) -> Document:
-    chosen = d.infusion
-    low, high = d.window
+def _patient(d: Dose) -> Document:
     return {
-        "patient": {
-            "weight_kg": num(d.weight_kg, _KG),
-            "weight_given": d.weight_given,
-            "weight_unit_given": d.weight_unit_given,
-            "dosing_weight_kg": num(d.dosing_weight_kg, _KG),
-            "dosing_weight_basis": d.dosing_weight_basis,
-            "ideal_weight_kg": _maybe(d.ideal_weight_kg, _KG),
-            "height_cm": _maybe(d.height_cm, _CM),
-            "sex": d.sex,
-        },
-        "dose": {
-            "rate_mg_per_kg": num(d.rate_mg_per_kg, _MG_PER_KG),
-            "dose_mg": num(d.dose_mg, _MG),
-        },
-        "session": {
-            "duration_min": num(d.duration_min, _MIN),
-            "window_min": {
-                "min": num(limits.DURATION_MIN_MIN, _MIN),
-                "max": num(limits.DURATION_MAX_MIN, _MIN),
-            },
-            "recovery_min": num(d.recovery_min, _MIN),
-            "visit_min": num(d.visit_min, _MIN),
-            "rate_mg_per_min": num(chosen.mg_per_min, _MG_PER_MIN),
-            "rate_mg_per_h": num(chosen.mg_per_h, _MG_PER_H),
-            "rate_mg_per_kg_per_h": num(chosen.mg_per_kg_per_h, _MG_PER_KG_PER_H),
-            "window_rates": {"min": _rate(low), "max": _rate(high)},
-        },
+        "weight_kg": float(d.weight_kg.quantize(_KG, ROUND_HALF_UP)),
+        "weight_given": d.weight_given,
+        "weight_unit_given": d.weight_unit_given,
+        "dosing_weight_kg": float(d.dosing_weight_kg.quantize(_KG, ROUND_HALF_UP)),
+        "dosing_weight_basis": d.dosing_weight_basis,
+        "ideal_weight_kg": _maybe(d.ideal_weight_kg, _KG),
+        "height_cm": _maybe(d.height_cm, _CM),
+        "sex": d.sex,
     }
 
 
+def _dose(d: Dose) -> Document:
+    return {
+        "rate_mg_per_kg": _fixed(d.rate_mg_per_kg, _MG_PER_KG),
+        "dose_mg": float(d.dose_mg.quantize(_MG, ROUND_HALF_UP)),
+    }
+
+
+def _session(dose_mg: Decimal, rate_mg_per_kg: Decimal, duration_min: Decimal, recovery_min: Decimal) -> Document:
+    # Runs once per batch row, so it avoids repeated work: the chosen duration
+    # is usually a window end, and per-kg values repeat across rows.
+    low_doc = _rate(infusion_rate(dose_mg, rate_mg_per_kg, limits.DURATION_MIN_MIN))
+    high_doc = _rate(infusion_rate(dose_mg, rate_mg_per_kg, limits.DURATION_MAX_MIN))
+    if duration_min == limits.DURATION_MIN_MIN:
+        chosen_doc = low_doc
+    elif duration_min == limits.DURATION_MAX_MIN:
+        chosen_doc = high_doc
+    else:
+        chosen_doc = _rate(infusion_rate(dose_mg, rate_mg_per_kg, duration_min))
+    return {
+        "duration_min": chosen_doc["duration_min"],
+        "window_min": {"min": low_doc["duration_min"], "max": high_doc["duration_min"]},
+        "recovery_min": _fixed(recovery_min, _MIN),
+        "visit_min": _fixed(duration_min + recovery_min, _MIN),
+        "rate_mg_per_min": chosen_doc["rate_mg_per_min"],
+        "rate_mg_per_h": chosen_doc["rate_mg_per_h"],
+        "rate_mg_per_kg_per_h": chosen_doc["rate_mg_per_kg_per_h"],
+        "window_rates": {"min": low_doc, "max": high_doc},
+    }
+
+
+@functools.lru_cache(maxsize=256)
 def _cost_blocks(c: Cost) -> Document:
+    # Cached: a batch repeats a few price settings. The dicts are shared, so
+    # nothing may change them; the documents are only ever serialised.
     return {
         "series": {"infusions": c.infusions},
         "cost": {
@@ -165,9 +186,9 @@ def cost_document(c: Cost) -> Document:
 
 def quote_document(q: Quote) -> Document:
     """``ketacalc quote --json``: everything."""
-    document = {**_envelope(q.warnings), **_dose_blocks(q.dose), **_cost_blocks(q.cost)}
-    document["series"]["total_dose_mg"] = num(q.total_dose_mg, _MG)
-    return document
+    cost_blocks = _cost_blocks(q.cost)
+    series = {"infusions": q.cost.infusions, "total_dose_mg": num(q.total_dose_mg, _MG)}
+    return {**_envelope(q.warnings), **_dose_blocks(q.dose), "series": series, "cost": cost_blocks["cost"]}
 
 
 def chart_document(c: Chart) -> Document:
@@ -217,3 +238,45 @@ def chart_csv(c: Chart) -> list[list[str]]:
 def _plain(value: Decimal, places: Decimal) -> str:
     text = f"{value.quantize(places, rounding=ROUND_HALF_UP):f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+_ENVELOPE_HEAD = json.dumps(
+    {"schema_version": SCHEMA_VERSION, "informational_only": True, "disclaimer": limits.DISCLAIMER}
+)[1:-1]
+
+
+@functools.lru_cache(maxsize=256)
+def _cost_json(c: Cost) -> str:
+    return json.dumps(_cost_blocks(c)["cost"])
+
+
+@functools.lru_cache(maxsize=2048)
+def _session_json(dose_mg: Decimal, rate_mg_per_kg: Decimal, duration_min: Decimal, recovery_min: Decimal) -> str:
+    # The session block depends only on these four values, which repeat across
+    # a batch (weights and rates cluster), so its JSON is built once for each.
+    return json.dumps(_session(dose_mg, rate_mg_per_kg, duration_min, recovery_min))
+
+
+def quote_record_json(row: int, row_id: Any, q: Quote) -> str:
+    """A batch record as one JSON line: exactly
+    ``json.dumps({"row": row, "id": row_id, **quote_document(q)})`` (a test
+    holds the two equal), with the parts that repeat from row to row (the
+    envelope, the session, the cost block) encoded once."""
+    d = q.dose
+    if d.times is not None or d.pump is not None:
+        return json.dumps({"row": row, "id": row_id, **quote_document(q)})
+    head = {
+        "row": row,
+        "id": row_id,
+        "warnings": [{"code": w.code, "message": w.message} for w in q.warnings],
+        "patient": _patient(d),
+        "dose": _dose(d),
+    }
+    head_json = json.dumps(head)
+    warnings_at = head_json.index(', "warnings": ')
+    series = {"infusions": q.cost.infusions, "total_dose_mg": num(q.total_dose_mg, _MG)}
+    return (
+        f"{head_json[:warnings_at]}, {_ENVELOPE_HEAD}{head_json[warnings_at:-1]}, "
+        f'"session": {_session_json(d.dose_mg, d.rate_mg_per_kg, d.duration_min, d.recovery_min)}, '
+        f'"series": {json.dumps(series)}, "cost": {_cost_json(q.cost)}}}'
+    )

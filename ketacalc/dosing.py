@@ -95,13 +95,18 @@ class Dose:
 
     def rate_at(self, duration_min: Decimal) -> InfusionRate:
         """The infusion rate if the dose runs over ``duration_min``."""
-        mg_per_min = self.dose_mg / duration_min
-        return InfusionRate(
-            duration_min=duration_min,
-            mg_per_min=mg_per_min,
-            mg_per_h=mg_per_min * _MINUTES_PER_HOUR,
-            mg_per_kg_per_h=self.rate_mg_per_kg / duration_min * _MINUTES_PER_HOUR,
-        )
+        return infusion_rate(self.dose_mg, self.rate_mg_per_kg, duration_min)
+
+
+def infusion_rate(dose_mg: Decimal, rate_mg_per_kg: Decimal, duration_min: Decimal) -> InfusionRate:
+    """The rates that run ``dose_mg`` (``rate_mg_per_kg``) over ``duration_min``."""
+    mg_per_min = dose_mg / duration_min
+    return InfusionRate(
+        duration_min=duration_min,
+        mg_per_min=mg_per_min,
+        mg_per_h=mg_per_min * _MINUTES_PER_HOUR,
+        mg_per_kg_per_h=rate_mg_per_kg / duration_min * _MINUTES_PER_HOUR,
+    )
 
 
 def parse_weight(value: Given, field: str = "weight") -> units.Parsed:

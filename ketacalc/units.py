@@ -116,7 +116,7 @@ def _ratios(numerators: dict[str, str], denominators: dict[str, str]) -> dict[st
     return {f"{n}/{d}": f"{pn} / {pd}" for n, pn in numerators.items() for d, pd in denominators.items()}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # compared and hashed by identity (it holds a dict)
 class Kind:
     """What a field accepts: its unit, the spellings allowed, and how to say so."""
 
@@ -169,12 +169,14 @@ class Parsed:
     unit_given: bool
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_quantity(field: str, text: str, kind: Kind, allowed: str) -> Parsed:
     """Parse ``text`` as a number with an optional unit of ``kind``.
 
     Raises InputError naming ``field`` for anything else: empty text, arithmetic,
     exponents, a unit of another kind. ``allowed`` says what the field accepts.
-    Range checks are the caller's.
+    Range checks are the caller's. Results are cached (a batch repeats the
+    same weights, rates and durations); errors are raised afresh each time.
     """
     if len(text) > MAX_INPUT_CHARS:
         raise InputError(field, text, "too long to be a value", allowed)

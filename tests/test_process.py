@@ -157,3 +157,28 @@ def test_a_closed_stdout_is_one_line_and_exit_1() -> None:
     )
     assert result.returncode == 1
     assert result.stderr.decode().strip() == "error: cannot write output: stdout is closed"
+
+
+def test_batch_progress_shows_on_a_terminal_stderr(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    path.write_text("weight\n" + "70\n" * 4500)
+    main, child = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ketacalc", "batch", str(path)], stdout=subprocess.PIPE, stderr=child
+    )
+    os.close(child)
+    stdout, _ = proc.communicate(timeout=60)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main)
+    stderr = b"".join(chunks).decode()
+    assert "2,000 rows" in stderr and "4500 rows: 4500 quoted, 0 rejected" in stderr
+    assert stdout.count(b"\n") == 4500
+    assert b"rows" not in stdout.split(b"\n")[-2][-10:]

@@ -96,10 +96,12 @@ def test_user_text_never_reaches_pint(monkeypatch: pytest.MonkeyPatch) -> None:
             return real.Quantity(value, unit)
 
     units.factor.cache_clear()
+    units.parse_quantity.cache_clear()
     monkeypatch.setattr(units, "registry", lambda: Spy())
     try:
         weight("154 LBS")
         units.parse_quantity("rate", "500 mcg / kg", units.RATE, "x")
     finally:
         units.factor.cache_clear()
+        units.parse_quantity.cache_clear()
     assert seen == ["pound", "microgram / kilogram"]

@@ -14,7 +14,7 @@ import io
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import IO, Any, cast
+from typing import IO, Any, NamedTuple, cast
 
 from ketacalc import quote
 from ketacalc.config import price_overridden
@@ -53,8 +53,7 @@ class BatchInputError(KetacalcError):
     """The input as a whole cannot be used (exit 2)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):  # a tuple: one is made per input row
     number: int  # 1-based data-row number
     id: Any
     cells: dict[str, Any]  # known column -> non-empty value

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Callable
 from typing import Any
 
 from ketacalc import limits
@@ -240,6 +241,24 @@ def _plain(value: Decimal, places: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _no_default(value: object) -> None:
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _make_dumps() -> Callable[[object], str]:
+    """``json.dumps`` with its defaults, minus the encoder it builds on every
+    call (a batch encodes once per row). Falls back to json.dumps where the C
+    accelerator is missing. A test holds the output equal to json.dumps."""
+    from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
+
+    if c_make_encoder is None:  # pragma: no cover - CPython always has it
+        return json.dumps
+    encoder = c_make_encoder(None, _no_default, encode_basestring_ascii, None, ": ", ", ", False, False, True)
+    return lambda value: "".join(encoder(value, 0))
+
+
+_dumps = _make_dumps()
+
 _ENVELOPE_HEAD = json.dumps(
     {"schema_version": SCHEMA_VERSION, "informational_only": True, "disclaimer": limits.DISCLAIMER}
 )[1:-1]
@@ -254,7 +273,7 @@ def _cost_json(c: Cost) -> str:
 def _session_json(dose_mg: Decimal, rate_mg_per_kg: Decimal, duration_min: Decimal, recovery_min: Decimal) -> str:
     # The session block depends only on these four values, which repeat across
     # a batch (weights and rates cluster), so its JSON is built once for each.
-    return json.dumps(_session(dose_mg, rate_mg_per_kg, duration_min, recovery_min))
+    return _dumps(_session(dose_mg, rate_mg_per_kg, duration_min, recovery_min))
 
 
 def quote_record_json(row: int, row_id: Any, q: Quote) -> str:
@@ -272,11 +291,13 @@ def quote_record_json(row: int, row_id: Any, q: Quote) -> str:
         "patient": _patient(d),
         "dose": _dose(d),
     }
-    head_json = json.dumps(head)
+    head_json = _dumps(head)
     warnings_at = head_json.index(', "warnings": ')
-    series = {"infusions": q.cost.infusions, "total_dose_mg": num(q.total_dose_mg, _MG)}
+    # json writes a float as repr() does, and an int as str() does.
+    total_dose_mg = num(q.total_dose_mg, _MG)
     return (
         f"{head_json[:warnings_at]}, {_ENVELOPE_HEAD}{head_json[warnings_at:-1]}, "
         f'"session": {_session_json(d.dose_mg, d.rate_mg_per_kg, d.duration_min, d.recovery_min)}, '
-        f'"series": {json.dumps(series)}, "cost": {_cost_json(q.cost)}}}'
+        f'"series": {{"infusions": {q.cost.infusions}, "total_dose_mg": {total_dose_mg!r}}}, '
+        f'"cost": {_cost_json(q.cost)}}}'
     )

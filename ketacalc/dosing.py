@@ -218,10 +218,11 @@ def dose(
     weight_kg = parsed_weight.value
     rate_mg_per_kg = limits.RATE_DEFAULT_MG_PER_KG if rate is None else parse_rate(rate)
     duration_min = limits.DURATION_DEFAULT_MIN if duration is None else parse_duration(duration)
-    basis = parse_basis(dosing_weight)
+    basis: Basis = "actual" if dosing_weight == "actual" else parse_basis(dosing_weight)
     height_cm = None if height is None else parse_height(height)
     sex_ = None if sex is None else parse_sex(sex)
-    both_or_neither(concentration, bag)
+    if concentration is not None or bag is not None:
+        both_or_neither(concentration, bag)
     concentration_mg_per_ml = None if concentration is None else parse_concentration(concentration)
     bag_ml = None if bag is None else parse_bag(bag)
     start_min = None if start is None else parse_start(start)

@@ -1,0 +1,110 @@
+"""Performance benchmarks (never part of the test suite). Run from the repo root:
+
+    .venv/bin/python tests/benchmarks/bench.py [--shared ../shared] [--runs 15] [--batch-runs 5]
+
+Each target is a ratio measured in one run on this machine, against the floor
+scripts in ``shared/bench``, with alternating runs and medians:
+
+1. start-up: ``ketacalc quote 70 --json`` and ``ketacalc quote 70`` vs
+   ``floor_startup.py`` (target <= 1.15x);
+2. batch: ``ketacalc batch`` on a 200,000-row CSV vs ``floor_batch.py``
+   (target <= 2.0x, 1.5x excellent);
+3. memory: peak RSS of the batch for 200,000 rows vs 20,000 rows (target <= 1.3x).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def make_csv(path: Path, rows: int, seed: int = 20261127) -> None:
+    """id, weight (kg and lb units mixed, some bare), rate, infusions; some cells empty."""
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write("id,weight,rate,infusions\n")
+        for i in range(rows):
+            kg = rng.uniform(45, 140)
+            weight = rng.choice([f"{kg:.1f}", f"{kg:.1f} kg", f"{kg / 0.45359237:.0f} lb", f"{kg:.0f}kg"])
+            rate = rng.choice(["", "0.5", "0.4", "0.75", "0.25", "0.1"])
+            infusions = rng.choice(["", "6", "4", "8", "3"])
+            handle.write(f"P{i:06d},{weight},{rate},{infusions}\n")
+
+
+def wall(command: list[str], stdout_path: str = "/dev/null") -> float:
+    with open(stdout_path, "wb") as out:
+        start = time.perf_counter()
+        subprocess.run(command, stdout=out, stderr=subprocess.DEVNULL, check=False)
+        return time.perf_counter() - start
+
+
+def peak_rss_kb(command: list[str]) -> int:
+    """Peak RSS of one child process, measured in a fresh helper process so
+    RUSAGE_CHILDREN holds only that child."""
+    helper = (
+        "import resource, subprocess, sys\n"
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", helper, *command], capture_output=True, text=True, check=True)
+    return int(out.stdout.strip())
+
+
+def ratio(ours: list[str], floor: list[str], runs: int) -> tuple[float, float, float]:
+    """Median wall times of alternating runs (after one warm-up each), and their ratio."""
+    wall(ours), wall(floor)
+    ours_s, floor_s = [], []
+    for _ in range(runs):
+        ours_s.append(wall(ours))
+        floor_s.append(wall(floor))
+    o, f = statistics.median(ours_s), statistics.median(floor_s)
+    return o, f, o / f
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--batch-runs", type=int, default=5)
+    args = parser.parse_args()
+    bench = args.shared / "bench"
+    python = sys.executable
+    ketacalc = [python, "-m", "ketacalc"]
+
+    print(f"python {sys.version.split()[0]}, {args.runs} start-up runs, {args.batch_runs} batch runs")
+    for label, extra in (("quote 70 --json", ["--json"]), ("quote 70 (table)", [])):
+        o, f, r = ratio(
+            [*ketacalc, "quote", "70", *extra], [python, str(bench / "floor_startup.py"), "70", *extra], args.runs
+        )
+        print(f"start-up {label:18s} ours {o * 1000:6.1f} ms  floor {f * 1000:6.1f} ms  ratio {r:.2f} (target <= 1.15)")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        big, small = Path(tmp) / "b200k.csv", Path(tmp) / "b20k.csv"
+        make_csv(big, 200_000)
+        make_csv(small, 20_000)
+        o, f, r = ratio(
+            [*ketacalc, "batch", str(big)], [python, str(bench / "floor_batch.py"), str(big)], args.batch_runs
+        )
+        rows_per_s = 200_000 / o
+        print(
+            f"batch 200,000 rows       ours {o:6.2f} s   floor {f:6.2f} s   ratio {r:.2f} (target <= 2.0)  "
+            f"{rows_per_s:,.0f} rows/s"
+        )
+        peak_big = statistics.median(peak_rss_kb([*ketacalc, "batch", str(big)]) for _ in range(3))
+        peak_small = statistics.median(peak_rss_kb([*ketacalc, "batch", str(small)]) for _ in range(3))
+        print(
+            f"memory peak RSS          200k {peak_big / 1024:6.1f} MiB  20k {peak_small / 1024:6.1f} MiB  "
+            f"ratio {peak_big / peak_small:.2f} (target <= 1.3)"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import functools
 import json
-from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ketacalc import limits

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ketacalc.errors import InputError
+from ketacalc.errors import InputError, shown
 
 if TYPE_CHECKING:
     import pint
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 # A plain decimal number (no exponent, no thousands separators), then an
 # optional unit: words joined by "/" (mg/kg), with optional spaces around.
 _NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
-_UNIT = r"[A-Za-zµμ]+\.?(?:\s*/\s*[A-Za-zµμ]+\.?)*"
+_UNIT = r"[A-Za-zµμ]+\.?(?:[ \t]*/[ \t]*[A-Za-zµμ]+\.?)*"
 _QUANTITY_RE = re.compile(rf"\s*({_NUMBER})\s*({_UNIT})?\s*")
 _SPACES_RE = re.compile(r"\s+")
 # Longer text is not a quantity anyone types; refusing it first keeps every
@@ -193,8 +193,8 @@ def parse_quantity(field: str, text: str, kind: Kind, allowed: str) -> Parsed:
     if pint_unit is None:
         dimension = _DIMENSION_OF.get(spelling)
         if dimension is not None:
-            problem = f"'{unit_text}' is {dimension}, not a {kind.name}"
+            problem = f"{shown(unit_text)} is {dimension}, not a {kind.name}"
         else:
-            problem = f"unknown unit '{unit_text}' (use {kind.allowed_units})"
+            problem = f"unknown unit {shown(unit_text)} (use {kind.allowed_units})"
         raise InputError(field, text, problem, allowed)
     return Parsed(number * factor(pint_unit, kind.target), unit_given=True)

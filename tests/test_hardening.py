@@ -57,7 +57,11 @@ near_values = st.sampled_from(
 )
 hostile_text = st.one_of(near_values, st.text(st.characters(blacklist_characters="\x00"), max_size=40))
 
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=int(os.environ.get("KETACALC_FUZZ_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 DOSE_OPTIONS = ["--rate", "--duration", "--height", "--sex", "--concentration", "--bag", "--start", "--dosing-weight"]
 COST_OPTIONS = ["--infusions", "--price", "--price-min", "--price-max", "--currency"]
@@ -126,14 +130,25 @@ def test_fuzzed_options_of_cost(option: str, text: str) -> None:
 
 
 @FUZZ
-@given(st.sampled_from(["--from", "--to", "--step", "--rates", "--unit", "--concentration", "--duration"]), hostile_text)
+@given(
+    st.sampled_from(["--from", "--to", "--step", "--rates", "--unit", "--concentration", "--duration"]), hostile_text
+)
 def test_fuzzed_options_of_chart(option: str, text: str) -> None:
     assert_answered(["chart", option, text, "--json"], {0, 2})
 
 
 config_keys = st.sampled_from(
-    [("dose", "rate"), ("dose", "duration"), ("cost", "price_min"), ("cost", "price_max"), ("cost", "price"),
-     ("cost", "infusions"), ("cost", "currency"), ("pump", "concentration"), ("pump", "bag")]
+    [
+        ("dose", "rate"),
+        ("dose", "duration"),
+        ("cost", "price_min"),
+        ("cost", "price_max"),
+        ("cost", "price"),
+        ("cost", "infusions"),
+        ("cost", "currency"),
+        ("pump", "concentration"),
+        ("pump", "bag"),
+    ]
 )
 
 
@@ -148,8 +163,22 @@ def test_fuzzed_config_values(tmp_path_factory: pytest.TempPathFactory, key: tup
 
 
 batch_columns = st.sampled_from(
-    ["weight", "rate", "duration", "infusions", "price", "price_min", "price_max", "currency", "dosing_weight",
-     "height", "sex", "concentration", "bag", "start"]
+    [
+        "weight",
+        "rate",
+        "duration",
+        "infusions",
+        "price",
+        "price_min",
+        "price_max",
+        "currency",
+        "dosing_weight",
+        "height",
+        "sex",
+        "concentration",
+        "bag",
+        "start",
+    ]
 )
 
 
@@ -157,11 +186,10 @@ batch_columns = st.sampled_from(
 @given(batch_columns, st.text(max_size=30))
 def test_fuzzed_batch_cells(column: str, text: str) -> None:
     cell = '"' + text.replace('"', '""') + '"'
-    weight = "" if column == "weight" else ",70"
-    header = f"id,{column}" + ("" if column == "weight" else ",weight")
-    body = f"{header}\nbefore,70" + ("" if column == "weight" else ",70") + f"\nfuzz,{cell}{weight}\nafter,80" + (
-        "" if column == "weight" else ",80"
-    ) + "\n"
+    if column == "weight":
+        body = f"id,weight\nbefore,70\nfuzz,{cell}\nafter,80\n"
+    else:
+        body = f"id,weight,{column}\nbefore,70,\nfuzz,70,{cell}\nafter,80,\n"
     run = assert_answered(["batch", "-"], {0, 3}, input=body)
     records = [json.loads(line) for line in run.stdout.splitlines()]  # type: ignore[attr-defined]
     assert [r["id"] for r in records] == ["before", "fuzz", "after"]
@@ -322,3 +350,13 @@ def test_series_totals_are_exact_to_the_cent(price: Decimal, n: int) -> None:
     assert Decimal(doc["cost"]["total"]["max"]) == price * n
     assert Decimal(doc["cost"]["total"]["min"]) == price * n
     assert doc["cost"]["total"]["max"] == f"{price * n:.2f}"
+
+
+# --- regressions: each named after what broke ---------------------------------------------
+
+
+def test_a_newline_inside_a_unit_kept_the_error_on_two_lines() -> None:
+    # Found by fuzzing: "70 m\n/s" echoed the unit raw, so the error spanned two lines.
+    run = cli("dose", "70 m\n/s")
+    assert run.code == 2
+    assert len(run.stderr.splitlines()) == 1

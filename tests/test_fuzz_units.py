@@ -1,0 +1,40 @@
+"""Fuzz target for the quantity parser (the one place user text meets pint).
+
+In the suite it runs a few hundred examples; for a long local run:
+
+    KETACALC_FUZZ_EXAMPLES=200000 .venv/bin/python -m pytest tests/test_fuzz_units.py -q
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ketacalc import units
+from ketacalc.errors import InputError
+
+EXAMPLES = int(os.environ.get("KETACALC_FUZZ_EXAMPLES", "300"))
+KINDS = [units.WEIGHT, units.RATE, units.DURATION, units.HEIGHT, units.CONCENTRATION, units.VOLUME]
+
+# Text shaped like quantities (digits, dots, signs, unit letters, operators),
+# and any text at all.
+quantity_like = st.text(alphabet="0123456789.+-eE*/^() kKgGlbsmtLhinµ_,x\n\t", max_size=40)
+anything = st.text(max_size=80)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.one_of(quantity_like, anything), st.sampled_from(KINDS))
+def test_parser_returns_a_finite_decimal_or_an_input_error(text: str, kind: units.Kind) -> None:
+    start = time.perf_counter()
+    try:
+        parsed = units.parse_quantity("field", text, kind, "allowed")
+    except InputError as error:
+        assert error.field == "field"
+        assert "\n" not in error.describe("field")
+    else:
+        assert isinstance(parsed.value, Decimal) and parsed.value.is_finite()
+    assert time.perf_counter() - start < 1.0

@@ -182,3 +182,16 @@ def test_batch_progress_shows_on_a_terminal_stderr(tmp_path: Path) -> None:
     assert "2,000 rows" in stderr and "4500 rows: 4500 quoted, 0 rejected" in stderr
     assert stdout.count(b"\n") == 4500
     assert b"rows" not in stdout.split(b"\n")[-2][-10:]
+
+
+def test_debug_traceback_never_prints_local_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ketacalc.documents
+
+    def broken(*_: object) -> None:
+        patient_secret = "SECRET-LOCAL-VALUE"  # noqa: F841 - a local that must not leak
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(ketacalc.documents, "quote_document", broken)
+    debug = cli("quote", "70", "--json", env={"KETACALC_DEBUG": "1"})
+    assert "Traceback" in debug.stderr
+    assert "SECRET-LOCAL-VALUE" not in debug.stderr.replace('patient_secret = "SECRET-LOCAL-VALUE"', "")

@@ -284,11 +284,18 @@ def emit_json(document: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-def _settings(config_path: str | None, **flags: str | None) -> dict[str, Given | None]:
+def _flags(arguments: dict[str, Any]) -> dict[str, Given | None]:
+    """The settings among a command's arguments (their names are the settings')."""
+    from ketacalc.config import SPECS
+
+    return {name: arguments.get(name) for name in SPECS}
+
+
+def _settings(config_path: str | None, arguments: dict[str, Any]) -> dict[str, Given | None]:
     """Flags over the config file over the built-in defaults."""
     from ketacalc.config import resolve, values
 
-    return values(resolve(flags, config_path))
+    return values(resolve(_flags(arguments), config_path))
 
 
 def _finish(warnings: Sequence[SoftWarning], strict: bool) -> None:
@@ -327,7 +334,7 @@ def dose_command(
 ) -> None:
     from ketacalc.dosing import dose
 
-    s = _settings(config, rate=rate, duration=duration, concentration=concentration, bag=bag)
+    s = _settings(config, locals())
     result = dose(
         weight,
         s["rate"],
@@ -373,7 +380,7 @@ def cost_command(
 ) -> None:
     from ketacalc.cost import cost
 
-    s = _settings(config, infusions=infusions, price_min=price_min, price_max=price_max, price=price, currency=currency)
+    s = _settings(config, locals())
     result = cost(s["infusions"], s["price_min"], s["price_max"], s["price"], s["currency"])
     with writing():
         if as_json:
@@ -417,18 +424,7 @@ def quote_command(
 ) -> None:
     from ketacalc import quote
 
-    s = _settings(
-        config,
-        rate=rate,
-        duration=duration,
-        concentration=concentration,
-        bag=bag,
-        infusions=infusions,
-        price_min=price_min,
-        price_max=price_max,
-        price=price,
-        currency=currency,
-    )
+    s = _settings(config, locals())
     result = quote(weight, dosing_weight=dosing_weight, height=height, sex=sex, start=start, **s)
     with writing():
         if as_json:
@@ -486,18 +482,7 @@ def batch_command(
 
     if output.strip().lower() not in ("jsonl", "csv"):
         raise InputError("output", output, "is not an output format", "jsonl or csv")
-    defaults = _settings(
-        config,
-        rate=rate,
-        duration=duration,
-        concentration=concentration,
-        bag=bag,
-        infusions=infusions,
-        price_min=price_min,
-        price_max=price_max,
-        price=price,
-        currency=currency,
-    )
+    defaults = _settings(config, locals())
     if dosing_weight is not None:
         from ketacalc.dosing import parse_basis
 
@@ -551,17 +536,7 @@ def config_command(
 ) -> None:
     from ketacalc.config import SPECS, resolve
 
-    flags = {
-        "rate": rate,
-        "duration": duration,
-        "concentration": concentration,
-        "bag": bag,
-        "infusions": infusions,
-        "price_min": price_min,
-        "price_max": price_max,
-        "price": price,
-        "currency": currency,
-    }
+    flags = _flags(locals())
     for name, flag in flags.items():
         if flag is not None:
             SPECS[name].parse(flag, name)

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ketacalc import limits
+from ketacalc.batch import COLUMNS
 from tests.conftest import cli
 
 # Text a shell can pass (no NUL), biased towards things that look like values.
@@ -162,24 +163,7 @@ def test_fuzzed_config_values(tmp_path_factory: pytest.TempPathFactory, key: tup
         check_accepted_quote(run.json())  # type: ignore[attr-defined]
 
 
-batch_columns = st.sampled_from(
-    [
-        "weight",
-        "rate",
-        "duration",
-        "infusions",
-        "price",
-        "price_min",
-        "price_max",
-        "currency",
-        "dosing_weight",
-        "height",
-        "sex",
-        "concentration",
-        "bag",
-        "start",
-    ]
-)
+batch_columns = st.sampled_from([column for column in COLUMNS if column != "id"])
 
 
 @FUZZ

@@ -16,6 +16,21 @@ from tests.conftest import cli, process
 ESC = b"\x1b["
 
 
+def read_all(fd: int) -> bytes:
+    """Everything a pseudo-terminal's main side receives until the child closes it."""
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # EIO: the child side is closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(fd)
+    return b"".join(chunks)
+
+
 def run_in_tty(*args: str, env: dict[str, str]) -> bytes:
     """Run ketacalc with stdout on a pseudo-terminal, as in a clinician's shell."""
     main, child = pty.openpty()
@@ -25,18 +40,9 @@ def run_in_tty(*args: str, env: dict[str, str]) -> bytes:
         [sys.executable, "-m", "ketacalc", *args], stdout=child, stderr=subprocess.PIPE, env=full_env
     )
     os.close(child)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(main, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
+    out = read_all(main)
     proc.wait(timeout=30)
-    os.close(main)
-    return b"".join(chunks)
+    return out
 
 
 def test_tables_on_a_terminal_are_styled() -> None:
@@ -168,17 +174,7 @@ def test_batch_progress_shows_on_a_terminal_stderr(tmp_path: Path) -> None:
     )
     os.close(child)
     stdout, _ = proc.communicate(timeout=60)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(main, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(main)
-    stderr = b"".join(chunks).decode()
+    stderr = read_all(main).decode()
     assert "2,000 rows" in stderr and "4500 rows: 4500 quoted, 0 rejected" in stderr
     assert stdout.count(b"\n") == 4500
     assert b"rows" not in stdout.split(b"\n")[-2][-10:]

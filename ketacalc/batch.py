@@ -110,7 +110,7 @@ def read_csv(stream: IO[str]) -> Iterator[Row]:
     header = next(csv.reader([header_line], delimiter=delimiter), [])
     names = [normalize(name) for name in header]
     if "weight" not in names:
-        shown = ", ".join(repr(n) for n in names[:10]) or "none"
+        shown = ", ".join(repr(n[:20]) for n in names[:10]) or "none"
         raise BatchInputError(f"the header has no 'weight' column (columns: {shown})")
     seen: set[str] = set()
     for name in names:
@@ -142,6 +142,12 @@ def read_csv(stream: IO[str]) -> Iterator[Row]:
             yield Row(number, row_id, values)
 
 
+def _not_json(constant: str) -> float:
+    # json.loads takes NaN and Infinity, which are not JSON and could not be
+    # written back out as JSON: such a line is an invalid row.
+    raise ValueError(f"{constant} is not JSON")
+
+
 def read_jsonl(stream: IO[str]) -> Iterator[Row]:
     """JSON Lines: one object per line; values are strings or numbers; null or
     "" takes the default."""
@@ -151,7 +157,7 @@ def read_jsonl(stream: IO[str]) -> Iterator[Row]:
             continue
         number += 1
         try:
-            record = json.loads(line)
+            record = json.loads(line, parse_constant=_not_json)
         except (ValueError, RecursionError):
             yield Row(number, None, {}, "is not valid JSON")
             continue

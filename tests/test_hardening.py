@@ -344,3 +344,21 @@ def test_a_newline_inside_a_unit_kept_the_error_on_two_lines() -> None:
     run = cli("dose", "70 m\n/s")
     assert run.code == 2
     assert len(run.stderr.splitlines()) == 1
+
+
+def test_nan_in_a_json_line_made_the_output_invalid_json(tmp_path: Path) -> None:
+    # json.loads accepts NaN and Infinity; echoed back as an id they were not JSON.
+    path = tmp_path / "nan.jsonl"
+    path.write_text('{"id": NaN, "weight": 70}\n{"id": 1, "weight": Infinity}\n{"weight": 70}\n')
+    run = cli("batch", str(path))
+    records = [json.loads(line, parse_constant=lambda c: pytest.fail(c)) for line in run.stdout.splitlines()]
+    assert run.code == 3
+    assert "not valid JSON" in records[0]["error"]["message"] and "error" in records[1]
+    assert records[2]["dose"]["dose_mg"] == 35
+
+
+def test_a_garbage_header_made_a_long_error_line(tmp_path: Path) -> None:
+    path = tmp_path / "garbage.csv"
+    path.write_bytes(b"x" * 100_000 + b",y\n1,2\n")
+    run = cli("batch", str(path))
+    assert run.code == 2 and len(run.stderr) < 300

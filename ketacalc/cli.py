@@ -39,7 +39,8 @@ def _say(line: str) -> None:
 
 
 def fail(message: str, status: ExitStatus) -> NoReturn:
-    _say(f"error: {message}")
+    """One line on stderr (line breaks in the message are escaped), then exit."""
+    _say("error: " + message.replace("\r", "\\r").replace("\n", "\\n"))
     raise SystemExit(int(status))
 
 
@@ -55,7 +56,7 @@ class _Group(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
-        from typer._click.exceptions import ClickException
+        from typer._click.exceptions import ClickException, NoArgsIsHelpError
 
         try:
             status = super().main(
@@ -77,6 +78,9 @@ class _Group(TyperGroup):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             raise SystemExit(int(ExitStatus.BROKEN_PIPE)) from None
+        except NoArgsIsHelpError as error:  # plain `ketacalc`: the help, as asked for
+            sys.stdout.write(error.format_message() + "\n")
+            raise SystemExit(int(ExitStatus.OK)) from None
         except ClickException as error:
             fail(f"{error.format_message().rstrip('.')} (see 'ketacalc --help')", ExitStatus.INVALID_INPUT)
         except (typer.Abort, KeyboardInterrupt):
@@ -546,7 +550,7 @@ def config_command(
         shown[name] = {"value": None if value is None else str(value), "source": setting.source}
     with writing():
         if as_json:
-            emit_json({"settings": shown})
+            emit_json({"informational_only": True, "disclaimer": limits.DISCLAIMER, "settings": shown})
         else:
             from ketacalc.render import print_settings
 
@@ -607,6 +611,7 @@ def chart_command(
 
             csv.writer(sys.stdout, lineterminator="\n").writerows(chart_csv(result))
             sys.stdout.flush()
+            _say(f"note: {limits.DISCLAIMER}")  # kept out of the CSV itself
         else:
             from ketacalc.render import chart_tables, print_tables
 

@@ -246,8 +246,7 @@ def chart_tables(c: Chart) -> list[Table]:
 def print_settings(settings: Mapping[str, Mapping[str, str | None]]) -> None:
     """``ketacalc config``: each setting, its value and where it came from."""
     rows = [[name, value["value"] or "(not set)", value["source"] or ""] for name, value in settings.items()]
-    console = _console(None, None)
-    console.print(_grid("Settings", ["Setting", "Value", "Source"], rows))
+    print_tables([_grid("Settings", ["Setting", "Value", "Source"], rows)])
 
 
 def print_tables(tables: Sequence[Table], file: IO[str] | None = None, width: int | None = None) -> None:

@@ -167,3 +167,17 @@ def test_help_leads_with_an_example_and_states_limits(command: str) -> None:
         assert "0.1–0.75" in run.stdout and "40–100" in run.stdout
     if command != "dose":
         assert "default 6" in run.stdout and "default 400" in run.stdout
+
+
+def test_plain_ketacalc_prints_the_help() -> None:
+    run = cli()
+    assert run.code == 0
+    assert "Usage: ketacalc" in run.stdout and "quote" in run.stdout
+    assert run.stderr == ""
+
+
+def test_every_command_has_help_leading_with_an_example() -> None:
+    for command in ("chart", "batch", "schema", "config"):
+        run = cli(command, "--help")
+        assert run.code == 0
+        assert run.stdout.split("\n\n", 1)[1].lstrip().startswith(f"Example: ketacalc {command}")

@@ -304,3 +304,9 @@ def test_chart_input_errors(args: list[str], named: str) -> None:
     assert run.stdout == ""
     assert len(run.stderr.splitlines()) == 1
     assert run.stderr.startswith(f"error: {named}")
+
+
+def test_chart_csv_keeps_the_notice_on_stderr() -> None:
+    run = cli("chart", "--from", "70", "--to", "70", "--csv")
+    assert "Informational only" not in run.stdout
+    assert run.stderr.startswith("note: Informational only")

@@ -110,3 +110,9 @@ def test_a_named_config_that_does_not_exist_is_exit_2(tmp_path: Path) -> None:
     assert run.code == 2 and "does not exist" in run.stderr
     run = cli("quote", "70", env={"KETACALC_CONFIG": str(tmp_path / "none.toml")})
     assert run.code == 2 and "$KETACALC_CONFIG" in run.stderr
+
+
+def test_config_output_carries_the_notice(tmp_path: Path) -> None:
+    doc = cli("config", "--json", env={"XDG_CONFIG_HOME": str(tmp_path)}).json()
+    assert doc["informational_only"] is True
+    assert "Informational only" in cli("config", env={"XDG_CONFIG_HOME": str(tmp_path)}).stdout

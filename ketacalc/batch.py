@@ -250,7 +250,9 @@ def run_batch(
     to ``err`` only when it is a terminal. Raises BatchInputError (or InputError
     for a bad default) before writing anything when the input cannot be used."""
     fmt = infer_format("" if source == "-" else source, input_format)
-    quote(70, **{k: v for k, v in defaults.items() if v is not None})  # the defaults must quote
+    # The defaults must quote on their own, before any row is read; the dosing
+    # weight basis is left out, since ideal or adjusted needs each row's height.
+    quote(70, **{k: v for k, v in defaults.items() if v is not None and k != "dosing_weight"})
     binary = _open(source)
     try:
         stream = text_stream(binary)

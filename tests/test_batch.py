@@ -167,3 +167,12 @@ def test_progress_only_when_stderr_is_a_terminal(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert result.stderr.decode().strip() == "2500 rows: 2500 quoted, 0 rejected"
     assert result.stdout.count(b"\n") == 2500
+
+
+def test_a_default_dosing_weight_uses_each_rows_height_and_sex(tmp_path: Path) -> None:
+    path = write(tmp_path, "p.csv", "id,weight,height,sex\na,100 kg,69 in,male\nb,100 kg,,\n")
+    run = cli("batch", path, "--dosing-weight", "ideal")
+    out = records(run.stdout)
+    assert out[0]["patient"]["dosing_weight_kg"] == 70.7
+    assert out[1]["error"]["field"] == "height and sex"
+    assert run.code == 3

@@ -56,7 +56,10 @@ class _Group(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
-        from typer._click.exceptions import ClickException, NoArgsIsHelpError
+        try:  # Typer >= 0.29 carries its own copy of Click
+            from typer._click.exceptions import ClickException, NoArgsIsHelpError
+        except ImportError:  # pragma: no cover - older or newer layouts
+            from click.exceptions import ClickException, NoArgsIsHelpError  # type: ignore[no-redef,import-not-found]
 
         try:
             status = super().main(

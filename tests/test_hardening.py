@@ -362,3 +362,27 @@ def test_a_garbage_header_made_a_long_error_line(tmp_path: Path) -> None:
     path.write_bytes(b"x" * 100_000 + b",y\n1,2\n")
     run = cli("batch", str(path))
     assert run.code == 2 and len(run.stderr) < 300
+
+
+BATCH_OPTIONS = [
+    "--input-format",
+    "--output",
+    "--rate",
+    "--duration",
+    "--dosing-weight",
+    "--concentration",
+    "--infusions",
+    "--price",
+    "--price-min",
+    "--price-max",
+    "--currency",
+]
+
+
+@FUZZ
+@given(st.sampled_from(BATCH_OPTIONS), hostile_text)
+def test_fuzzed_options_of_batch(option: str, text: str) -> None:
+    run = assert_answered(["batch", "-", option, text], {0, 2, 3}, input="id,weight\na,70\nb,80\n")
+    if run.code in (0, 3):  # type: ignore[attr-defined]
+        records = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]  # type: ignore[attr-defined]
+        assert len(records) == 2 or option == "--output"

@@ -153,10 +153,7 @@ def _session(dose_mg: Decimal, rate_mg_per_kg: Decimal, duration_min: Decimal, r
     }
 
 
-@functools.lru_cache(maxsize=256)
 def _cost_blocks(c: Cost) -> Document:
-    # Cached: a batch repeats a few price settings. The dicts are shared, so
-    # nothing may change them; the documents are only ever serialised.
     return {
         "series": {"infusions": c.infusions},
         "cost": {
@@ -266,6 +263,7 @@ _ENVELOPE_HEAD = json.dumps(
 
 @functools.lru_cache(maxsize=256)
 def _cost_json(c: Cost) -> str:
+    # A batch repeats a few price settings: each one's JSON is built once.
     return json.dumps(_cost_blocks(c)["cost"])
 
 

@@ -118,7 +118,9 @@ def chart(
 def _weight(value: Given, unit: str, field: str) -> Decimal:
     """A chart weight: a bare number in the chart's unit, checked in kg."""
     text = as_text(value)
-    parsed = units.parse_quantity(field, text, units.WEIGHT, f"a weight in {unit} above 0, at most 635 kg")
+    parsed = units.parse_quantity(
+        field, text, units.WEIGHT, f"a weight in {unit} above 0, at most {limits.WEIGHT_MAX_KG} kg"
+    )
     if parsed.unit_given:
         raise InputError(field, text, "takes a bare number; set the unit with --unit", UNIT_ALLOWED)
     in_kg = text if unit == "kg" else f"{text} lb"

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from ketacalc import limits
 from ketacalc.currencies import ISO_4217
 from ketacalc.errors import InputError, SoftWarning
+from ketacalc.units import MAX_INPUT_CHARS
 from ketacalc.values import Given, as_text, number, whole_number
 
 CENT = Decimal("0.01")
@@ -68,7 +69,7 @@ def parse_infusions(value: Given, field: str = "infusions") -> int:
 def parse_price(value: Given, field: str = "price") -> Decimal:
     """A price per infusion: 0 or more, exact to the cent."""
     if isinstance(value, str):
-        match = _MONEY_RE.fullmatch(value) if len(value) <= 64 else None
+        match = _MONEY_RE.fullmatch(value) if len(value) <= MAX_INPUT_CHARS else None
         if match is None:
             negative = value.strip().startswith("-")
             problem = "is negative" if negative else ("is empty" if not value.strip() else "is not an amount")

@@ -30,8 +30,6 @@ Basis = Literal["actual", "ideal", "adjusted"]
 Sex = Literal["female", "male"]
 BASES: tuple[Basis, ...] = ("actual", "ideal", "adjusted")
 
-_MINUTES_PER_HOUR = Decimal(60)
-_CM_PER_INCH = Decimal("2.54")
 
 WEIGHT_ALLOWED = f"a body weight above 0 and up to {limits.WEIGHT_MAX_KG} kg, e.g. 70, 70 kg, 154 lb, 11 st"
 RATE_ALLOWED = f"{limits.RATE_MIN_MG_PER_KG}–{limits.RATE_MAX_MG_PER_KG} mg/kg (or mcg/kg)"
@@ -104,8 +102,8 @@ def infusion_rate(dose_mg: Decimal, rate_mg_per_kg: Decimal, duration_min: Decim
     return InfusionRate(
         duration_min=duration_min,
         mg_per_min=mg_per_min,
-        mg_per_h=mg_per_min * _MINUTES_PER_HOUR,
-        mg_per_kg_per_h=rate_mg_per_kg / duration_min * _MINUTES_PER_HOUR,
+        mg_per_h=mg_per_min * units.MINUTES_PER_HOUR,
+        mg_per_kg_per_h=rate_mg_per_kg / duration_min * units.MINUTES_PER_HOUR,
     )
 
 
@@ -134,7 +132,7 @@ def parse_height(value: Given, field: str = "height") -> Decimal:
     feet_inches = _FEET_INCHES_RE.fullmatch(text) if len(text) <= units.MAX_INPUT_CHARS else None
     if feet_inches is not None:
         inches = Decimal(feet_inches.group(1)) * 12 + Decimal(feet_inches.group(2))
-        height_cm = inches * _CM_PER_INCH
+        height_cm = inches * units.CM_PER_INCH
     else:
         parsed = units.parse_quantity(field, text, units.HEIGHT, HEIGHT_ALLOWED)
         if not parsed.unit_given:
@@ -168,7 +166,7 @@ def ideal_weight_kg(height_cm: Decimal, sex: Sex) -> Decimal:
     """Devine's ideal body weight: 50 kg (men) or 45.5 kg (women) + 2.3 kg per
     inch over 60 inches. Below 60 inches the same line is extended."""
     base_kg = limits.DEVINE_BASE_MALE_KG if sex == "male" else limits.DEVINE_BASE_FEMALE_KG
-    height_in = height_cm / _CM_PER_INCH
+    height_in = height_cm / units.CM_PER_INCH
     return base_kg + limits.DEVINE_KG_PER_INCH * (height_in - limits.DEVINE_BASE_HEIGHT_IN)
 
 
@@ -248,11 +246,13 @@ def dose(
                 "is too short for Devine's ideal weight formula (it gives no positive weight)",
                 "a height of about 105 cm or more for ideal or adjusted dosing weight",
             )
-        if height_cm / _CM_PER_INCH < limits.DEVINE_BASE_HEIGHT_IN:
+        if height_cm / units.CM_PER_INCH < limits.DEVINE_BASE_HEIGHT_IN:
             warnings.append(
                 SoftWarning(
                     "height_below_devine_range",
-                    "height is below 60 inches (152.4 cm), where Devine's ideal weight is not validated",
+                    f"height is below {limits.DEVINE_BASE_HEIGHT_IN} inches "
+                    f"({(limits.DEVINE_BASE_HEIGHT_IN * units.CM_PER_INCH).normalize():f} cm), "
+                    "where Devine's ideal weight is not validated",
                 )
             )
         if basis == "ideal":

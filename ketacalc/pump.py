@@ -10,7 +10,6 @@ from ketacalc import limits, units
 from ketacalc.errors import InputError, SoftWarning
 from ketacalc.values import Given, as_text, in_range, quantity
 
-_MINUTES_PER_HOUR = Decimal(60)
 _MINUTES_PER_DAY = 24 * 60
 
 CONCENTRATION_ALLOWED = (
@@ -67,7 +66,7 @@ class Pump:
 
     def rate_ml_per_h(self, duration_min: Decimal) -> Decimal:
         """The pump rate that runs the whole bag over ``duration_min``."""
-        return self.total_volume_ml / duration_min * _MINUTES_PER_HOUR
+        return self.total_volume_ml / duration_min * units.MINUTES_PER_HOUR
 
 
 def pump(dose_mg: Decimal, concentration_mg_per_ml: Decimal, bag_ml: Decimal) -> tuple[Pump, list[SoftWarning]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ketacalc import limits
 from ketacalc.documents import SCHEMA_VERSION
 
 Schema = dict[str, Any]
@@ -50,7 +51,7 @@ def schema() -> Schema:
     }
     patient = _object(
         {
-            "weight_kg": {"type": "number", "exclusiveMinimum": 0, "maximum": 635},
+            "weight_kg": {"type": "number", "exclusiveMinimum": 0, "maximum": float(limits.WEIGHT_MAX_KG)},
             "weight_given": {"type": "string"},
             "weight_unit_given": {"type": "boolean"},
             "dosing_weight_kg": {"type": "number", "exclusiveMinimum": 0},
@@ -149,7 +150,7 @@ def schema() -> Schema:
     chart_row = _object(
         {
             "weight": {"type": "number", "exclusiveMinimum": 0},
-            "weight_kg": {"type": "number", "exclusiveMinimum": 0, "maximum": 635},
+            "weight_kg": {"type": "number", "exclusiveMinimum": 0, "maximum": float(limits.WEIGHT_MAX_KG)},
             "doses_mg": {"type": "array", "items": _NONNEG},
             "pump_rates_ml_per_h": {"type": "array", "items": _NONNEG},
         },

@@ -30,6 +30,9 @@ _NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
 _UNIT = r"[A-Za-zµμ]+\.?(?:[ \t]*/[ \t]*[A-Za-zµμ]+\.?)*"
 _QUANTITY_RE = re.compile(rf"\s*({_NUMBER})\s*({_UNIT})?\s*")
 _SPACES_RE = re.compile(r"\s+")
+MINUTES_PER_HOUR = Decimal(60)
+CM_PER_INCH = Decimal("2.54")  # exact, by the 1959 international agreement
+
 # Longer text is not a quantity anyone types; refusing it first keeps every
 # answer instant, whatever the input.
 MAX_INPUT_CHARS = 64

@@ -310,3 +310,22 @@ def test_chart_csv_keeps_the_notice_on_stderr() -> None:
     run = cli("chart", "--from", "70", "--to", "70", "--csv")
     assert "Informational only" not in run.stdout
     assert run.stderr.startswith("note: Informational only")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["quote", "20 kg"],
+        ["quote", "300 kg"],
+        ["quote", "70", "--infusions", "9"],
+        ["quote", "50", "--dosing-weight", "ideal", "--height", "150 cm", "--sex", "f"],
+        ["quote", "30", "--rate", "0.1", "--concentration", "100 mg/mL", "--bag", "100 mL"],
+    ],
+)
+def test_warning_text_has_no_trailing_zeros(args: list[str]) -> None:
+    # ISMP: "152.40 cm" once slipped into the short-height warning.
+    import re
+
+    run = cli(*args)
+    assert run.stderr.startswith("warning: ")
+    assert not re.search(r"\d\.\d*0\b", run.stderr), run.stderr

@@ -127,7 +127,7 @@ def cost(
             raise InputError(
                 field,
                 as_text(given if given is not None else ""),
-                f"makes the minimum ({low:,}) greater than the maximum ({high:,})",
+                f"makes the minimum ({low:,.2f}) greater than the maximum ({high:,.2f})",
                 "price_min <= price_max",
             )
     return _cost(n, code, low, high)

@@ -267,7 +267,7 @@ def _cost_json(c: Cost) -> str:
     return json.dumps(_cost_blocks(c)["cost"])
 
 
-@functools.lru_cache(maxsize=2048)
+@functools.lru_cache(maxsize=8192)  # at most about 8 MiB of JSON text
 def _session_json(dose_mg: Decimal, rate_mg_per_kg: Decimal, duration_min: Decimal, recovery_min: Decimal) -> str:
     # The session block depends only on these four values, which repeat across
     # a batch (weights and rates cluster), so its JSON is built once for each.

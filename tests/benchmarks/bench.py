@@ -26,14 +26,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def make_csv(path: Path, rows: int, seed: int = 20261127) -> None:
-    """id, weight (kg and lb units mixed, some bare), rate, infusions; some cells empty."""
+def make_csv(path: Path, rows: int, seed: int = 20261127, distinct: bool = False) -> None:
+    """id, weight (kg and lb units mixed, some bare), rate, infusions; some cells empty.
+    ``distinct``: weights to 0.01 kg, so nearly every row has a dose of its own
+    (the worst case for ketacalc's per-dose caches)."""
     rng = random.Random(seed)
     with path.open("w", encoding="utf-8", newline="") as handle:
         handle.write("id,weight,rate,infusions\n")
         for i in range(rows):
             kg = rng.uniform(45, 140)
-            weight = rng.choice([f"{kg:.1f}", f"{kg:.1f} kg", f"{kg / 0.45359237:.0f} lb", f"{kg:.0f}kg"])
+            if distinct:
+                weight = f"{kg:.2f} kg"
+            else:
+                weight = rng.choice([f"{kg:.1f}", f"{kg:.1f} kg", f"{kg / 0.45359237:.0f} lb", f"{kg:.0f}kg"])
             rate = rng.choice(["", "0.5", "0.4", "0.75", "0.25", "0.1"])
             infusions = rng.choice(["", "6", "4", "8", "3"])
             handle.write(f"P{i:06d},{weight},{rate},{infusions}\n")
@@ -98,6 +103,10 @@ def main() -> None:
             f"batch 200,000 rows       ours {o:6.2f} s   floor {f:6.2f} s   ratio {r:.2f} (target <= 2.0)  "
             f"{rows_per_s:,.0f} rows/s"
         )
+        worst = Path(tmp) / "distinct.csv"
+        make_csv(worst, 200_000, distinct=True)
+        o, f, r = ratio([*ketacalc, "batch", str(worst)], [python, str(bench / "floor_batch.py"), str(worst)], 3)
+        print(f"batch, every dose new    ours {o:6.2f} s   floor {f:6.2f} s   ratio {r:.2f} (worst case, informative)")
         peak_big = statistics.median(peak_rss_kb([*ketacalc, "batch", str(big)]) for _ in range(3))
         peak_small = statistics.median(peak_rss_kb([*ketacalc, "batch", str(small)]) for _ in range(3))
         print(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -61,11 +62,19 @@ def _envelope(warnings: tuple[SoftWarning, ...]) -> Document:
     }
 
 
-def _rate(rate: InfusionRate) -> Document:
+# How a dose-dependent number (an InfusionRate field) becomes a JSON number.
+DoseNumber = Callable[[InfusionRate, str, Decimal], Any]
+
+
+def _dose_number(rate: InfusionRate, field: str, places: Decimal) -> float:
+    return float(getattr(rate, field).quantize(places, ROUND_HALF_UP))
+
+
+def _rate(rate: InfusionRate, dose_number: DoseNumber = _dose_number) -> Document:
     return {
         "duration_min": _fixed(rate.duration_min, _MIN),
-        "rate_mg_per_min": float(rate.mg_per_min.quantize(_MG_PER_MIN, ROUND_HALF_UP)),
-        "rate_mg_per_h": float(rate.mg_per_h.quantize(_MG_PER_H, ROUND_HALF_UP)),
+        "rate_mg_per_min": dose_number(rate, "mg_per_min", _MG_PER_MIN),
+        "rate_mg_per_h": dose_number(rate, "mg_per_h", _MG_PER_H),
         "rate_mg_per_kg_per_h": _fixed(rate.mg_per_kg_per_h, _MG_PER_KG_PER_H),
     }
 
@@ -130,17 +139,23 @@ def _dose(d: Dose) -> Document:
     }
 
 
-def _session(dose_mg: Decimal, rate_mg_per_kg: Decimal, duration_min: Decimal, recovery_min: Decimal) -> Document:
+def _session(
+    dose_mg: Decimal,
+    rate_mg_per_kg: Decimal,
+    duration_min: Decimal,
+    recovery_min: Decimal,
+    dose_number: DoseNumber = _dose_number,
+) -> Document:
     # Runs once per batch row, so it avoids repeated work: the chosen duration
     # is usually a window end, and per-kg values repeat across rows.
-    low_doc = _rate(infusion_rate(dose_mg, rate_mg_per_kg, limits.DURATION_MIN_MIN))
-    high_doc = _rate(infusion_rate(dose_mg, rate_mg_per_kg, limits.DURATION_MAX_MIN))
+    low_doc = _rate(infusion_rate(dose_mg, rate_mg_per_kg, limits.DURATION_MIN_MIN), dose_number)
+    high_doc = _rate(infusion_rate(dose_mg, rate_mg_per_kg, limits.DURATION_MAX_MIN), dose_number)
     if duration_min == limits.DURATION_MIN_MIN:
         chosen_doc = low_doc
     elif duration_min == limits.DURATION_MAX_MIN:
         chosen_doc = high_doc
     else:
-        chosen_doc = _rate(infusion_rate(dose_mg, rate_mg_per_kg, duration_min))
+        chosen_doc = _rate(infusion_rate(dose_mg, rate_mg_per_kg, duration_min), dose_number)
     return {
         "duration_min": chosen_doc["duration_min"],
         "window_min": {"min": low_doc["duration_min"], "max": high_doc["duration_min"]},
@@ -269,9 +284,40 @@ def _cost_json(c: Cost) -> str:
 
 @functools.lru_cache(maxsize=8192)  # at most about 8 MiB of JSON text
 def _session_json(dose_mg: Decimal, rate_mg_per_kg: Decimal, duration_min: Decimal, recovery_min: Decimal) -> str:
-    # The session block depends only on these four values, which repeat across
-    # a batch (weights and rates cluster), so its JSON is built once for each.
-    return _dumps(_session(dose_mg, rate_mg_per_kg, duration_min, recovery_min))
+    """The session block's JSON, exactly as ``_dumps(_session(...))``. Doses
+    repeat across a batch (weights and rates cluster), so each is kept; a new
+    one fills in the template for its rate and duration."""
+    template, slots = _session_template(rate_mg_per_kg, duration_min, recovery_min)
+    rates: dict[Decimal, InfusionRate] = {}
+    numbers = []
+    for slot_duration_min, field, places in slots:
+        rate = rates.get(slot_duration_min)
+        if rate is None:
+            rate = rates[slot_duration_min] = infusion_rate(dose_mg, rate_mg_per_kg, slot_duration_min)
+        numbers.append(repr(_dose_number(rate, field, places)))  # json writes a float as repr() does
+    return template % tuple(numbers)
+
+
+_SLOT_RE = re.compile(r'"\\u0000([0-9]+)"')
+
+
+@functools.lru_cache(maxsize=512)
+def _session_template(
+    rate_mg_per_kg: Decimal, duration_min: Decimal, recovery_min: Decimal
+) -> tuple[str, tuple[tuple[Decimal, str, Decimal], ...]]:
+    """The session block's JSON for this rate, duration and recovery, with %s
+    where each dose-dependent number goes, and which number that is (its
+    duration, InfusionRate field and places), in order. Built from ``_session``
+    itself, so the layout lives in one place."""
+    slots: list[tuple[Decimal, str, Decimal]] = []
+
+    def slot(rate: InfusionRate, field: str, places: Decimal) -> str:
+        slots.append((rate.duration_min, field, places))
+        return f"\x00{len(slots) - 1}"  # encodes as "\u0000N": no other session text has a NUL
+
+    text = _dumps(_session(Decimal(1), rate_mg_per_kg, duration_min, recovery_min, slot)).replace("%", "%%")
+    order = tuple(slots[int(index)] for index in _SLOT_RE.findall(text))
+    return _SLOT_RE.sub("%s", text), order
 
 
 def quote_record_json(row: int, row_id: Any, q: Quote) -> str:

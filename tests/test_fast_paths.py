@@ -58,3 +58,18 @@ def test_cached_parse_agrees_with_a_fresh_parse() -> None:
     cached = units.parse_quantity("weight", "154 lb", units.WEIGHT, "x")
     units.parse_quantity.cache_clear()
     assert units.parse_quantity("weight", "154 lb", units.WEIGHT, "x") == cached
+
+
+@given(
+    st.decimals(min_value="0.1", max_value="500", places=9),
+    st.decimals(min_value="0.1", max_value="0.75", places=4),
+    st.decimals(min_value="40", max_value="100", places=2),
+)
+def test_session_template_fills_in_exactly_as_a_fresh_encoding(
+    dose_mg: Decimal, rate: Decimal, duration: Decimal
+) -> None:
+    from ketacalc.documents import _dumps, _session, _session_json
+
+    recovery = Decimal(30)
+    assert _session_json(dose_mg, rate, duration, recovery) == _dumps(_session(dose_mg, rate, duration, recovery))
+    assert json.loads(_session_json(dose_mg, rate, duration, recovery))["rate_mg_per_kg_per_h"] >= 0

@@ -12,6 +12,7 @@ import codecs
 import csv
 import io
 import json
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO, Any, NamedTuple, cast
@@ -63,6 +64,13 @@ class Row(NamedTuple):  # a tuple: one is made per input row
 def normalize(name: str) -> str:
     """Header spellings from spreadsheets: ' Price Min ' -> 'price_min'."""
     return "_".join(name.strip().lower().replace("-", " ").split())
+
+
+def parse_output_format(given: str) -> str:
+    fmt = given.strip().lower()
+    if fmt not in FORMATS:
+        raise InputError("output", given, "is not an output format", "jsonl or csv")
+    return fmt
 
 
 def infer_format(path: str, given: str | None) -> str:
@@ -188,17 +196,20 @@ def layered(defaults: Mapping[str, Given | None], cells: Mapping[str, Any]) -> d
 
 def quote_row(row: Row, defaults: Mapping[str, Given | None]) -> Quote | Document:
     """A row's quote, or its error record."""
-    head: Document = {"row": row.number, "id": row.id}
     if row.problem is not None:
-        return {**head, "error": {"field": None, "message": f"row {row.number} {row.problem}"}}
+        return _error_record(row, None, f"row {row.number} {row.problem}")
     kwargs = layered(defaults, row.cells)
     weight = kwargs.pop("weight", None)
     if weight is None:
-        return {**head, "error": {"field": "weight", "message": "weight is missing"}}
+        return _error_record(row, "weight", "weight is missing")
     try:
         return quote(weight, **kwargs)
     except InputError as error:
-        return {**head, "error": {"field": error.field, "message": error.describe(error.field)}}
+        return _error_record(row, error.field, error.describe(error.field))
+
+
+def _error_record(row: Row, field: str | None, message: str) -> Document:
+    return {"row": row.number, "id": row.id, "error": {"field": field, "message": message}}
 
 
 def flatten(document: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -250,8 +261,10 @@ def run_batch(
     to ``err`` only when it is a terminal. Raises BatchInputError (or InputError
     for a bad default) before writing anything when the input cannot be used."""
     fmt = infer_format("" if source == "-" else source, input_format)
-    # The defaults must quote on their own, before any row is read; the dosing
-    # weight basis is left out, since ideal or adjusted needs each row's height.
+    output = parse_output_format(output)
+    # The defaults must quote on their own (with any weight), before any row is
+    # read; the dosing weight basis is left out: ideal or adjusted needs each
+    # row's height and sex.
     quote(70, **{k: v for k, v in defaults.items() if v is not None and k != "dosing_weight"})
     binary = _open(source)
     try:
@@ -264,8 +277,6 @@ def run_batch(
 
 
 def _open(source: str) -> IO[bytes]:
-    import sys
-
     if source == "-":
         return sys.stdin.buffer
     try:

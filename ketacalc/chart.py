@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ketacalc import limits, units
-from ketacalc.dosing import parse_duration, parse_rate, parse_weight
+from ketacalc.dosing import parse_duration, parse_rate, weight_warnings
 from ketacalc.errors import InputError, SoftWarning
 from ketacalc.pump import both_or_neither, parse_bag, parse_concentration, pump
-from ketacalc.values import Given, as_text, number
+from ketacalc.values import Given, as_text, in_range, number
 
 MAX_ROWS = 200
 MAX_RATES = 8
@@ -54,7 +54,7 @@ def chart(
     step: Given | None = None,
     *,
     unit: str = "kg",
-    rates: str = DEFAULT_RATES,
+    rates: str | None = None,
     concentration: Given | None = None,
     bag: Given | None = None,
     duration: Given | None = None,
@@ -65,35 +65,28 @@ def chart(
     if weight_unit not in DEFAULT_RANGE:
         raise InputError("unit", unit, "is not a chart unit", UNIT_ALLOWED)
     default_start, default_stop, default_step = DEFAULT_RANGE[weight_unit]
-    first = _weight(start if start is not None else default_start, weight_unit, "from")
-    last = _weight(stop if stop is not None else default_stop, weight_unit, "to")
+    kg_per_unit = units.factor("pound" if weight_unit == "lb" else "kilogram", "kilogram")
+    first = _weight(start if start is not None else default_start, weight_unit, kg_per_unit, "from")
+    last = _weight(stop if stop is not None else default_stop, weight_unit, kg_per_unit, "to")
     if last < first:
         raise InputError("to", as_text(stop if stop is not None else default_stop), "is below --from", "to >= from")
     step_text = step if step is not None else default_step
     increment = number("step", step_text, STEP_ALLOWED)
     if increment <= 0 or (last - first) / increment >= MAX_ROWS:
         raise InputError("step", as_text(step_text), "gives no rows or too many", STEP_ALLOWED)
-    rates_mg_per_kg = parse_rates(rates)
+    rates_mg_per_kg = parse_rates(DEFAULT_RATES if rates is None else rates)
     both_or_neither(concentration, bag)
     concentration_mg_per_ml = None if concentration is None else parse_concentration(concentration)
     bag_ml = None if bag is None else parse_bag(bag)
     duration_min = limits.DURATION_DEFAULT_MIN if duration is None else parse_duration(duration)
 
-    factor = units.factor("pound" if weight_unit == "lb" else "kilogram", "kilogram")
     rows = []
     warnings: dict[str, SoftWarning] = {}
     weight = first
     while weight <= last:
-        weight_kg = weight * factor
-        if not limits.WEIGHT_SOFT_MIN_KG <= weight_kg <= limits.WEIGHT_SOFT_MAX_KG:
-            warnings.setdefault(
-                "weight_outside_adult_range",
-                SoftWarning(
-                    "weight_outside_adult_range",
-                    f"some weights are outside the plausible adult range of "
-                    f"{limits.WEIGHT_SOFT_MIN_KG}–{limits.WEIGHT_SOFT_MAX_KG} kg",
-                ),
-            )
+        weight_kg = weight * kg_per_unit
+        for warning in weight_warnings(weight_kg):
+            warnings.setdefault(warning.code, warning)
         doses_mg = tuple(weight_kg * rate for rate in rates_mg_per_kg)
         pump_rates = None
         if concentration_mg_per_ml is not None and bag_ml is not None:
@@ -115,14 +108,12 @@ def chart(
     )
 
 
-def _weight(value: Given, unit: str, field: str) -> Decimal:
+def _weight(value: Given, unit: str, kg_per_unit: Decimal, field: str) -> Decimal:
     """A chart weight: a bare number in the chart's unit, checked in kg."""
     text = as_text(value)
-    parsed = units.parse_quantity(
-        field, text, units.WEIGHT, f"a weight in {unit} above 0, at most {limits.WEIGHT_MAX_KG} kg"
-    )
+    allowed = f"a bare number in {unit}, above 0 and at most {limits.WEIGHT_MAX_KG} kg"
+    parsed = units.parse_quantity(field, text, units.WEIGHT, allowed)
     if parsed.unit_given:
         raise InputError(field, text, "takes a bare number; set the unit with --unit", UNIT_ALLOWED)
-    in_kg = text if unit == "kg" else f"{text} lb"
-    parse_weight(in_kg, field)
+    in_range(field, text, parsed.value * kg_per_unit, Decimal(0), limits.WEIGHT_MAX_KG, allowed, low_inclusive=False)
     return parsed.value

@@ -18,14 +18,14 @@ from typing import Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
-from ketacalc import __version__, limits
+from ketacalc import __version__, chart, limits
 from ketacalc.errors import ExitStatus, InputError, KetacalcError, OutputError, ReaderGone, SoftWarning
 from ketacalc.values import Given
 
 DEBUG_ENV = "KETACALC_DEBUG"
 
 # How the core's field names are shown on the command line.
-_FLAG_NAMES = {"weight": "WEIGHT", "height and sex": "--height and --sex"}
+_FLAG_NAMES = {"weight": "WEIGHT"}
 
 
 def flag_name(field: str) -> str:
@@ -115,6 +115,10 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
 )
+
+
+def _chart_defaults(index: int) -> str:
+    return " / ".join(f"{values[index]} {unit}" for unit, values in chart.DEFAULT_RANGE.items())
 
 
 def _version(value: bool) -> None:
@@ -243,7 +247,10 @@ ConcentrationOpt = Annotated[
     typer.Option(
         "--concentration",
         metavar="MG_PER_ML",
-        help="Ketamine stock, mass per volume: '10 mg/mL', '50 mg/mL', '100 mg/mL' (1–100 mg/mL). Needs --bag.",
+        help=(
+            "Ketamine stock, mass per volume: '10 mg/mL', '50 mg/mL', '100 mg/mL' "
+            f"({limits.CONCENTRATION_MIN_MG_PER_ML}–{limits.CONCENTRATION_MAX_MG_PER_ML} mg/mL). Needs --bag."
+        ),
     ),
 ]
 BagOpt = Annotated[
@@ -251,7 +258,10 @@ BagOpt = Annotated[
     typer.Option(
         "--bag",
         metavar="VOLUME",
-        help="Diluent volume the dose is drawn into: '100 mL', '0.25 L' (10–1,000 mL). Needs --concentration.",
+        help=(
+            "Diluent volume the dose is drawn into: '100 mL', '0.25 L' "
+            f"({limits.BAG_MIN_ML}–{limits.BAG_MAX_ML:,} mL). Needs --concentration."
+        ),
     ),
 ]
 ConfigOpt = Annotated[
@@ -321,8 +331,9 @@ def _finish(warnings: Sequence[SoftWarning], strict: bool) -> None:
     help=(
         "\b\nExample: ketacalc dose 70kg --rate 0.5 --duration 45\n\n"
         "Compute the dose (dosing weight x rate) and the infusion rate in mg/min, mg/h and "
-        "mg/kg/h over the chosen duration and at both ends of the 40–100 min window, "
-        "with the 30 min recovery and the total visit time."
+        f"mg/kg/h over the chosen duration and at both ends of the {limits.DURATION_MIN_MIN}–"
+        f"{limits.DURATION_MAX_MIN} min window, with the {limits.RECOVERY_MIN} min recovery and "
+        "the total visit time."
     ),
 )
 def dose_command(
@@ -371,7 +382,8 @@ def dose_command(
     help=(
         "\b\nExample: ketacalc cost --infusions 6 --price-min 450 --price-max 750\n\n"
         "Price a series of infusions: per infusion and in total, as min, mid and max. "
-        "Defaults: 6 infusions at $400–$800 each. Money is exact to the cent, "
+        f"Defaults: {limits.INFUSIONS_DEFAULT} infusions at ${limits.PRICE_DEFAULT_MIN}–"
+        f"${limits.PRICE_DEFAULT_MAX} each. Money is exact to the cent, "
         "midpoints rounded half-up."
     ),
 )
@@ -487,15 +499,13 @@ def batch_command(
 ) -> None:
     from ketacalc.batch import run_batch
 
-    if output.strip().lower() not in ("jsonl", "csv"):
-        raise InputError("output", output, "is not an output format", "jsonl or csv")
     defaults = _settings(config, locals())
     if dosing_weight is not None:
         from ketacalc.dosing import parse_basis
 
         defaults["dosing_weight"] = parse_basis(dosing_weight)
     with writing():
-        summary = run_batch(source, input_format, output.strip().lower(), defaults, sys.stdout, sys.stderr)
+        summary = run_batch(source, input_format, output, defaults, sys.stdout, sys.stderr)
     _say(summary.line())
     if summary.rejected:
         raise typer.Exit(int(ExitStatus.ROWS_REJECTED))
@@ -560,36 +570,42 @@ def config_command(
             print_settings(shown)
 
 
-def main() -> None:
-    """The console script."""
-    app()
-
-
 @app.command(
     "chart",
     short_help="A dosing chart: doses for a range of weights by a set of rates.",
     help=(
         "\b\nExample: ketacalc chart --from 40 --to 150 --step 5 --rates 0.25,0.5,0.75\n\n"
         "Print a reference card of doses in mg for a range of weights (in kg, or lb with --unit lb) "
-        "at each rate (0.1–0.75 mg/kg). With --concentration and --bag it also gives the pump rate "
-        "in mL/h over --duration (default 40 min). Table, --json or --csv."
+        f"at each rate ({limits.RATE_MIN_MG_PER_KG}–{limits.RATE_MAX_MG_PER_KG} mg/kg). With --concentration "
+        f"and --bag it also gives the pump rate in mL/h over --duration (default {limits.DURATION_DEFAULT_MIN} "
+        "min). Table, --json or --csv."
     ),
 )
 def chart_command(
     start: Annotated[
-        str | None, typer.Option("--from", metavar="WEIGHT", help="First weight (default 40 kg / 90 lb).")
+        str | None, typer.Option("--from", metavar="WEIGHT", help=f"First weight (default {_chart_defaults(0)}).")
     ] = None,
     stop: Annotated[
-        str | None, typer.Option("--to", metavar="WEIGHT", help="Last weight (default 150 kg / 330 lb).")
+        str | None, typer.Option("--to", metavar="WEIGHT", help=f"Last weight (default {_chart_defaults(1)}).")
     ] = None,
     step: Annotated[
-        str | None, typer.Option("--step", metavar="STEP", help="Weight step (default 5 kg / 10 lb); at most 200 rows.")
+        str | None,
+        typer.Option(
+            "--step", metavar="STEP", help=f"Weight step (default {_chart_defaults(2)}); at most {chart.MAX_ROWS} rows."
+        ),
     ] = None,
     unit: Annotated[str, typer.Option("--unit", metavar="UNIT", help="Unit of --from, --to, --step: kg or lb.")] = "kg",
     rates: Annotated[
-        str,
-        typer.Option("--rates", metavar="RATES", help="Comma-separated rates in mg/kg, each 0.1–0.75 (up to 8)."),
-    ] = "0.1,0.25,0.5,0.75",
+        str | None,
+        typer.Option(
+            "--rates",
+            metavar="RATES",
+            help=(
+                f"Comma-separated rates in mg/kg, each {limits.RATE_MIN_MG_PER_KG}–{limits.RATE_MAX_MG_PER_KG} "
+                f"(up to {chart.MAX_RATES}; default {chart.DEFAULT_RATES})."
+            ),
+        ),
+    ] = None,
     concentration: ConcentrationOpt = None,
     bag: BagOpt = None,
     duration: DurationOpt = None,
@@ -597,11 +613,11 @@ def chart_command(
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV (a header, one line per weight).")] = False,
     strict: StrictOpt = False,
 ) -> None:
-    from ketacalc.chart import chart
-
     if as_json and as_csv:
         raise InputError("csv", None, "cannot be given with --json", "one of --json and --csv")
-    result = chart(start, stop, step, unit=unit, rates=rates, concentration=concentration, bag=bag, duration=duration)
+    result = chart.chart(
+        start, stop, step, unit=unit, rates=rates, concentration=concentration, bag=bag, duration=duration
+    )
     with writing():
         if as_json:
             from ketacalc.documents import chart_document
@@ -620,3 +636,8 @@ def chart_command(
 
             print_tables(chart_tables(result))
     _finish(result.warnings, strict)
+
+
+def main() -> None:
+    """The console script."""
+    app()

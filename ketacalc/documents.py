@@ -1,7 +1,7 @@
 """The JSON documents: what ``--json`` prints and what batch writes per row.
 
 The shape is a contract (see README, "JSON output"). Numbers are JSON numbers
-rounded half-up to the places in ``PLACES``; money is a decimal string with two
+rounded half-up to the places named below (``_KG``, ``_MG`` ...); money is a decimal string with two
 places. Additive changes bump the minor ``SCHEMA_VERSION``, breaking ones the major.
 """
 
@@ -20,6 +20,7 @@ from ketacalc.cost import Cost
 from ketacalc.dosing import Dose, InfusionRate, infusion_rate
 from ketacalc.errors import SoftWarning
 from ketacalc.series import Quote
+from ketacalc.values import fixed_text
 
 SCHEMA_VERSION = "1.0"
 
@@ -87,7 +88,6 @@ def _fixed(value: Decimal, places: Decimal) -> float:
 
 def _pump_block(d: Dose) -> Document:
     assert d.pump is not None
-    low, high = d.window
     p = d.pump
     return {
         "concentration_mg_per_ml": num(p.concentration_mg_per_ml, _MG_PER_ML),
@@ -97,8 +97,8 @@ def _pump_block(d: Dose) -> Document:
         "final_concentration_mg_per_ml": num(p.final_concentration_mg_per_ml, _MG_PER_ML),
         "rate_ml_per_h": num(p.rate_ml_per_h(d.duration_min), _ML_PER_H),
         "window_rates_ml_per_h": {
-            "min": num(p.rate_ml_per_h(low.duration_min), _ML_PER_H),
-            "max": num(p.rate_ml_per_h(high.duration_min), _ML_PER_H),
+            "min": num(p.rate_ml_per_h(limits.DURATION_MIN_MIN), _ML_PER_H),
+            "max": num(p.rate_ml_per_h(limits.DURATION_MAX_MIN), _ML_PER_H),
         },
     }
 
@@ -240,17 +240,12 @@ def chart_csv(c: Chart) -> list[list[str]]:
         header += [f"pump_ml_per_h_at_{r}_mg_per_kg" for r in rates]
     lines = [header]
     for row in c.rows:
-        line = [_plain(row.weight, _KG)] + ([_plain(row.weight_kg, _KG)] if c.weight_unit != "kg" else [])
-        line += [_plain(d, _MG) for d in row.doses_mg]
+        line = [fixed_text(row.weight, _KG)] + ([fixed_text(row.weight_kg, _KG)] if c.weight_unit != "kg" else [])
+        line += [fixed_text(d, _MG) for d in row.doses_mg]
         if row.pump_rates_ml_per_h is not None:
-            line += [_plain(r, _ML_PER_H) for r in row.pump_rates_ml_per_h]
+            line += [fixed_text(r, _ML_PER_H) for r in row.pump_rates_ml_per_h]
         lines.append(line)
     return lines
-
-
-def _plain(value: Decimal, places: Decimal) -> str:
-    text = f"{value.quantize(places, rounding=ROUND_HALF_UP):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _no_default(value: object) -> None:

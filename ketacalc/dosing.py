@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Literal
 
 from ketacalc import limits, units
@@ -24,7 +24,7 @@ from ketacalc.pump import (
     pump,
     visit_times,
 )
-from ketacalc.values import Given, as_text, in_range, quantity
+from ketacalc.values import Given, as_text, bounded_quantity, in_range
 
 Basis = Literal["actual", "ideal", "adjusted"]
 Sex = Literal["female", "male"]
@@ -109,36 +109,34 @@ def infusion_rate(dose_mg: Decimal, rate_mg_per_kg: Decimal, duration_min: Decim
 
 def parse_weight(value: Given, field: str = "weight") -> units.Parsed:
     """A body weight in kg: above 0, at most the heaviest human recorded."""
-    parsed = quantity(field, value, units.WEIGHT, WEIGHT_ALLOWED)
-    in_range(field, value, parsed.value, Decimal(0), limits.WEIGHT_MAX_KG, WEIGHT_ALLOWED, low_inclusive=False)
-    return parsed
+    return bounded_quantity(
+        field, value, units.WEIGHT, Decimal(0), limits.WEIGHT_MAX_KG, WEIGHT_ALLOWED, low_inclusive=False
+    )
 
 
 def parse_rate(value: Given, field: str = "rate") -> Decimal:
     """A dose rate in mg/kg, within the seed's 0.1-0.75 mg/kg."""
-    parsed = quantity(field, value, units.RATE, RATE_ALLOWED)
-    return in_range(field, value, parsed.value, limits.RATE_MIN_MG_PER_KG, limits.RATE_MAX_MG_PER_KG, RATE_ALLOWED)
+    low, high = limits.RATE_MIN_MG_PER_KG, limits.RATE_MAX_MG_PER_KG
+    return bounded_quantity(field, value, units.RATE, low, high, RATE_ALLOWED).value
 
 
 def parse_duration(value: Given, field: str = "duration") -> Decimal:
     """An infusion duration in minutes, within the seed's 40-100 minute window."""
-    parsed = quantity(field, value, units.DURATION, DURATION_ALLOWED)
-    return in_range(field, value, parsed.value, limits.DURATION_MIN_MIN, limits.DURATION_MAX_MIN, DURATION_ALLOWED)
+    low, high = limits.DURATION_MIN_MIN, limits.DURATION_MAX_MIN
+    return bounded_quantity(field, value, units.DURATION, low, high, DURATION_ALLOWED).value
 
 
 def parse_height(value: Given, field: str = "height") -> Decimal:
     """A height in cm. A unit is required: a bare 69 could be inches or cm."""
     text = as_text(value)
     feet_inches = _FEET_INCHES_RE.fullmatch(text) if len(text) <= units.MAX_INPUT_CHARS else None
-    if feet_inches is not None:
-        inches = Decimal(feet_inches.group(1)) * 12 + Decimal(feet_inches.group(2))
-        height_cm = inches * units.CM_PER_INCH
-    else:
-        parsed = units.parse_quantity(field, text, units.HEIGHT, HEIGHT_ALLOWED)
-        if not parsed.unit_given:
-            raise InputError(field, text, "needs a unit (cm, m, in or ft)", HEIGHT_ALLOWED)
-        height_cm = parsed.value
-    return in_range(field, value, height_cm, limits.HEIGHT_MIN_CM, limits.HEIGHT_MAX_CM, HEIGHT_ALLOWED)
+    if feet_inches is None:
+        low, high = limits.HEIGHT_MIN_CM, limits.HEIGHT_MAX_CM
+        return bounded_quantity(field, text, units.HEIGHT, low, high, HEIGHT_ALLOWED, unit_required=True).value
+    inches = Decimal(feet_inches.group(1)) * units.INCHES_PER_FOOT + Decimal(feet_inches.group(2))
+    return in_range(
+        field, value, inches * units.CM_PER_INCH, limits.HEIGHT_MIN_CM, limits.HEIGHT_MAX_CM, HEIGHT_ALLOWED
+    )
 
 
 def parse_sex(value: Given, field: str = "sex") -> Sex:
@@ -165,12 +163,22 @@ def parse_basis(value: Given, field: str = "dosing_weight") -> Basis:
 def ideal_weight_kg(height_cm: Decimal, sex: Sex) -> Decimal:
     """Devine's ideal body weight: 50 kg (men) or 45.5 kg (women) + 2.3 kg per
     inch over 60 inches. Below 60 inches the same line is extended."""
-    base_kg = limits.DEVINE_BASE_MALE_KG if sex == "male" else limits.DEVINE_BASE_FEMALE_KG
     height_in = height_cm / units.CM_PER_INCH
-    return base_kg + limits.DEVINE_KG_PER_INCH * (height_in - limits.DEVINE_BASE_HEIGHT_IN)
+    return _devine_base_kg(sex) + limits.DEVINE_KG_PER_INCH * (height_in - limits.DEVINE_BASE_HEIGHT_IN)
 
 
-def _weight_warnings(weight_kg: Decimal) -> list[SoftWarning]:
+def _devine_base_kg(sex: Sex) -> Decimal:
+    return limits.DEVINE_BASE_MALE_KG if sex == "male" else limits.DEVINE_BASE_FEMALE_KG
+
+
+def _devine_shortest_cm(sex: Sex) -> Decimal:
+    """The height at which Devine's line reaches 0 kg."""
+    inches = limits.DEVINE_BASE_HEIGHT_IN - _devine_base_kg(sex) / limits.DEVINE_KG_PER_INCH
+    return (inches * units.CM_PER_INCH).quantize(Decimal("0.1"), rounding=ROUND_CEILING)
+
+
+def weight_warnings(weight_kg: Decimal) -> list[SoftWarning]:
+    """A warning when a weight is outside the plausible adult range."""
     if weight_kg < limits.WEIGHT_SOFT_MIN_KG:
         return [
             SoftWarning(
@@ -224,27 +232,28 @@ def dose(
     concentration_mg_per_ml = None if concentration is None else parse_concentration(concentration)
     bag_ml = None if bag is None else parse_bag(bag)
     start_min = None if start is None else parse_start(start)
-    warnings = _weight_warnings(weight_kg)
+    warnings = weight_warnings(weight_kg)
 
     ideal_kg: Decimal | None = None
     dosing_kg = weight_kg
     if basis != "actual":
-        missing = [name for name, given in (("height", height_cm), ("sex", sex_)) if given is None]
-        if missing:
+        if height_cm is None or sex_ is None:
+            missing = "height" if height_cm is None else "sex"
+            also = " (and so is sex)" if height_cm is None and sex_ is None else ""
             raise InputError(
-                " and ".join(missing),
+                missing,
                 None,
-                f"is needed for the {basis} dosing weight",
-                "give --height and --sex (e.g. --height '175 cm' --sex female)",
+                f"is needed for the {basis} dosing weight{also}",
+                "a height and a sex, e.g. height '175 cm' and sex female",
             )
-        assert height_cm is not None and sex_ is not None
         ideal_kg = ideal_weight_kg(height_cm, sex_)
         if ideal_kg <= 0:
+            shortest_cm = _devine_shortest_cm(sex_).normalize()
             raise InputError(
                 "height",
                 as_text(height) if height is not None else None,
                 "is too short for Devine's ideal weight formula (it gives no positive weight)",
-                "a height of about 105 cm or more for ideal or adjusted dosing weight",
+                f"a height over {shortest_cm:f} cm for a {sex_} ideal or adjusted dosing weight",
             )
         if height_cm / units.CM_PER_INCH < limits.DEVINE_BASE_HEIGHT_IN:
             warnings.append(

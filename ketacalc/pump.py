@@ -8,7 +8,7 @@ from decimal import ROUND_CEILING, Decimal
 
 from ketacalc import limits, units
 from ketacalc.errors import InputError, SoftWarning
-from ketacalc.values import Given, as_text, in_range, quantity
+from ketacalc.values import Given, as_text, bounded_quantity
 
 _MINUTES_PER_DAY = 24 * 60
 
@@ -26,23 +26,14 @@ _TIME_RE = re.compile(r"\s*([01]?[0-9]|2[0-3]):([0-5][0-9])\s*")
 
 def parse_concentration(value: Given, field: str = "concentration") -> Decimal:
     """Stock concentration in mg/mL. A unit is required: "10" alone is ambiguous."""
-    parsed = quantity(field, value, units.CONCENTRATION, CONCENTRATION_ALLOWED)
-    if isinstance(value, str) and not parsed.unit_given:
-        raise InputError(field, value, "needs a unit (mg/mL)", CONCENTRATION_ALLOWED)
-    return in_range(
-        field,
-        value,
-        parsed.value,
-        limits.CONCENTRATION_MIN_MG_PER_ML,
-        limits.CONCENTRATION_MAX_MG_PER_ML,
-        CONCENTRATION_ALLOWED,
-    )
+    low, high = limits.CONCENTRATION_MIN_MG_PER_ML, limits.CONCENTRATION_MAX_MG_PER_ML
+    kind = units.CONCENTRATION
+    return bounded_quantity(field, value, kind, low, high, CONCENTRATION_ALLOWED, unit_required=True).value
 
 
 def parse_bag(value: Given, field: str = "bag") -> Decimal:
     """Diluent volume in mL (a bare number is mL)."""
-    parsed = quantity(field, value, units.VOLUME, BAG_ALLOWED)
-    return in_range(field, value, parsed.value, limits.BAG_MIN_ML, limits.BAG_MAX_ML, BAG_ALLOWED)
+    return bounded_quantity(field, value, units.VOLUME, limits.BAG_MIN_ML, limits.BAG_MAX_ML, BAG_ALLOWED).value
 
 
 def parse_start(value: Given, field: str = "start") -> int:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import IO, TYPE_CHECKING
 
 from ketacalc import limits
@@ -21,6 +21,7 @@ from ketacalc.chart import Chart
 from ketacalc.cost import Cost
 from ketacalc.dosing import Dose, InfusionRate
 from ketacalc.series import Quote
+from ketacalc.values import fixed_text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -34,6 +35,7 @@ PLACES_MG_PER_MIN = 3
 PLACES_MG_PER_H = 2
 PLACES_MG_PER_KG_PER_H = 4
 PLACES_MIN = 1
+PLACES_CM = 1
 # Pump programming: mL/h to 0.1, the resolution of common infusion pumps; the
 # stock volume to 0.01 mL (a 1 mL syringe's marks); bag totals to 0.1 mL.
 PLACES_ML_PER_H = 1
@@ -45,13 +47,9 @@ _CURRENCY_SYMBOLS = {"USD": "$"}
 
 
 def amount(value: Decimal, places: int) -> str:
-    """A number as ISMP would print it: rounded half-up to ``places``, no
-    trailing zeros, a leading zero, thousands separators."""
-    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    text = f"{rounded:,f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    """A number as ISMP would print it: rounded half-up to ``places`` decimal
+    places, no trailing zeros, a leading zero, thousands separators."""
+    return fixed_text(value, Decimal(1).scaleb(-places), thousands=True)
 
 
 def with_unit(value: Decimal, places: int, unit: str) -> str:
@@ -127,7 +125,7 @@ def _weight_rows(d: Dose) -> list[tuple[str, str]]:
         rows.append(("Dosing weight", f"{with_unit(d.dosing_weight_kg, PLACES_KG, 'kg')} (actual)"))
     else:
         assert d.ideal_weight_kg is not None and d.height_cm is not None
-        rows.append(("Height", f"{with_unit(d.height_cm, 1, 'cm')}, {d.sex}"))
+        rows.append(("Height", f"{with_unit(d.height_cm, PLACES_CM, 'cm')}, {d.sex}"))
         rows.append(("Ideal weight", f"{with_unit(d.ideal_weight_kg, PLACES_KG, 'kg')} (Devine)"))
         rows.append(("Dosing weight", f"{with_unit(d.dosing_weight_kg, PLACES_KG, 'kg')} ({d.dosing_weight_basis})"))
     rows.append(("Rate", with_unit(d.rate_mg_per_kg, PLACES_MG_PER_KG, "mg/kg")))

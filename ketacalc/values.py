@@ -4,7 +4,7 @@ number) into a checked Decimal. Shared by dosing, cost and the pump maths."""
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from ketacalc.errors import InputError
 from ketacalc.units import MAX_INPUT_CHARS, Kind, Parsed, parse_quantity
@@ -59,6 +59,37 @@ def in_range(
     if value > high:
         raise InputError(field, as_text(given), "is above the highest allowed value", allowed)
     return value
+
+
+def bounded_quantity(
+    field: str,
+    value: Given,
+    kind: Kind,
+    low: Decimal,
+    high: Decimal,
+    allowed: str,
+    *,
+    low_inclusive: bool = True,
+    unit_required: bool = False,
+) -> Parsed:
+    """A quantity of ``kind`` within [low, high] in the kind's unit. With
+    ``unit_required``, bare text numbers are refused (a bare 69 could be
+    inches or centimetres); Python numbers are always in the kind's unit."""
+    parsed = quantity(field, value, kind, allowed)
+    if unit_required and isinstance(value, str) and not parsed.unit_given:
+        raise InputError(field, value, f"needs a unit ({kind.allowed_units})", allowed)
+    in_range(field, value, parsed.value, low, high, allowed, low_inclusive=low_inclusive)
+    return parsed
+
+
+def fixed_text(value: Decimal, places: Decimal, *, thousands: bool = False) -> str:
+    """A number as ISMP would print it: rounded half-up to ``places``
+    (Decimal("0.01") for two), no trailing zeros, a leading zero, and
+    thousands separators when asked."""
+    text = f"{value.quantize(places, rounding=ROUND_HALF_UP):{',' if thousands else ''}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def whole_number(field: str, value: Given, low: int, high: int, allowed: str) -> int:

@@ -174,5 +174,6 @@ def test_a_default_dosing_weight_uses_each_rows_height_and_sex(tmp_path: Path) -
     run = cli("batch", path, "--dosing-weight", "ideal")
     out = records(run.stdout)
     assert out[0]["patient"]["dosing_weight_kg"] == 70.7
-    assert out[1]["error"]["field"] == "height and sex"
+    assert out[1]["error"]["field"] == "height"
+    assert "and so is sex" in out[1]["error"]["message"]
     assert run.code == 3

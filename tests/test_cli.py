@@ -154,7 +154,7 @@ def test_usage_errors_are_one_line_exit_2() -> None:
 def test_ideal_weight_without_height_and_sex_names_what_is_missing() -> None:
     run = cli("dose", "70", "--dosing-weight", "ideal")
     assert run.code == 2
-    assert run.stderr.startswith("error: --height and --sex")
+    assert run.stderr.startswith("error: --height: is needed for the ideal dosing weight (and so is sex)")
 
 
 @pytest.mark.parametrize("command", ["dose", "cost", "quote"])

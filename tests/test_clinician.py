@@ -84,12 +84,19 @@ def test_height_too_short_for_a_positive_ideal_weight_is_rejected() -> None:
     with pytest.raises(InputError) as caught:
         dose("50 kg", dosing_weight="ideal", height="60 cm", sex="male")
     assert caught.value.field == "height"
+    assert "over 97.2 cm" in caught.value.allowed  # 60 in - 50 kg / 2.3 kg per in = 38.26 in
+    assert dose("50 kg", dosing_weight="ideal", height="98 cm", sex="male").dose_mg > 0
+
+
+def test_chart_warns_with_the_same_codes_as_a_dose() -> None:
+    codes_seen = [w.code for w in chart("20", "300", "140", rates="0.5").warnings]
+    assert codes_seen == ["weight_below_adult_range", "weight_above_adult_range"]
 
 
 @pytest.mark.parametrize(
     ("args", "named"),
     [
-        (["--dosing-weight", "ideal"], "--height and --sex"),
+        (["--dosing-weight", "ideal"], "--height:"),
         (["--dosing-weight", "adjusted", "--height", "170 cm"], "--sex"),
         (["--dosing-weight", "ideal", "--sex", "male"], "--height"),
         (["--dosing-weight", "lean"], "--dosing-weight 'lean'"),

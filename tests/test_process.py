@@ -191,3 +191,21 @@ def test_debug_traceback_never_prints_local_variables(monkeypatch: pytest.Monkey
     debug = cli("quote", "70", "--json", env={"KETACALC_DEBUG": "1"})
     assert "Traceback" in debug.stderr
     assert "SECRET-LOCAL-VALUE" not in debug.stderr.replace('patient_secret = "SECRET-LOCAL-VALUE"', "")
+
+
+def imports_pint(*args: str) -> bool:
+    code = (
+        "import sys\n"
+        f"sys.argv = ['ketacalc', *{list(args)!r}]\n"
+        "from ketacalc.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write('PINT=' + str('pint' in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, check=False, timeout=30)
+    return b"PINT=True" in result.stderr
+
+
+def test_kilograms_need_no_pint_but_pounds_go_through_it() -> None:
+    assert not imports_pint("quote", "70", "--json")
+    assert not imports_pint("quote", "70 kg", "--json")
+    assert imports_pint("quote", "154 lb", "--json")

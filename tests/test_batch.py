@@ -155,6 +155,15 @@ def test_a_bad_default_is_exit_2_before_any_row(tmp_path: Path) -> None:
     assert run.code == 2 and run.stdout == "" and run.stderr.startswith("error: --rate '2'")
 
 
+def test_strict_batch_exits_4_when_a_quoted_row_warns_and_3_wins_over_it(tmp_path: Path) -> None:
+    warned = write(tmp_path, "w.csv", "weight,infusions\n70,\n70,8\n")
+    run = cli("batch", warned, "--strict")
+    assert run.code == 4 and len(records(run.stdout)) == 2
+    assert cli("batch", warned).code == 0
+    mixed = write(tmp_path, "m.csv", "weight,infusions\n70,8\noops,\n")
+    assert cli("batch", mixed, "--strict").code == 3
+
+
 def test_bad_format_options_are_exit_2(tmp_path: Path) -> None:
     path = write(tmp_path, "p.csv", "weight\n70\n")
     assert cli("batch", path, "--output", "xml").code == 2

@@ -105,6 +105,11 @@ def test_a_bad_config_is_exit_2_naming_the_file_and_key(tmp_path: Path, text: st
         assert expected in run.stderr
 
 
+def test_config_command_rejects_a_bad_flag_like_every_command(tmp_path: Path) -> None:
+    run = cli("config", "--rate", "2", env={"XDG_CONFIG_HOME": str(tmp_path)})
+    assert run.code == 2 and run.stdout == "" and run.stderr.startswith("error: --rate '2'")
+
+
 def test_a_named_config_that_does_not_exist_is_exit_2(tmp_path: Path) -> None:
     run = cli("quote", "70", "--config", str(tmp_path / "none.toml"))
     assert run.code == 2 and "does not exist" in run.stderr

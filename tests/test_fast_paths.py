@@ -40,10 +40,15 @@ def test_records_with_times_and_pump_also_agree(start: str, concentration: str) 
     assert quote_record_json(7, "x", q) == json.dumps({"row": 7, "id": "x", **quote_document(q)})
 
 
-def test_a_repeated_quote_gives_the_same_record() -> None:
-    first = quote_record_json(1, None, quote("154 lb", "0.4"))
-    again = quote_record_json(1, None, quote("154 lb", "0.4"))
-    assert first == again
+def test_a_cached_session_never_answers_for_another_dose() -> None:
+    # Same rate and duration, so the same template; a different dose must still
+    # get its own rates.
+    first = json.loads(quote_record_json(1, None, quote("70 kg", "0.5")))
+    other = json.loads(quote_record_json(2, None, quote("80 kg", "0.5")))
+    again = json.loads(quote_record_json(3, None, quote("70 kg", "0.5")))
+    assert first["session"]["rate_mg_per_h"] == 52.5
+    assert other["session"]["rate_mg_per_h"] == 60
+    assert again["session"] == first["session"]
 
 
 def test_cached_unit_factors_agree_with_pint() -> None:

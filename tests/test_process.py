@@ -70,16 +70,21 @@ def test_json_carries_no_colour_codes_even_when_colour_is_forced() -> None:
     assert result.stderr == b""
 
 
-def imports_rich(*args: str) -> bool:
+def imports(package: str, *args: str) -> bool:
+    """Whether a real run of ``ketacalc ARGS`` imports ``package``."""
     code = (
         "import sys\n"
         f"sys.argv = ['ketacalc', *{list(args)!r}]\n"
         "from ketacalc.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "sys.stderr.write('RICH=' + str(any(m == 'rich' or m.startswith('rich.') for m in sys.modules)))\n"
+        f"sys.stderr.write('IMPORTED=' + str(any(m.split('.')[0] == {package!r} for m in sys.modules)))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, check=False, timeout=30)
-    return b"RICH=True" in result.stderr
+    return b"IMPORTED=True" in result.stderr
+
+
+def imports_rich(*args: str) -> bool:
+    return imports("rich", *args)
 
 
 @pytest.mark.parametrize("args", [["quote", "70", "--json"], ["--version"], ["dose", "0"]])
@@ -120,27 +125,18 @@ def test_unexpected_failure_is_one_line_exit_1_and_traceback_only_in_debug(
     assert "Traceback" in debug.stderr
 
 
+def shell(command: str) -> subprocess.CompletedProcess[bytes]:
+    """A bash command line (for pipes and closed descriptors)."""
+    return subprocess.run(command, shell=True, capture_output=True, timeout=60, executable="/bin/bash", check=False)
+
+
 def test_a_reader_that_goes_away_ends_the_batch_quietly(tmp_path: Path) -> None:
     path = tmp_path / "big.csv"
     path.write_text("weight\n" + "70\n" * 50_000)
-    result = subprocess.run(
-        f"'{sys.executable}' -m ketacalc batch '{path}' | head -1",
-        shell=True,
-        capture_output=True,
-        timeout=60,
-        executable="/bin/bash",
-        check=False,
-    )
+    result = shell(f"'{sys.executable}' -m ketacalc batch '{path}' | head -1")
     assert result.stdout.count(b"\n") == 1
     assert b"BrokenPipe" not in result.stderr and b"Traceback" not in result.stderr
-    status = subprocess.run(
-        f"'{sys.executable}' -m ketacalc batch '{path}' | head -1 >/dev/null; echo ${{PIPESTATUS[0]}}",
-        shell=True,
-        capture_output=True,
-        timeout=60,
-        executable="/bin/bash",
-        check=False,
-    )
+    status = shell(f"'{sys.executable}' -m ketacalc batch '{path}' | head -1 >/dev/null; echo ${{PIPESTATUS[0]}}")
     assert int(status.stdout.strip().splitlines()[-1]) in (0, 141)
 
 
@@ -154,13 +150,7 @@ def test_a_full_stdout_is_one_line_and_exit_1() -> None:
 
 
 def test_a_closed_stdout_is_one_line_and_exit_1() -> None:
-    result = subprocess.run(
-        f"'{sys.executable}' -m ketacalc quote 70 --json >&-",
-        shell=True,
-        capture_output=True,
-        executable="/bin/bash",
-        check=False,
-    )
+    result = shell(f"'{sys.executable}' -m ketacalc quote 70 --json >&-")
     assert result.returncode == 1
     assert result.stderr.decode().strip() == "error: cannot write output: stdout is closed"
 
@@ -194,15 +184,7 @@ def test_debug_traceback_never_prints_local_variables(monkeypatch: pytest.Monkey
 
 
 def imports_pint(*args: str) -> bool:
-    code = (
-        "import sys\n"
-        f"sys.argv = ['ketacalc', *{list(args)!r}]\n"
-        "from ketacalc.cli import main\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "sys.stderr.write('PINT=' + str('pint' in sys.modules))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, check=False, timeout=30)
-    return b"PINT=True" in result.stderr
+    return imports("pint", *args)
 
 
 def test_kilograms_need_no_pint_but_pounds_go_through_it() -> None:

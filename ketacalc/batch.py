@@ -15,13 +15,14 @@ import json
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import IO, Any, NamedTuple, cast
 
-from ketacalc import quote
+from ketacalc.clinic import ClinicLimits
 from ketacalc.config import price_overridden
 from ketacalc.documents import Document, quote_document, quote_record_json
 from ketacalc.errors import InputError, KetacalcError
-from ketacalc.series import Quote
+from ketacalc.series import Quote, quote
 from ketacalc.values import Given
 
 COLUMNS = (
@@ -194,7 +195,9 @@ def layered(defaults: Mapping[str, Given | None], cells: Mapping[str, Any]) -> d
     return merged
 
 
-def quote_row(row: Row, defaults: Mapping[str, Given | None]) -> Quote | Document:
+def quote_row(
+    row: Row, defaults: Mapping[str, Given | None], clinic: ClinicLimits = ClinicLimits()
+) -> Quote | Document:
     """A row's quote, or its error record."""
     if row.problem is not None:
         return _error_record(row, None, f"row {row.number} {row.problem}")
@@ -203,7 +206,8 @@ def quote_row(row: Row, defaults: Mapping[str, Given | None]) -> Quote | Documen
     if weight is None:
         return _error_record(row, "weight", "weight is missing")
     try:
-        return quote(weight, **kwargs)
+        plain = quote(weight, **kwargs)
+        return Quote(clinic.check(plain.dose), plain.cost)
     except InputError as error:
         return _error_record(row, error.field, error.describe(error.field))
 
@@ -223,9 +227,18 @@ def flatten(document: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
             flat[name] = ";".join(w["code"] for w in value)
         elif isinstance(value, bool):
             flat[name] = "true" if value else "false"
+        elif isinstance(value, float):
+            flat[name] = _plain_number(value)
         else:
             flat[name] = value
     return flat
+
+
+def _plain_number(value: float) -> str:
+    """A JSON number as CSV text, by ISMP's rule as chart --csv writes it: no
+    trailing zeros (35, not 35.0), no exponent, no thousands separators."""
+    text = f"{Decimal(repr(value)):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def csv_columns() -> list[str]:
@@ -256,6 +269,7 @@ def run_batch(
     defaults: Mapping[str, Given | None],
     out: IO[str],
     err: IO[str],
+    clinic: ClinicLimits = ClinicLimits(),
 ) -> Summary:
     """Quote every row of ``source`` ("-" for stdin) onto ``out``. Progress goes
     to ``err`` only when it is a terminal. Raises BatchInputError (or InputError
@@ -270,7 +284,7 @@ def run_batch(
     try:
         stream = text_stream(binary)
         rows = read_csv(stream) if fmt == "csv" else read_jsonl(stream)
-        return _write(rows, output, defaults, out, err)
+        return _write(rows, output, defaults, out, err, clinic)
     finally:
         if source != "-":
             binary.close()
@@ -286,7 +300,12 @@ def _open(source: str) -> IO[bytes]:
 
 
 def _write(
-    rows: Iterator[Row], output: str, defaults: Mapping[str, Given | None], out: IO[str], err: IO[str]
+    rows: Iterator[Row],
+    output: str,
+    defaults: Mapping[str, Given | None],
+    out: IO[str],
+    err: IO[str],
+    clinic: ClinicLimits,
 ) -> Summary:
     summary = Summary()
     progress = err.isatty()
@@ -295,7 +314,7 @@ def _write(
         writer = csv.DictWriter(out, fieldnames=csv_columns(), restval="", lineterminator="\n")
         writer.writeheader()
     for row in rows:
-        result = quote_row(row, defaults)
+        result = quote_row(row, defaults, clinic)
         summary.rows += 1
         if isinstance(result, Quote):
             summary.quoted += 1

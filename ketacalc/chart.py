@@ -10,7 +10,7 @@ from ketacalc import limits, units
 from ketacalc.dosing import parse_duration, parse_rate, weight_warnings
 from ketacalc.errors import InputError, SoftWarning
 from ketacalc.pump import both_or_neither, parse_bag, parse_concentration, pump
-from ketacalc.values import Given, as_text, in_range, number
+from ketacalc.values import EXACT, Exact, Given, as_text, exact, in_range, mul
 
 MAX_ROWS = 200
 MAX_RATES = 8
@@ -26,8 +26,8 @@ RATES_ALLOWED = f"1 to {MAX_RATES} rates in mg/kg, comma-separated, each 0.1–0
 class ChartRow:
     weight: Decimal  # in the chart's unit
     weight_kg: Decimal
-    doses_mg: tuple[Decimal, ...]  # one per rate
-    pump_rates_ml_per_h: tuple[Decimal, ...] | None  # one per rate, with pump settings
+    doses_mg: tuple[Exact, ...]  # one per rate
+    pump_rates_ml_per_h: tuple[Exact, ...] | None  # one per rate, with pump settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,52 +60,56 @@ def chart(
     duration: Given | None = None,
 ) -> Chart:
     """Doses for weights ``start``..``stop`` by ``step`` (numbers in ``unit``),
-    at each of ``rates``. With ``concentration`` and ``bag``, pump rates too."""
-    weight_unit = unit.strip().lower()
-    if weight_unit not in DEFAULT_RANGE:
-        raise InputError("unit", unit, "is not a chart unit", UNIT_ALLOWED)
-    default_start, default_stop, default_step = DEFAULT_RANGE[weight_unit]
-    kg_per_unit = units.factor("pound" if weight_unit == "lb" else "kilogram", "kilogram")
-    first = _weight(start if start is not None else default_start, weight_unit, kg_per_unit, "from")
-    last = _weight(stop if stop is not None else default_stop, weight_unit, kg_per_unit, "to")
-    if last < first:
-        raise InputError("to", as_text(stop if stop is not None else default_stop), "is below --from", "to >= from")
-    step_text = step if step is not None else default_step
-    increment = number("step", step_text, STEP_ALLOWED)
-    if increment <= 0 or (last - first) / increment >= MAX_ROWS:
-        raise InputError("step", as_text(step_text), "gives no rows or too many", STEP_ALLOWED)
-    rates_mg_per_kg = parse_rates(DEFAULT_RATES if rates is None else rates)
-    both_or_neither(concentration, bag)
-    concentration_mg_per_ml = None if concentration is None else parse_concentration(concentration)
-    bag_ml = None if bag is None else parse_bag(bag)
-    duration_min = limits.DURATION_DEFAULT_MIN if duration is None else parse_duration(duration)
+    at each of ``rates``. With ``concentration`` and ``bag``, pump rates too.
+    The number of rows is known exactly, and bounded, before any is made."""
+    with exact():
+        weight_unit = as_text(unit).strip().lower()
+        if weight_unit not in DEFAULT_RANGE:
+            raise InputError("unit", as_text(unit), "is not a chart unit", UNIT_ALLOWED)
+        default_start, default_stop, default_step = DEFAULT_RANGE[weight_unit]
+        kg_per_unit = units.factor("pound" if weight_unit == "lb" else "kilogram", "kilogram")
+        first = _weight(start if start is not None else default_start, weight_unit, kg_per_unit, "from")
+        last = _weight(stop if stop is not None else default_stop, weight_unit, kg_per_unit, "to")
+        if last < first:
+            raise InputError("to", as_text(stop if stop is not None else default_stop), "is below --from", "to >= from")
+        step_text = as_text(step if step is not None else default_step)
+        increment = units.parse_quantity("step", step_text, units.WEIGHT, STEP_ALLOWED)
+        if increment.unit_given:
+            raise InputError("step", step_text, "takes a bare number; set the unit with --unit", STEP_ALLOWED)
+        if increment.value <= 0 or EXACT.divide_int(last - first, increment.value) >= MAX_ROWS:
+            raise InputError("step", step_text, "gives no rows or too many", STEP_ALLOWED)
+        count = int(EXACT.divide_int(last - first, increment.value)) + 1
+        rates_mg_per_kg = parse_rates(DEFAULT_RATES if rates is None else rates)
+        both_or_neither(concentration, bag)
+        concentration_mg_per_ml = None if concentration is None else parse_concentration(concentration)
+        bag_ml = None if bag is None else parse_bag(bag)
+        duration_min = limits.DURATION_DEFAULT_MIN if duration is None else parse_duration(duration)
 
-    rows = []
-    warnings: dict[str, SoftWarning] = {}
-    weight = first
-    while weight <= last:
-        weight_kg = weight * kg_per_unit
-        for warning in weight_warnings(weight_kg):
-            warnings.setdefault(warning.code, warning)
-        doses_mg = tuple(weight_kg * rate for rate in rates_mg_per_kg)
-        pump_rates = None
-        if concentration_mg_per_ml is not None and bag_ml is not None:
-            plans = [pump(dose_mg, concentration_mg_per_ml, bag_ml) for dose_mg in doses_mg]
-            pump_rates = tuple(plan.rate_ml_per_h(duration_min) for plan, _ in plans)
-            for _, plan_warnings in plans:
-                for warning in plan_warnings:
-                    warnings.setdefault(warning.code, warning)
-        rows.append(ChartRow(weight, weight_kg, doses_mg, pump_rates))
-        weight += increment
-    return Chart(
-        weight_unit=weight_unit,
-        rates_mg_per_kg=rates_mg_per_kg,
-        duration_min=duration_min,
-        concentration_mg_per_ml=concentration_mg_per_ml,
-        bag_ml=bag_ml,
-        rows=tuple(rows),
-        warnings=tuple(warnings.values()),
-    )
+        rows = []
+        warnings: dict[str, SoftWarning] = {}
+        for index in range(count):
+            weight = first + index * increment.value
+            weight_kg = weight * kg_per_unit
+            for warning in weight_warnings(weight_kg):
+                warnings.setdefault(warning.code, warning)
+            doses_mg = tuple(mul(weight_kg, rate) for rate in rates_mg_per_kg)
+            pump_rates = None
+            if concentration_mg_per_ml is not None and bag_ml is not None:
+                plans = [pump(dose_mg, concentration_mg_per_ml, bag_ml, duration_min) for dose_mg in doses_mg]
+                pump_rates = tuple(plan.rate_ml_per_h(duration_min) for plan, _ in plans)
+                for _, plan_warnings in plans:
+                    for warning in plan_warnings:
+                        warnings.setdefault(warning.code, warning)
+            rows.append(ChartRow(weight, weight_kg, doses_mg, pump_rates))
+        return Chart(
+            weight_unit=weight_unit,
+            rates_mg_per_kg=rates_mg_per_kg,
+            duration_min=duration_min,
+            concentration_mg_per_ml=concentration_mg_per_ml,
+            bag_ml=bag_ml,
+            rows=tuple(rows),
+            warnings=tuple(warnings.values()),
+        )
 
 
 def _weight(value: Given, unit: str, kg_per_unit: Decimal, field: str) -> Decimal:

@@ -12,8 +12,8 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Iterator, Sequence
-from typing import Annotated, Any, NoReturn
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from typer.core import TyperGroup
@@ -22,10 +22,16 @@ from ketacalc import __version__, chart, limits
 from ketacalc.errors import ExitStatus, InputError, KetacalcError, OutputError, ReaderGone, SoftWarning
 from ketacalc.values import Given
 
+if TYPE_CHECKING:
+    from ketacalc.config import Setting
+    from ketacalc.render import Block
+
+R = TypeVar("R")
+
 DEBUG_ENV = "KETACALC_DEBUG"
 
 # How the core's field names are shown on the command line.
-_FLAG_NAMES = {"weight": "WEIGHT"}
+_FLAG_NAMES = {"weight": "WEIGHT", "dose": "dose"}
 
 
 def flag_name(field: str) -> str:
@@ -227,7 +233,7 @@ StrictOpt = Annotated[
     typer.Option("--strict", help="Exit 4 when there is any warning (results are still printed)."),
 ]
 DosingWeightOpt = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--dosing-weight",
         metavar="BASIS",
@@ -272,6 +278,17 @@ ConfigOpt = Annotated[
         help="Clinic config file (TOML). Default: $KETACALC_CONFIG, else config.toml in the user config directory.",
     ),
 ]
+ChartRatesOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--rates",
+        metavar="RATES",
+        help=(
+            f"Chart: comma-separated rates in mg/kg, each {limits.RATE_MIN_MG_PER_KG}–{limits.RATE_MAX_MG_PER_KG} "
+            f"(up to {chart.MAX_RATES}; default {chart.DEFAULT_RATES})."
+        ),
+    ),
+]
 StartOpt = Annotated[
     str | None,
     typer.Option("--start", metavar="HH:MM", help="Start time (24-hour) for infusion and recovery end times."),
@@ -301,25 +318,50 @@ def emit_json(document: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-def _flags(arguments: dict[str, Any]) -> dict[str, Given | None]:
-    """The settings among a command's arguments (their names are the settings')."""
-    from ketacalc.config import SPECS
-
-    return {name: arguments.get(name) for name in SPECS}
+_DOSE_SETTINGS = ("rate", "duration", "dosing_weight", "concentration", "bag")
+_COST_SETTINGS = ("infusions", "price_min", "price_max", "price", "currency")
 
 
-def _settings(config_path: str | None, arguments: dict[str, Any]) -> dict[str, Given | None]:
-    """Flags over the config file over the built-in defaults."""
-    from ketacalc.config import resolve, values
+def _resolved(config_path: str | None, flags: Mapping[str, Given | None]) -> dict[str, Setting]:
+    """Flags over the config file over the built-in defaults, with sources."""
+    from ketacalc.config import resolve
 
-    return values(resolve(_flags(arguments), config_path))
+    return resolve(flags, config_path)
 
 
-def _finish(warnings: Sequence[SoftWarning], strict: bool) -> None:
-    for warning in warnings:
-        _say(f"warning: {warning.message} ({warning.code})")
+def show(
+    result: R,
+    *,
+    as_json: bool,
+    strict: bool,
+    document: Callable[[R], dict[str, Any]],
+    blocks: Callable[[R], list[Block]],
+    warnings: Sequence[SoftWarning],
+) -> None:
+    """The one output path of dose, cost, quote and chart: one JSON document,
+    or the human blocks with their warnings among them; then the warnings on
+    stderr (for JSON, and for human output not going to a terminal, where the
+    block is not seen), and exit 4 under --strict when there is any."""
+    with writing():
+        if as_json:
+            emit_json(document(result))
+        else:
+            from ketacalc.render import print_blocks
+
+            print_blocks(blocks(result), warnings)
+            sys.stdout.flush()
+    if as_json or not _isatty(sys.stdout):
+        for warning in warnings:
+            _say(f"warning: {warning.message} ({warning.code})")
     if strict and warnings:
         raise typer.Exit(int(ExitStatus.STRICT_WARNING))
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 # --- commands ---------------------------------------------------------------------------
@@ -340,7 +382,7 @@ def dose_command(
     weight: WeightArg,
     rate: RateOpt = None,
     duration: DurationOpt = None,
-    dosing_weight: DosingWeightOpt = "actual",
+    dosing_weight: DosingWeightOpt = None,
     height: HeightOpt = None,
     sex: SexOpt = None,
     concentration: ConcentrationOpt = None,
@@ -350,30 +392,16 @@ def dose_command(
     as_json: JsonOpt = False,
     strict: StrictOpt = False,
 ) -> None:
+    from ketacalc.config import clinic_limits, values
+    from ketacalc.documents import dose_document
     from ketacalc.dosing import dose
+    from ketacalc.render import dose_blocks
 
-    s = _settings(config, locals())
-    result = dose(
-        weight,
-        s["rate"],
-        s["duration"],
-        dosing_weight=dosing_weight,
-        height=height,
-        sex=sex,
-        concentration=s["concentration"],
-        bag=s["bag"],
-        start=start,
-    )
-    with writing():
-        if as_json:
-            from ketacalc.documents import dose_document
-
-            emit_json(dose_document(result))
-        else:
-            from ketacalc.render import dose_tables, print_tables
-
-            print_tables(dose_tables(result))
-    _finish(result.warnings, strict)
+    flags = {"rate": rate, "duration": duration, "dosing_weight": dosing_weight}
+    settings = _resolved(config, {**flags, "concentration": concentration, "bag": bag})
+    s = values(settings, _DOSE_SETTINGS)
+    result = clinic_limits(settings).check(dose(weight, height=height, sex=sex, start=start, **s))
+    show(result, as_json=as_json, strict=strict, document=dose_document, blocks=dose_blocks, warnings=result.warnings)
 
 
 @app.command(
@@ -397,20 +425,15 @@ def cost_command(
     as_json: JsonOpt = False,
     strict: StrictOpt = False,
 ) -> None:
+    from ketacalc.config import values
     from ketacalc.cost import cost
+    from ketacalc.documents import cost_document
+    from ketacalc.render import cost_blocks
 
-    s = _settings(config, locals())
-    result = cost(s["infusions"], s["price_min"], s["price_max"], s["price"], s["currency"])
-    with writing():
-        if as_json:
-            from ketacalc.documents import cost_document
-
-            emit_json(cost_document(result))
-        else:
-            from ketacalc.render import cost_tables, print_tables
-
-            print_tables(cost_tables(result))
-    _finish(result.warnings, strict)
+    flags = {"infusions": infusions, "price_min": price_min, "price_max": price_max, "price": price}
+    s = values(_resolved(config, {**flags, "currency": currency}), _COST_SETTINGS)
+    result = cost(**s)
+    show(result, as_json=as_json, strict=strict, document=cost_document, blocks=cost_blocks, warnings=result.warnings)
 
 
 @app.command(
@@ -426,7 +449,7 @@ def quote_command(
     weight: WeightArg,
     rate: RateOpt = None,
     duration: DurationOpt = None,
-    dosing_weight: DosingWeightOpt = "actual",
+    dosing_weight: DosingWeightOpt = None,
     height: HeightOpt = None,
     sex: SexOpt = None,
     concentration: ConcentrationOpt = None,
@@ -441,20 +464,18 @@ def quote_command(
     as_json: JsonOpt = False,
     strict: StrictOpt = False,
 ) -> None:
-    from ketacalc import quote
+    from ketacalc.config import clinic_limits, values
+    from ketacalc.documents import quote_document
+    from ketacalc.render import quote_blocks
+    from ketacalc.series import Quote, quote
 
-    s = _settings(config, locals())
-    result = quote(weight, dosing_weight=dosing_weight, height=height, sex=sex, start=start, **s)
-    with writing():
-        if as_json:
-            from ketacalc.documents import quote_document
-
-            emit_json(quote_document(result))
-        else:
-            from ketacalc.render import print_tables, quote_tables
-
-            print_tables(quote_tables(result))
-    _finish(result.warnings, strict)
+    flags = {"rate": rate, "duration": duration, "dosing_weight": dosing_weight, "concentration": concentration}
+    flags |= {"bag": bag, "infusions": infusions, "price_min": price_min, "price_max": price_max}
+    settings = _resolved(config, {**flags, "price": price, "currency": currency})
+    s = values(settings, _DOSE_SETTINGS + _COST_SETTINGS)
+    plain = quote(weight, height=height, sex=sex, start=start, **s)
+    result = Quote(clinic_limits(settings).check(plain.dose), plain.cost)
+    show(result, as_json=as_json, strict=strict, document=quote_document, blocks=quote_blocks, warnings=result.warnings)
 
 
 @app.command(
@@ -483,10 +504,7 @@ def batch_command(
     ] = "jsonl",
     rate: RateOpt = None,
     duration: DurationOpt = None,
-    dosing_weight: Annotated[
-        str | None,
-        typer.Option("--dosing-weight", metavar="BASIS", help="Default dosing weight: actual, ideal or adjusted."),
-    ] = None,
+    dosing_weight: DosingWeightOpt = None,
     concentration: ConcentrationOpt = None,
     bag: BagOpt = None,
     infusions: InfusionsOpt = None,
@@ -498,14 +516,18 @@ def batch_command(
     strict: StrictOpt = False,
 ) -> None:
     from ketacalc.batch import run_batch
+    from ketacalc.config import clinic_limits, values
 
-    defaults = _settings(config, locals())
-    if dosing_weight is not None:
+    flags = {"rate": rate, "duration": duration, "dosing_weight": dosing_weight, "concentration": concentration}
+    flags |= {"bag": bag, "infusions": infusions, "price_min": price_min, "price_max": price_max}
+    settings = _resolved(config, {**flags, "price": price, "currency": currency})
+    defaults = values(settings, _DOSE_SETTINGS + _COST_SETTINGS)
+    if defaults["dosing_weight"] is not None:
         from ketacalc.dosing import parse_basis
 
-        defaults["dosing_weight"] = parse_basis(dosing_weight)
+        defaults["dosing_weight"] = parse_basis(defaults["dosing_weight"])
     with writing():
-        summary = run_batch(source, input_format, output, defaults, sys.stdout, sys.stderr)
+        summary = run_batch(source, input_format, output, defaults, sys.stdout, sys.stderr, clinic_limits(settings))
     _say(summary.line())
     if summary.rejected:
         raise typer.Exit(int(ExitStatus.ROWS_REJECTED))
@@ -541,6 +563,8 @@ def schema_command() -> None:
 def config_command(
     rate: RateOpt = None,
     duration: DurationOpt = None,
+    dosing_weight: DosingWeightOpt = None,
+    rates: ChartRatesOpt = None,
     concentration: ConcentrationOpt = None,
     bag: BagOpt = None,
     infusions: InfusionsOpt = None,
@@ -551,23 +575,26 @@ def config_command(
     config: ConfigOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    from ketacalc.config import SPECS, resolve
+    from ketacalc.config import SPECS
+    from ketacalc.render import settings_blocks
 
-    flags = _flags(locals())
+    flags = {"rate": rate, "duration": duration, "dosing_weight": dosing_weight, "concentration": concentration}
+    flags |= {"bag": bag, "infusions": infusions, "price_min": price_min, "price_max": price_max}
+    flags |= {"price": price, "currency": currency, "rates": rates}
     for name, flag in flags.items():
         if flag is not None:
             SPECS[name].parse(flag, name)
+    settings = _resolved(config, flags)
+    from ketacalc.config import values
+    from ketacalc.cost import cost
+
+    cost(**values(settings, _COST_SETTINGS))  # the same checks as every other command (price_min <= price_max)
     shown = {}
-    for name, setting in resolve(flags, config).items():
+    for name, setting in settings.items():
         value = setting.value if setting.value is not None else SPECS[name].built_in
         shown[name] = {"value": None if value is None else str(value), "source": setting.source}
-    with writing():
-        if as_json:
-            emit_json({"informational_only": True, "disclaimer": limits.DISCLAIMER, "settings": shown})
-        else:
-            from ketacalc.render import print_settings
-
-            print_settings(shown)
+    document = {"informational_only": True, "disclaimer": limits.DISCLAIMER, "settings": shown}
+    show(document, as_json=as_json, strict=False, document=dict, blocks=lambda _: settings_blocks(shown), warnings=())
 
 
 @app.command(
@@ -595,47 +622,44 @@ def chart_command(
         ),
     ] = None,
     unit: Annotated[str, typer.Option("--unit", metavar="UNIT", help="Unit of --from, --to, --step: kg or lb.")] = "kg",
-    rates: Annotated[
-        str | None,
-        typer.Option(
-            "--rates",
-            metavar="RATES",
-            help=(
-                f"Comma-separated rates in mg/kg, each {limits.RATE_MIN_MG_PER_KG}–{limits.RATE_MAX_MG_PER_KG} "
-                f"(up to {chart.MAX_RATES}; default {chart.DEFAULT_RATES})."
-            ),
-        ),
-    ] = None,
+    rates: ChartRatesOpt = None,
     concentration: ConcentrationOpt = None,
     bag: BagOpt = None,
     duration: DurationOpt = None,
+    config: ConfigOpt = None,
     as_json: JsonOpt = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV (a header, one line per weight).")] = False,
     strict: StrictOpt = False,
 ) -> None:
+    from ketacalc.config import values
+    from ketacalc.documents import chart_csv, chart_document
+    from ketacalc.render import chart_blocks
+
     if as_json and as_csv:
         raise InputError("csv", None, "cannot be given with --json", "one of --json and --csv")
-    result = chart.chart(
-        start, stop, step, unit=unit, rates=rates, concentration=concentration, bag=bag, duration=duration
-    )
+    flags = {"rates": rates, "concentration": concentration, "bag": bag, "duration": duration}
+    s = values(_resolved(config, flags), tuple(flags))
+    result = chart.chart(start, stop, step, unit=unit, **s)  # type: ignore[arg-type]
+    if not as_csv:
+        show(
+            result,
+            as_json=as_json,
+            strict=strict,
+            document=chart_document,
+            blocks=chart_blocks,
+            warnings=result.warnings,
+        )
+        return
+    import csv
+
     with writing():
-        if as_json:
-            from ketacalc.documents import chart_document
-
-            emit_json(chart_document(result))
-        elif as_csv:
-            import csv
-
-            from ketacalc.documents import chart_csv
-
-            csv.writer(sys.stdout, lineterminator="\n").writerows(chart_csv(result))
-            sys.stdout.flush()
-            _say(f"note: {limits.DISCLAIMER}")  # kept out of the CSV itself
-        else:
-            from ketacalc.render import chart_tables, print_tables
-
-            print_tables(chart_tables(result))
-    _finish(result.warnings, strict)
+        csv.writer(sys.stdout, lineterminator="\n").writerows(chart_csv(result))
+        sys.stdout.flush()
+    _say(f"note: {limits.DISCLAIMER}")  # kept out of the CSV itself
+    for warning in result.warnings:
+        _say(f"warning: {warning.message} ({warning.code})")
+    if strict and result.warnings:
+        raise typer.Exit(int(ExitStatus.STRICT_WARNING))
 
 
 def main() -> None:

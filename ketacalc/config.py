@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from ketacalc import limits
+from ketacalc.chart import DEFAULT_RATES, parse_rates
+from ketacalc.clinic import ClinicLimits, parse_limit
 from ketacalc.cost import cost, parse_currency, parse_infusions, parse_price
-from ketacalc.dosing import parse_duration, parse_rate
+from ketacalc.dosing import parse_basis, parse_duration, parse_rate
 from ketacalc.errors import InputError, KetacalcError
 from ketacalc.pump import both_or_neither, parse_bag, parse_concentration
 from ketacalc.values import Given
@@ -39,6 +41,7 @@ class Spec:
 SPECS: dict[str, Spec] = {
     "rate": Spec("dose", parse_rate, f"{limits.RATE_DEFAULT_MG_PER_KG} mg/kg"),
     "duration": Spec("dose", parse_duration, f"{limits.DURATION_DEFAULT_MIN} min"),
+    "dosing_weight": Spec("dose", parse_basis, "actual"),
     "infusions": Spec("cost", parse_infusions, str(limits.INFUSIONS_DEFAULT)),
     "price_min": Spec("cost", parse_price, str(limits.PRICE_DEFAULT_MIN)),
     "price_max": Spec("cost", parse_price, str(limits.PRICE_DEFAULT_MAX)),
@@ -46,7 +49,12 @@ SPECS: dict[str, Spec] = {
     "currency": Spec("cost", parse_currency, limits.PRICE_DEFAULT_CURRENCY),
     "concentration": Spec("pump", parse_concentration, None),
     "bag": Spec("pump", parse_bag, None),
+    "rates": Spec("chart", parse_rates, DEFAULT_RATES),
+    "dose_mg_soft_max": Spec("limits", parse_limit, None),
+    "dose_mg_hard_max": Spec("limits", parse_limit, None),
+    "pump_rate_ml_per_h_soft_max": Spec("limits", parse_limit, None),
 }
+LIMITS = tuple(name for name, spec in SPECS.items() if spec.section == "limits")
 SECTIONS = {spec.section for spec in SPECS.values()}
 
 
@@ -149,6 +157,13 @@ def resolve(
     return effective(flags, config, str(path) if path is not None else BUILT_IN)
 
 
-def values(settings: Mapping[str, Setting]) -> dict[str, Given | None]:
-    """The settings as keyword arguments for the core."""
-    return {name: setting.value for name, setting in settings.items()}
+def values(settings: Mapping[str, Setting], names: tuple[str, ...]) -> dict[str, Given | None]:
+    """The named settings, as keyword arguments for the core."""
+    return {name: settings[name].value for name in names}
+
+
+def clinic_limits(settings: Mapping[str, Setting]) -> ClinicLimits:
+    """The clinic's limits from the config file (none by default)."""
+    found = {name: parse_limit(value, name) for name in LIMITS if (value := settings[name].value) is not None}
+    sources = {settings[name].source for name in found}
+    return ClinicLimits(**found, source=sources.pop() if sources else "")

@@ -1,7 +1,9 @@
 """The cost of an infusion series, in Decimal money. Pure: no I/O.
 
 Prices are exact to the cent (more decimals are rejected unless they are
-zeros); totals are exact products; the midpoint is rounded half-up to the cent.
+zeros). A series figure is the per-infusion figure as printed times the number
+of infusions, so the totals add up on the page: the per-infusion mid is
+(min + max) / 2 rounded half-up to the cent, and the series mid is that mid x N.
 """
 
 from __future__ import annotations
@@ -9,15 +11,15 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from ketacalc import limits
 from ketacalc.currencies import ISO_4217
 from ketacalc.errors import InputError, SoftWarning
+from ketacalc.places import CENT
 from ketacalc.units import MAX_INPUT_CHARS
-from ketacalc.values import Given, as_text, number, whole_number
+from ketacalc.values import EXACT, Given, as_text, exact, number, rounded, whole_number
 
-CENT = Decimal("0.01")
 _TWO = Decimal(2)
 
 INFUSIONS_ALLOWED = f"a whole number from {limits.INFUSIONS_MIN} to {limits.INFUSIONS_MAX}"
@@ -27,11 +29,6 @@ CURRENCY_ALLOWED = "a three-letter ISO 4217 code, e.g. USD, EUR, GBP"
 # 1,250.50 and $600 as typed from a spreadsheet; thousands separators only in
 # their right places.
 _MONEY_RE = re.compile(r"\s*\$?\s*((?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+)\s*")
-
-
-def money(value: Decimal) -> Decimal:
-    """Round half-up to the cent."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,19 +43,21 @@ class Cost:
 
     @property
     def price_mid(self) -> Decimal:
-        return money((self.price_min + self.price_max) / _TWO)
+        """(min + max) / 2, rounded half-up to the cent."""
+        return rounded(EXACT.divide(EXACT.add(self.price_min, self.price_max), _TWO), CENT)
 
     @property
     def total_min(self) -> Decimal:
-        return money(self.price_min * self.infusions)
+        return rounded(EXACT.multiply(self.price_min, self.infusions), CENT)  # exact: cents x N
 
     @property
     def total_max(self) -> Decimal:
-        return money(self.price_max * self.infusions)
+        return rounded(EXACT.multiply(self.price_max, self.infusions), CENT)
 
     @property
     def total_mid(self) -> Decimal:
-        return money((self.total_min + self.total_max) / _TWO)
+        """The per-infusion mid as printed, times the number of infusions."""
+        return EXACT.multiply(self.price_mid, self.infusions)
 
 
 def parse_infusions(value: Given, field: str = "infusions") -> int:
@@ -107,6 +106,17 @@ def cost(
     ``price`` sets one known price (min = max) and cannot be given with
     ``price_min`` or ``price_max``. Raises InputError for a bad input.
     """
+    with exact():
+        return _priced(infusions, price_min, price_max, price, currency)
+
+
+def _priced(
+    infusions: Given | None,
+    price_min: Given | None,
+    price_max: Given | None,
+    price: Given | None,
+    currency: Given | None,
+) -> Cost:
     n = limits.INFUSIONS_DEFAULT if infusions is None else parse_infusions(infusions)
     code = limits.PRICE_DEFAULT_CURRENCY if currency is None else parse_currency(currency)
     if price is not None:
@@ -141,9 +151,9 @@ def _cost(infusions: int, currency: str, low: Decimal, high: Decimal) -> Cost:
         warnings.append(
             SoftWarning(
                 "infusions_above_usual_series",
-                f"{infusions} infusions is more than the usual first series of "
-                f"{limits.INFUSIONS_SOFT_MAX}; a patient who has not responded after "
-                f"{limits.INFUSIONS_SOFT_MAX} sessions is unlikely to respond to more",
+                f"{infusions} infusions is more than the usual first series of {limits.INFUSIONS_SOFT_MAX}; "
+                f"if a patient does not respond to treatment after {limits.INFUSIONS_SOFT_MAX} sessions, "
+                "further sessions are unlikely to show improvements",
             )
         )
     return Cost(infusions, currency, low, high, tuple(warnings))

@@ -1,7 +1,7 @@
 """The JSON documents: what ``--json`` prints and what batch writes per row.
 
 The shape is a contract (see README, "JSON output"). Numbers are JSON numbers
-rounded half-up to the places named below (``_KG``, ``_MG`` ...); money is a decimal string with two
+rounded half-up once to the places in ``ketacalc.places``; money is a decimal string with two
 places. Additive changes bump the minor ``SCHEMA_VERSION``, breaking ones the major.
 """
 
@@ -11,47 +11,34 @@ import functools
 import json
 import re
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-from ketacalc import limits
+from ketacalc import limits, places
 from ketacalc.chart import Chart
 from ketacalc.cost import Cost
 from ketacalc.dosing import Dose, InfusionRate, infusion_rate
 from ketacalc.errors import SoftWarning
 from ketacalc.series import Quote
-from ketacalc.values import fixed_text
+from ketacalc.values import Exact, fixed_text, rounded
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 
 Document = dict[str, Any]
 
-# Decimal places kept in JSON numbers, by unit.
-_KG = Decimal("0.001")
-_CM = Decimal("0.1")
-_MG_PER_KG = Decimal("0.0001")
-_MG = Decimal("0.01")
-_MIN = Decimal("0.01")
-_MG_PER_MIN = Decimal("0.001")
-_MG_PER_H = Decimal("0.01")
-_MG_PER_KG_PER_H = Decimal("0.0001")
-_ML = Decimal("0.01")
-_MG_PER_ML = Decimal("0.0001")
-_ML_PER_H = Decimal("0.1")  # as a pump is programmed
+
+def num(value: Exact, places: Decimal) -> float:
+    """A JSON number: the exact value rounded half-up once to ``places``."""
+    return float(rounded(value, places))
 
 
-def num(value: Decimal, places: Decimal) -> float:
-    """A JSON number, rounded half-up to ``places``."""
-    return float(value.quantize(places, rounding=ROUND_HALF_UP))
-
-
-def _maybe(value: Decimal | None, places: Decimal) -> float | None:
+def _maybe(value: Exact | None, places: Decimal) -> float | None:
     return None if value is None else num(value, places)
 
 
 def money_text(value: Decimal) -> str:
     """Money as a JSON string with two places: "2400.00"."""
-    return f"{value:.2f}"
+    return f"{rounded(value, places.CENT):f}"
 
 
 def _envelope(warnings: tuple[SoftWarning, ...]) -> Document:
@@ -68,20 +55,20 @@ DoseNumber = Callable[[InfusionRate, str, Decimal], Any]
 
 
 def _dose_number(rate: InfusionRate, field: str, places: Decimal) -> float:
-    return float(getattr(rate, field).quantize(places, ROUND_HALF_UP))
+    return num(getattr(rate, field), places)
 
 
 def _rate(rate: InfusionRate, dose_number: DoseNumber = _dose_number) -> Document:
     return {
-        "duration_min": _fixed(rate.duration_min, _MIN),
-        "rate_mg_per_min": dose_number(rate, "mg_per_min", _MG_PER_MIN),
-        "rate_mg_per_h": dose_number(rate, "mg_per_h", _MG_PER_H),
-        "rate_mg_per_kg_per_h": _fixed(rate.mg_per_kg_per_h, _MG_PER_KG_PER_H),
+        "duration_min": _fixed(rate.duration_min, places.MIN),
+        "rate_mg_per_min": dose_number(rate, "mg_per_min", places.MG_PER_MIN),
+        "rate_mg_per_h": dose_number(rate, "mg_per_h", places.MG_PER_H),
+        "rate_mg_per_kg_per_h": _fixed(rate.mg_per_kg_per_h, places.MG_PER_KG_PER_H),
     }
 
 
 @functools.lru_cache(maxsize=4096)
-def _fixed(value: Decimal, places: Decimal) -> float:
+def _fixed(value: Exact, places: Decimal) -> float:
     """``num`` for values that repeat from row to row (durations, per-kg rates)."""
     return num(value, places)
 
@@ -89,17 +76,22 @@ def _fixed(value: Decimal, places: Decimal) -> float:
 def _pump_block(d: Dose) -> Document:
     assert d.pump is not None
     p = d.pump
+
+    def at(duration_min: Decimal) -> Document:
+        return {
+            "duration_min": num(duration_min, places.MIN),
+            "rate_ml_per_h": num(p.rate_ml_per_h(duration_min), places.ML_PER_H),
+        }
+
     return {
-        "concentration_mg_per_ml": num(p.concentration_mg_per_ml, _MG_PER_ML),
-        "bag_ml": num(p.bag_ml, _ML),
-        "drug_volume_ml": num(p.drug_volume_ml, _ML),
-        "total_volume_ml": num(p.total_volume_ml, _ML),
-        "final_concentration_mg_per_ml": num(p.final_concentration_mg_per_ml, _MG_PER_ML),
-        "rate_ml_per_h": num(p.rate_ml_per_h(d.duration_min), _ML_PER_H),
-        "window_rates_ml_per_h": {
-            "min": num(p.rate_ml_per_h(limits.DURATION_MIN_MIN), _ML_PER_H),
-            "max": num(p.rate_ml_per_h(limits.DURATION_MAX_MIN), _ML_PER_H),
-        },
+        "concentration_mg_per_ml": num(p.concentration_mg_per_ml, places.MG_PER_ML),
+        "bag_ml": num(p.bag_ml, places.VOLUME_ML),
+        "drug_volume_ml": num(p.drug_volume_ml, places.DRUG_ML),
+        "vtbi_ml": num(p.total_volume_ml, places.VOLUME_ML),
+        "final_concentration_mg_per_ml": num(p.final_concentration_mg_per_ml, places.MG_PER_ML),
+        "duration_min": num(d.duration_min, places.MIN),
+        "rate_ml_per_h": num(p.rate_ml_per_h(d.duration_min), places.ML_PER_H),
+        "window_rates": {"shortest": at(limits.DURATION_MIN_MIN), "longest": at(limits.DURATION_MAX_MIN)},
     }
 
 
@@ -121,26 +113,29 @@ def _dose_blocks(d: Dose) -> Document:
 
 def _patient(d: Dose) -> Document:
     return {
-        "weight_kg": float(d.weight_kg.quantize(_KG, ROUND_HALF_UP)),
+        "weight_kg": num(d.weight_kg, places.KG),
         "weight_given": d.weight_given,
         "weight_unit_given": d.weight_unit_given,
-        "dosing_weight_kg": float(d.dosing_weight_kg.quantize(_KG, ROUND_HALF_UP)),
+        "dosing_weight_kg": num(d.dosing_weight_kg, places.KG),
         "dosing_weight_basis": d.dosing_weight_basis,
-        "ideal_weight_kg": _maybe(d.ideal_weight_kg, _KG),
-        "height_cm": _maybe(d.height_cm, _CM),
+        "dosing_weight_requested": d.dosing_weight_requested,
+        "ideal_weight_kg": _maybe(d.ideal_weight_kg, places.KG),
+        "adjusted_weight_kg": _maybe(d.adjusted_weight_kg, places.KG),
+        "bmi_kg_per_m2": _maybe(d.bmi_kg_per_m2, places.BMI),
+        "height_cm": _maybe(d.height_cm, places.CM),
         "sex": d.sex,
     }
 
 
 def _dose(d: Dose) -> Document:
     return {
-        "rate_mg_per_kg": _fixed(d.rate_mg_per_kg, _MG_PER_KG),
-        "dose_mg": float(d.dose_mg.quantize(_MG, ROUND_HALF_UP)),
+        "rate_mg_per_kg": _fixed(d.rate_mg_per_kg, places.MG_PER_KG),
+        "dose_mg": num(d.dose_mg, places.MG),
     }
 
 
 def _session(
-    dose_mg: Decimal,
+    dose_mg: Exact,
     rate_mg_per_kg: Decimal,
     duration_min: Decimal,
     recovery_min: Decimal,
@@ -148,23 +143,23 @@ def _session(
 ) -> Document:
     # Runs once per batch row, so it avoids repeated work: the chosen duration
     # is usually a window end, and per-kg values repeat across rows.
-    low_doc = _rate(infusion_rate(dose_mg, rate_mg_per_kg, limits.DURATION_MIN_MIN), dose_number)
-    high_doc = _rate(infusion_rate(dose_mg, rate_mg_per_kg, limits.DURATION_MAX_MIN), dose_number)
+    shortest = _rate(infusion_rate(dose_mg, rate_mg_per_kg, limits.DURATION_MIN_MIN), dose_number)
+    longest = _rate(infusion_rate(dose_mg, rate_mg_per_kg, limits.DURATION_MAX_MIN), dose_number)
     if duration_min == limits.DURATION_MIN_MIN:
-        chosen_doc = low_doc
+        chosen = shortest
     elif duration_min == limits.DURATION_MAX_MIN:
-        chosen_doc = high_doc
+        chosen = longest
     else:
-        chosen_doc = _rate(infusion_rate(dose_mg, rate_mg_per_kg, duration_min), dose_number)
+        chosen = _rate(infusion_rate(dose_mg, rate_mg_per_kg, duration_min), dose_number)
     return {
-        "duration_min": chosen_doc["duration_min"],
-        "window_min": {"min": low_doc["duration_min"], "max": high_doc["duration_min"]},
-        "recovery_min": _fixed(recovery_min, _MIN),
-        "visit_min": _fixed(duration_min + recovery_min, _MIN),
-        "rate_mg_per_min": chosen_doc["rate_mg_per_min"],
-        "rate_mg_per_h": chosen_doc["rate_mg_per_h"],
-        "rate_mg_per_kg_per_h": chosen_doc["rate_mg_per_kg_per_h"],
-        "window_rates": {"min": low_doc, "max": high_doc},
+        "duration_min": chosen["duration_min"],
+        "window_min": {"min": shortest["duration_min"], "max": longest["duration_min"]},
+        "recovery_min": _fixed(recovery_min, places.MIN),
+        "visit_min": _fixed(duration_min + recovery_min, places.MIN),
+        "rate_mg_per_min": chosen["rate_mg_per_min"],
+        "rate_mg_per_h": chosen["rate_mg_per_h"],
+        "rate_mg_per_kg_per_h": chosen["rate_mg_per_kg_per_h"],
+        "window_rates": {"shortest": shortest, "longest": longest},
     }
 
 
@@ -200,7 +195,7 @@ def cost_document(c: Cost) -> Document:
 def quote_document(q: Quote) -> Document:
     """``ketacalc quote --json``: everything."""
     cost_blocks = _cost_blocks(q.cost)
-    series = {"infusions": q.cost.infusions, "total_dose_mg": num(q.total_dose_mg, _MG)}
+    series = {"infusions": q.cost.infusions, "total_dose_mg": num(q.total_dose_mg, places.MG)}
     return {**_envelope(q.warnings), **_dose_blocks(q.dose), "series": series, "cost": cost_blocks["cost"]}
 
 
@@ -209,21 +204,21 @@ def chart_document(c: Chart) -> Document:
     rows = []
     for row in c.rows:
         record: Document = {
-            "weight": num(row.weight, _KG),
-            "weight_kg": num(row.weight_kg, _KG),
-            "doses_mg": [num(d, _MG) for d in row.doses_mg],
+            "weight": num(row.weight, places.KG),
+            "weight_kg": num(row.weight_kg, places.KG),
+            "doses_mg": [num(d, places.MG) for d in row.doses_mg],
         }
         if row.pump_rates_ml_per_h is not None:
-            record["pump_rates_ml_per_h"] = [num(r, _ML_PER_H) for r in row.pump_rates_ml_per_h]
+            record["pump_rates_ml_per_h"] = [num(r, places.ML_PER_H) for r in row.pump_rates_ml_per_h]
         rows.append(record)
     return {
         **_envelope(c.warnings),
         "chart": {
             "weight_unit": c.weight_unit,
-            "rates_mg_per_kg": [num(r, _MG_PER_KG) for r in c.rates_mg_per_kg],
-            "duration_min": num(c.duration_min, _MIN),
-            "concentration_mg_per_ml": _maybe(c.concentration_mg_per_ml, _MG_PER_ML),
-            "bag_ml": _maybe(c.bag_ml, _ML),
+            "rates_mg_per_kg": [num(r, places.MG_PER_KG) for r in c.rates_mg_per_kg],
+            "duration_min": num(c.duration_min, places.MIN),
+            "concentration_mg_per_ml": _maybe(c.concentration_mg_per_ml, places.MG_PER_ML),
+            "bag_ml": _maybe(c.bag_ml, places.VOLUME_ML),
             "rows": rows,
         },
     }
@@ -240,10 +235,11 @@ def chart_csv(c: Chart) -> list[list[str]]:
         header += [f"pump_ml_per_h_at_{r}_mg_per_kg" for r in rates]
     lines = [header]
     for row in c.rows:
-        line = [fixed_text(row.weight, _KG)] + ([fixed_text(row.weight_kg, _KG)] if c.weight_unit != "kg" else [])
-        line += [fixed_text(d, _MG) for d in row.doses_mg]
+        line = [fixed_text(row.weight, places.KG)]
+        line += [fixed_text(row.weight_kg, places.KG)] if c.weight_unit != "kg" else []
+        line += [fixed_text(d, places.MG) for d in row.doses_mg]
         if row.pump_rates_ml_per_h is not None:
-            line += [fixed_text(r, _ML_PER_H) for r in row.pump_rates_ml_per_h]
+            line += [fixed_text(r, places.ML_PER_H) for r in row.pump_rates_ml_per_h]
         lines.append(line)
     return lines
 
@@ -285,11 +281,11 @@ def _session_json(dose_mg: Decimal, rate_mg_per_kg: Decimal, duration_min: Decim
     template, slots = _session_template(rate_mg_per_kg, duration_min, recovery_min)
     rates: dict[Decimal, InfusionRate] = {}
     numbers = []
-    for slot_duration_min, field, places in slots:
+    for slot_duration_min, field, step in slots:
         rate = rates.get(slot_duration_min)
         if rate is None:
             rate = rates[slot_duration_min] = infusion_rate(dose_mg, rate_mg_per_kg, slot_duration_min)
-        numbers.append(repr(_dose_number(rate, field, places)))  # json writes a float as repr() does
+        numbers.append(repr(_dose_number(rate, field, step)))  # json writes a float as repr() does
     return template % tuple(numbers)
 
 
@@ -333,7 +329,7 @@ def quote_record_json(row: int, row_id: Any, q: Quote) -> str:
     head_json = _dumps(head)
     warnings_at = head_json.index(', "warnings": ')
     # json writes a float as repr() does, and an int as str() does.
-    total_dose_mg = num(q.total_dose_mg, _MG)
+    total_dose_mg = num(q.total_dose_mg, places.MG)
     return (
         f"{head_json[:warnings_at]}, {_ENVELOPE_HEAD}{head_json[warnings_at:-1]}, "
         f'"session": {_session_json(d.dose_mg, d.rate_mg_per_kg, d.duration_min, d.recovery_min)}, '

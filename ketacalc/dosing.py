@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
+from fractions import Fraction
 from typing import Literal
 
 from ketacalc import limits, units
@@ -24,7 +25,7 @@ from ketacalc.pump import (
     pump,
     visit_times,
 )
-from ketacalc.values import Given, as_text, bounded_quantity, in_range
+from ketacalc.values import EXACT, Exact, Given, as_text, bounded_quantity, div, exact, in_range, mul
 
 Basis = Literal["actual", "ideal", "adjusted"]
 Sex = Literal["female", "male"]
@@ -41,35 +42,44 @@ BASIS_ALLOWED = "actual, ideal or adjusted"
 # 5 ft 9 in, 5ft9, 5' 9", 5 feet 9 inches: pint would read the space as a
 # product, so feet-and-inches is matched here and never handed to pint.
 _FEET_INCHES_RE = re.compile(
-    r"\s*([0-9]{1,2})\s*(?:ft|feet|foot|')\s*([0-9]{1,2}(?:\.[0-9]+)?)\s*(?:in|inch|inches|\"|'')?\s*",
+    r"\s*([0-9]{1,2})\s*(?:ft|feet|foot|')\s*(?:([0-9]{1,2}(?:\.[0-9]+)?)\s*(?:in|inch|inches|\"|'')?)?\s*",
     re.IGNORECASE,
 )
 
 
 @dataclass(frozen=True, slots=True)
 class InfusionRate:
-    """The infusion rate for one duration."""
+    """The infusion rate for one duration. ``mg_per_kg_per_h`` is per kg of
+    dosing weight per hour: a rate, not the dose in mg/kg."""
 
     duration_min: Decimal
-    mg_per_min: Decimal
-    mg_per_h: Decimal
-    mg_per_kg_per_h: Decimal
+    mg_per_min: Exact
+    mg_per_h: Exact
+    mg_per_kg_per_h: Exact
 
 
 @dataclass(frozen=True, slots=True)
 class Dose:
-    """A dose: the patient, the rate, and the infusion over a duration."""
+    """A dose: the patient, the rate, and the infusion over a duration.
+
+    ``dosing_weight_basis`` is the basis used, ``dosing_weight_requested`` the
+    one asked for (adjusted falls back to actual at or below ideal weight).
+    Ideal and adjusted weights are given whenever height and sex are, and BMI
+    whenever height is, whatever the basis."""
 
     weight_kg: Decimal
     weight_given: str
     weight_unit_given: bool
-    dosing_weight_kg: Decimal
+    dosing_weight_kg: Exact
     dosing_weight_basis: Basis
-    ideal_weight_kg: Decimal | None
+    dosing_weight_requested: Basis
+    ideal_weight_kg: Exact | None
+    adjusted_weight_kg: Exact | None
+    bmi_kg_per_m2: Exact | None
     height_cm: Decimal | None
     sex: Sex | None
     rate_mg_per_kg: Decimal
-    dose_mg: Decimal
+    dose_mg: Exact
     duration_min: Decimal
     recovery_min: Decimal
     pump: Pump | None
@@ -77,33 +87,28 @@ class Dose:
     warnings: tuple[SoftWarning, ...]
 
     @property
-    def infusion(self) -> InfusionRate:
-        """The rate at the chosen duration."""
-        return self.rate_at(self.duration_min)
-
-    @property
-    def window(self) -> tuple[InfusionRate, InfusionRate]:
-        """The rates at both ends of the seed's 40-100 minute window."""
-        return self.rate_at(limits.DURATION_MIN_MIN), self.rate_at(limits.DURATION_MAX_MIN)
-
-    @property
     def visit_min(self) -> Decimal:
         """Infusion plus recovery."""
-        return self.duration_min + self.recovery_min
+        return EXACT.add(self.duration_min, self.recovery_min)
 
     def rate_at(self, duration_min: Decimal) -> InfusionRate:
         """The infusion rate if the dose runs over ``duration_min``."""
         return infusion_rate(self.dose_mg, self.rate_mg_per_kg, duration_min)
 
+    @property
+    def window(self) -> tuple[InfusionRate, InfusionRate]:
+        """The rates over the shortest and the longest session of the window."""
+        return self.rate_at(limits.DURATION_MIN_MIN), self.rate_at(limits.DURATION_MAX_MIN)
 
-def infusion_rate(dose_mg: Decimal, rate_mg_per_kg: Decimal, duration_min: Decimal) -> InfusionRate:
-    """The rates that run ``dose_mg`` (``rate_mg_per_kg``) over ``duration_min``."""
-    mg_per_min = dose_mg / duration_min
+
+def infusion_rate(dose_mg: Exact, rate_mg_per_kg: Decimal, duration_min: Decimal) -> InfusionRate:
+    """The rates that run ``dose_mg`` (``rate_mg_per_kg``) over ``duration_min``:
+    each one multiplication and then one division, so each rounds exactly."""
     return InfusionRate(
         duration_min=duration_min,
-        mg_per_min=mg_per_min,
-        mg_per_h=mg_per_min * units.MINUTES_PER_HOUR,
-        mg_per_kg_per_h=rate_mg_per_kg / duration_min * units.MINUTES_PER_HOUR,
+        mg_per_min=div(dose_mg, duration_min),
+        mg_per_h=div(mul(dose_mg, units.MINUTES_PER_HOUR), duration_min),
+        mg_per_kg_per_h=div(mul(rate_mg_per_kg, units.MINUTES_PER_HOUR), duration_min),
     )
 
 
@@ -133,7 +138,10 @@ def parse_height(value: Given, field: str = "height") -> Decimal:
     if feet_inches is None:
         low, high = limits.HEIGHT_MIN_CM, limits.HEIGHT_MAX_CM
         return bounded_quantity(field, text, units.HEIGHT, low, high, HEIGHT_ALLOWED, unit_required=True).value
-    inches = Decimal(feet_inches.group(1)) * units.INCHES_PER_FOOT + Decimal(feet_inches.group(2))
+    inches_part = Decimal(feet_inches.group(2) or 0)
+    if inches_part >= units.INCHES_PER_FOOT:
+        raise InputError(field, text, "has 12 or more inches after the feet", HEIGHT_ALLOWED)
+    inches = Decimal(feet_inches.group(1)) * units.INCHES_PER_FOOT + inches_part
     return in_range(
         field, value, inches * units.CM_PER_INCH, limits.HEIGHT_MIN_CM, limits.HEIGHT_MAX_CM, HEIGHT_ALLOWED
     )
@@ -160,11 +168,28 @@ def parse_basis(value: Given, field: str = "dosing_weight") -> Basis:
     raise InputError(field, value, "is not a dosing-weight basis", BASIS_ALLOWED)
 
 
-def ideal_weight_kg(height_cm: Decimal, sex: Sex) -> Decimal:
+def ideal_weight_kg(height_cm: Decimal, sex: Sex) -> Exact:
     """Devine's ideal body weight: 50 kg (men) or 45.5 kg (women) + 2.3 kg per
-    inch over 60 inches. Below 60 inches the same line is extended."""
-    height_in = height_cm / units.CM_PER_INCH
-    return _devine_base_kg(sex) + limits.DEVINE_KG_PER_INCH * (height_in - limits.DEVINE_BASE_HEIGHT_IN)
+    inch over 60 inches. Below 60 inches the same line is extended. Exact:
+    a height in cm gives a Fraction (an inch is 2.54 cm)."""
+    height_in = Fraction(height_cm) / Fraction(units.CM_PER_INCH)
+    over_in = height_in - Fraction(limits.DEVINE_BASE_HEIGHT_IN)
+    return _settle(Fraction(_devine_base_kg(sex)) + Fraction(limits.DEVINE_KG_PER_INCH) * over_in)
+
+
+def adjusted_weight_kg(weight_kg: Decimal, ideal_kg: Exact) -> Exact:
+    """Adjusted body weight: ideal + 0.4 x (actual - ideal)."""
+    ideal = Fraction(ideal_kg)
+    return _settle(ideal + Fraction(limits.ADJUSTED_FACTOR) * (Fraction(weight_kg) - ideal))
+
+
+def bmi(weight_kg: Decimal, height_cm: Decimal) -> Exact:
+    """Body-mass index in kg/m²: weight over height in metres squared."""
+    return div(mul(weight_kg, 10000), mul(height_cm, height_cm))
+
+
+def _settle(value: Fraction) -> Exact:
+    return mul(value, 1)
 
 
 def _devine_base_kg(sex: Sex) -> Decimal:
@@ -173,8 +198,8 @@ def _devine_base_kg(sex: Sex) -> Decimal:
 
 def _devine_shortest_cm(sex: Sex) -> Decimal:
     """The height at which Devine's line reaches 0 kg."""
-    inches = limits.DEVINE_BASE_HEIGHT_IN - _devine_base_kg(sex) / limits.DEVINE_KG_PER_INCH
-    return (inches * units.CM_PER_INCH).quantize(Decimal("0.1"), rounding=ROUND_CEILING)
+    inches = limits.DEVINE_BASE_HEIGHT_IN - EXACT.divide(_devine_base_kg(sex), limits.DEVINE_KG_PER_INCH)
+    return EXACT.multiply(inches, units.CM_PER_INCH).quantize(Decimal("0.1"), rounding=ROUND_CEILING)
 
 
 def weight_warnings(weight_kg: Decimal) -> list[SoftWarning]:
@@ -204,7 +229,7 @@ def dose(
     rate: Given | None = None,
     duration: Given | None = None,
     *,
-    dosing_weight: Given = "actual",
+    dosing_weight: Given | None = "actual",
     height: Given | None = None,
     sex: Given | None = None,
     concentration: Given | None = None,
@@ -220,11 +245,26 @@ def dose(
     add pump programming; ``start`` ("HH:MM") adds the visit's clock times.
     Raises InputError for any input outside its hard limits.
     """
+    with exact():
+        return _dose(weight, rate, duration, dosing_weight, height, sex, concentration, bag, start)
+
+
+def _dose(
+    weight: Given,
+    rate: Given | None,
+    duration: Given | None,
+    dosing_weight: Given | None,
+    height: Given | None,
+    sex: Given | None,
+    concentration: Given | None,
+    bag: Given | None,
+    start: Given | None,
+) -> Dose:
     parsed_weight = parse_weight(weight)
     weight_kg = parsed_weight.value
     rate_mg_per_kg = limits.RATE_DEFAULT_MG_PER_KG if rate is None else parse_rate(rate)
     duration_min = limits.DURATION_DEFAULT_MIN if duration is None else parse_duration(duration)
-    basis: Basis = "actual" if dosing_weight == "actual" else parse_basis(dosing_weight)
+    requested: Basis = "actual" if dosing_weight in (None, "actual") else parse_basis(dosing_weight)
     height_cm = None if height is None else parse_height(height)
     sex_ = None if sex is None else parse_sex(sex)
     if concentration is not None or bag is not None:
@@ -234,20 +274,21 @@ def dose(
     start_min = None if start is None else parse_start(start)
     warnings = weight_warnings(weight_kg)
 
-    ideal_kg: Decimal | None = None
-    dosing_kg = weight_kg
-    if basis != "actual":
-        if height_cm is None or sex_ is None:
-            missing = "height" if height_cm is None else "sex"
-            also = " (and so is sex)" if height_cm is None and sex_ is None else ""
-            raise InputError(
-                missing,
-                None,
-                f"is needed for the {basis} dosing weight{also}",
-                "a height and a sex, e.g. height '175 cm' and sex female",
-            )
+    if requested != "actual" and (height_cm is None or sex_ is None):
+        missing = "height" if height_cm is None else "sex"
+        also = " (and so is sex)" if height_cm is None and sex_ is None else ""
+        raise InputError(
+            missing,
+            None,
+            f"is needed for the {requested} dosing weight{also}",
+            "a height and a sex, e.g. height '175 cm' and sex female",
+        )
+    ideal_kg = adjusted_kg = None
+    if height_cm is not None and sex_ is not None:
         ideal_kg = ideal_weight_kg(height_cm, sex_)
-        if ideal_kg <= 0:
+        if ideal_kg > 0:
+            adjusted_kg = adjusted_weight_kg(weight_kg, ideal_kg) if weight_kg > ideal_kg else None
+        elif requested != "actual":
             shortest_cm = _devine_shortest_cm(sex_).normalize()
             raise InputError(
                 "height",
@@ -255,7 +296,9 @@ def dose(
                 "is too short for Devine's ideal weight formula (it gives no positive weight)",
                 f"a height over {shortest_cm:f} cm for a {sex_} ideal or adjusted dosing weight",
             )
-        if height_cm / units.CM_PER_INCH < limits.DEVINE_BASE_HEIGHT_IN:
+        else:
+            ideal_kg = None  # no positive ideal weight to show
+        if height_cm / units.CM_PER_INCH < limits.DEVINE_BASE_HEIGHT_IN and ideal_kg is not None:
             warnings.append(
                 SoftWarning(
                     "height_below_devine_range",
@@ -264,16 +307,36 @@ def dose(
                     "where Devine's ideal weight is not validated",
                 )
             )
-        if basis == "ideal":
-            dosing_kg = ideal_kg
-            if ideal_kg > weight_kg:
-                warnings.append(
-                    SoftWarning(
-                        "ideal_above_actual",
-                        "ideal weight is above actual weight, so the ideal-weight dose is the larger one",
-                    )
+    elif height_cm is not None:
+        warnings.append(
+            SoftWarning(
+                "height_without_sex",
+                "a height was given without a sex, so ideal and adjusted weights are not shown (BMI is)",
+            )
+        )
+    elif sex_ is not None:
+        warnings.append(
+            SoftWarning(
+                "sex_without_height",
+                "a sex was given without a height, so it is not used: ideal weight needs both",
+            )
+        )
+
+    basis: Basis = requested
+    dosing_kg: Exact = weight_kg
+    if requested == "ideal":
+        assert ideal_kg is not None
+        dosing_kg = ideal_kg
+        if ideal_kg > weight_kg:
+            warnings.append(
+                SoftWarning(
+                    "ideal_above_actual",
+                    "ideal weight is above actual weight, so the ideal-weight dose is the larger one",
                 )
-        elif weight_kg <= ideal_kg:
+            )
+    elif requested == "adjusted":
+        if adjusted_kg is None:
+            basis = "actual"
             warnings.append(
                 SoftWarning(
                     "adjusted_fell_back_to_actual",
@@ -281,12 +344,12 @@ def dose(
                 )
             )
         else:
-            dosing_kg = ideal_kg + limits.ADJUSTED_FACTOR * (weight_kg - ideal_kg)
+            dosing_kg = adjusted_kg
 
-    dose_mg = dosing_kg * rate_mg_per_kg
+    dose_mg = mul(dosing_kg, rate_mg_per_kg)
     pump_plan = None
     if concentration_mg_per_ml is not None and bag_ml is not None:
-        pump_plan, pump_warnings = pump(dose_mg, concentration_mg_per_ml, bag_ml)
+        pump_plan, pump_warnings = pump(dose_mg, concentration_mg_per_ml, bag_ml, duration_min)
         warnings.extend(pump_warnings)
     return Dose(
         weight_kg=weight_kg,
@@ -294,7 +357,10 @@ def dose(
         weight_unit_given=parsed_weight.unit_given,
         dosing_weight_kg=dosing_kg,
         dosing_weight_basis=basis,
+        dosing_weight_requested=requested,
         ideal_weight_kg=ideal_kg,
+        adjusted_weight_kg=adjusted_kg,
+        bmi_kg_per_m2=None if height_cm is None else bmi(weight_kg, height_cm),
         height_cm=height_cm,
         sex=sex_,
         rate_mg_per_kg=rate_mg_per_kg,

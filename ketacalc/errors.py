@@ -21,6 +21,16 @@ class ExitStatus(enum.IntEnum):
     BROKEN_PIPE = 141  # the reader of stdout went away (128 + SIGPIPE), e.g. | head
 
 
+def printable(text: str) -> str:
+    """User text safe to echo on a terminal or in a table: control and other
+    unprintable characters (ESC, BEL, line breaks, lone surrogates) escaped."""
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode("ascii") for c in text
+    )
+
+
 def shown(text: str) -> str:
     """Echo user text on one short line: literally when it is short and printable,
     otherwise escaped and cut, so a hostile value cannot flood or break the line."""

@@ -8,7 +8,7 @@ from decimal import ROUND_CEILING, Decimal
 
 from ketacalc import limits, units
 from ketacalc.errors import InputError, SoftWarning
-from ketacalc.values import Given, as_text, bounded_quantity
+from ketacalc.values import Exact, Given, add, as_text, bounded_quantity, div, mul
 
 _MINUTES_PER_DAY = 24 * 60
 
@@ -20,6 +20,9 @@ START_ALLOWED = "a 24-hour time HH:MM, e.g. 09:30 or 14:05"
 # The smallest volume worth drawing up: below it, a 1 mL syringe's 0.01 mL marks
 # are a large share of the dose. Not in the seed: our choice.
 DRUG_VOLUME_SOFT_MIN_ML = Decimal("0.1")
+# Not in the seed: 999 mL/h is the top of many large-volume infusion pumps'
+# range (a four-digit rate is a likely unit slip, e.g. a 1 L bag for a 40 min dose).
+PUMP_RATE_SOFT_MAX_ML_PER_H = Decimal("999")
 
 _TIME_RE = re.compile(r"\s*([01]?[0-9]|2[0-3]):([0-5][0-9])\s*")
 
@@ -47,25 +50,47 @@ def parse_start(value: Given, field: str = "start") -> int:
 
 @dataclass(frozen=True, slots=True)
 class Pump:
-    """A dose drawn from stock into a bag, and the rates to program."""
+    """A dose drawn from stock into a bag, and the rates to program. The
+    volume to be infused (VTBI) is the bag plus the drug drawn into it."""
 
     concentration_mg_per_ml: Decimal
     bag_ml: Decimal
-    drug_volume_ml: Decimal
-    total_volume_ml: Decimal
-    final_concentration_mg_per_ml: Decimal
+    dose_mg: Exact
 
-    def rate_ml_per_h(self, duration_min: Decimal) -> Decimal:
+    @property
+    def _volume_x_concentration(self) -> Exact:
+        # VTBI x concentration, exact: every figure below is one division of it.
+        return add(mul(self.bag_ml, self.concentration_mg_per_ml), self.dose_mg)
+
+    @property
+    def drug_volume_ml(self) -> Exact:
+        return div(self.dose_mg, self.concentration_mg_per_ml)
+
+    @property
+    def total_volume_ml(self) -> Exact:
+        """The volume to be infused (VTBI)."""
+        return div(self._volume_x_concentration, self.concentration_mg_per_ml)
+
+    @property
+    def final_concentration_mg_per_ml(self) -> Exact:
+        return div(mul(self.dose_mg, self.concentration_mg_per_ml), self._volume_x_concentration)
+
+    def rate_ml_per_h(self, duration_min: Decimal) -> Exact:
         """The pump rate that runs the whole bag over ``duration_min``."""
-        return self.total_volume_ml / duration_min * units.MINUTES_PER_HOUR
+        return div(
+            mul(self._volume_x_concentration, units.MINUTES_PER_HOUR),
+            mul(self.concentration_mg_per_ml, duration_min),
+        )
 
 
-def pump(dose_mg: Decimal, concentration_mg_per_ml: Decimal, bag_ml: Decimal) -> tuple[Pump, list[SoftWarning]]:
-    """Draw ``dose_mg`` from stock at ``concentration_mg_per_ml`` into ``bag_ml``."""
-    drug_ml = dose_mg / concentration_mg_per_ml
-    total_ml = bag_ml + drug_ml
+def pump(
+    dose_mg: Exact, concentration_mg_per_ml: Decimal, bag_ml: Decimal, duration_min: Decimal
+) -> tuple[Pump, list[SoftWarning]]:
+    """Draw ``dose_mg`` from stock at ``concentration_mg_per_ml`` into ``bag_ml``,
+    to run over ``duration_min``."""
+    plan = Pump(concentration_mg_per_ml, bag_ml, dose_mg)
     warnings = []
-    if drug_ml < DRUG_VOLUME_SOFT_MIN_ML:
+    if plan.drug_volume_ml < DRUG_VOLUME_SOFT_MIN_ML:
         warnings.append(
             SoftWarning(
                 "drug_volume_below_measurable",
@@ -73,16 +98,15 @@ def pump(dose_mg: Decimal, concentration_mg_per_ml: Decimal, bag_ml: Decimal) ->
                 "accurately; consider a lower stock concentration",
             )
         )
-    return (
-        Pump(
-            concentration_mg_per_ml=concentration_mg_per_ml,
-            bag_ml=bag_ml,
-            drug_volume_ml=drug_ml,
-            total_volume_ml=total_ml,
-            final_concentration_mg_per_ml=dose_mg / total_ml,
-        ),
-        warnings,
-    )
+    if plan.rate_ml_per_h(duration_min) > PUMP_RATE_SOFT_MAX_ML_PER_H:
+        warnings.append(
+            SoftWarning(
+                "pump_rate_above_typical_max",
+                f"the pump rate is above {PUMP_RATE_SOFT_MAX_ML_PER_H} mL/h, the top of many infusion pumps; "
+                "check the bag volume and the duration",
+            )
+        )
+    return plan, warnings
 
 
 @dataclass(frozen=True, slots=True)

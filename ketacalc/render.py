@@ -1,4 +1,5 @@
-"""The human output: ISMP-style number formatting and the Rich tables.
+"""The human output: ISMP-style number formatting, and blocks of figures laid
+out as Rich tables, or as lines when a table would not fit.
 
 This is the only module that imports Rich, and only inside functions, so the
 JSON path and ``--version`` never pay for it. User text reaches Rich only as
@@ -7,54 +8,51 @@ JSON path and ``--version`` never pay for it. User text reaches Rich only as
 ISMP's rules for printed doses: no trailing zero (35 mg, never 35.0 mg), a
 leading zero (0.5 mg), a space between number and unit, "mcg" and "mL",
 thousands separators (1,000 mg).
+
+A number is never split across lines, at any width: table cells never wrap,
+and when a table is wider than the terminal its block is printed as lines
+instead, wrapped only at spaces that are not between a number and its unit.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+import re
+import textwrap
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING
 
-from ketacalc import limits
+from ketacalc import limits, places
 from ketacalc.chart import Chart
 from ketacalc.cost import Cost
 from ketacalc.dosing import Dose, InfusionRate
+from ketacalc.errors import SoftWarning, printable
 from ketacalc.series import Quote
-from ketacalc.values import fixed_text
+from ketacalc.values import Exact, fixed_text
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-# Places shown, by what is shown.
-PLACES_KG = 2
-PLACES_MG = 2
-PLACES_MG_PER_KG = 4
-PLACES_MG_PER_MIN = 3
-PLACES_MG_PER_H = 2
-PLACES_MG_PER_KG_PER_H = 4
-PLACES_MIN = 1
-PLACES_CM = 1
-# Pump programming: mL/h to 0.1, the resolution of common infusion pumps; the
-# stock volume to 0.01 mL (a 1 mL syringe's marks); bag totals to 0.1 mL.
-PLACES_ML_PER_H = 1
-PLACES_DRUG_ML = 2
-PLACES_TOTAL_ML = 1
-PLACES_MG_PER_ML = 4
-
 _CURRENCY_SYMBOLS = {"USD": "$"}
+_INDENT = "  "
+_NBSP = "\u00a0"
+# A space that must not become a line break: between a number and its unit
+# (35 mg, 45 min), and between a currency code and its amount (EUR 2,400).
+_BOUND_SPACE_RE = re.compile(r"(?<=[0-9]) (?=[A-Za-zµ%/(×=])|(?<=[0-9]) (?=[×=])|(?<=\b[A-Z]{3}) (?=[0-9])")
 
 
-def amount(value: Decimal, places: int) -> str:
-    """A number as ISMP would print it: rounded half-up to ``places`` decimal
-    places, no trailing zeros, a leading zero, thousands separators."""
-    return fixed_text(value, Decimal(1).scaleb(-places), thousands=True)
+def amount(value: Exact, step: Decimal) -> str:
+    """A number as ISMP would print it: rounded half-up to ``step`` (from
+    ``ketacalc.places``), no trailing zeros, a leading zero, thousands separators."""
+    return fixed_text(value, step, thousands=True)
 
 
-def with_unit(value: Decimal, places: int, unit: str) -> str:
+def with_unit(value: Exact, step: Decimal, unit: str) -> str:
     """``amount`` and its unit, with a space between: "35 mg"."""
-    return f"{amount(value, places)} {unit}"
+    return f"{amount(value, step)} {unit}"
 
 
 def money(value: Decimal, currency: str) -> str:
@@ -68,98 +66,99 @@ def money(value: Decimal, currency: str) -> str:
 
 
 def minutes(value: Decimal) -> str:
-    return with_unit(value, PLACES_MIN, "min")
+    return with_unit(value, places.MIN, "min")
 
 
-def _console(file: IO[str] | None, width: int | None) -> Console:
-    from rich.console import Console
-
-    # Rich's own NO_COLOR support drops colours but keeps bold and italic; the
-    # convention (no-color.org) is plain output, so styling goes too.
-    plain = bool(os.environ.get("NO_COLOR"))
-    return Console(
-        file=file,
-        width=width,
-        highlight=False,
-        emoji=False,
-        markup=False,
-        color_system=None if plain else "auto",
-    )
+# --- blocks: what is shown, apart from how -------------------------------------------
 
 
-def _pairs(title: str, rows: Iterable[tuple[str, str]]) -> Table:
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
+@dataclass(frozen=True, slots=True)
+class Pairs:
+    """Labelled figures: a two-column table, or ``label: value`` lines."""
 
-    table = Table(title=Text(title, style="bold"), title_justify="left", box=box.SIMPLE, show_header=False)
-    table.add_column("what", style="dim", overflow="fold")
-    table.add_column("value", overflow="fold")
-    for what, value in rows:
-        table.add_row(Text(what), Text(value))
-    return table
+    title: str
+    rows: Sequence[tuple[str, str]]
 
 
-def _grid(title: str, header: Sequence[str], rows: Iterable[Sequence[str]]) -> Table:
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """A table with a header. As lines, each row is a heading and then one line
+    per column: the cell, its column's unit, and the column's note."""
 
-    table = Table(title=Text(title, style="bold"), title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column(Text(header[0]), overflow="fold")
-    for name in header[1:]:
-        table.add_column(Text(name), justify="right", overflow="fold")
-    for row in rows:
-        table.add_row(*(Text(cell) for cell in row))
-    return table
+    title: str
+    header: Sequence[str]
+    rows: Sequence[Sequence[str]]
+    units: Sequence[str] = ()  # per column after the first, for the line layout
+    notes: Sequence[str] = ()  # per column after the first, for the line layout
+    caption: str = ""  # printed under the table, e.g. what a column means
+
+
+Block = Pairs | Grid
 
 
 def _weight_rows(d: Dose) -> list[tuple[str, str]]:
-    weight = with_unit(d.weight_kg, PLACES_KG, "kg")
+    weight = with_unit(d.weight_kg, places.KG, "kg")
     if not d.weight_unit_given:
         weight += " (no unit given: read as kg)"
     elif d.weight_given:
-        weight += f" (given as {d.weight_given})"
+        weight += f" (given as {printable(d.weight_given)})"
     rows = [("Weight", weight)]
-    if d.dosing_weight_basis == "actual":
-        rows.append(("Dosing weight", f"{with_unit(d.dosing_weight_kg, PLACES_KG, 'kg')} (actual)"))
-    else:
-        assert d.ideal_weight_kg is not None and d.height_cm is not None
-        rows.append(("Height", f"{with_unit(d.height_cm, PLACES_CM, 'cm')}, {d.sex}"))
-        rows.append(("Ideal weight", f"{with_unit(d.ideal_weight_kg, PLACES_KG, 'kg')} (Devine)"))
-        rows.append(("Dosing weight", f"{with_unit(d.dosing_weight_kg, PLACES_KG, 'kg')} ({d.dosing_weight_basis})"))
-    rows.append(("Rate", with_unit(d.rate_mg_per_kg, PLACES_MG_PER_KG, "mg/kg")))
-    rows.append(("Dose", with_unit(d.dose_mg, PLACES_MG, "mg")))
+    if d.height_cm is not None:
+        rows.append(("Height", with_unit(d.height_cm, places.CM, "cm")))
+    if d.sex is not None:
+        rows.append(("Sex", d.sex))
+    if d.bmi_kg_per_m2 is not None:
+        rows.append(("BMI", with_unit(d.bmi_kg_per_m2, places.BMI, "kg/m²")))
+    if d.ideal_weight_kg is not None:
+        rows.append(("Ideal weight", f"{with_unit(d.ideal_weight_kg, places.KG, 'kg')} (Devine)"))
+    if d.adjusted_weight_kg is not None:
+        rows.append(("Adjusted weight", with_unit(d.adjusted_weight_kg, places.KG, "kg")))
+    basis: str = d.dosing_weight_basis
+    if d.dosing_weight_requested != d.dosing_weight_basis:
+        basis += f"; {d.dosing_weight_requested} was asked for"
+    rows.append(("Dosing weight", f"{with_unit(d.dosing_weight_kg, places.KG, 'kg')} ({basis})"))
+    rate = with_unit(d.rate_mg_per_kg, places.MG_PER_KG, "mg/kg")
+    dosing = with_unit(d.dosing_weight_kg, places.KG, "kg")
+    rows.append(("Dose", f"{with_unit(d.dose_mg, places.MG, 'mg')} = {rate} × {dosing}"))
     return rows
 
 
 def _rate_row(d: Dose, rate: InfusionRate, label: str) -> list[str]:
     row = [
         f"{minutes(rate.duration_min)}{label}",
-        amount(rate.mg_per_min, PLACES_MG_PER_MIN),
-        amount(rate.mg_per_h, PLACES_MG_PER_H),
-        amount(rate.mg_per_kg_per_h, PLACES_MG_PER_KG_PER_H),
+        amount(rate.mg_per_min, places.MG_PER_MIN),
+        amount(rate.mg_per_h, places.MG_PER_H),
+        amount(rate.mg_per_kg_per_h, places.MG_PER_KG_PER_H),
     ]
     if d.pump is not None:
-        row.append(amount(d.pump.rate_ml_per_h(rate.duration_min), PLACES_ML_PER_H))
+        row.append(amount(d.pump.rate_ml_per_h(rate.duration_min), places.ML_PER_H))
     return row
 
 
 def _rate_rows(d: Dose) -> list[list[str]]:
     durations = sorted({d.duration_min, limits.DURATION_MIN_MIN, limits.DURATION_MAX_MIN})
-    return [_rate_row(d, d.rate_at(m), " (chosen)" if m == d.duration_min else "") for m in durations]
+    rows = []
+    for duration_min in durations:
+        tags = ["chosen"] if duration_min == d.duration_min else []
+        tags += ["shortest"] if duration_min == limits.DURATION_MIN_MIN else []
+        tags += ["longest"] if duration_min == limits.DURATION_MAX_MIN else []
+        rows.append(_rate_row(d, d.rate_at(duration_min), f" ({', '.join(tags)})"))
+    return rows
 
 
 def _pump_rows(d: Dose) -> list[tuple[str, str]]:
     assert d.pump is not None
     p = d.pump
     return [
-        ("Stock", with_unit(p.concentration_mg_per_ml, PLACES_MG_PER_ML, "mg/mL")),
-        ("Draw", with_unit(p.drug_volume_ml, PLACES_DRUG_ML, "mL")),
-        ("Into bag", with_unit(p.bag_ml, PLACES_TOTAL_ML, "mL")),
-        ("Total volume", with_unit(p.total_volume_ml, PLACES_TOTAL_ML, "mL")),
-        ("Final concentration", with_unit(p.final_concentration_mg_per_ml, PLACES_MG_PER_ML, "mg/mL")),
-        ("Pump rate", with_unit(p.rate_ml_per_h(d.duration_min), PLACES_ML_PER_H, "mL/h")),
+        ("Stock", with_unit(p.concentration_mg_per_ml, places.MG_PER_ML, "mg/mL")),
+        ("Draw", f"{with_unit(p.drug_volume_ml, places.DRUG_ML, 'mL')} of stock"),
+        ("Into bag", with_unit(p.bag_ml, places.VOLUME_ML, "mL")),
+        ("Volume to be infused (VTBI)", with_unit(p.total_volume_ml, places.VOLUME_ML, "mL")),
+        ("Final concentration", with_unit(p.final_concentration_mg_per_ml, places.MG_PER_ML, "mg/mL")),
+        (
+            f"Pump rate over {minutes(d.duration_min)}",
+            with_unit(p.rate_ml_per_h(d.duration_min), places.ML_PER_H, "mL/h"),
+        ),
     ]
 
 
@@ -180,78 +179,200 @@ def _visit_rows(d: Dose) -> list[tuple[str, str]]:
     return rows
 
 
-def dose_tables(d: Dose) -> list[Table]:
-    """Patient and dose, the infusion rates, and the visit."""
-    header = ["Over", "mg/min", "mg/h", "mg/kg/h"] + (["mL/h"] if d.pump is not None else [])
-    tables = [
-        _pairs("Patient and dose", _weight_rows(d)),
-        _grid("Infusion rate", header, _rate_rows(d)),
+_PER_KG_NOTE = "per kg of dosing weight per hour (a rate, not the dose)"
+
+
+def dose_blocks(d: Dose) -> list[Block]:
+    """Patient and dose, the infusion rates, the pump, and the visit."""
+    pump = d.pump is not None
+    blocks: list[Block] = [
+        Pairs("Patient and dose", _weight_rows(d)),
+        Grid(
+            "Infusion rate",
+            ["Over", "mg/min", "mg/h", "mg/kg/h", *(["mL/h"] if pump else [])],
+            _rate_rows(d),
+            units=["mg/min", "mg/h", "mg/kg/h", *(["mL/h"] if pump else [])],
+            notes=["", "", "per kg of dosing weight", *(["pump rate"] if pump else [])],
+            caption=f"mg/kg/h is {_PER_KG_NOTE}.",
+        ),
     ]
-    if d.pump is not None:
-        tables.append(_pairs("Pump", _pump_rows(d)))
-    tables.append(_pairs("Visit", _visit_rows(d)))
-    return tables
+    if pump:
+        blocks.append(Pairs("Pump", _pump_rows(d)))
+    blocks.append(Pairs("Visit", _visit_rows(d)))
+    return blocks
 
 
-def cost_tables(c: Cost, series_rows: Sequence[tuple[str, str]] = ()) -> list[Table]:
+def cost_blocks(c: Cost, series_rows: Sequence[tuple[str, str]] = ()) -> list[Block]:
     """The series and its cost, per infusion and in total."""
-    rows = [("Infusions", str(c.infusions)), *series_rows]
-    series = _pairs("Series", rows)
-    prices = _grid(
-        f"Cost ({c.currency})",
-        ["", "Min", "Mid", "Max"],
-        [
-            ["Per infusion", *(money(v, c.currency) for v in (c.price_min, c.price_mid, c.price_max))],
+    return [
+        Pairs("Series", [("Infusions", str(c.infusions)), *series_rows]),
+        Grid(
+            f"Cost ({c.currency})",
+            ["", "Min", "Mid", "Max"],
             [
-                f"Series of {c.infusions}",
-                *(money(v, c.currency) for v in (c.total_min, c.total_mid, c.total_max)),
+                ["Per infusion", *(money(v, c.currency) for v in (c.price_min, c.price_mid, c.price_max))],
+                [f"Series of {c.infusions}", *(money(v, c.currency) for v in (c.total_min, c.total_mid, c.total_max))],
             ],
-        ],
-    )
-    return [series, prices]
+            units=["", "", ""],
+            notes=["min", "mid", "max"],
+        ),
+    ]
 
 
-def quote_tables(q: Quote) -> list[Table]:
-    total = ("Total drug", with_unit(q.total_dose_mg, PLACES_MG, "mg"))
-    return [*dose_tables(q.dose), *cost_tables(q.cost, [total])]
+def quote_blocks(q: Quote) -> list[Block]:
+    dose_mg = with_unit(q.dose.dose_mg, places.MG, "mg")
+    total = ("Total drug", f"{with_unit(q.total_dose_mg, places.MG, 'mg')} = {dose_mg} × {q.cost.infusions}")
+    return [*dose_blocks(q.dose), *cost_blocks(q.cost, [total])]
 
 
-def chart_tables(c: Chart) -> list[Table]:
+def chart_blocks(c: Chart) -> list[Block]:
     """One row per weight; one column per rate, with the pump rate under the
     dose when pump settings were given."""
-    header = ["Weight"] + [with_unit(r, PLACES_MG_PER_KG, "mg/kg") for r in c.rates_mg_per_kg]
+    rates = [with_unit(r, places.MG_PER_KG, "mg/kg") for r in c.rates_mg_per_kg]
     rows = []
     for row in c.rows:
-        weight = with_unit(row.weight, PLACES_KG, c.weight_unit)
+        weight = with_unit(row.weight, places.KG, c.weight_unit)
         if c.weight_unit != "kg":
-            weight += f" ({with_unit(row.weight_kg, PLACES_KG, 'kg')})"
-        cells = [with_unit(d, PLACES_MG, "mg") for d in row.doses_mg]
+            weight += f" ({with_unit(row.weight_kg, places.KG, 'kg')})"
+        cells = [with_unit(d, places.MG, "mg") for d in row.doses_mg]
         if row.pump_rates_ml_per_h is not None:
             cells = [
-                f"{cell}\n{with_unit(r, PLACES_ML_PER_H, 'mL/h')}"
+                f"{cell}\n{with_unit(r, places.ML_PER_H, 'mL/h')}"
                 for cell, r in zip(cells, row.pump_rates_ml_per_h, strict=True)
             ]
         rows.append([weight, *cells])
     title = "Ketamine dose by weight"
     if c.concentration_mg_per_ml is not None and c.bag_ml is not None:
         title += (
-            f"; pump rate for {with_unit(c.concentration_mg_per_ml, PLACES_MG_PER_ML, 'mg/mL')} stock"
-            f" in {with_unit(c.bag_ml, PLACES_TOTAL_ML, 'mL')} over {minutes(c.duration_min)}"
+            f"; pump rate for {with_unit(c.concentration_mg_per_ml, places.MG_PER_ML, 'mg/mL')} stock"
+            f" in {with_unit(c.bag_ml, places.VOLUME_ML, 'mL')} over {minutes(c.duration_min)}"
         )
-    return [_grid(title, header, rows)]
+    return [Grid(title, ["Weight", *rates], rows, units=["" for _ in rates], notes=[f"at {r}" for r in rates])]
 
 
-def print_settings(settings: Mapping[str, Mapping[str, str | None]]) -> None:
+def settings_blocks(settings: Mapping[str, Mapping[str, str | None]]) -> list[Block]:
     """``ketacalc config``: each setting, its value and where it came from."""
-    rows = [[name, value["value"] or "(not set)", value["source"] or ""] for name, value in settings.items()]
-    print_tables([_grid("Settings", ["Setting", "Value", "Source"], rows)])
+    rows = [
+        [name, printable(value["value"] or "(not set)"), printable(value["source"] or "")]
+        for name, value in settings.items()
+    ]
+    return [Grid("Settings", ["Setting", "Value", "Source"], rows, units=["", ""], notes=["value", "from"])]
 
 
-def print_tables(tables: Sequence[Table], file: IO[str] | None = None, width: int | None = None) -> None:
-    """Print the tables, then the one-line informational-only notice."""
+# --- layout ----------------------------------------------------------------------------
+
+
+def _console(file: IO[str] | None, width: int | None) -> Console:
+    from rich.console import Console
+
+    # Rich's own NO_COLOR support drops colours but keeps bold and italic; the
+    # convention (no-color.org) is plain output, so styling goes too.
+    plain = bool(os.environ.get("NO_COLOR"))
+    return Console(
+        file=file,
+        width=width,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        color_system=None if plain else "auto",
+    )
+
+
+def wrap(text: str, width: int, indent: str = "", hanging: str = "") -> list[str]:
+    """``text`` as lines of at most ``width`` columns, broken only at spaces
+    that are not between a number and its unit. A single word or figure wider
+    than ``width`` stands whole on its own line."""
+    bound = _BOUND_SPACE_RE.sub(_NBSP, text)
+    lines = textwrap.wrap(
+        bound,
+        width=max(width, 1),
+        initial_indent=indent,
+        subsequent_indent=indent + hanging,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return [line.replace(_NBSP, " ") for line in lines] or [indent]
+
+
+def _table(block: Block) -> Table:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    if isinstance(block, Pairs):
+        table = Table(box=box.SIMPLE, show_header=False, pad_edge=True)
+        table.add_column("what", style="dim", no_wrap=True)
+        table.add_column("value", no_wrap=True)
+        for what, value in block.rows:
+            table.add_row(Text(what), Text(value))
+        return table
+    table = Table(box=box.SIMPLE_HEAD)
+    table.add_column(Text(block.header[0]), no_wrap=True)
+    for name in block.header[1:]:
+        table.add_column(Text(name), justify="right", no_wrap=True)
+    for row in block.rows:
+        table.add_row(*(Text(cell) for cell in row))
+    return table
+
+
+def _lines(block: Block, width: int) -> list[str]:
+    """The block as lines, for a terminal too narrow for its table."""
+    out: list[str] = []
+    if isinstance(block, Pairs):
+        for what, value in block.rows:
+            out += wrap(f"{what}: {value}", width, _INDENT, _INDENT)
+        return out
+    for row in block.rows:
+        heading = f"{block.header[0]} {row[0]}".strip()
+        out += wrap(f"{heading}:", width, _INDENT, _INDENT)
+        for index, cell in enumerate(row[1:]):
+            unit = block.units[index] if index < len(block.units) else block.header[index + 1]
+            note = block.notes[index] if index < len(block.notes) else ""
+            text = ", ".join(part for part in cell.split("\n"))
+            text = f"{text} {unit}".rstrip() if unit else text
+            if note:
+                text = f"{note}: {text}" if not unit else f"{text} ({note})"
+            out += wrap(text, width, _INDENT * 2, _INDENT)
+    return out
+
+
+def print_blocks(
+    blocks: Sequence[Block],
+    warnings: Sequence[SoftWarning] = (),
+    file: IO[str] | None = None,
+    width: int | None = None,
+) -> None:
+    """Print each block as a table when it fits the width, else as lines; then
+    the warnings, marked as such; then the one-line informational-only notice."""
+    from rich.measure import Measurement
     from rich.text import Text
 
     console = _console(file, width)
-    for table in tables:
-        console.print(table)
-    console.print(Text(limits.DISCLAIMER, style="italic"))
+    size = console.width
+
+    def line(text: str, style: str = "") -> None:
+        console.print(Text(text, style=style), no_wrap=True, overflow="ignore", crop=False)
+
+    for block in blocks:
+        for title_line in wrap(block.title, size):
+            line(title_line, "bold")
+        table = _table(block)
+        natural = Measurement.get(console, console.options.update_width(1_000_000), table).maximum
+        if natural <= size:
+            console.print(table)
+        else:
+            for text in _lines(block, size):
+                line(text)
+            line("")
+        if isinstance(block, Grid) and block.caption:
+            for text in wrap(block.caption, size, _INDENT, _INDENT):
+                line(text, "dim")
+            line("")
+    if warnings:
+        line("Warnings", "bold")
+        for warning in warnings:
+            for text in wrap(f"! {warning.message} ({warning.code})", size, _INDENT, _INDENT):
+                line(text)
+        line("")
+    for text in wrap(limits.DISCLAIMER, size):
+        line(text, "italic")

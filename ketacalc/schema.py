@@ -56,7 +56,10 @@ def schema() -> Schema:
             "weight_unit_given": {"type": "boolean"},
             "dosing_weight_kg": {"type": "number", "exclusiveMinimum": 0},
             "dosing_weight_basis": {"enum": ["actual", "ideal", "adjusted"]},
+            "dosing_weight_requested": {"enum": ["actual", "ideal", "adjusted"]},
             "ideal_weight_kg": {"type": ["number", "null"]},
+            "adjusted_weight_kg": {"type": ["number", "null"]},
+            "bmi_kg_per_m2": {"type": ["number", "null"]},
             "height_cm": {"type": ["number", "null"]},
             "sex": {"enum": ["female", "male", None]},
         }
@@ -76,7 +79,7 @@ def schema() -> Schema:
             "rate_mg_per_min": _NONNEG,
             "rate_mg_per_h": _NONNEG,
             "rate_mg_per_kg_per_h": _NONNEG,
-            "window_rates": _object({"min": _rates(), "max": _rates()}),
+            "window_rates": _object({"shortest": _rates(), "longest": _rates()}),
             "start": _CLOCK,
             "infusion_end": _CLOCK,
             "recovery_end": _CLOCK,
@@ -98,10 +101,16 @@ def schema() -> Schema:
             "concentration_mg_per_ml": _NONNEG,
             "bag_ml": _NONNEG,
             "drug_volume_ml": _NONNEG,
-            "total_volume_ml": _NONNEG,
+            "vtbi_ml": _NONNEG,
             "final_concentration_mg_per_ml": _NONNEG,
+            "duration_min": _NONNEG,
             "rate_ml_per_h": _NONNEG,
-            "window_rates_ml_per_h": _object({"min": _NONNEG, "max": _NONNEG}),
+            "window_rates": _object(
+                {
+                    "shortest": _object({"duration_min": _NONNEG, "rate_ml_per_h": _NONNEG}),
+                    "longest": _object({"duration_min": _NONNEG, "rate_ml_per_h": _NONNEG}),
+                }
+            ),
         }
     )
     money_range = _object({"min": _MONEY, "max": _MONEY, "mid": _MONEY})

@@ -4,19 +4,96 @@ number) into a checked Decimal. Shared by dosing, cost and the pump maths."""
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from contextlib import AbstractContextManager
+from decimal import ROUND_HALF_UP, Context, Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext
+from fractions import Fraction
 
 from ketacalc.errors import InputError
 from ketacalc.units import MAX_INPUT_CHARS, Kind, Parsed, parse_quantity
 
 Given = str | int | float | Decimal
 
+# An exact value: a Decimal, or a Fraction where a division does not terminate
+# and a later step could cancel it (Devine's 2.3 kg per 2.54 cm, for example).
+Exact = Decimal | Fraction
+
+# Every calculation runs in this context, never the caller's: a Python API user
+# who has set getcontext().prec = 6 gets the same numbers. Inputs are at most
+# 64 characters, so a product of a few of them is exact at 200 digits; a figure
+# that is one division of such products is correct to 200 digits, and that
+# rounds to at most a few places exactly as the true quotient would: a true
+# quotient that is a tie terminates, so it is computed exactly, and one that
+# does not terminate is further from every tie than 200 digits can blur.
+EXACT = Context(
+    prec=200, rounding=ROUND_HALF_UP, Emax=999, Emin=-999, traps=[InvalidOperation, DivisionByZero, Overflow]
+)
+
+
+def exact() -> AbstractContextManager[Context]:
+    """``with exact():`` around a public entry point's arithmetic."""
+    return localcontext(EXACT)
+
+
+def mul(a: Exact, b: Exact | int) -> Exact:
+    """a x b, exactly."""
+    if isinstance(a, Fraction) or isinstance(b, Fraction):
+        return _settled(Fraction(a) * Fraction(b))
+    return EXACT.multiply(a, b)
+
+
+def div(a: Exact, b: Exact | int) -> Exact:
+    """a / b, as one division (see EXACT)."""
+    if isinstance(a, Fraction) or isinstance(b, Fraction):
+        return _settled(Fraction(a) / Fraction(b))
+    return EXACT.divide(a, b)
+
+
+def add(a: Exact, b: Exact) -> Exact:
+    if isinstance(a, Fraction) or isinstance(b, Fraction):
+        return _settled(Fraction(a) + Fraction(b))
+    return EXACT.add(a, b)
+
+
+def _settled(value: Fraction) -> Exact:
+    """A Fraction as a Decimal when it terminates (the fast, common case)."""
+    denominator = value.denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    if denominator != 1:
+        return value
+    return EXACT.divide(Decimal(value.numerator), Decimal(value.denominator))
+
+
+def rounded(value: Exact, places: Decimal) -> Decimal:
+    """``value`` rounded half-up, once, to ``places`` (Decimal("0.01") for two)."""
+    if isinstance(value, Fraction):
+        scale = Fraction(1) / Fraction(places)
+        scaled = value * scale
+        whole = (2 * scaled.numerator + scaled.denominator) // (2 * scaled.denominator)
+        if scaled < 0:  # half away from zero, as ROUND_HALF_UP does
+            whole = -((-2 * scaled.numerator + scaled.denominator) // (2 * scaled.denominator))
+        return EXACT.multiply(Decimal(whole), places)
+    return value.quantize(places, rounding=ROUND_HALF_UP, context=EXACT)
+
+
 _INT_RE = re.compile(r"\s*\+?([0-9]{1,6})\s*")
 
 
-def as_text(value: Given) -> str:
+# A Python number with more digits, or a larger exponent, than this is no
+# clinical value; refusing it first keeps every answer instant (a 5,000-digit
+# int cannot even be turned into text, and Decimal("1E+1000000") into a loop).
+_MAX_DIGITS = 64
+_MAX_EXPONENT = 30
+
+
+def as_text(value: object) -> str:
     """The value as the user would have typed it, for echoing in errors."""
-    return value if isinstance(value, str) else str(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 4 * _MAX_DIGITS:
+        return f"an integer of about {value.bit_length() * 3 // 10:,} digits"
+    return str(value)
 
 
 def quantity(field: str, value: Given, kind: Kind, allowed: str) -> Parsed:
@@ -33,12 +110,16 @@ def number(field: str, value: Given, allowed: str) -> Decimal:
         raise InputError(field, repr(value), "is not a number", allowed)
     if isinstance(value, str) and len(value) > MAX_INPUT_CHARS:
         raise InputError(field, value, "too long to be a value", allowed)
+    if isinstance(value, int) and value.bit_length() > 4 * _MAX_DIGITS:
+        raise InputError(field, as_text(value), "is too large to be a value", allowed)
     try:
         result = Decimal(repr(value) if isinstance(value, float) else value)
     except (InvalidOperation, ValueError):
         raise InputError(field, as_text(value), "is not a number", allowed) from None
     if not result.is_finite():
         raise InputError(field, as_text(value), "is not a finite number", allowed)
+    if len(result.as_tuple().digits) > _MAX_DIGITS or abs(result.adjusted()) > _MAX_EXPONENT:
+        raise InputError(field, as_text(value), "has too many digits to be a value", allowed)
     return result
 
 
@@ -82,11 +163,11 @@ def bounded_quantity(
     return parsed
 
 
-def fixed_text(value: Decimal, places: Decimal, *, thousands: bool = False) -> str:
+def fixed_text(value: Exact, places: Decimal, *, thousands: bool = False) -> str:
     """A number as ISMP would print it: rounded half-up to ``places``
     (Decimal("0.01") for two), no trailing zeros, a leading zero, and
     thousands separators when asked."""
-    text = f"{value.quantize(places, rounding=ROUND_HALF_UP):{',' if thousands else ''}f}"
+    text = f"{rounded(value, places):{',' if thousands else ''}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text

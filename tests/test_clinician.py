@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from ketacalc.values import rounded
 from ketacalc import dose
 from ketacalc.chart import chart
 from ketacalc.dosing import ideal_weight_kg, parse_height
@@ -135,7 +136,8 @@ def test_pump_programming() -> None:
     assert d.pump is not None
     assert d.pump.drug_volume_ml == Decimal("0.7")
     assert d.pump.total_volume_ml == Decimal("100.7")
-    assert d.pump.final_concentration_mg_per_ml == Decimal(35) / Decimal("100.7")
+    # 35 / 100.7, one division: correct to 200 digits
+    assert rounded(d.pump.final_concentration_mg_per_ml, Decimal("1e-20")) == Decimal("0.34756703078450844091")
     assert d.pump.rate_ml_per_h(d.duration_min) == Decimal("120.84")
 
 
@@ -143,10 +145,14 @@ def test_pump_json_block_and_rounding() -> None:
     doc = cli("quote", "70", "--concentration", "10 mg/mL", "--bag", "0.25 L", "--json").json()
     pump = doc["pump"]
     assert pump["drug_volume_ml"] == 3.5
-    assert pump["total_volume_ml"] == 253.5
+    assert pump["vtbi_ml"] == 253.5
     assert pump["final_concentration_mg_per_ml"] == 0.1381
+    assert pump["duration_min"] == 40
     assert pump["rate_ml_per_h"] == 380.3  # 253.5 mL over 40 min = 380.25 -> 380.3
-    assert pump["window_rates_ml_per_h"] == {"min": 380.3, "max": 152.1}
+    assert pump["window_rates"] == {
+        "shortest": {"duration_min": 40, "rate_ml_per_h": 380.3},
+        "longest": {"duration_min": 100, "rate_ml_per_h": 152.1},
+    }
     assert "pump" not in cli("quote", "70", "--json").json()
 
 

@@ -39,7 +39,7 @@ def test_price_spellings(text: str, value: str) -> None:
 def test_more_than_six_infusions_warns_with_the_seed_reason() -> None:
     c = cost(infusions="8")
     assert [w.code for w in c.warnings] == ["infusions_above_usual_series"]
-    assert "unlikely to respond" in c.warnings[0].message
+    assert "further sessions are unlikely to show improvements" in c.warnings[0].message
     assert cost(infusions="6").warnings == ()
 
 

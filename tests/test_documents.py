@@ -41,9 +41,9 @@ def test_dose_and_cost_documents_carry_only_their_blocks() -> None:
 
 def test_numbers_are_rounded_half_up_and_money_is_text() -> None:
     doc = quote_document(quote("154 lb", infusions=3, price="333.33"))
-    assert doc["patient"]["weight_kg"] == 69.853
+    assert doc["patient"]["weight_kg"] == 69.85
     assert doc["dose"]["dose_mg"] == 34.93
-    assert doc["series"]["total_dose_mg"] == 104.78  # 104.779837470
+    assert doc["series"]["total_dose_mg"] == 104.79  # the dose as printed, 34.93 mg, x 3 (not 104.779837470)
     assert doc["cost"]["total"]["max"] == "999.99"
     assert all(isinstance(v, str) for v in doc["cost"]["total"].values())
 

@@ -25,9 +25,10 @@ def test_default_dose_is_half_mg_per_kg_over_40_minutes() -> None:
 
 def test_infusion_rates_at_chosen_duration_and_window_ends() -> None:
     d = dose("70", rate="0.5", duration="50")
-    assert d.infusion.mg_per_min == Decimal("0.7")
-    assert d.infusion.mg_per_h == Decimal("42")
-    assert d.infusion.mg_per_kg_per_h == Decimal("0.6")
+    chosen = d.rate_at(d.duration_min)
+    assert chosen.mg_per_min == Decimal("0.7")
+    assert chosen.mg_per_h == Decimal("42")
+    assert chosen.mg_per_kg_per_h == Decimal("0.6")
     low, high = d.window
     assert (low.duration_min, low.mg_per_h) == (Decimal(40), Decimal("52.5"))
     assert (high.duration_min, high.mg_per_h) == (Decimal(100), Decimal("21"))

@@ -1,42 +1,49 @@
-"""render: ISMP number formatting and the human tables."""
+"""render: ISMP number formatting, and human output nobody can misread at any width."""
 
 from __future__ import annotations
 
 import io
+import os
+import pty
+import re
+import select
+import subprocess
+import sys
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from ketacalc import quote
-from ketacalc.render import amount, money, print_tables, quote_tables, with_unit
+from tests.conftest import cli
+from ketacalc import places, quote
+from ketacalc.render import amount, money, print_blocks, quote_blocks, with_unit, wrap
 
 GOLDEN = Path(__file__).parent / "golden"
 
 
 @pytest.mark.parametrize(
-    ("value", "places", "text"),
+    ("value", "step", "text"),
     [
-        ("35.0", 2, "35"),
-        ("35.00", 2, "35"),
-        ("0.5", 2, "0.5"),
-        (".5", 2, "0.5"),
-        ("34.926612490", 2, "34.93"),
-        ("1234.5", 2, "1,234.5"),
-        ("1000", 0, "1,000"),
-        ("0.0049", 2, "0"),
-        ("2.345", 2, "2.35"),
-        ("1E+3", 2, "1,000"),
+        ("35.0", places.MG, "35"),
+        ("35.00", places.MG, "35"),
+        ("0.5", places.MG, "0.5"),
+        (".5", places.MG, "0.5"),
+        ("34.926612490", places.MG, "34.93"),
+        ("1234.5", places.MG, "1,234.5"),
+        ("1000", Decimal(1), "1,000"),
+        ("0.0049", places.MG, "0"),
+        ("2.345", places.MG, "2.35"),
+        ("1E+3", places.MG, "1,000"),
     ],
 )
-def test_amounts_follow_ismp(value: str, places: int, text: str) -> None:
-    assert amount(Decimal(value), places) == text
+def test_amounts_follow_ismp(value: str, step: Decimal, text: str) -> None:
+    assert amount(Decimal(value), step) == text
 
 
 def test_units_stand_apart_from_numbers() -> None:
-    assert with_unit(Decimal("35.0"), 2, "mg") == "35 mg"
-    assert with_unit(Decimal("2.5"), 2, "mL") == "2.5 mL"
+    assert with_unit(Decimal("35.0"), places.MG, "mg") == "35 mg"
+    assert with_unit(Decimal("2.5"), places.MG, "mL") == "2.5 mL"
 
 
 @pytest.mark.parametrize(
@@ -49,7 +56,8 @@ def test_money(value: str, currency: str, text: str) -> None:
 
 def render(width: int, **kwargs: str) -> str:
     buffer = io.StringIO()
-    print_tables(quote_tables(quote(**kwargs)), file=buffer, width=width)  # type: ignore[arg-type]
+    q = quote(**kwargs)  # type: ignore[arg-type]
+    print_blocks(quote_blocks(q), q.warnings, file=buffer, width=width)
     return buffer.getvalue()
 
 
@@ -59,22 +67,138 @@ def test_quote_table_matches_golden_file_at_80_columns() -> None:
     assert text == golden.read_text(encoding="utf-8")
 
 
-def test_table_is_readable_at_40_columns() -> None:
-    text = render(40, weight="70")
-    lines = text.splitlines()
-    assert all(len(line) <= 40 for line in lines)
-    assert "35 mg" in text and "$2,400" in text and "Informational only" in text
-
-
-def test_no_trailing_zeros_or_bare_decimal_points_in_the_table() -> None:
-    text = render(100, weight="70", rate=".5")
-    assert "35 mg" in text
-    assert ".0 " not in text and " .5" not in text
-
-
 def test_user_text_is_not_read_as_markup() -> None:
     plain = quote("70 kg")
     hostile = replace(plain, dose=replace(plain.dose, weight_given="[red]70 kg[/red]"))
     buffer = io.StringIO()
-    print_tables(quote_tables(hostile), file=buffer, width=100)
+    print_blocks(quote_blocks(hostile), file=buffer, width=100)
     assert "[red]70 kg[/red]" in buffer.getvalue()
+
+
+def test_control_characters_in_user_text_are_escaped_in_tables() -> None:
+    plain = quote("70 kg")
+    hostile = replace(plain, dose=replace(plain.dose, weight_given="70\x1b]8;;http://x\x07kg"))
+    buffer = io.StringIO()
+    print_blocks(quote_blocks(hostile), file=buffer, width=100)
+    assert "\x1b" not in buffer.getvalue() and "\x07" not in buffer.getvalue()
+    assert "\\x1b]8;;http://x\\x07" in buffer.getvalue()
+
+
+# --- 1. a number never breaks ----------------------------------------------------------
+
+_NUMBER_RE = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?")
+_UNITS = r"mg/kg/h|mg/kg|mg/min|mg/mL|mg/h|mL/h|mL|mg|kg/m²|kg|min|lb|cm"
+_WITH_UNIT_RE = re.compile(rf"([0-9][0-9,]*(?:\.[0-9]+)?) ({_UNITS})(?![A-Za-z/])")
+
+COMMANDS = {
+    "dose": ["dose", "154 lb", "--concentration", "10 mg/mL", "--bag", "100 mL", "--duration", "45"],
+    "dose-heavy": ["dose", "300", "--rate", "0.75", "--height", "160 cm", "--sex", "f", "--dosing-weight", "adjusted"],
+    "cost": ["cost", "--price-min", "1,250.50", "--price-max", "99,999.99", "--infusions", "8", "--currency", "EUR"],
+    "quote": ["quote", "11 stone", "--rate", "0.4", "--start", "23:50", "--concentration", "50 mg/mL", "--bag", "1 L"],
+    "chart": ["chart", "--from", "40", "--to", "60", "--step", "10", "--concentration", "10 mg/mL", "--bag", "100 mL"],
+    "chart-lb": ["chart", "--unit", "lb", "--from", "100", "--to", "300", "--step", "100"],
+    "config": ["config", "--price", "650"],
+}
+WIDTHS = range(20, 201)
+
+
+def numbers(text: str) -> set[str]:
+    return set(_NUMBER_RE.findall(text))
+
+
+def figures(text: str) -> set[tuple[str, str]]:
+    return set(_WITH_UNIT_RE.findall(text))
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_number_is_whole_at_every_width_from_20_to_200(name: str) -> None:
+    wide = cli(*COMMANDS[name], env={"COLUMNS": "200"})
+    assert wide.code == 0, wide.stderr
+    wide_numbers, wide_figures = numbers(wide.stdout), figures(wide.stdout)
+    assert wide_numbers and (wide_figures or name in ("cost", "config"))
+    for width in WIDTHS:
+        run = cli(*COMMANDS[name], env={"COLUMNS": str(width)})
+        assert run.code == 0
+        # A number split across lines shows up as two numbers that the wide
+        # output does not have (155.2 -> "155." and "2").
+        assert numbers(run.stdout) == wide_numbers, width
+        # Every number that carries a unit keeps it on its own line.
+        assert figures(run.stdout) >= wide_figures, width
+        for line in run.stdout.splitlines():
+            assert len(line) <= width or " " not in line.strip(), (width, line)
+
+
+def test_the_nurses_40_column_pump_rate_is_on_one_line() -> None:
+    run = cli(*COMMANDS["dose"], env={"COLUMNS": "40"})
+    assert "Pump rate over 45 min: 138 mL/h" in run.stdout
+    assert "155.2 mL/h" in run.stdout and "0.6667 mg/kg/h" in run.stdout
+    assert not re.search(r"[0-9.]\n\s*[0-9]", run.stdout)
+
+
+def test_width_from_a_real_terminal_is_honoured() -> None:
+    """COLUMNS unset: the width comes from the terminal itself (a pty of 30 columns)."""
+    output = _on_a_terminal(["dose", "154 lb", "--concentration", "10 mg/mL", "--bag", "100 mL"], columns=30)
+    assert "155.2 mL/h" in output
+    assert max(len(line) for line in output.splitlines()) <= 30
+
+
+def test_wrap_breaks_only_between_figures() -> None:
+    lines = wrap("Pump rate over 45 min: 1,505.3 mL/h (EUR 2,400)", 12)
+    assert any("45 min:" in line for line in lines) and "1,505.3 mL/h" in lines
+    assert any("EUR 2,400" in line for line in lines)
+
+
+# --- 4. warnings travel with the output ------------------------------------------------
+
+
+def test_warnings_are_in_the_saved_output_before_the_notice() -> None:
+    run = cli("dose", "300", "--rate", "0.75")
+    out = run.stdout
+    assert "Warnings" in out and "(weight_above_adult_range)" in out
+    assert out.index("Warnings") < out.index("Informational only")
+    # Not a terminal: stderr carries them too, for whoever watches the run.
+    assert "warning: " in run.stderr and "(weight_above_adult_range)" in run.stderr
+
+
+def test_json_keeps_warnings_on_stderr_and_in_the_document_only() -> None:
+    run = cli("dose", "300", "--rate", "0.75", "--json")
+    assert "Warnings" not in run.stdout
+    assert run.json()["warnings"][0]["code"] == "weight_above_adult_range"
+    assert run.stderr.startswith("warning: ")
+
+
+def test_a_terminal_shows_each_warning_once() -> None:
+    output = _on_a_terminal(["dose", "300", "--rate", "0.75"], columns=100)
+    assert output.count("weight_above_adult_range") == 1
+    assert "Warnings" in output
+
+
+def _on_a_terminal(args: list[str], columns: int) -> str:
+    """Run ketacalc with stdout and stderr on a pseudo-terminal of ``columns`` columns."""
+    import fcntl
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR")}
+    env["NO_COLOR"] = "1"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ketacalc", *args], stdout=follower, stderr=follower, stdin=subprocess.DEVNULL, env=env
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        ready, _, _ = select.select([leader], [], [], 30)
+        if not ready:
+            break
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait(timeout=30)
+    os.close(leader)
+    return b"".join(chunks).decode().replace("\r\n", "\n")

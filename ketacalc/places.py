@@ -1,0 +1,25 @@
+"""How many decimal places each kind of figure keeps: one table for the
+tables, the JSON and the CSV. Each figure is the exact value rounded half-up
+once to these places (``ketacalc.values.rounded``)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+CENT = Decimal("0.01")  # money
+KG = Decimal("0.01")
+CM = Decimal("0.1")
+BMI = Decimal("0.1")  # kg/m², as charts and calculators give it
+MG_PER_KG = Decimal("0.0001")
+MG = Decimal("0.01")
+MIN = Decimal("0.01")
+MG_PER_MIN = Decimal("0.001")
+MG_PER_H = Decimal("0.01")
+MG_PER_KG_PER_H = Decimal("0.0001")
+MG_PER_ML = Decimal("0.0001")
+# Pump programming: mL/h to 0.1, the resolution of common infusion pumps; the
+# stock volume to 0.01 mL (a 1 mL syringe's marks); bag and volume to be
+# infused to 0.1 mL, as a pump takes a VTBI.
+ML_PER_H = Decimal("0.1")
+DRUG_ML = Decimal("0.01")
+VOLUME_ML = Decimal("0.1")

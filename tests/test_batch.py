@@ -122,7 +122,7 @@ def test_csv_output_is_flat_with_a_header_and_one_line_per_row(tmp_path: Path) -
     run = cli("batch", write(tmp_path, "p.csv", SAMPLE), "--output", "csv")
     rows = list(csv.DictReader(io.StringIO(run.stdout)))
     assert len(rows) == 5
-    assert rows[0]["row"] == "1" and rows[0]["dose.dose_mg"] == "35.0"
+    assert rows[0]["row"] == "1" and rows[0]["dose.dose_mg"] == "35"
     assert rows[0]["cost.total.max"] == "4800.00"
     assert rows[2]["error.field"] == "weight" and rows[2]["dose.dose_mg"] == ""
     assert rows[4]["warnings"] == "infusions_above_usual_series"

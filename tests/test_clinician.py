@@ -9,11 +9,11 @@ from decimal import Decimal
 
 import pytest
 
-from ketacalc.values import rounded
 from ketacalc import dose
 from ketacalc.chart import chart
 from ketacalc.dosing import ideal_weight_kg, parse_height
 from ketacalc.errors import InputError
+from ketacalc.values import rounded
 from tests.conftest import cli
 
 

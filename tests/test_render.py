@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import cli
 from ketacalc import places, quote
 from ketacalc.render import amount, money, print_blocks, quote_blocks, with_unit, wrap
+from tests.conftest import cli
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -260,7 +260,8 @@ def test_bad_clinic_limit_is_rejected(tmp_path: Path) -> None:
 
 def test_chart_takes_the_config(tmp_path: Path) -> None:
     path = clinic(
-        tmp_path, '[chart]\nrates = "0.2,0.4"\n[pump]\nconcentration = "10 mg/mL"\nbag = "100 mL"\n[dose]\nduration = 50\n'
+        tmp_path,
+        '[chart]\nrates = "0.2,0.4"\n[pump]\nconcentration = "10 mg/mL"\nbag = "100 mL"\n[dose]\nduration = 50\n',
     )
     doc = cli("chart", "--from", "50", "--to", "60", "--config", path, "--json").json()["chart"]
     assert doc["rates_mg_per_kg"] == [0.2, 0.4]

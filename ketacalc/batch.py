@@ -290,8 +290,19 @@ def run_batch(
             binary.close()
 
 
+def _isatty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (ValueError, OSError):
+        return False
+
+
 def _open(source: str) -> IO[bytes]:
     if source == "-":
+        if sys.stdin is None:
+            raise BatchInputError("no input: stdin is closed; give a file, or - with a pipe")
+        if _isatty(sys.stdin):
+            raise BatchInputError("stdin is a terminal: give a file, or pipe one in (see 'ketacalc batch --help')")
         return sys.stdin.buffer
     try:
         return open(source, "rb")  # noqa: SIM115 - closed by the caller

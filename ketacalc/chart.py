@@ -115,9 +115,9 @@ def chart(
 def _weight(value: Given, unit: str, kg_per_unit: Decimal, field: str) -> Decimal:
     """A chart weight: a bare number in the chart's unit, checked in kg."""
     text = as_text(value)
-    allowed = f"a bare number in {unit}, above 0 and at most {limits.WEIGHT_MAX_KG} kg"
+    allowed = f"a bare number in {unit}, {limits.WEIGHT_MIN_KG}–{limits.WEIGHT_MAX_KG} kg"
     parsed = units.parse_quantity(field, text, units.WEIGHT, allowed)
     if parsed.unit_given:
         raise InputError(field, text, "takes a bare number; set the unit with --unit", UNIT_ALLOWED)
-    in_range(field, text, parsed.value * kg_per_unit, Decimal(0), limits.WEIGHT_MAX_KG, allowed, low_inclusive=False)
+    in_range(field, text, parsed.value * kg_per_unit, limits.WEIGHT_MIN_KG, limits.WEIGHT_MAX_KG, allowed)
     return parsed.value

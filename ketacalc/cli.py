@@ -8,9 +8,12 @@ the same one-line error (exit 2). Errors are turned into that line in one place,
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
@@ -19,7 +22,7 @@ import typer
 from typer.core import TyperGroup
 
 from ketacalc import __version__, chart, limits
-from ketacalc.errors import ExitStatus, InputError, KetacalcError, OutputError, ReaderGone, SoftWarning
+from ketacalc.errors import ExitStatus, InputError, KetacalcError, OutputError, ReaderGone, SoftWarning, printable
 from ketacalc.values import Given
 
 if TYPE_CHECKING:
@@ -39,14 +42,19 @@ def flag_name(field: str) -> str:
 
 
 def _say(line: str) -> None:
-    """One line on stderr, never through Rich (no markup, no wrapping)."""
-    sys.stderr.write(line + "\n")
-    sys.stderr.flush()
+    """One line on stderr, never through Rich (no markup, no wrapping). Control
+    characters from user text are escaped. A closed or full stderr loses the
+    commentary, never the run: results written still mean success."""
+    try:
+        sys.stderr.write(printable(line) + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def fail(message: str, status: ExitStatus) -> NoReturn:
-    """One line on stderr (line breaks in the message are escaped), then exit."""
-    _say("error: " + message.replace("\r", "\\r").replace("\n", "\\n"))
+    """One line on stderr (line breaks and control characters escaped), then exit."""
+    _say("error: " + message)
     raise SystemExit(int(status))
 
 
@@ -62,11 +70,10 @@ class _Group(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
-        try:  # Typer >= 0.29 carries its own copy of Click
-            from typer._click.exceptions import ClickException, NoArgsIsHelpError
-        except ImportError:  # pragma: no cover - older or newer layouts
-            from click.exceptions import ClickException, NoArgsIsHelpError  # type: ignore[no-redef,import-not-found]
-
+        if threading.current_thread() is threading.main_thread():
+            # From here on, Ctrl-C is a KeyboardInterrupt that the boundary below
+            # turns into one line and exit 130, after what was written is flushed.
+            signal.signal(signal.SIGINT, signal.default_int_handler)
         try:
             status = super().main(
                 args=args,
@@ -81,17 +88,17 @@ class _Group(TyperGroup):
             fail(str(error), ExitStatus.FAILURE)
         except KetacalcError as error:  # a config file or batch input that cannot be used
             fail(str(error), ExitStatus.INVALID_INPUT)
-        except ReaderGone:
+        except (ReaderGone, BrokenPipeError):
             # The reader went away (| head): stop quietly, as a shell tool does.
             # stdout now points at /dev/null so the interpreter's last flush is silent.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
             raise SystemExit(int(ExitStatus.BROKEN_PIPE)) from None
-        except NoArgsIsHelpError as error:  # plain `ketacalc`: the help, as asked for
-            sys.stdout.write(error.format_message() + "\n")
-            raise SystemExit(int(ExitStatus.OK)) from None
-        except ClickException as error:
-            fail(f"{error.format_message().rstrip('.')} (see 'ketacalc --help')", ExitStatus.INVALID_INPUT)
+        except typer.TyperException as error:  # Click's usage errors, through Typer's public base class
+            format_message = getattr(error, "format_message", None)
+            message = format_message() if callable(format_message) else str(error)
+            fail(f"{str(message).rstrip('.')} (see 'ketacalc --help')", ExitStatus.INVALID_INPUT)
         except (typer.Abort, KeyboardInterrupt):
             fail("interrupted", ExitStatus.INTERRUPTED)
         except Exception as error:  # the one place an unexpected failure is caught
@@ -116,7 +123,7 @@ app = typer.Typer(
         "  ketacalc cost --infusions 6 --price 650 --json"
     ),
     add_completion=False,
-    no_args_is_help=True,
+    invoke_without_command=True,
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
@@ -137,12 +144,17 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
     ] = False,
 ) -> None:
     """Ketamine infusion dose and cost calculator."""
+    if ctx.invoked_subcommand is None:  # plain `ketacalc`: the help, as asked for
+        with writing():
+            sys.stdout.write(ctx.get_help() + "\n")
+            sys.stdout.flush()
 
 
 # --- options shared by the commands ------------------------------------------------
@@ -663,5 +675,10 @@ def chart_command(
 
 
 def main() -> None:
-    """The console script."""
+    """The console script. Output is UTF-8 whatever the locale; text that UTF-8
+    cannot hold (a lone surrogate in an id) is written escaped, never lost."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(encoding="utf-8", errors="backslashreplace")
     app()

@@ -93,13 +93,17 @@ def load(path: Path) -> dict[str, Given]:
             raw = handle.read(MAX_FILE_BYTES + 1)
         if len(raw) > MAX_FILE_BYTES:
             raise ConfigError(f"config {path}: larger than {MAX_FILE_BYTES // 1024} KiB, not a config file")
-        document = tomllib.loads(raw.decode("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        text = raw.decode("utf-8-sig")  # Windows Notepad starts a file with a BOM
+        _shallow(path, text)
+        document = tomllib.loads(text)
+    except (OSError, ValueError, RecursionError) as error:  # TOMLDecodeError and UnicodeDecodeError are ValueErrors
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise ConfigError(f"config {path}: cannot be read as TOML ({reason})") from None
 
     values: dict[str, Given] = {}
     for section, table in document.items():
+        if section in SECTIONS and isinstance(table, list):
+            raise ConfigError(f"config {path}: [[{section}]] is an array of tables; write it as one table [{section}]")
         if section not in SECTIONS or not isinstance(table, dict):
             allowed = ", ".join(f"[{s}]" for s in sorted(SECTIONS))
             raise ConfigError(f"config {path}: unknown section {section!r}; allowed: {allowed}")
@@ -115,6 +119,60 @@ def load(path: Path) -> dict[str, Given]:
     except InputError as error:
         raise ConfigError(f"config {path}: {error.describe(error.field)}") from None
     return values
+
+
+# A ketacalc config is two levels deep ([section] and key = value); anything
+# deeper is refused before the TOML parser builds it, which bounds its work
+# as well as its input (a 32,700-level dotted key in 64 KiB costs tomllib
+# seconds and gigabytes).
+_MAX_DEPTH = 2
+_MAX_KEY_CHARS = 200
+
+
+def _shallow(path: Path, text: str) -> None:
+    """Refuse nesting, dotted keys and brackets deeper than a config needs,
+    by one pass over the text that skips strings and comments."""
+    depth = dots = key_chars = 0
+    at_key = True  # before the '=' of a line
+    quote = ""
+    index, size = 0, len(text)
+    while index < size:
+        char = text[index]
+        if quote:
+            if text.startswith(quote, index):
+                index += len(quote)
+                quote = ""
+                continue
+            if char == "\\" and quote[0] == '"':
+                index += 1
+            elif char == "\n" and len(quote) == 1:
+                quote = ""
+        elif char in "\"'":
+            quote = char * 3 if text.startswith(char * 3, index) else char
+            index += len(quote)
+            continue
+        elif char == "#":
+            newline = text.find("\n", index)
+            index = size if newline < 0 else newline
+            continue
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        elif char == "\n":
+            at_key, dots, key_chars = depth == 0, 0, 0
+        elif char == "=":
+            at_key = False
+        elif char == "." and at_key:
+            dots += 1
+        if at_key:
+            key_chars += 1
+        if depth > _MAX_DEPTH or dots >= _MAX_DEPTH or key_chars > _MAX_KEY_CHARS:
+            raise ConfigError(
+                f"config {path}: nested deeper than a ketacalc config (line {text.count(chr(10), 0, index) + 1}); "
+                "a config has [section] headers and key = value lines"
+            )
+        index += 1
 
 
 def _checked(path: Path, section: str, key: str, value: Any, spec: Spec) -> Given:

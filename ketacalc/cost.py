@@ -28,7 +28,7 @@ CURRENCY_ALLOWED = "a three-letter ISO 4217 code, e.g. USD, EUR, GBP"
 
 # 1,250.50 and $600 as typed from a spreadsheet; thousands separators only in
 # their right places.
-_MONEY_RE = re.compile(r"\s*\$?\s*((?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+)\s*")
+_MONEY_RE = re.compile(r"[ \t]*\$?[ \t]*((?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+)[ \t]*")
 
 
 @dataclass(frozen=True, slots=True)

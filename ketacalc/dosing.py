@@ -32,7 +32,7 @@ Sex = Literal["female", "male"]
 BASES: tuple[Basis, ...] = ("actual", "ideal", "adjusted")
 
 
-WEIGHT_ALLOWED = f"a body weight above 0 and up to {limits.WEIGHT_MAX_KG} kg, e.g. 70, 70 kg, 154 lb, 11 st"
+WEIGHT_ALLOWED = f"a body weight of {limits.WEIGHT_MIN_KG}–{limits.WEIGHT_MAX_KG} kg, e.g. 70, 70 kg, 154 lb, 11 st"
 RATE_ALLOWED = f"{limits.RATE_MIN_MG_PER_KG}–{limits.RATE_MAX_MG_PER_KG} mg/kg (or mcg/kg)"
 DURATION_ALLOWED = f"{limits.DURATION_MIN_MIN}–{limits.DURATION_MAX_MIN} min (e.g. 45, 45 min, 1.5 h)"
 HEIGHT_ALLOWED = f"{limits.HEIGHT_MIN_CM}–{limits.HEIGHT_MAX_CM} cm with a unit, e.g. 175 cm, 1.75 m, 69 in, 5 ft 9 in"
@@ -42,7 +42,8 @@ BASIS_ALLOWED = "actual, ideal or adjusted"
 # 5 ft 9 in, 5ft9, 5' 9", 5 feet 9 inches: pint would read the space as a
 # product, so feet-and-inches is matched here and never handed to pint.
 _FEET_INCHES_RE = re.compile(
-    r"\s*([0-9]{1,2})\s*(?:ft|feet|foot|')\s*(?:([0-9]{1,2}(?:\.[0-9]+)?)\s*(?:in|inch|inches|\"|'')?)?\s*",
+    r"[ \t]*([0-9]{1,2})[ \t]*(?:ft|feet|foot|')"
+    r"[ \t]*(?:([0-9]{1,2}(?:\.[0-9]+)?)[ \t]*(?:in|inch|inches|\"|'')?)?[ \t]*",
     re.IGNORECASE,
 )
 
@@ -114,9 +115,7 @@ def infusion_rate(dose_mg: Exact, rate_mg_per_kg: Decimal, duration_min: Decimal
 
 def parse_weight(value: Given, field: str = "weight") -> units.Parsed:
     """A body weight in kg: above 0, at most the heaviest human recorded."""
-    return bounded_quantity(
-        field, value, units.WEIGHT, Decimal(0), limits.WEIGHT_MAX_KG, WEIGHT_ALLOWED, low_inclusive=False
-    )
+    return bounded_quantity(field, value, units.WEIGHT, limits.WEIGHT_MIN_KG, limits.WEIGHT_MAX_KG, WEIGHT_ALLOWED)
 
 
 def parse_rate(value: Given, field: str = "rate") -> Decimal:

@@ -59,6 +59,11 @@ PRICE_MAX = Decimal("100000")
 # heaviest human ever recorded (Jon Brower Minnoch, about 635 kg / 1,400 lb,
 # Guinness World Records). Anything outside is impossible, so it is rejected.
 WEIGHT_MAX_KG = Decimal("635")
+# Not in the seed. The lightest weight accepted: what is accepted must print as
+# what it is. At 1 kg and the seed's lowest 0.1 mg/kg, the dose is 0.1 mg and
+# every rate is at least 0.001 mg/min, so nothing accepted prints as 0 at its
+# places (a 0.0004 kg "weight" would print as 0 kg and 0 mg).
+WEIGHT_MIN_KG = Decimal("1")
 # Not in the seed. Soft limits: a plausible adult range, our choice (the
 # clinician-tools issue asks for "around 30-250 kg"). Below 30 kg is the weight of
 # a child, and mg/kg dosing by actual weight is doubtful above 250 kg (morbid

@@ -24,7 +24,7 @@ DRUG_VOLUME_SOFT_MIN_ML = Decimal("0.1")
 # range (a four-digit rate is a likely unit slip, e.g. a 1 L bag for a 40 min dose).
 PUMP_RATE_SOFT_MAX_ML_PER_H = Decimal("999")
 
-_TIME_RE = re.compile(r"\s*([01]?[0-9]|2[0-3]):([0-5][0-9])\s*")
+_TIME_RE = re.compile(r"[ \t]*([01]?[0-9]|2[0-3]):([0-5][0-9])[ \t]*")
 
 
 def parse_concentration(value: Given, field: str = "concentration") -> Decimal:

@@ -265,10 +265,15 @@ def settings_blocks(settings: Mapping[str, Mapping[str, str | None]]) -> list[Bl
 def _console(file: IO[str] | None, width: int | None) -> Console:
     from rich.console import Console
 
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # Rich's own handler exits 1; the CLI's boundary turns this into a quiet 141.
+            raise BrokenPipeError
+
     # Rich's own NO_COLOR support drops colours but keeps bold and italic; the
     # convention (no-color.org) is plain output, so styling goes too.
     plain = bool(os.environ.get("NO_COLOR"))
-    return Console(
+    return _Console(
         file=file,
         width=width,
         highlight=False,

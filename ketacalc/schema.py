@@ -51,7 +51,11 @@ def schema() -> Schema:
     }
     patient = _object(
         {
-            "weight_kg": {"type": "number", "exclusiveMinimum": 0, "maximum": float(limits.WEIGHT_MAX_KG)},
+            "weight_kg": {
+                "type": "number",
+                "minimum": float(limits.WEIGHT_MIN_KG),
+                "maximum": float(limits.WEIGHT_MAX_KG),
+            },
             "weight_given": {"type": "string"},
             "weight_unit_given": {"type": "boolean"},
             "dosing_weight_kg": {"type": "number", "exclusiveMinimum": 0},
@@ -159,7 +163,11 @@ def schema() -> Schema:
     chart_row = _object(
         {
             "weight": {"type": "number", "exclusiveMinimum": 0},
-            "weight_kg": {"type": "number", "exclusiveMinimum": 0, "maximum": float(limits.WEIGHT_MAX_KG)},
+            "weight_kg": {
+                "type": "number",
+                "minimum": float(limits.WEIGHT_MIN_KG),
+                "maximum": float(limits.WEIGHT_MAX_KG),
+            },
             "doses_mg": {"type": "array", "items": _NONNEG},
             "pump_rates_ml_per_h": {"type": "array", "items": _NONNEG},
         },

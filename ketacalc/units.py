@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import TYPE_CHECKING
 
 from ketacalc.errors import InputError, shown
@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 # optional unit: words joined by "/" (mg/kg), with optional spaces around.
 _NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
 _UNIT = r"[A-Za-zµμ]+\.?(?:[ \t]*/[ \t]*[A-Za-zµμ]+\.?)*"
-_QUANTITY_RE = re.compile(rf"\s*({_NUMBER})\s*({_UNIT})?\s*")
-_SPACES_RE = re.compile(r"\s+")
+_QUANTITY_RE = re.compile(rf"[ \t]*({_NUMBER})[ \t]*({_UNIT})?[ \t]*")
+_SPACES_RE = re.compile(r"[ \t]+")
 MINUTES_PER_HOUR = Decimal(60)
 CM_PER_INCH = Decimal("2.54")  # exact, by the 1959 international agreement
 INCHES_PER_FOOT = 12
@@ -37,6 +37,8 @@ INCHES_PER_FOOT = 12
 # Longer text is not a quantity anyone types; refusing it first keeps every
 # answer instant, whatever the input.
 MAX_INPUT_CHARS = 64
+# A product of a 64-character number and a unit factor is exact at this precision.
+EXACT_PRODUCT = Context(prec=200)
 
 # The whole registry. Every name used below is defined here, from exact factors.
 _DEFINITIONS = (
@@ -137,10 +139,10 @@ WEIGHT = Kind("body weight", "kilogram", _MASS_BODY, "kg, lb, st or g")
 RATE = Kind(
     "dose rate",
     "milligram / kilogram",
-    _ratios(_MASS_DRUG, _PER_KG),
-    "mg/kg or mcg/kg",
+    _ratios(_MASS_DRUG_OR_GRAM, _PER_KG),
+    "mg/kg, mcg/kg or g/kg",
 )
-DURATION = Kind("duration", "minute", _TIME, "min or h")
+DURATION = Kind("duration", "minute", {**_TIME, **_TIME_OTHER}, "min, h or s")
 HEIGHT = Kind("height", "centimeter", _LENGTH, "cm, m, in or ft")
 CONCENTRATION = Kind(
     "concentration",
@@ -199,9 +201,11 @@ def parse_quantity(field: str, text: str, kind: Kind, allowed: str) -> Parsed:
     pint_unit = kind.spellings.get(spelling)
     if pint_unit is None:
         dimension = _DIMENSION_OF.get(spelling)
-        if dimension is not None:
+        if dimension is not None and dimension != f"a {kind.name}":
             problem = f"{shown(unit_text)} is {dimension}, not a {kind.name}"
         else:
             problem = f"unknown unit {shown(unit_text)} (use {kind.allowed_units})"
         raise InputError(field, text, problem, allowed)
-    return Parsed(number * factor(pint_unit, kind.target), unit_given=True)
+    # Exact, whatever the caller's decimal context: a limit is checked on the
+    # exact value (635.00000000000000000000000000001 kg is above 635 kg).
+    return Parsed(EXACT_PRODUCT.multiply(number, factor(pint_unit, kind.target)), unit_given=True)

@@ -77,7 +77,7 @@ def rounded(value: Exact, places: Decimal) -> Decimal:
     return value.quantize(places, rounding=ROUND_HALF_UP, context=EXACT)
 
 
-_INT_RE = re.compile(r"\s*\+?([0-9]{1,6})\s*")
+_INT_RE = re.compile(r"[ \t]*\+?([0-9]{1,6})[ \t]*")
 
 
 # A Python number with more digits, or a larger exponent, than this is no

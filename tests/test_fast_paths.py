@@ -16,7 +16,7 @@ from ketacalc.documents import quote_document, quote_record_json
 
 weights = st.one_of(
     st.decimals(min_value="1", max_value="600", places=2).map(str),
-    st.decimals(min_value="1", max_value="1300", places=1).map(lambda d: f"{d} lb"),
+    st.decimals(min_value="2.3", max_value="1300", places=1).map(lambda d: f"{d} lb"),
     st.integers(min_value=1, max_value=600),
 )
 rates = st.sampled_from([None, "0.1", "0.25", "0.5", "0.75", "500 mcg/kg", "0.333"])

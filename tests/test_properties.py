@@ -12,7 +12,7 @@ from ketacalc.dosing import parse_weight
 
 weights_kg = st.decimals(min_value="1", max_value="300", places=2)
 rates = st.decimals(min_value="0.1", max_value="0.75", places=3)
-pounds = st.decimals(min_value="1", max_value="1399", places=3)
+pounds = st.decimals(min_value="2.3", max_value="1399", places=3)
 prices = st.decimals(min_value="0", max_value="100000", places=2)
 infusion_counts = st.integers(min_value=1, max_value=52)
 

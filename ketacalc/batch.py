@@ -11,7 +11,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import json
+import math
+import re
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -21,7 +24,7 @@ from typing import IO, Any, NamedTuple, cast
 from ketacalc.clinic import ClinicLimits
 from ketacalc.config import price_overridden
 from ketacalc.documents import Document, quote_document, quote_record_json
-from ketacalc.errors import InputError, KetacalcError
+from ketacalc.errors import InputError, KetacalcError, printable
 from ketacalc.series import Quote, quote
 from ketacalc.values import Given
 
@@ -44,9 +47,9 @@ COLUMNS = (
 )
 _KNOWN = frozenset(COLUMNS)
 FORMATS = ("csv", "jsonl")
-# A CSV cell can be long (a pasted note); csv's default limit of 128 KiB would
-# stop the batch, so the limit is raised and an over-long cell is a row error.
-_CSV_FIELD_LIMIT = 16 * 1024 * 1024
+# A row can be long (a pasted note in a cell), but a row over 1 MiB is not a
+# patient: it becomes that row's error, read to its end without being kept.
+_RECORD_MAX_CHARS = 1024 * 1024
 # Longest id echoed back; an id is an identifier, not a document.
 _ID_MAX_CHARS = 256
 
@@ -85,15 +88,27 @@ def infer_format(path: str, given: str | None) -> str:
 
 def text_stream(binary: IO[bytes]) -> io.TextIOWrapper:
     """Text from bytes as spreadsheets export them: UTF-8 with or without a BOM,
-    or UTF-16 with a BOM. Undecodable bytes become U+FFFD (a cell holding them
-    is then rejected; nothing is silently dropped)."""
+    or UTF-16 with a BOM. Undecodable bytes are never replaced: they are kept
+    as lone surrogates (surrogateescape), and a row holding one is that row's
+    error, naming the bytes."""
     buffered = binary if isinstance(binary, io.BufferedReader) else io.BufferedReader(cast(Any, binary))
     head = buffered.peek(4)[:4]
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"
     else:
         encoding = "utf-8-sig"
-    return io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline="")
+    return io.TextIOWrapper(buffered, encoding=encoding, errors="surrogateescape", newline="")
+
+
+_UNDECODABLE_RE = re.compile("[\udc80-\udcff]")
+_QUOTED_RE = re.compile(r'"(?:[^"]|"")*"?')
+# Each formula-starting character that a spreadsheet would run (OWASP, "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _bytes_shown(text: str) -> str:
+    """Text with its undecodable bytes shown as \\xNN."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _echo_id(value: Any) -> Any:
@@ -101,72 +116,221 @@ def _echo_id(value: Any) -> Any:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return json.dumps(value)[:_ID_MAX_CHARS]
-    if isinstance(value, str) and len(value) > _ID_MAX_CHARS:
+    if isinstance(value, str):
+        value = _bytes_shown(value) if _UNDECODABLE_RE.search(value) else value
         return value[:_ID_MAX_CHARS]
+    if len(text := repr(value)) > _ID_MAX_CHARS:  # a long JSON number: cut, as text
+        return text[:_ID_MAX_CHARS]
     return value
 
 
+def _lines(stream: IO[str]) -> Iterator[str | None]:
+    """Physical lines, each at most _RECORD_MAX_CHARS; None stands for a line
+    that was longer (its text is read and dropped, so memory stays flat). A
+    failure to read is the input's fault, not the output's."""
+    try:
+        while True:
+            line = stream.readline(_RECORD_MAX_CHARS + 1)
+            if not line:
+                return
+            if len(line) > _RECORD_MAX_CHARS and not line.endswith(("\n", "\r")):
+                while (rest := stream.readline(_RECORD_MAX_CHARS)) and not rest.endswith(("\n", "\r")):
+                    pass
+                yield None
+                continue
+            yield line
+    except OSError as error:
+        raise BatchInputError(f"cannot read input: {error.strerror or error}") from None
+
+
+def _quote_open_after(line: str, delimiter: str, in_quote: bool) -> bool:
+    """Whether a CSV quote is still open after ``line``, as Python's csv reads
+    it: a quote opens only at the start of a field, and "" inside is a quote."""
+    field_start = True
+    index, size = 0, len(line)
+    while index < size:
+        char = line[index]
+        if in_quote:
+            if char == '"':
+                if index + 1 < size and line[index + 1] == '"':
+                    index += 2
+                    continue
+                in_quote = False
+            field_start = False
+        elif char == '"' and field_start:
+            in_quote = True
+        else:
+            field_start = char in (delimiter, "\r", "\n")
+        index += 1
+    return in_quote
+
+
+class _Record(NamedTuple):
+    line: int  # the physical line it starts on
+    text: str | None  # None: it could not be read (see problem)
+    problem: str | None = None
+
+
+def _records(lines: Iterator[str | None], delimiter: str) -> Iterator[_Record]:
+    """Logical CSV records: physical lines joined while a quoted cell is open.
+    No record ever starts inside a cell: a record over _RECORD_MAX_CHARS is
+    read to its end and reported, and a quote never closed is reported with
+    the line it opened on, since the rest of the file cannot be split."""
+    parts: list[str] = []
+    size, start, line_number = 0, 0, 0
+    in_quote = too_long = False
+    for line in lines:
+        line_number += 1
+        if not parts and not too_long:
+            start = line_number
+        if line is None:
+            too_long, parts = True, []
+        else:
+            if in_quote or '"' in line:
+                in_quote = _quote_open_after(line, delimiter, in_quote)
+            if not too_long:
+                size += len(line)
+                if size > _RECORD_MAX_CHARS:
+                    too_long, parts = True, []
+                else:
+                    parts.append(line)
+        if in_quote:
+            continue
+        if too_long:
+            yield _Record(start, None, f"has a cell or line over {_RECORD_MAX_CHARS:,} characters")
+        else:
+            yield _Record(start, "".join(parts))
+        parts, size, too_long = [], 0, False
+    if in_quote:
+        yield _Record(
+            start,
+            None,
+            f"opens a quote on line {start} that is never closed, so the rest of the file "
+            f"(lines {start}–{line_number}) could not be split into rows",
+        )
+
+
+def _delimiter(header_line: str) -> str:
+    """A comma, or a semicolon or tab when the header uses more of one, counted
+    outside quoted names."""
+    bare = _QUOTED_RE.sub("", header_line)
+    return max((",", ";", "\t"), key=bare.count)
+
+
 def read_csv(stream: IO[str]) -> Iterator[Row]:
-    """CSV rows. The header names the columns (any case and spacing); the
-    delimiter is a comma, or a semicolon or tab when the header uses one."""
-    csv.field_size_limit(_CSV_FIELD_LIMIT)
-    header_line = stream.readline()
-    while header_line and not header_line.strip():
-        header_line = stream.readline()
-    if not header_line:
+    """CSV rows. The header is read and checked now (so an unusable input stops
+    before anything is written); the rows are read as they are asked for. The
+    header names the columns (any case and spacing); the delimiter is a comma,
+    or a semicolon or tab when the header uses one."""
+    lines = _lines(stream)
+    header_line: str | None = ""
+    for header_line in lines:
+        if header_line is None or header_line.strip():
+            break
+    if header_line is None:
+        raise BatchInputError(f"the header row is over {_RECORD_MAX_CHARS:,} characters: not a header")
+    if not header_line.strip():
         raise BatchInputError("the input is empty: it needs a header row with a 'weight' column")
-    delimiter = max((",", ";", "\t"), key=header_line.count)
-    header = next(csv.reader([header_line], delimiter=delimiter), [])
+    csv.field_size_limit(_RECORD_MAX_CHARS)
+    delimiter = _delimiter(header_line)
+    records = _records(itertools.chain([header_line], lines), delimiter)
+    header_record = next(records)
+    if header_record.text is None:
+        raise BatchInputError(f"the header row {header_record.problem}")
+    header = next(csv.reader([header_record.text], delimiter=delimiter), [])
     names = [normalize(name) for name in header]
     if "weight" not in names:
-        shown = ", ".join(repr(n[:20]) for n in names[:10]) or "none"
+        shown = ", ".join(repr(printable(n[:20])) for n in names[:10]) or "none"
         raise BatchInputError(f"the header has no 'weight' column (columns: {shown})")
     seen: set[str] = set()
     for name in names:
         if name in _KNOWN and name in seen:
             raise BatchInputError(f"the column {name!r} appears twice in the header")
         seen.add(name)
+    return _csv_rows(records, names, delimiter)
+
+
+def _csv_rows(records: Iterator[_Record], names: list[str], delimiter: str) -> Iterator[Row]:
     positions = [(i, name) for i, name in enumerate(names) if name in _KNOWN]
     width = len(names)
-    reader = csv.reader(stream, delimiter=delimiter)
     number = 0
-    while True:
+    for record in records:
+        if record.text is None:
+            number += 1
+            yield Row(number, None, {}, record.problem)
+            continue
+        if not record.text.strip():
+            continue  # a blank line is not a row
         try:
-            cells = next(reader)
-        except StopIteration:
-            return
+            cells = next(csv.reader([record.text], delimiter=delimiter), [])
         except csv.Error as error:
             number += 1
-            yield Row(number, None, {}, f"unreadable CSV row ({error})")
+            yield Row(number, None, {}, f"is not a readable CSV row ({error})")
             continue
         if not any(cell.strip() for cell in cells):
-            continue  # a blank line is not a row
+            continue
         number += 1
         values = {name: cells[i] for i, name in positions if i < len(cells) and cells[i].strip()}
         row_id = _echo_id(values.pop("id", None))
-        if len(cells) > width:
+        if len(cells) > width and any(cell.strip() for cell in cells[width:]):
             problem = f"has {len(cells)} cells but the header has {width} (an unquoted comma?)"
             yield Row(number, row_id, {}, problem)
+        elif _UNDECODABLE_RE.search(record.text):
+            yield Row(number, row_id, {}, _undecodable(record.text))
         else:
             yield Row(number, row_id, values)
 
 
-def _not_json(constant: str) -> float:
-    # json.loads takes NaN and Infinity, which are not JSON and could not be
-    # written back out as JSON: such a line is an invalid row.
-    raise ValueError(f"{constant} is not JSON")
+def _undecodable(text: str) -> str:
+    found = _UNDECODABLE_RE.search(text)
+    assert found is not None
+    byte = _bytes_shown(found.group())
+    return f"has bytes that are not valid UTF-8 ({byte}); save the file as UTF-8 (CSV UTF-8 in Excel)"
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys stay distinct as header names would (case,
+    spaces, hyphens); a key given twice is as ambiguous as a duplicated column."""
+    seen: dict[str, str] = {}
+    for key, _ in pairs:
+        name = normalize(str(key))
+        if name in seen:
+            raise _DuplicateKey(name)
+        seen[name] = key
+    return dict(pairs)
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e400: JSON has no infinity, and none is written back
+        raise ValueError(f"{text} is out of range")
+    return value
 
 
 def read_jsonl(stream: IO[str]) -> Iterator[Row]:
     """JSON Lines: one object per line; values are strings or numbers; null or
     "" takes the default."""
     number = 0
-    for line in stream:
+    for line in _lines(stream):
+        if line is None:
+            number += 1
+            yield Row(number, None, {}, f"is over {_RECORD_MAX_CHARS:,} characters")
+            continue
         if not line.strip():
             continue
         number += 1
+        if _UNDECODABLE_RE.search(line):
+            yield Row(number, None, {}, _undecodable(line))
+            continue
         try:
-            record = json.loads(line, parse_constant=_not_json)
+            record = json.loads(line, parse_constant=_not_json, parse_float=_finite, object_pairs_hook=_unique_keys)
+        except _DuplicateKey as duplicate:
+            yield Row(number, None, {}, f"has the key {str(duplicate)!r} twice (keys match in any case and spacing)")
+            continue
         except (ValueError, RecursionError):
             yield Row(number, None, {}, "is not valid JSON")
             continue
@@ -179,6 +343,12 @@ def read_jsonl(stream: IO[str]) -> Iterator[Row]:
             if name in _KNOWN and value is not None and value != "":
                 values[name] = value
         yield Row(number, _echo_id(values.pop("id", None)), values)
+
+
+def _not_json(constant: str) -> float:
+    # json.loads takes NaN and Infinity, which are not JSON and could not be
+    # written back out as JSON: such a line is an invalid row.
+    raise ValueError(f"{constant} is not JSON")
 
 
 def layered(defaults: Mapping[str, Given | None], cells: Mapping[str, Any]) -> dict[str, Any]:
@@ -229,9 +399,19 @@ def flatten(document: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
             flat[name] = "true" if value else "false"
         elif isinstance(value, float):
             flat[name] = _plain_number(value)
+        elif isinstance(value, str):
+            flat[name] = _spreadsheet_safe(value)
         else:
             flat[name] = value
     return flat
+
+
+def _spreadsheet_safe(text: str) -> str:
+    """Text for a CSV cell that a spreadsheet shows as text: control characters
+    (line breaks too, so each record is one line) written escaped (\\n), and a
+    cell that would start a formula (=, +, -, @) prefixed with ' (OWASP)."""
+    text = printable(text)
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
 def _plain_number(value: float) -> str:

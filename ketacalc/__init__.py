@@ -7,17 +7,40 @@ The Python API is the same core the command line uses::
     Decimal('34.926612490')
     >>> cost(infusions=6).total_max
     Decimal('4800.00')
+
+The names below are imported when first used: the console script starts from
+this package, and its Ctrl-C handling is in place only once the package is
+imported, so importing it must cost next to nothing.
 """
 
 from __future__ import annotations
 
-from ketacalc.cost import Cost, cost
-from ketacalc.dosing import Dose, InfusionRate, dose
-from ketacalc.errors import ExitStatus, InputError, KetacalcError, SoftWarning
-from ketacalc.limits import DISCLAIMER
-from ketacalc.series import Quote, quote
+import importlib
 
-__version__ = "0.1.0"
+TYPE_CHECKING = False  # typing itself is not imported: it costs milliseconds at start-up
+if TYPE_CHECKING:
+    from ketacalc.cost import Cost, cost
+    from ketacalc.dosing import Dose, InfusionRate, dose
+    from ketacalc.errors import ExitStatus, InputError, KetacalcError, SoftWarning
+    from ketacalc.limits import DISCLAIMER
+    from ketacalc.series import Quote, quote
+
+__version__ = "0.1.0"  # the one place: pyproject.toml reads it from here
+
+_HOMES = {
+    "Cost": "ketacalc.cost",
+    "cost": "ketacalc.cost",
+    "Dose": "ketacalc.dosing",
+    "InfusionRate": "ketacalc.dosing",
+    "dose": "ketacalc.dosing",
+    "ExitStatus": "ketacalc.errors",
+    "InputError": "ketacalc.errors",
+    "KetacalcError": "ketacalc.errors",
+    "SoftWarning": "ketacalc.errors",
+    "DISCLAIMER": "ketacalc.limits",
+    "Quote": "ketacalc.series",
+    "quote": "ketacalc.series",
+}
 
 __all__ = [
     "DISCLAIMER",
@@ -34,3 +57,12 @@ __all__ = [
     "dose",
     "quote",
 ]
+
+
+def __getattr__(name: str) -> object:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'ketacalc' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value

@@ -143,71 +143,97 @@ def _lines(stream: IO[str]) -> Iterator[str | None]:
         raise BatchInputError(f"cannot read input: {error.strerror or error}") from None
 
 
-def _quote_open_after(line: str, delimiter: str, in_quote: bool) -> bool:
-    """Whether a CSV quote is still open after ``line``, as Python's csv reads
-    it: a quote opens only at the start of a field, and "" inside is a quote."""
-    field_start = True
-    index, size = 0, len(line)
+def _chunks(stream: IO[str]) -> Iterator[str]:
+    """The text in pieces of at most _RECORD_MAX_CHARS, each a whole line or
+    part of a longer one, so no line is ever held whole. A failure to read is
+    the input's fault, not the output's."""
+    try:
+        while chunk := stream.readline(_RECORD_MAX_CHARS):
+            yield chunk
+    except OSError as error:
+        raise BatchInputError(f"cannot read input: {error.strerror or error}") from None
+
+
+class _Quotes(NamedTuple):
+    """Where CSV parsing stands at the end of a piece of text."""
+
+    open: bool = False  # inside a quoted cell
+    field_start: bool = True  # at the start of a cell (where a quote opens one)
+
+
+def _after(text: str, delimiter: str, state: _Quotes) -> _Quotes:
+    """The state after ``text``, as Python's csv reads it: a quote opens a
+    quoted cell only at the start of a cell, and "" inside one is a quote."""
+    in_quote, field_start = state
+    index, size = 0, len(text)
     while index < size:
-        char = line[index]
+        char = text[index]
         if in_quote:
             if char == '"':
-                if index + 1 < size and line[index + 1] == '"':
+                if index + 1 < size and text[index + 1] == '"':
                     index += 2
                     continue
                 in_quote = False
             field_start = False
         elif char == '"' and field_start:
-            in_quote = True
+            in_quote, field_start = True, False
         else:
             field_start = char in (delimiter, "\r", "\n")
         index += 1
-    return in_quote
+    return _Quotes(in_quote, field_start)
 
 
 class _Record(NamedTuple):
-    line: int  # the physical line it starts on
+    first_line: int  # the physical lines it spans
+    last_line: int
     text: str | None  # None: it could not be read (see problem)
     problem: str | None = None
 
 
-def _records(lines: Iterator[str | None], delimiter: str) -> Iterator[_Record]:
-    """Logical CSV records: physical lines joined while a quoted cell is open.
-    No record ever starts inside a cell: a record over _RECORD_MAX_CHARS is
-    read to its end and reported, and a quote never closed is reported with
-    the line it opened on, since the rest of the file cannot be split."""
+def _records(chunks: Iterator[str], delimiter: str) -> Iterator[_Record]:
+    """Logical CSV records: lines joined while a quoted cell is open. No
+    record ever starts inside a cell: a record over _RECORD_MAX_CHARS is read
+    to its end (quotes still followed, nothing kept) and reported, and a quote
+    never closed is reported with the line it opened on."""
     parts: list[str] = []
-    size, start, line_number = 0, 0, 0
-    in_quote = too_long = False
-    for line in lines:
-        line_number += 1
-        if not parts and not too_long:
-            start = line_number
-        if line is None:
-            too_long, parts = True, []
-        else:
-            if in_quote or '"' in line:
-                in_quote = _quote_open_after(line, delimiter, in_quote)
-            if not too_long:
-                size += len(line)
-                if size > _RECORD_MAX_CHARS:
-                    too_long, parts = True, []
-                else:
-                    parts.append(line)
-        if in_quote:
+    too_long_problem = f"has a cell or line over {_RECORD_MAX_CHARS:,} characters"
+    size, line, first = 0, 1, 1
+    state = _Quotes()
+    too_long = line_ended = False
+    for chunk in chunks:
+        if state.open or '"' in chunk:
+            state = _after(chunk, delimiter, state)
+        elif chunk:
+            state = _Quotes(False, chunk[-1] in (delimiter, "\r", "\n"))
+        if not too_long:
+            size += len(chunk)
+            if size > _RECORD_MAX_CHARS:
+                too_long, parts = True, []
+            else:
+                parts.append(chunk)
+        line_ended = chunk.endswith(("\n", "\r"))
+        if state.open or not line_ended:
+            line += line_ended
             continue
         if too_long:
-            yield _Record(start, None, f"has a cell or line over {_RECORD_MAX_CHARS:,} characters")
+            yield _Record(first, line, None, too_long_problem)
         else:
-            yield _Record(start, "".join(parts))
-        parts, size, too_long = [], 0, False
-    if in_quote:
+            yield _Record(first, line, "".join(parts))
+        parts, size, too_long, state = [], 0, False, _Quotes()
+        line += 1
+        first = line
+    line -= line_ended  # the count ran one past a last line that ended
+    if state.open:
         yield _Record(
-            start,
+            first,
+            line,
             None,
-            f"opens a quote on line {start} that is never closed, so the rest of the file "
-            f"(lines {start}–{line_number}) could not be split into rows",
+            f"opens a quote that is never closed, so lines {first}–{line} could not be split into rows",
         )
+    elif too_long:  # the last line, without a line end
+        yield _Record(first, line, None, too_long_problem)
+    elif parts:
+        yield _Record(first, line, "".join(parts))
 
 
 def _delimiter(header_line: str) -> str:
@@ -222,22 +248,23 @@ def read_csv(stream: IO[str]) -> Iterator[Row]:
     before anything is written); the rows are read as they are asked for. The
     header names the columns (any case and spacing); the delimiter is a comma,
     or a semicolon or tab when the header uses one."""
-    lines = _lines(stream)
-    header_line: str | None = ""
-    for header_line in lines:
-        if header_line is None or header_line.strip():
+    chunks = _chunks(stream)
+    header_line = ""
+    for header_line in chunks:
+        if header_line.strip():
             break
-    if header_line is None:
-        raise BatchInputError(f"the header row is over {_RECORD_MAX_CHARS:,} characters: not a header")
     if not header_line.strip():
         raise BatchInputError("the input is empty: it needs a header row with a 'weight' column")
     csv.field_size_limit(_RECORD_MAX_CHARS)
     delimiter = _delimiter(header_line)
-    records = _records(itertools.chain([header_line], lines), delimiter)
+    records = _records(itertools.chain([header_line], chunks), delimiter)
     header_record = next(records)
     if header_record.text is None:
         raise BatchInputError(f"the header row {header_record.problem}")
-    header = next(csv.reader([header_record.text], delimiter=delimiter), [])
+    try:
+        header = next(csv.reader([header_record.text], delimiter=delimiter), [])
+    except csv.Error as error:
+        raise BatchInputError(f"the header row is not readable CSV ({error})") from None
     names = [normalize(name) for name in header]
     if "weight" not in names:
         shown = ", ".join(repr(printable(n[:20])) for n in names[:10]) or "none"
@@ -257,7 +284,7 @@ def _csv_rows(records: Iterator[_Record], names: list[str], delimiter: str) -> I
     for record in records:
         if record.text is None:
             number += 1
-            yield Row(number, None, {}, record.problem)
+            yield Row(number, None, {}, f"on line {record.first_line} {record.problem}")
             continue
         if not record.text.strip():
             continue  # a blank line is not a row
@@ -272,13 +299,30 @@ def _csv_rows(records: Iterator[_Record], names: list[str], delimiter: str) -> I
         number += 1
         values = {name: cells[i] for i, name in positions if i < len(cells) and cells[i].strip()}
         row_id = _echo_id(values.pop("id", None))
-        if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+        if record.last_line > record.first_line and (broken := _line_break_in(values)):
+            yield Row(
+                number,
+                row_id,
+                {},
+                f"has a line break inside its {broken!r} cell (a stray quote?), so lines "
+                f"{record.first_line}–{record.last_line} could not be split into rows",
+            )
+        elif len(cells) > width and any(cell.strip() for cell in cells[width:]):
             problem = f"has {len(cells)} cells but the header has {width} (an unquoted comma?)"
             yield Row(number, row_id, {}, problem)
         elif _UNDECODABLE_RE.search(record.text):
             yield Row(number, row_id, {}, _undecodable(record.text))
         else:
             yield Row(number, row_id, values)
+
+
+def _line_break_in(values: Mapping[str, Any]) -> str | None:
+    """The first known column (other than id) whose cell holds a line break:
+    no value of one does, so it is a quote opened by mistake."""
+    for name, value in values.items():
+        if name != "id" and ("\n" in value or "\r" in value):
+            return name
+    return None
 
 
 def _undecodable(text: str) -> str:
@@ -462,7 +506,10 @@ def run_batch(
     quote(70, **{k: v for k, v in defaults.items() if v is not None and k != "dosing_weight"})
     binary = _open(source)
     try:
-        stream = text_stream(binary)
+        try:
+            stream = text_stream(binary)
+        except OSError as error:
+            raise BatchInputError(f"cannot read input {printable(source)!r}: {error.strerror or error}") from None
         rows = read_csv(stream) if fmt == "csv" else read_jsonl(stream)
         return _write(rows, output, defaults, out, err, clinic)
     finally:

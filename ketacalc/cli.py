@@ -8,6 +8,7 @@ the same one-line error (exit 2). Errors are turned into that line in one place,
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import json
 import os
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 
 DEBUG_ENV = "KETACALC_DEBUG"
+# Errors that only a write can raise here: every read of an input is caught
+# where it happens and named as an input error.
+_FULL_OUTPUT = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
 
 # How the core's field names are shown on the command line.
 _FLAG_NAMES = {"weight": "WEIGHT", "dose": "dose"}
@@ -74,6 +78,7 @@ class _Group(TyperGroup):
             # From here on, Ctrl-C is a KeyboardInterrupt that the boundary below
             # turns into one line and exit 130, after what was written is flushed.
             signal.signal(signal.SIGINT, signal.default_int_handler)
+        stdout = sys.stdout
         try:
             status = super().main(
                 args=args,
@@ -88,6 +93,12 @@ class _Group(TyperGroup):
             fail(str(error), ExitStatus.FAILURE)
         except KetacalcError as error:  # a config file or batch input that cannot be used
             fail(str(error), ExitStatus.INVALID_INPUT)
+        except SystemExit as done:
+            if sys.stdout is not stdout and done.code == 1:
+                # Typer met a broken pipe (printing --help into `| head`): it swaps in a
+                # flush-pacifying stdout and exits 1. The reader went away: a quiet 141.
+                raise SystemExit(int(ExitStatus.BROKEN_PIPE)) from None
+            raise
         except (ReaderGone, BrokenPipeError):
             # The reader went away (| head): stop quietly, as a shell tool does.
             # stdout now points at /dev/null so the interpreter's last flush is silent.
@@ -102,6 +113,8 @@ class _Group(TyperGroup):
         except (typer.Abort, KeyboardInterrupt):
             fail("interrupted", ExitStatus.INTERRUPTED)
         except Exception as error:  # the one place an unexpected failure is caught
+            if isinstance(error, OSError) and error.errno in _FULL_OUTPUT:  # help text into /dev/full
+                fail(f"cannot write output: {error.strerror}", ExitStatus.FAILURE)
             if os.environ.get(DEBUG_ENV) == "1":
                 traceback.print_exc()
             detail = f": {error}" if isinstance(error, OSError) else ""

@@ -19,7 +19,7 @@ DEFAULT_RATES = "0.1,0.25,0.5,0.75"  # the seed's least, typical and most, and a
 DEFAULT_RANGE = {"kg": ("40", "150", "5"), "lb": ("90", "330", "10")}
 UNIT_ALLOWED = "kg or lb"
 STEP_ALLOWED = f"a number above 0, giving at most {MAX_ROWS} rows"
-RATES_ALLOWED = f"1 to {MAX_RATES} rates in mg/kg, comma-separated, each 0.1–0.75, e.g. 0.25,0.5,0.75"
+RATES_ALLOWED = f"1 to {MAX_RATES} rates, comma-separated, each {limits.RATE_MG_PER_KG.allowed()}, e.g. 0.25,0.5,0.75"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +83,7 @@ def chart(
         both_or_neither(concentration, bag)
         concentration_mg_per_ml = None if concentration is None else parse_concentration(concentration)
         bag_ml = None if bag is None else parse_bag(bag)
-        duration_min = limits.DURATION_DEFAULT_MIN if duration is None else parse_duration(duration)
+        duration_min = limits.DURATION_DEFAULT_MINUTES.value if duration is None else parse_duration(duration)
 
         rows = []
         warnings: dict[str, SoftWarning] = {}
@@ -115,9 +115,9 @@ def chart(
 def _weight(value: Given, unit: str, kg_per_unit: Decimal, field: str) -> Decimal:
     """A chart weight: a bare number in the chart's unit, checked in kg."""
     text = as_text(value)
-    allowed = f"a bare number in {unit}, {limits.WEIGHT_MIN_KG}–{limits.WEIGHT_MAX_KG} kg"
+    allowed = f"a bare number in {unit}, {limits.WEIGHT_KG.allowed()}"
     parsed = units.parse_quantity(field, text, units.WEIGHT, allowed)
     if parsed.unit_given:
         raise InputError(field, text, "takes a bare number; set the unit with --unit", UNIT_ALLOWED)
-    in_range(field, text, parsed.value * kg_per_unit, limits.WEIGHT_MIN_KG, limits.WEIGHT_MAX_KG, allowed)
+    in_range(field, text, parsed.value * kg_per_unit, limits.WEIGHT_KG.low, limits.WEIGHT_KG.high, allowed)
     return parsed.value

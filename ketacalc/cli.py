@@ -24,6 +24,7 @@ from typer.core import TyperGroup
 
 from ketacalc import __version__, chart, limits
 from ketacalc.errors import ExitStatus, InputError, KetacalcError, OutputError, ReaderGone, SoftWarning, printable
+from ketacalc.limits import plain
 from ketacalc.values import Given
 
 if TYPE_CHECKING:
@@ -178,8 +179,8 @@ WeightArg = Annotated[
         metavar="WEIGHT",
         help=(
             f"Patient weight: a number and an optional unit (kg, lb, st, g), e.g. 70, 70kg, '154 lb', "
-            f"'11 stone'. A bare number is kg. Above 0, at most {limits.WEIGHT_MAX_KG} kg; "
-            f"outside {limits.WEIGHT_SOFT_MIN_KG}–{limits.WEIGHT_SOFT_MAX_KG} kg warns."
+            f"'11 stone'. A bare number is kg. {limits.WEIGHT_KG.allowed()}; "
+            f"outside {limits.WEIGHT_PLAUSIBLE_KG.allowed()} warns."
         ),
         show_default=False,
     ),
@@ -190,8 +191,8 @@ RateOpt = Annotated[
         "--rate",
         metavar="RATE",
         help=(
-            f"Dose rate in mg/kg, {limits.RATE_MIN_MG_PER_KG}–{limits.RATE_MAX_MG_PER_KG} "
-            f"(default {limits.RATE_DEFAULT_MG_PER_KG}). Also '0.5 mg/kg' or '500 mcg/kg'."
+            f"Dose rate, {limits.RATE_MG_PER_KG.allowed()} "
+            f"(default {limits.RATE_DEFAULT_MG_PER_KG.text()}). Also '0.5 mg/kg' or '500 mcg/kg'."
         ),
     ),
 ]
@@ -201,8 +202,8 @@ DurationOpt = Annotated[
         "--duration",
         metavar="DURATION",
         help=(
-            f"Infusion duration, {limits.DURATION_MIN_MIN}–{limits.DURATION_MAX_MIN} min "
-            f"(default {limits.DURATION_DEFAULT_MIN}). A bare number is minutes; also '45 min', '1.5 h'."
+            f"Infusion duration, {limits.DURATION_MINUTES.allowed()} "
+            f"(default {limits.DURATION_DEFAULT_MINUTES.text()}). A bare number is minutes; also '45 min', '1.5 h'."
         ),
     ),
 ]
@@ -212,8 +213,8 @@ InfusionsOpt = Annotated[
         "--infusions",
         metavar="N",
         help=(
-            f"Infusions in the series, {limits.INFUSIONS_MIN}–{limits.INFUSIONS_MAX} "
-            f"(default {limits.INFUSIONS_DEFAULT}); more than {limits.INFUSIONS_SOFT_MAX} warns."
+            f"Infusions in the series, {limits.INFUSIONS.allowed()} "
+            f"(default {limits.INFUSIONS_DEFAULT}); more than {limits.INFUSIONS_USUAL_MAX} warns."
         ),
     ),
 ]
@@ -222,7 +223,7 @@ PriceMinOpt = Annotated[
     typer.Option(
         "--price-min",
         metavar="AMOUNT",
-        help=f"Lowest price per infusion (default {limits.PRICE_DEFAULT_MIN}).",
+        help=f"Lowest price per infusion (default {plain(limits.PRICE_DEFAULT.low)}).",
     ),
 ]
 PriceMaxOpt = Annotated[
@@ -230,7 +231,7 @@ PriceMaxOpt = Annotated[
     typer.Option(
         "--price-max",
         metavar="AMOUNT",
-        help=f"Highest price per infusion (default {limits.PRICE_DEFAULT_MAX}).",
+        help=f"Highest price per infusion (default {plain(limits.PRICE_DEFAULT.high)}).",
     ),
 ]
 PriceOpt = Annotated[
@@ -246,7 +247,7 @@ CurrencyOpt = Annotated[
     typer.Option(
         "--currency",
         metavar="CODE",
-        help=f"ISO 4217 code, a label only, no exchange rates (default {limits.PRICE_DEFAULT_CURRENCY}).",
+        help=f"ISO 4217 code, a label only, no exchange rates (default {limits.PRICE_DEFAULT.unit}).",
     ),
 ]
 JsonOpt = Annotated[
@@ -280,7 +281,7 @@ ConcentrationOpt = Annotated[
         metavar="MG_PER_ML",
         help=(
             "Ketamine stock, mass per volume: '10 mg/mL', '50 mg/mL', '100 mg/mL' "
-            f"({limits.CONCENTRATION_MIN_MG_PER_ML}–{limits.CONCENTRATION_MAX_MG_PER_ML} mg/mL). Needs --bag."
+            f"({limits.CONCENTRATION_MG_PER_ML.allowed()}). Needs --bag."
         ),
     ),
 ]
@@ -291,7 +292,7 @@ BagOpt = Annotated[
         metavar="VOLUME",
         help=(
             "Diluent volume the dose is drawn into: '100 mL', '0.25 L' "
-            f"({limits.BAG_MIN_ML}–{limits.BAG_MAX_ML:,} mL). Needs --concentration."
+            f"({limits.BAG_ML.allowed()}). Needs --concentration."
         ),
     ),
 ]
@@ -309,7 +310,7 @@ ChartRatesOpt = Annotated[
         "--rates",
         metavar="RATES",
         help=(
-            f"Chart: comma-separated rates in mg/kg, each {limits.RATE_MIN_MG_PER_KG}–{limits.RATE_MAX_MG_PER_KG} "
+            f"Chart: comma-separated rates, each {limits.RATE_MG_PER_KG.allowed()} "
             f"(up to {chart.MAX_RATES}; default {chart.DEFAULT_RATES})."
         ),
     ),
@@ -398,8 +399,8 @@ def _isatty(stream: Any) -> bool:
     help=(
         "\b\nExample: ketacalc dose 70kg --rate 0.5 --duration 45\n\n"
         "Compute the dose (dosing weight x rate) and the infusion rate in mg/min, mg/h and "
-        f"mg/kg/h over the chosen duration and at both ends of the {limits.DURATION_MIN_MIN}–"
-        f"{limits.DURATION_MAX_MIN} min window, with the {limits.RECOVERY_MIN} min recovery and "
+        f"mg/kg/h over the chosen duration and at both ends of the {limits.DURATION_MINUTES.allowed()}"
+        f" window, with the {limits.RECOVERY_MINUTES.text()} recovery and "
         "the total visit time."
     ),
 )
@@ -435,8 +436,8 @@ def dose_command(
     help=(
         "\b\nExample: ketacalc cost --infusions 6 --price-min 450 --price-max 750\n\n"
         "Price a series of infusions: per infusion and in total, as min, mid and max. "
-        f"Defaults: {limits.INFUSIONS_DEFAULT} infusions at ${limits.PRICE_DEFAULT_MIN}–"
-        f"${limits.PRICE_DEFAULT_MAX} each. Money is exact to the cent, "
+        f"Defaults: {limits.INFUSIONS_DEFAULT} infusions at {limits.PRICE_DEFAULT.allowed()} each. "
+        "Money is exact to the cent, "
         "midpoints rounded half-up."
     ),
 )
@@ -628,9 +629,9 @@ def config_command(
     help=(
         "\b\nExample: ketacalc chart --from 40 --to 150 --step 5 --rates 0.25,0.5,0.75\n\n"
         "Print a reference card of doses in mg for a range of weights (in kg, or lb with --unit lb) "
-        f"at each rate ({limits.RATE_MIN_MG_PER_KG}–{limits.RATE_MAX_MG_PER_KG} mg/kg). With --concentration "
-        f"and --bag it also gives the pump rate in mL/h over --duration (default {limits.DURATION_DEFAULT_MIN} "
-        "min). Table, --json or --csv."
+        f"at each rate ({limits.RATE_MG_PER_KG.allowed()}). With --concentration "
+        "and --bag it also gives the pump rate in mL/h over --duration "
+        f"(default {limits.DURATION_DEFAULT_MINUTES.text()}). Table, --json or --csv."
     ),
 )
 def chart_command(

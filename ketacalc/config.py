@@ -39,14 +39,14 @@ class Spec:
 
 
 SPECS: dict[str, Spec] = {
-    "rate": Spec("dose", parse_rate, f"{limits.RATE_DEFAULT_MG_PER_KG} mg/kg"),
-    "duration": Spec("dose", parse_duration, f"{limits.DURATION_DEFAULT_MIN} min"),
+    "rate": Spec("dose", parse_rate, f"{limits.RATE_DEFAULT_MG_PER_KG.value} mg/kg"),
+    "duration": Spec("dose", parse_duration, f"{limits.DURATION_DEFAULT_MINUTES.value} min"),
     "dosing_weight": Spec("dose", parse_basis, "actual"),
     "infusions": Spec("cost", parse_infusions, str(limits.INFUSIONS_DEFAULT)),
-    "price_min": Spec("cost", parse_price, str(limits.PRICE_DEFAULT_MIN)),
-    "price_max": Spec("cost", parse_price, str(limits.PRICE_DEFAULT_MAX)),
+    "price_min": Spec("cost", parse_price, str(limits.PRICE_DEFAULT.low)),
+    "price_max": Spec("cost", parse_price, str(limits.PRICE_DEFAULT.high)),
     "price": Spec("cost", parse_price, None),
-    "currency": Spec("cost", parse_currency, limits.PRICE_DEFAULT_CURRENCY),
+    "currency": Spec("cost", parse_currency, limits.PRICE_DEFAULT.unit),
     "concentration": Spec("pump", parse_concentration, None),
     "bag": Spec("pump", parse_bag, None),
     "rates": Spec("chart", parse_rates, DEFAULT_RATES),

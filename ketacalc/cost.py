@@ -22,8 +22,8 @@ from ketacalc.values import EXACT, Given, as_text, exact, number, rounded, whole
 
 _TWO = Decimal(2)
 
-INFUSIONS_ALLOWED = f"a whole number from {limits.INFUSIONS_MIN} to {limits.INFUSIONS_MAX}"
-PRICE_ALLOWED = f"an amount from 0 to {limits.PRICE_MAX:,}, at most 2 decimal places (e.g. 650, 649.99)"
+INFUSIONS_ALLOWED = f"a whole number, {limits.INFUSIONS.allowed()}"
+PRICE_ALLOWED = f"an amount, {limits.PRICE.allowed()}, at most 2 decimal places (e.g. 650, 649.99)"
 CURRENCY_ALLOWED = "a three-letter ISO 4217 code, e.g. USD, EUR, GBP"
 
 # 1,250.50 and $600 as typed from a spreadsheet; thousands separators only in
@@ -61,8 +61,8 @@ class Cost:
 
 
 def parse_infusions(value: Given, field: str = "infusions") -> int:
-    """How many infusions: a whole number from 1 to 52."""
-    return whole_number(field, value, limits.INFUSIONS_MIN, limits.INFUSIONS_MAX, INFUSIONS_ALLOWED)
+    """How many infusions: a whole number within ``limits.INFUSIONS``."""
+    return whole_number(field, value, int(limits.INFUSIONS.low), int(limits.INFUSIONS.high), INFUSIONS_ALLOWED)
 
 
 def parse_price(value: Given, field: str = "price") -> Decimal:
@@ -78,7 +78,7 @@ def parse_price(value: Given, field: str = "price") -> Decimal:
         amount = number(field, value, PRICE_ALLOWED)
     if amount < 0:
         raise InputError(field, as_text(value), "is negative", PRICE_ALLOWED)
-    if amount > limits.PRICE_MAX:
+    if amount > limits.PRICE.high:
         raise InputError(field, as_text(value), "is above the highest allowed price", PRICE_ALLOWED)
     if amount != amount.quantize(CENT):
         raise InputError(field, as_text(value), "has fractions of a cent", PRICE_ALLOWED)
@@ -118,7 +118,7 @@ def _priced(
     currency: Given | None,
 ) -> Cost:
     n = limits.INFUSIONS_DEFAULT if infusions is None else parse_infusions(infusions)
-    code = limits.PRICE_DEFAULT_CURRENCY if currency is None else parse_currency(currency)
+    code = limits.PRICE_DEFAULT.unit if currency is None else parse_currency(currency)
     if price is not None:
         if price_min is not None or price_max is not None:
             raise InputError(
@@ -129,8 +129,8 @@ def _priced(
             )
         low = high = parse_price(price, "price")
     else:
-        low = limits.PRICE_DEFAULT_MIN if price_min is None else parse_price(price_min, "price_min")
-        high = limits.PRICE_DEFAULT_MAX if price_max is None else parse_price(price_max, "price_max")
+        low = limits.PRICE_DEFAULT.low if price_min is None else parse_price(price_min, "price_min")
+        high = limits.PRICE_DEFAULT.high if price_max is None else parse_price(price_max, "price_max")
         if low > high:
             given = price_min if price_min is not None else price_max
             field = "price_min" if price_min is not None else "price_max"
@@ -147,12 +147,12 @@ def _priced(
 def _cost(infusions: int, currency: str, low: Decimal, high: Decimal) -> Cost:
     # Cached: a batch of thousands of rows usually repeats a few price settings.
     warnings: list[SoftWarning] = []
-    if infusions > limits.INFUSIONS_SOFT_MAX:
+    if infusions > limits.INFUSIONS_USUAL_MAX:
         warnings.append(
             SoftWarning(
                 "infusions_above_usual_series",
-                f"{infusions} infusions is more than the usual first series of {limits.INFUSIONS_SOFT_MAX}; "
-                f"if a patient does not respond to treatment after {limits.INFUSIONS_SOFT_MAX} sessions, "
+                f"{infusions} infusions is more than the usual first series of {limits.INFUSIONS_USUAL_MAX}; "
+                f"if a patient does not respond to treatment after {limits.INFUSIONS_USUAL_MAX} sessions, "
                 "further sessions are unlikely to show improvements",
             )
         )

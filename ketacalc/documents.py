@@ -91,7 +91,7 @@ def _pump_block(d: Dose) -> Document:
         "final_concentration_mg_per_ml": num(p.final_concentration_mg_per_ml, places.MG_PER_ML),
         "duration_min": num(d.duration_min, places.MIN),
         "rate_ml_per_h": num(p.rate_ml_per_h(d.duration_min), places.ML_PER_H),
-        "window_rates": {"shortest": at(limits.DURATION_MIN_MIN), "longest": at(limits.DURATION_MAX_MIN)},
+        "window_rates": {"shortest": at(limits.DURATION_MINUTES.low), "longest": at(limits.DURATION_MINUTES.high)},
     }
 
 
@@ -143,11 +143,11 @@ def _session(
 ) -> Document:
     # Runs once per batch row, so it avoids repeated work: the chosen duration
     # is usually a window end, and per-kg values repeat across rows.
-    shortest = _rate(infusion_rate(dose_mg, rate_mg_per_kg, limits.DURATION_MIN_MIN), dose_number)
-    longest = _rate(infusion_rate(dose_mg, rate_mg_per_kg, limits.DURATION_MAX_MIN), dose_number)
-    if duration_min == limits.DURATION_MIN_MIN:
+    shortest = _rate(infusion_rate(dose_mg, rate_mg_per_kg, limits.DURATION_MINUTES.low), dose_number)
+    longest = _rate(infusion_rate(dose_mg, rate_mg_per_kg, limits.DURATION_MINUTES.high), dose_number)
+    if duration_min == limits.DURATION_MINUTES.low:
         chosen = shortest
-    elif duration_min == limits.DURATION_MAX_MIN:
+    elif duration_min == limits.DURATION_MINUTES.high:
         chosen = longest
     else:
         chosen = _rate(infusion_rate(dose_mg, rate_mg_per_kg, duration_min), dose_number)

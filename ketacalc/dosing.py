@@ -30,12 +30,13 @@ from ketacalc.values import EXACT, Exact, Given, as_text, bounded_quantity, div,
 Basis = Literal["actual", "ideal", "adjusted"]
 Sex = Literal["female", "male"]
 BASES: tuple[Basis, ...] = ("actual", "ideal", "adjusted")
+SEXES: tuple[Sex, ...] = ("female", "male")
 
 
-WEIGHT_ALLOWED = f"a body weight of {limits.WEIGHT_MIN_KG}–{limits.WEIGHT_MAX_KG} kg, e.g. 70, 70 kg, 154 lb, 11 st"
-RATE_ALLOWED = f"{limits.RATE_MIN_MG_PER_KG}–{limits.RATE_MAX_MG_PER_KG} mg/kg (or mcg/kg)"
-DURATION_ALLOWED = f"{limits.DURATION_MIN_MIN}–{limits.DURATION_MAX_MIN} min (e.g. 45, 45 min, 1.5 h)"
-HEIGHT_ALLOWED = f"{limits.HEIGHT_MIN_CM}–{limits.HEIGHT_MAX_CM} cm with a unit, e.g. 175 cm, 1.75 m, 69 in, 5 ft 9 in"
+WEIGHT_ALLOWED = f"a body weight of {limits.WEIGHT_KG.allowed()}, e.g. 70, 70 kg, 154 lb, 11 st"
+RATE_ALLOWED = f"{limits.RATE_MG_PER_KG.allowed()} (or mcg/kg)"
+DURATION_ALLOWED = f"{limits.DURATION_MINUTES.allowed()} (e.g. 45, 45 min, 1.5 h)"
+HEIGHT_ALLOWED = f"{limits.HEIGHT_CM.allowed()} with a unit, e.g. 175 cm, 1.75 m, 69 in, 5 ft 9 in"
 SEX_ALLOWED = "female or male"
 BASIS_ALLOWED = "actual, ideal or adjusted"
 
@@ -99,7 +100,7 @@ class Dose:
     @property
     def window(self) -> tuple[InfusionRate, InfusionRate]:
         """The rates over the shortest and the longest session of the window."""
-        return self.rate_at(limits.DURATION_MIN_MIN), self.rate_at(limits.DURATION_MAX_MIN)
+        return self.rate_at(limits.DURATION_MINUTES.low), self.rate_at(limits.DURATION_MINUTES.high)
 
 
 def infusion_rate(dose_mg: Exact, rate_mg_per_kg: Decimal, duration_min: Decimal) -> InfusionRate:
@@ -115,18 +116,18 @@ def infusion_rate(dose_mg: Exact, rate_mg_per_kg: Decimal, duration_min: Decimal
 
 def parse_weight(value: Given, field: str = "weight") -> units.Parsed:
     """A body weight in kg: above 0, at most the heaviest human recorded."""
-    return bounded_quantity(field, value, units.WEIGHT, limits.WEIGHT_MIN_KG, limits.WEIGHT_MAX_KG, WEIGHT_ALLOWED)
+    return bounded_quantity(field, value, units.WEIGHT, limits.WEIGHT_KG.low, limits.WEIGHT_KG.high, WEIGHT_ALLOWED)
 
 
 def parse_rate(value: Given, field: str = "rate") -> Decimal:
-    """A dose rate in mg/kg, within the seed's 0.1-0.75 mg/kg."""
-    low, high = limits.RATE_MIN_MG_PER_KG, limits.RATE_MAX_MG_PER_KG
+    """A dose rate in mg/kg, within the seed's ``limits.RATE_MG_PER_KG``."""
+    low, high = limits.RATE_MG_PER_KG.low, limits.RATE_MG_PER_KG.high
     return bounded_quantity(field, value, units.RATE, low, high, RATE_ALLOWED).value
 
 
 def parse_duration(value: Given, field: str = "duration") -> Decimal:
-    """An infusion duration in minutes, within the seed's 40-100 minute window."""
-    low, high = limits.DURATION_MIN_MIN, limits.DURATION_MAX_MIN
+    """An infusion duration in minutes, within the seed's window, ``limits.DURATION_MINUTES``."""
+    low, high = limits.DURATION_MINUTES.low, limits.DURATION_MINUTES.high
     return bounded_quantity(field, value, units.DURATION, low, high, DURATION_ALLOWED).value
 
 
@@ -135,14 +136,14 @@ def parse_height(value: Given, field: str = "height") -> Decimal:
     text = as_text(value)
     feet_inches = _FEET_INCHES_RE.fullmatch(text) if len(text) <= units.MAX_INPUT_CHARS else None
     if feet_inches is None:
-        low, high = limits.HEIGHT_MIN_CM, limits.HEIGHT_MAX_CM
+        low, high = limits.HEIGHT_CM.low, limits.HEIGHT_CM.high
         return bounded_quantity(field, text, units.HEIGHT, low, high, HEIGHT_ALLOWED, unit_required=True).value
     inches_part = Decimal(feet_inches.group(2) or 0)
     if inches_part >= units.INCHES_PER_FOOT:
         raise InputError(field, text, "has 12 or more inches after the feet", HEIGHT_ALLOWED)
     inches = Decimal(feet_inches.group(1)) * units.INCHES_PER_FOOT + inches_part
     return in_range(
-        field, value, inches * units.CM_PER_INCH, limits.HEIGHT_MIN_CM, limits.HEIGHT_MAX_CM, HEIGHT_ALLOWED
+        field, value, inches * units.CM_PER_INCH, limits.HEIGHT_CM.low, limits.HEIGHT_CM.high, HEIGHT_ALLOWED
     )
 
 
@@ -203,21 +204,20 @@ def _devine_shortest_cm(sex: Sex) -> Decimal:
 
 def weight_warnings(weight_kg: Decimal) -> list[SoftWarning]:
     """A warning when a weight is outside the plausible adult range."""
-    if weight_kg < limits.WEIGHT_SOFT_MIN_KG:
+    if weight_kg < limits.WEIGHT_PLAUSIBLE_KG.low:
         return [
             SoftWarning(
                 "weight_below_adult_range",
-                f"weight is below the plausible adult range of {limits.WEIGHT_SOFT_MIN_KG}–"
-                f"{limits.WEIGHT_SOFT_MAX_KG} kg; check the weight and its unit",
+                f"weight is below the plausible adult range of {limits.WEIGHT_PLAUSIBLE_KG.allowed()}; "
+                "check the weight and its unit",
             )
         ]
-    if weight_kg > limits.WEIGHT_SOFT_MAX_KG:
+    if weight_kg > limits.WEIGHT_PLAUSIBLE_KG.high:
         return [
             SoftWarning(
                 "weight_above_adult_range",
-                f"weight is above the plausible adult range of {limits.WEIGHT_SOFT_MIN_KG}–"
-                f"{limits.WEIGHT_SOFT_MAX_KG} kg; check the weight and its unit, and consider "
-                "an adjusted dosing weight",
+                f"weight is above the plausible adult range of {limits.WEIGHT_PLAUSIBLE_KG.allowed()}; "
+                "check the weight and its unit, and consider an adjusted dosing weight",
             )
         ]
     return []
@@ -261,8 +261,8 @@ def _dose(
 ) -> Dose:
     parsed_weight = parse_weight(weight)
     weight_kg = parsed_weight.value
-    rate_mg_per_kg = limits.RATE_DEFAULT_MG_PER_KG if rate is None else parse_rate(rate)
-    duration_min = limits.DURATION_DEFAULT_MIN if duration is None else parse_duration(duration)
+    rate_mg_per_kg = limits.RATE_DEFAULT_MG_PER_KG.value if rate is None else parse_rate(rate)
+    duration_min = limits.DURATION_DEFAULT_MINUTES.value if duration is None else parse_duration(duration)
     requested: Basis = "actual" if dosing_weight in (None, "actual") else parse_basis(dosing_weight)
     height_cm = None if height is None else parse_height(height)
     sex_ = None if sex is None else parse_sex(sex)
@@ -365,8 +365,8 @@ def _dose(
         rate_mg_per_kg=rate_mg_per_kg,
         dose_mg=dose_mg,
         duration_min=duration_min,
-        recovery_min=limits.RECOVERY_MIN,
+        recovery_min=limits.RECOVERY_MINUTES.value,
         pump=pump_plan,
-        times=None if start_min is None else visit_times(start_min, duration_min, limits.RECOVERY_MIN),
+        times=None if start_min is None else visit_times(start_min, duration_min, limits.RECOVERY_MINUTES.value),
         warnings=tuple(warnings),
     )

@@ -12,31 +12,23 @@ from ketacalc.values import Exact, Given, add, as_text, bounded_quantity, div, m
 
 _MINUTES_PER_DAY = 24 * 60
 
-CONCENTRATION_ALLOWED = (
-    f"{limits.CONCENTRATION_MIN_MG_PER_ML}–{limits.CONCENTRATION_MAX_MG_PER_ML} mg/mL, e.g. 10 mg/mL, 50 mg/mL"
-)
-BAG_ALLOWED = f"{limits.BAG_MIN_ML}–{limits.BAG_MAX_ML:,} mL, e.g. 100 mL, 0.25 L"
+CONCENTRATION_ALLOWED = f"{limits.CONCENTRATION_MG_PER_ML.allowed()}, e.g. 10 mg/mL, 50 mg/mL"
+BAG_ALLOWED = f"{limits.BAG_ML.allowed()}, e.g. 100 mL, 0.25 L"
 START_ALLOWED = "a 24-hour time HH:MM, e.g. 09:30 or 14:05"
-# The smallest volume worth drawing up: below it, a 1 mL syringe's 0.01 mL marks
-# are a large share of the dose. Not in the seed: our choice.
-DRUG_VOLUME_SOFT_MIN_ML = Decimal("0.1")
-# Not in the seed: 999 mL/h is the top of many large-volume infusion pumps'
-# range (a four-digit rate is a likely unit slip, e.g. a 1 L bag for a 40 min dose).
-PUMP_RATE_SOFT_MAX_ML_PER_H = Decimal("999")
 
 _TIME_RE = re.compile(r"[ \t]*([01]?[0-9]|2[0-3]):([0-5][0-9])[ \t]*")
 
 
 def parse_concentration(value: Given, field: str = "concentration") -> Decimal:
     """Stock concentration in mg/mL. A unit is required: "10" alone is ambiguous."""
-    low, high = limits.CONCENTRATION_MIN_MG_PER_ML, limits.CONCENTRATION_MAX_MG_PER_ML
+    low, high = limits.CONCENTRATION_MG_PER_ML.low, limits.CONCENTRATION_MG_PER_ML.high
     kind = units.CONCENTRATION
     return bounded_quantity(field, value, kind, low, high, CONCENTRATION_ALLOWED, unit_required=True).value
 
 
 def parse_bag(value: Given, field: str = "bag") -> Decimal:
     """Diluent volume in mL (a bare number is mL)."""
-    return bounded_quantity(field, value, units.VOLUME, limits.BAG_MIN_ML, limits.BAG_MAX_ML, BAG_ALLOWED).value
+    return bounded_quantity(field, value, units.VOLUME, limits.BAG_ML.low, limits.BAG_ML.high, BAG_ALLOWED).value
 
 
 def parse_start(value: Given, field: str = "start") -> int:
@@ -90,19 +82,19 @@ def pump(
     to run over ``duration_min``."""
     plan = Pump(concentration_mg_per_ml, bag_ml, dose_mg)
     warnings = []
-    if plan.drug_volume_ml < DRUG_VOLUME_SOFT_MIN_ML:
+    if plan.drug_volume_ml < limits.DRUG_VOLUME_SOFT_MIN_ML:
         warnings.append(
             SoftWarning(
                 "drug_volume_below_measurable",
-                f"the stock volume to draw is below {DRUG_VOLUME_SOFT_MIN_ML} mL, too small to measure "
+                f"the stock volume to draw is below {limits.DRUG_VOLUME_SOFT_MIN_ML} mL, too small to measure "
                 "accurately; consider a lower stock concentration",
             )
         )
-    if plan.rate_ml_per_h(duration_min) > PUMP_RATE_SOFT_MAX_ML_PER_H:
+    if plan.rate_ml_per_h(duration_min) > limits.PUMP_RATE_SOFT_MAX_ML_PER_H:
         warnings.append(
             SoftWarning(
                 "pump_rate_above_typical_max",
-                f"the pump rate is above {PUMP_RATE_SOFT_MAX_ML_PER_H} mL/h, the top of many infusion pumps; "
+                f"the pump rate is above {limits.PUMP_RATE_SOFT_MAX_ML_PER_H} mL/h, the top of many infusion pumps; "
                 "check the bag volume and the duration",
             )
         )

@@ -136,12 +136,12 @@ def _rate_row(d: Dose, rate: InfusionRate, label: str) -> list[str]:
 
 
 def _rate_rows(d: Dose) -> list[list[str]]:
-    durations = sorted({d.duration_min, limits.DURATION_MIN_MIN, limits.DURATION_MAX_MIN})
+    durations = sorted({d.duration_min, limits.DURATION_MINUTES.low, limits.DURATION_MINUTES.high})
     rows = []
     for duration_min in durations:
         tags = ["chosen"] if duration_min == d.duration_min else []
-        tags += ["shortest"] if duration_min == limits.DURATION_MIN_MIN else []
-        tags += ["longest"] if duration_min == limits.DURATION_MAX_MIN else []
+        tags += ["shortest"] if duration_min == limits.DURATION_MINUTES.low else []
+        tags += ["longest"] if duration_min == limits.DURATION_MINUTES.high else []
         rows.append(_rate_row(d, d.rate_at(duration_min), f" ({', '.join(tags)})"))
     return rows
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from ketacalc import limits
+from ketacalc.chart import DEFAULT_RANGE
 from ketacalc.documents import SCHEMA_VERSION
+from ketacalc.dosing import BASES, SEXES
 
 Schema = dict[str, Any]
 
@@ -21,6 +24,15 @@ def _object(properties: dict[str, Schema], required: list[str] | None = None) ->
         "properties": properties,
         "required": list(properties) if required is None else required,
     }
+
+
+def _bounded(bounds: limits.Range, kind: str = "number") -> Schema:
+    """A number within a range from ``limits``: the schema's bounds are the code's."""
+    return {"type": kind, "minimum": _json_number(bounds.low), "maximum": _json_number(bounds.high)}
+
+
+def _json_number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _ref(name: str) -> Schema:
@@ -51,33 +63,34 @@ def schema() -> Schema:
     }
     patient = _object(
         {
-            "weight_kg": {
-                "type": "number",
-                "minimum": float(limits.WEIGHT_MIN_KG),
-                "maximum": float(limits.WEIGHT_MAX_KG),
-            },
+            "weight_kg": _bounded(limits.WEIGHT_KG),
             "weight_given": {"type": "string"},
             "weight_unit_given": {"type": "boolean"},
             "dosing_weight_kg": {"type": "number", "exclusiveMinimum": 0},
-            "dosing_weight_basis": {"enum": ["actual", "ideal", "adjusted"]},
-            "dosing_weight_requested": {"enum": ["actual", "ideal", "adjusted"]},
+            "dosing_weight_basis": {"enum": list(BASES)},
+            "dosing_weight_requested": {"enum": list(BASES)},
             "ideal_weight_kg": {"type": ["number", "null"]},
             "adjusted_weight_kg": {"type": ["number", "null"]},
             "bmi_kg_per_m2": {"type": ["number", "null"]},
-            "height_cm": {"type": ["number", "null"]},
-            "sex": {"enum": ["female", "male", None]},
+            "height_cm": {"anyOf": [_bounded(limits.HEIGHT_CM), {"type": "null"}]},
+            "sex": {"enum": [*SEXES, None]},
         }
     )
     dose = _object(
         {
-            "rate_mg_per_kg": {"type": "number", "minimum": 0.1, "maximum": 0.75},
+            "rate_mg_per_kg": _bounded(limits.RATE_MG_PER_KG),
             "dose_mg": _NONNEG,
         }
     )
     session = _object(
         {
-            "duration_min": {"type": "number", "minimum": 40, "maximum": 100},
-            "window_min": _object({"min": {"const": 40}, "max": {"const": 100}}),
+            "duration_min": _bounded(limits.DURATION_MINUTES),
+            "window_min": _object(
+                {
+                    "min": {"const": float(limits.DURATION_MINUTES.low)},
+                    "max": {"const": float(limits.DURATION_MINUTES.high)},
+                }
+            ),
             "recovery_min": _NONNEG,
             "visit_min": _NONNEG,
             "rate_mg_per_min": _NONNEG,
@@ -102,8 +115,8 @@ def schema() -> Schema:
     )
     pump = _object(
         {
-            "concentration_mg_per_ml": _NONNEG,
-            "bag_ml": _NONNEG,
+            "concentration_mg_per_ml": _bounded(limits.CONCENTRATION_MG_PER_ML),
+            "bag_ml": _bounded(limits.BAG_ML),
             "drug_volume_ml": _NONNEG,
             "vtbi_ml": _NONNEG,
             "final_concentration_mg_per_ml": _NONNEG,
@@ -125,7 +138,7 @@ def schema() -> Schema:
             "total": money_range,
         }
     )
-    infusions = {"type": "integer", "minimum": 1}
+    infusions = _bounded(limits.INFUSIONS, "integer")
     dose_document = _object(
         {**envelope, "patient": patient, "dose": dose, "session": session, "pump": pump},
         required=[*envelope, "patient", "dose", "session"],
@@ -163,11 +176,7 @@ def schema() -> Schema:
     chart_row = _object(
         {
             "weight": {"type": "number", "exclusiveMinimum": 0},
-            "weight_kg": {
-                "type": "number",
-                "minimum": float(limits.WEIGHT_MIN_KG),
-                "maximum": float(limits.WEIGHT_MAX_KG),
-            },
+            "weight_kg": _bounded(limits.WEIGHT_KG),
             "doses_mg": {"type": "array", "items": _NONNEG},
             "pump_rates_ml_per_h": {"type": "array", "items": _NONNEG},
         },
@@ -178,7 +187,7 @@ def schema() -> Schema:
             **envelope,
             "chart": _object(
                 {
-                    "weight_unit": {"enum": ["kg", "lb"]},
+                    "weight_unit": {"enum": list(DEFAULT_RANGE)},
                     "rates_mg_per_kg": {"type": "array", "items": _NUMBER, "minItems": 1},
                     "duration_min": _NONNEG,
                     "concentration_mg_per_ml": {"type": ["number", "null"]},

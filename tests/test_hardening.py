@@ -97,14 +97,14 @@ def assert_answered(run_args: list[str], allowed: set[int], **kwargs: object) ->
 
 def check_accepted_quote(doc: dict) -> None:  # type: ignore[type-arg]
     patient, dose, session = doc["patient"], doc["dose"], doc["session"]
-    assert float(limits.WEIGHT_MIN_KG) <= patient["weight_kg"] <= float(limits.WEIGHT_MAX_KG)  # never printed as 0
-    assert float(limits.RATE_MIN_MG_PER_KG) <= dose["rate_mg_per_kg"] <= float(limits.RATE_MAX_MG_PER_KG)
-    assert float(limits.DURATION_MIN_MIN) <= session["duration_min"] <= float(limits.DURATION_MAX_MIN)
+    assert float(limits.WEIGHT_KG.low) <= patient["weight_kg"] <= float(limits.WEIGHT_KG.high)  # never printed as 0
+    assert float(limits.RATE_MG_PER_KG.low) <= dose["rate_mg_per_kg"] <= float(limits.RATE_MG_PER_KG.high)
+    assert float(limits.DURATION_MINUTES.low) <= session["duration_min"] <= float(limits.DURATION_MINUTES.high)
     assert dose["dose_mg"] > 0
     expected = Decimal(str(patient["dosing_weight_kg"])) * Decimal(str(dose["rate_mg_per_kg"]))
     assert abs(Decimal(str(dose["dose_mg"])) - expected) <= Decimal("0.006")
     if "series" in doc:
-        assert limits.INFUSIONS_MIN <= doc["series"]["infusions"] <= limits.INFUSIONS_MAX
+        assert int(limits.INFUSIONS.low) <= doc["series"]["infusions"] <= int(limits.INFUSIONS.high)
     if "cost" in doc:
         total = doc["cost"]["total"]
         assert Decimal(total["min"]) <= Decimal(total["mid"]) <= Decimal(total["max"])

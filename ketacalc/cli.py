@@ -214,7 +214,7 @@ InfusionsOpt = Annotated[
         metavar="N",
         help=(
             f"Infusions in the series, {limits.INFUSIONS.allowed()} "
-            f"(default {limits.INFUSIONS_DEFAULT}); more than {limits.INFUSIONS_USUAL_MAX} warns."
+            f"(default {int(limits.INFUSIONS_DEFAULT.value)}); more than {int(limits.INFUSIONS_USUAL_MAX.value)} warns."
         ),
     ),
 ]
@@ -436,7 +436,7 @@ def dose_command(
     help=(
         "\b\nExample: ketacalc cost --infusions 6 --price-min 450 --price-max 750\n\n"
         "Price a series of infusions: per infusion and in total, as min, mid and max. "
-        f"Defaults: {limits.INFUSIONS_DEFAULT} infusions at {limits.PRICE_DEFAULT.allowed()} each. "
+        f"Defaults: {int(limits.INFUSIONS_DEFAULT.value)} infusions at {limits.PRICE_DEFAULT.allowed()} each. "
         "Money is exact to the cent, "
         "midpoints rounded half-up."
     ),

@@ -42,7 +42,7 @@ SPECS: dict[str, Spec] = {
     "rate": Spec("dose", parse_rate, f"{limits.RATE_DEFAULT_MG_PER_KG.value} mg/kg"),
     "duration": Spec("dose", parse_duration, f"{limits.DURATION_DEFAULT_MINUTES.value} min"),
     "dosing_weight": Spec("dose", parse_basis, "actual"),
-    "infusions": Spec("cost", parse_infusions, str(limits.INFUSIONS_DEFAULT)),
+    "infusions": Spec("cost", parse_infusions, str(int(limits.INFUSIONS_DEFAULT.value))),
     "price_min": Spec("cost", parse_price, str(limits.PRICE_DEFAULT.low)),
     "price_max": Spec("cost", parse_price, str(limits.PRICE_DEFAULT.high)),
     "price": Spec("cost", parse_price, None),

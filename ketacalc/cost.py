@@ -117,7 +117,7 @@ def _priced(
     price: Given | None,
     currency: Given | None,
 ) -> Cost:
-    n = limits.INFUSIONS_DEFAULT if infusions is None else parse_infusions(infusions)
+    n = int(limits.INFUSIONS_DEFAULT.value) if infusions is None else parse_infusions(infusions)
     code = limits.PRICE_DEFAULT.unit if currency is None else parse_currency(currency)
     if price is not None:
         if price_min is not None or price_max is not None:
@@ -147,12 +147,13 @@ def _priced(
 def _cost(infusions: int, currency: str, low: Decimal, high: Decimal) -> Cost:
     # Cached: a batch of thousands of rows usually repeats a few price settings.
     warnings: list[SoftWarning] = []
-    if infusions > limits.INFUSIONS_USUAL_MAX:
+    usual = int(limits.INFUSIONS_USUAL_MAX.value)
+    if infusions > usual:
         warnings.append(
             SoftWarning(
                 "infusions_above_usual_series",
-                f"{infusions} infusions is more than the usual first series of {limits.INFUSIONS_USUAL_MAX}; "
-                f"if a patient does not respond to treatment after {limits.INFUSIONS_USUAL_MAX} sessions, "
+                f"{infusions} infusions is more than the usual first series of {usual}; "
+                f"if a patient does not respond to treatment after {usual} sessions, "
                 "further sessions are unlikely to show improvements",
             )
         )

@@ -173,14 +173,14 @@ def ideal_weight_kg(height_cm: Decimal, sex: Sex) -> Exact:
     inch over 60 inches. Below 60 inches the same line is extended. Exact:
     a height in cm gives a Fraction (an inch is 2.54 cm)."""
     height_in = Fraction(height_cm) / Fraction(units.CM_PER_INCH)
-    over_in = height_in - Fraction(limits.DEVINE_BASE_HEIGHT_IN)
-    return _settle(Fraction(_devine_base_kg(sex)) + Fraction(limits.DEVINE_KG_PER_INCH) * over_in)
+    over_in = height_in - Fraction(limits.DEVINE_BASE_HEIGHT_IN.value)
+    return _settle(Fraction(_devine_base_kg(sex)) + Fraction(limits.DEVINE_KG_PER_INCH.value) * over_in)
 
 
 def adjusted_weight_kg(weight_kg: Decimal, ideal_kg: Exact) -> Exact:
     """Adjusted body weight: ideal + 0.4 x (actual - ideal)."""
     ideal = Fraction(ideal_kg)
-    return _settle(ideal + Fraction(limits.ADJUSTED_FACTOR) * (Fraction(weight_kg) - ideal))
+    return _settle(ideal + Fraction(limits.ADJUSTED_FACTOR.value) * (Fraction(weight_kg) - ideal))
 
 
 def bmi(weight_kg: Decimal, height_cm: Decimal) -> Exact:
@@ -193,12 +193,12 @@ def _settle(value: Fraction) -> Exact:
 
 
 def _devine_base_kg(sex: Sex) -> Decimal:
-    return limits.DEVINE_BASE_MALE_KG if sex == "male" else limits.DEVINE_BASE_FEMALE_KG
+    return limits.DEVINE_BASE_MALE_KG.value if sex == "male" else limits.DEVINE_BASE_FEMALE_KG.value
 
 
 def _devine_shortest_cm(sex: Sex) -> Decimal:
     """The height at which Devine's line reaches 0 kg."""
-    inches = limits.DEVINE_BASE_HEIGHT_IN - EXACT.divide(_devine_base_kg(sex), limits.DEVINE_KG_PER_INCH)
+    inches = limits.DEVINE_BASE_HEIGHT_IN.value - EXACT.divide(_devine_base_kg(sex), limits.DEVINE_KG_PER_INCH.value)
     return EXACT.multiply(inches, units.CM_PER_INCH).quantize(Decimal("0.1"), rounding=ROUND_CEILING)
 
 
@@ -297,12 +297,12 @@ def _dose(
             )
         else:
             ideal_kg = None  # no positive ideal weight to show
-        if height_cm / units.CM_PER_INCH < limits.DEVINE_BASE_HEIGHT_IN and ideal_kg is not None:
+        if height_cm / units.CM_PER_INCH < limits.DEVINE_BASE_HEIGHT_IN.value and ideal_kg is not None:
             warnings.append(
                 SoftWarning(
                     "height_below_devine_range",
-                    f"height is below {limits.DEVINE_BASE_HEIGHT_IN} inches "
-                    f"({(limits.DEVINE_BASE_HEIGHT_IN * units.CM_PER_INCH).normalize():f} cm), "
+                    f"height is below {limits.DEVINE_BASE_HEIGHT_IN.value} inches "
+                    f"({(limits.DEVINE_BASE_HEIGHT_IN.value * units.CM_PER_INCH).normalize():f} cm), "
                     "where Devine's ideal weight is not validated",
                 )
             )

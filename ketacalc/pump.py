@@ -82,20 +82,20 @@ def pump(
     to run over ``duration_min``."""
     plan = Pump(concentration_mg_per_ml, bag_ml, dose_mg)
     warnings = []
-    if plan.drug_volume_ml < limits.DRUG_VOLUME_SOFT_MIN_ML:
+    if plan.drug_volume_ml < limits.DRUG_VOLUME_SOFT_MIN_ML.value:
         warnings.append(
             SoftWarning(
                 "drug_volume_below_measurable",
-                f"the stock volume to draw is below {limits.DRUG_VOLUME_SOFT_MIN_ML} mL, too small to measure "
+                f"the stock volume to draw is below {limits.DRUG_VOLUME_SOFT_MIN_ML.value} mL, too small to measure "
                 "accurately; consider a lower stock concentration",
             )
         )
-    if plan.rate_ml_per_h(duration_min) > limits.PUMP_RATE_SOFT_MAX_ML_PER_H:
+    if plan.rate_ml_per_h(duration_min) > limits.PUMP_RATE_SOFT_MAX_ML_PER_H.value:
         warnings.append(
             SoftWarning(
                 "pump_rate_above_typical_max",
-                f"the pump rate is above {limits.PUMP_RATE_SOFT_MAX_ML_PER_H} mL/h, the top of many infusion pumps; "
-                "check the bag volume and the duration",
+                f"the pump rate is above {limits.PUMP_RATE_SOFT_MAX_ML_PER_H.text()}, the top of many infusion "
+                "pumps; check the bag volume and the duration",
             )
         )
     return plan, warnings

@@ -101,7 +101,7 @@ INFUSIONS_USUAL_MAX = Default(
     "infusions",
     'seed: "If a patient does not respond to treatment after 6 sessions, further sessions are unlikely to '
     'show improvements."',
-    "more than this warns",
+    "usual series (more warns)",
 )
 INFUSIONS = Range(
     Decimal(1),

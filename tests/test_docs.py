@@ -81,3 +81,11 @@ def test_the_worked_batch_example_output_is_true(monkeypatch: pytest.MonkeyPatch
     ]
     assert got == expected
     assert "5 rows: 4 quoted, 1 rejected" in run.stderr and run.code == 3
+
+
+def test_generated_parts_of_the_readme_are_current() -> None:
+    """The limits table and the command reference are written by cog from the
+    code; run `cog -r README.md` after changing a limit or a --help text."""
+    from cogapp import Cog
+
+    assert Cog().main(["cog", "--check", str(ROOT / "README.md")]) == 0

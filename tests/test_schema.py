@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from ketacalc.schema import schema
 from tests.conftest import cli
 
 SCHEMA = cli("schema").json()
@@ -61,3 +62,26 @@ def test_the_schema_rejects_money_as_a_number() -> None:
 def test_an_error_record_is_not_a_quote_record() -> None:
     record = {"row": 1, "id": None, "error": {"field": "weight", "message": "weight is missing"}}
     assert not Draft202012Validator({**SCHEMA, "$ref": "#/$defs/batch_quote"}).is_valid(record)
+
+
+def test_schema_bounds_are_the_limits() -> None:
+    """The schema's minimum and maximum come from limits.py, not a copy of them."""
+    from ketacalc import limits
+
+    defs = schema()["$defs"]
+    quote = defs["quote"]["properties"]
+    assert quote["dose"]["properties"]["rate_mg_per_kg"] == {
+        "type": "number",
+        "minimum": float(limits.RATE_MG_PER_KG.low),
+        "maximum": float(limits.RATE_MG_PER_KG.high),
+    }
+    duration = quote["session"]["properties"]["duration_min"]
+    assert (duration["minimum"], duration["maximum"]) == (limits.DURATION_MINUTES.low, limits.DURATION_MINUTES.high)
+    weight = quote["patient"]["properties"]["weight_kg"]
+    assert (weight["minimum"], weight["maximum"]) == (limits.WEIGHT_KG.low, limits.WEIGHT_KG.high)
+    infusions = quote["series"]["properties"]["infusions"]
+    assert infusions == {"type": "integer", "minimum": 1, "maximum": 52}
+    assert (infusions["minimum"], infusions["maximum"]) == (limits.INFUSIONS.low, limits.INFUSIONS.high)
+    pump = quote["pump"]["properties"]
+    assert pump["bag_ml"]["maximum"] == limits.BAG_ML.high
+    assert pump["concentration_mg_per_ml"]["minimum"] == limits.CONCENTRATION_MG_PER_ML.low

@@ -1,0 +1,31 @@
+"""The README's generated parts: the limits table, made from ``limits.py``, and
+each command's ``--help``. cog writes them into the README (``cog -r
+README.md``), and a test runs ``cog --check README.md``, so the README cannot
+drift from the code (as sqlite-utils keeps its docs)."""
+
+from __future__ import annotations
+
+from ketacalc import limits
+
+HELP_COLUMNS = "100"
+
+
+def limits_table() -> str:
+    """Every number in ``limits.py``, its value and its source, as a Markdown table."""
+    rows = ["| number | value | source |", "|---|---|---|"]
+    for number in limits.every_number():
+        value = number.allowed() if isinstance(number, limits.Range) else number.text()
+        rows.append(f"| {number.what} | {value} | {number.source} |")
+    return "\n".join(rows) + "\n"
+
+
+def help_text(*command: str) -> str:
+    """``ketacalc COMMAND --help``, as a console block, at a fixed width."""
+    from typer.testing import CliRunner
+
+    from ketacalc.cli import app
+
+    result = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": HELP_COLUMNS, "NO_COLOR": "1"})
+    words = " ".join(["ketacalc", *command, "--help"])
+    body = "\n".join(line.rstrip() for line in result.stdout.splitlines())
+    return f"```\n{words}\n\n{body}\n```\n"

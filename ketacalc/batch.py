@@ -23,7 +23,7 @@ from typing import IO, Any, NamedTuple, cast
 
 from ketacalc.clinic import ClinicLimits
 from ketacalc.config import price_overridden
-from ketacalc.documents import Document, quote_document, quote_record_json
+from ketacalc.documents import Document, quote_document, quote_record_json, record_json
 from ketacalc.errors import InputError, KetacalcError, printable
 from ketacalc.series import Quote, quote
 from ketacalc.values import Given
@@ -117,7 +117,12 @@ def _echo_id(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return json.dumps(value)[:_ID_MAX_CHARS]
     if isinstance(value, str):
-        value = _bytes_shown(value) if _UNDECODABLE_RE.search(value) else value
+        if _UNDECODABLE_RE.search(value):
+            value = _bytes_shown(value)
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate (JSON's "\ud800") is not text: echoed escaped
+            value = value.encode("utf-8", "backslashreplace").decode("utf-8")
         return value[:_ID_MAX_CHARS]
     if len(text := repr(value)) > _ID_MAX_CHARS:  # a long JSON number: cut, as text
         return text[:_ID_MAX_CHARS]
@@ -547,7 +552,6 @@ def _write(
 ) -> Summary:
     summary = Summary()
     progress = err.isatty()
-    dumps = json.dumps
     if output == "csv":
         writer = csv.DictWriter(out, fieldnames=csv_columns(), restval="", lineterminator="\n")
         writer.writeheader()
@@ -566,7 +570,7 @@ def _write(
             if output == "csv":
                 writer.writerow(flatten(result))
             else:
-                out.write(dumps(result) + "\n")
+                out.write(record_json(result) + "\n")
         if progress and summary.rows % _PROGRESS_EVERY == 0:
             err.write(f"\r{summary.rows:,} rows")
             err.flush()

@@ -8,11 +8,10 @@ places. Additive changes bump the minor ``SCHEMA_VERSION``, breaking ones the ma
 from __future__ import annotations
 
 import functools
-import json
-import re
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
+
+import orjson
 
 from ketacalc import limits, places
 from ketacalc.chart import Chart
@@ -50,19 +49,11 @@ def _envelope(warnings: tuple[SoftWarning, ...]) -> Document:
     }
 
 
-# How a dose-dependent number (an InfusionRate field) becomes a JSON number.
-DoseNumber = Callable[[InfusionRate, str, Decimal], Any]
-
-
-def _dose_number(rate: InfusionRate, field: str, places: Decimal) -> float:
-    return num(getattr(rate, field), places)
-
-
-def _rate(rate: InfusionRate, dose_number: DoseNumber = _dose_number) -> Document:
+def _rate(rate: InfusionRate) -> Document:
     return {
         "duration_min": _fixed(rate.duration_min, places.MIN),
-        "rate_mg_per_min": dose_number(rate, "mg_per_min", places.MG_PER_MIN),
-        "rate_mg_per_h": dose_number(rate, "mg_per_h", places.MG_PER_H),
+        "rate_mg_per_min": num(rate.mg_per_min, places.MG_PER_MIN),
+        "rate_mg_per_h": num(rate.mg_per_h, places.MG_PER_H),
         "rate_mg_per_kg_per_h": _fixed(rate.mg_per_kg_per_h, places.MG_PER_KG_PER_H),
     }
 
@@ -99,6 +90,7 @@ def _dose_blocks(d: Dose) -> Document:
     session = _session(d.dose_mg, d.rate_mg_per_kg, d.duration_min, d.recovery_min)
     if d.times is not None:
         t = d.times
+        session = {**session}  # the cached block is shared: never changed in place
         session.update(
             start=t.clock(t.start_min),
             infusion_end=t.clock(t.infusion_end_min),
@@ -134,23 +126,23 @@ def _dose(d: Dose) -> Document:
     }
 
 
+@functools.lru_cache(maxsize=4096)  # doses repeat across a batch (weights and rates cluster)
 def _session(
     dose_mg: Exact,
     rate_mg_per_kg: Decimal,
     duration_min: Decimal,
     recovery_min: Decimal,
-    dose_number: DoseNumber = _dose_number,
 ) -> Document:
     # Runs once per batch row, so it avoids repeated work: the chosen duration
     # is usually a window end, and per-kg values repeat across rows.
-    shortest = _rate(infusion_rate(dose_mg, rate_mg_per_kg, limits.DURATION_MINUTES.low), dose_number)
-    longest = _rate(infusion_rate(dose_mg, rate_mg_per_kg, limits.DURATION_MINUTES.high), dose_number)
+    shortest = _rate(infusion_rate(dose_mg, rate_mg_per_kg, limits.DURATION_MINUTES.low))
+    longest = _rate(infusion_rate(dose_mg, rate_mg_per_kg, limits.DURATION_MINUTES.high))
     if duration_min == limits.DURATION_MINUTES.low:
         chosen = shortest
     elif duration_min == limits.DURATION_MINUTES.high:
         chosen = longest
     else:
-        chosen = _rate(infusion_rate(dose_mg, rate_mg_per_kg, duration_min), dose_number)
+        chosen = _rate(infusion_rate(dose_mg, rate_mg_per_kg, duration_min))
     return {
         "duration_min": chosen["duration_min"],
         "window_min": {"min": shortest["duration_min"], "max": longest["duration_min"]},
@@ -244,95 +236,38 @@ def chart_csv(c: Chart) -> list[list[str]]:
     return lines
 
 
-def _no_default(value: object) -> None:
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-def _make_dumps() -> Callable[[object], str]:
-    """``json.dumps`` with its defaults, minus the encoder it builds on every
-    call (a batch encodes once per row). Falls back to json.dumps where the C
-    accelerator is missing. A test holds the output equal to json.dumps."""
-    from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
-
-    if c_make_encoder is None:  # pragma: no cover - CPython always has it
-        return json.dumps
-    encoder = c_make_encoder(None, _no_default, encode_basestring_ascii, None, ": ", ", ", False, False, True)
-    return lambda value: "".join(encoder(value, 0))
-
-
-_dumps = _make_dumps()
-
-_ENVELOPE_HEAD = json.dumps(
-    {"schema_version": SCHEMA_VERSION, "informational_only": True, "disclaimer": limits.DISCLAIMER}
-)[1:-1]
-
-
 @functools.lru_cache(maxsize=256)
-def _cost_json(c: Cost) -> str:
-    # A batch repeats a few price settings: each one's JSON is built once.
-    return json.dumps(_cost_blocks(c)["cost"])
+def _cost_block(c: Cost) -> Document:
+    # A batch repeats a few price settings: each one's block is built once
+    # (callers never change it: the encoder only reads it).
+    block: Document = _cost_blocks(c)["cost"]
+    return block
 
 
-@functools.lru_cache(maxsize=8192)  # at most about 8 MiB of JSON text
-def _session_json(dose_mg: Decimal, rate_mg_per_kg: Decimal, duration_min: Decimal, recovery_min: Decimal) -> str:
-    """The session block's JSON, exactly as ``_dumps(_session(...))``. Doses
-    repeat across a batch (weights and rates cluster), so each is kept; a new
-    one fills in the template for its rate and duration."""
-    template, slots = _session_template(rate_mg_per_kg, duration_min, recovery_min)
-    rates: dict[Decimal, InfusionRate] = {}
-    numbers = []
-    for slot_duration_min, field, step in slots:
-        rate = rates.get(slot_duration_min)
-        if rate is None:
-            rate = rates[slot_duration_min] = infusion_rate(dose_mg, rate_mg_per_kg, slot_duration_min)
-        numbers.append(repr(_dose_number(rate, field, step)))  # json writes a float as repr() does
-    return template % tuple(numbers)
+_ENVELOPE = {"schema_version": SCHEMA_VERSION, "informational_only": True, "disclaimer": limits.DISCLAIMER}
 
 
-_SLOT_RE = re.compile(r'"\\u0000([0-9]+)"')
-
-
-@functools.lru_cache(maxsize=512)
-def _session_template(
-    rate_mg_per_kg: Decimal, duration_min: Decimal, recovery_min: Decimal
-) -> tuple[str, tuple[tuple[Decimal, str, Decimal], ...]]:
-    """The session block's JSON for this rate, duration and recovery, with %s
-    where each dose-dependent number goes, and which number that is (its
-    duration, InfusionRate field and places), in order. Built from ``_session``
-    itself, so the layout lives in one place."""
-    slots: list[tuple[Decimal, str, Decimal]] = []
-
-    def slot(rate: InfusionRate, field: str, places: Decimal) -> str:
-        slots.append((rate.duration_min, field, places))
-        return f"\x00{len(slots) - 1}"  # encodes as "\u0000N": no other session text has a NUL
-
-    text = _dumps(_session(Decimal(1), rate_mg_per_kg, duration_min, recovery_min, slot)).replace("%", "%%")
-    order = tuple(slots[int(index)] for index in _SLOT_RE.findall(text))
-    return _SLOT_RE.sub("%s", text), order
+def record_json(record: Document) -> str:
+    """One batch record as one compact JSON line, by orjson: exactly
+    ``json.dumps(record, separators=(",", ":"), ensure_ascii=False)`` (a test
+    holds the two equal), about ten times faster, which a batch of 200,000 rows
+    notices. Text in a record is valid Unicode (ids are echoed escaped)."""
+    return orjson.dumps(record).decode()
 
 
 def quote_record_json(row: int, row_id: Any, q: Quote) -> str:
-    """A batch record as one JSON line: exactly
-    ``json.dumps({"row": row, "id": row_id, **quote_document(q)})`` (a test
-    holds the two equal), with the parts that repeat from row to row (the
-    envelope, the session, the cost block) encoded once."""
+    """A batch record as one JSON line: ``record_json({"row": row, "id": row_id,
+    **quote_document(q)})`` (a test holds the two equal), built from the same
+    block functions, with the blocks that repeat from row to row (the cost,
+    the session of a dose seen before) cached."""
     d = q.dose
-    if d.times is not None or d.pump is not None:
-        return json.dumps({"row": row, "id": row_id, **quote_document(q)})
-    head = {
+    record = {
         "row": row,
         "id": row_id,
+        **_ENVELOPE,
         "warnings": [{"code": w.code, "message": w.message} for w in q.warnings],
-        "patient": _patient(d),
-        "dose": _dose(d),
+        **_dose_blocks(d),
+        "series": {"infusions": q.cost.infusions, "total_dose_mg": num(q.total_dose_mg, places.MG)},
+        "cost": _cost_block(q.cost),
     }
-    head_json = _dumps(head)
-    warnings_at = head_json.index(', "warnings": ')
-    # json writes a float as repr() does, and an int as str() does.
-    total_dose_mg = num(q.total_dose_mg, places.MG)
-    return (
-        f"{head_json[:warnings_at]}, {_ENVELOPE_HEAD}{head_json[warnings_at:-1]}, "
-        f'"session": {_session_json(d.dose_mg, d.rate_mg_per_kg, d.duration_min, d.recovery_min)}, '
-        f'"series": {{"infusions": {q.cost.infusions}, "total_dose_mg": {total_dose_mg!r}}}, '
-        f'"cost": {_cost_json(q.cost)}}}'
-    )
+    return record_json(record)

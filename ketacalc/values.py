@@ -7,6 +7,7 @@ import re
 from contextlib import AbstractContextManager
 from decimal import ROUND_HALF_UP, Context, Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext
 from fractions import Fraction
+from typing import cast
 
 from ketacalc.errors import InputError
 from ketacalc.units import MAX_INPUT_CHARS, Kind, Parsed, parse_quantity
@@ -36,6 +37,8 @@ def exact() -> AbstractContextManager[Context]:
 
 def mul(a: Exact, b: Exact | int) -> Exact:
     """a x b, exactly."""
+    if type(a) is Decimal and type(b) is not Fraction:  # the common case, without an ABC check
+        return EXACT.multiply(a, cast(Decimal, b))
     if isinstance(a, Fraction) or isinstance(b, Fraction):
         return _settled(Fraction(a) * Fraction(b))
     return EXACT.multiply(a, b)
@@ -43,6 +46,8 @@ def mul(a: Exact, b: Exact | int) -> Exact:
 
 def div(a: Exact, b: Exact | int) -> Exact:
     """a / b, as one division (see EXACT)."""
+    if type(a) is Decimal and type(b) is not Fraction:
+        return EXACT.divide(a, cast(Decimal, b))
     if isinstance(a, Fraction) or isinstance(b, Fraction):
         return _settled(Fraction(a) / Fraction(b))
     return EXACT.divide(a, b)
@@ -67,6 +72,8 @@ def _settled(value: Fraction) -> Exact:
 
 def rounded(value: Exact, places: Decimal) -> Decimal:
     """``value`` rounded half-up, once, to ``places`` (Decimal("0.01") for two)."""
+    if type(value) is Decimal:
+        return value.quantize(places, rounding=ROUND_HALF_UP, context=EXACT)
     if isinstance(value, Fraction):
         scale = Fraction(1) / Fraction(places)
         scaled = value * scale

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import decimal
 import io
+import json
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -234,7 +235,7 @@ def test_clinic_hard_limit_rejects_naming_the_limit_and_file(tmp_path: Path) -> 
     assert cli("dose", "100", "--config", path).code == 0  # 50 mg: at the limit is allowed
     batch = cli("batch", "--config", path, input="id,weight\na,70\nb,120\n")
     assert batch.code == 3
-    assert '"field": "dose"' in batch.stdout.splitlines()[1]
+    assert json.loads(batch.stdout.splitlines()[1])["error"]["field"] == "dose"
 
 
 def test_clinic_default_dosing_weight(tmp_path: Path) -> None:

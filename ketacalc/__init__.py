@@ -19,17 +19,17 @@ import importlib
 
 TYPE_CHECKING = False  # typing itself is not imported: it costs milliseconds at start-up
 if TYPE_CHECKING:
-    from ketacalc.cost import Cost, cost
     from ketacalc.dosing import Dose, InfusionRate, dose
     from ketacalc.errors import ExitStatus, InputError, KetacalcError, SoftWarning
     from ketacalc.limits import DISCLAIMER
+    from ketacalc.pricing import Cost, cost
     from ketacalc.series import Quote, quote
 
 __version__ = "0.1.0"  # the one place: pyproject.toml reads it from here
 
 _HOMES = {
-    "Cost": "ketacalc.cost",
-    "cost": "ketacalc.cost",
+    "Cost": "ketacalc.pricing",
+    "cost": "ketacalc.pricing",
     "Dose": "ketacalc.dosing",
     "InfusionRate": "ketacalc.dosing",
     "dose": "ketacalc.dosing",

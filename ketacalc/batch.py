@@ -119,10 +119,6 @@ def _echo_id(value: Any) -> Any:
     if isinstance(value, str):
         if _UNDECODABLE_RE.search(value):
             value = _bytes_shown(value)
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate (JSON's "\ud800") is not text: echoed escaped
-            value = value.encode("utf-8", "backslashreplace").decode("utf-8")
         return value[:_ID_MAX_CHARS]
     if len(text := repr(value)) > _ID_MAX_CHARS:  # a long JSON number: cut, as text
         return text[:_ID_MAX_CHARS]

@@ -452,8 +452,8 @@ def cost_command(
     strict: StrictOpt = False,
 ) -> None:
     from ketacalc.config import values
-    from ketacalc.cost import cost
     from ketacalc.documents import cost_document
+    from ketacalc.pricing import cost
     from ketacalc.render import cost_blocks
 
     flags = {"infusions": infusions, "price_min": price_min, "price_max": price_max, "price": price}
@@ -612,7 +612,7 @@ def config_command(
             SPECS[name].parse(flag, name)
     settings = _resolved(config, flags)
     from ketacalc.config import values
-    from ketacalc.cost import cost
+    from ketacalc.pricing import cost
 
     cost(**values(settings, _COST_SETTINGS))  # the same checks as every other command (price_min <= price_max)
     shown = {}

@@ -17,9 +17,9 @@ from typing import Any
 from ketacalc import limits
 from ketacalc.chart import DEFAULT_RATES, parse_rates
 from ketacalc.clinic import ClinicLimits, parse_limit
-from ketacalc.cost import cost, parse_currency, parse_infusions, parse_price
 from ketacalc.dosing import parse_basis, parse_duration, parse_rate
 from ketacalc.errors import InputError, KetacalcError
+from ketacalc.pricing import cost, parse_currency, parse_infusions, parse_price
 from ketacalc.pump import both_or_neither, parse_bag, parse_concentration
 from ketacalc.values import Given
 

@@ -26,9 +26,9 @@ from typing import IO, TYPE_CHECKING
 
 from ketacalc import limits, places
 from ketacalc.chart import Chart
-from ketacalc.cost import Cost
 from ketacalc.dosing import Dose, InfusionRate
 from ketacalc.errors import SoftWarning, printable
+from ketacalc.pricing import Cost
 from ketacalc.series import Quote
 from ketacalc.values import Exact, fixed_text
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ketacalc import places
-from ketacalc.cost import Cost, cost
 from ketacalc.dosing import Dose, dose
 from ketacalc.errors import SoftWarning
+from ketacalc.pricing import Cost, cost
 from ketacalc.values import EXACT, Given, rounded
 
 

@@ -77,3 +77,14 @@ def test_currency_is_a_label_upper_cased() -> None:
     c = cost(currency="eur")
     assert c.currency == "EUR"
     assert c.total_max == Decimal("4800")  # no exchange rate applied
+
+
+def test_the_package_names_are_the_functions_whatever_was_imported_first() -> None:
+    """The package imports lazily; no submodule may shadow a public name."""
+    import importlib
+
+    import ketacalc
+
+    for name in ketacalc.__all__:
+        value = getattr(ketacalc, name)
+        assert not isinstance(value, type(importlib)), name

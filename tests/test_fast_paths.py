@@ -23,9 +23,7 @@ rates = st.sampled_from([None, "0.1", "0.25", "0.5", "0.75", "500 mcg/kg", "0.33
 durations = st.sampled_from([None, "40", "45", "1.5 h", "100", "63.5"])
 infusions = st.integers(min_value=1, max_value=52)
 prices = st.one_of(st.none(), st.decimals(min_value="0", max_value="5000", places=2).map(str))
-ids = st.one_of(
-    st.none(), st.text(st.characters(blacklist_categories=["Cs"]), max_size=20), st.integers(-(2**63), 2**63)
-)
+ids = st.one_of(st.none(), st.text(max_size=20), st.integers())
 
 
 @given(weights, rates, durations, infusions, prices, ids, st.integers(min_value=1, max_value=10**6))
@@ -44,7 +42,7 @@ def test_records_with_times_and_pump_also_agree(start: str, concentration: str) 
 
 def plain(record: dict[str, object]) -> str:
     """What the standard library writes for the same record, compactly."""
-    return json.dumps(record, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(record, separators=(",", ":"))
 
 
 def test_a_cached_session_never_answers_for_another_dose() -> None:

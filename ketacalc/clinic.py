@@ -13,16 +13,22 @@ from ketacalc.dosing import Dose
 from ketacalc.errors import InputError, SoftWarning
 from ketacalc.values import Given, fixed_text, number, rounded
 
-DOSE_LIMIT_ALLOWED = "an amount of drug in mg above 0, e.g. 75"
-PUMP_LIMIT_ALLOWED = "a pump rate in mL/h above 0, e.g. 500"
+DOSE_LIMIT_ALLOWED = "an amount of drug in mg above 0, to 0.01 mg, e.g. 75"
+PUMP_LIMIT_ALLOWED = "a pump rate in mL/h above 0, to 0.1 mL/h, e.g. 500"
 
 
 def parse_limit(value: Given, field: str) -> Decimal:
-    """A clinic limit: a plain number above 0 (mg, or mL/h)."""
-    allowed = PUMP_LIMIT_ALLOWED if "pump" in field else DOSE_LIMIT_ALLOWED
+    """A clinic limit: a plain number above 0 (mg, or mL/h), with no more places
+    than the figure it is compared with is printed to (0.01 mg, 0.1 mL/h), so
+    a message never shows it rounded."""
+    pump = "pump" in field
+    allowed = PUMP_LIMIT_ALLOWED if pump else DOSE_LIMIT_ALLOWED
     limit = number(field, value, allowed)
     if limit <= 0:
         raise InputError(field, str(value), "is not above 0", allowed)
+    step = places.ML_PER_H if pump else places.MG
+    if limit != rounded(limit, step):
+        raise InputError(field, str(value), f"has more places than the figure it limits ({step})", allowed)
     return limit
 
 

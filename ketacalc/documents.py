@@ -20,7 +20,7 @@ from ketacalc.dosing import Dose, InfusionRate, infusion_rate
 from ketacalc.errors import SoftWarning
 from ketacalc.pricing import Cost
 from ketacalc.series import Quote
-from ketacalc.values import Exact, fixed_text, rounded
+from ketacalc.values import EXACT, Exact, fixed_text, rounded
 
 SCHEMA_VERSION = "2.0"
 
@@ -148,7 +148,7 @@ def _session(
         "duration_min": chosen["duration_min"],
         "window_min": {"min": shortest["duration_min"], "max": longest["duration_min"]},
         "recovery_min": _fixed(recovery_min, places.MIN),
-        "visit_min": _fixed(duration_min + recovery_min, places.MIN),
+        "visit_min": _fixed(EXACT.add(duration_min, recovery_min), places.MIN),
         "rate_mg_per_min": chosen["rate_mg_per_min"],
         "rate_mg_per_h": chosen["rate_mg_per_h"],
         "rate_mg_per_kg_per_h": chosen["rate_mg_per_kg_per_h"],

@@ -13,7 +13,7 @@ from decimal import ROUND_CEILING, Decimal
 from fractions import Fraction
 from typing import Literal
 
-from ketacalc import limits, units
+from ketacalc import limits, places, units
 from ketacalc.errors import InputError, SoftWarning
 from ketacalc.pump import (
     Pump,
@@ -25,7 +25,7 @@ from ketacalc.pump import (
     pump,
     visit_times,
 )
-from ketacalc.values import EXACT, Exact, Given, as_text, bounded_quantity, div, exact, in_range, mul
+from ketacalc.values import EXACT, Exact, Given, as_text, bounded_quantity, div, exact, in_range, mul, rounded
 
 Basis = Literal["actual", "ideal", "adjusted"]
 Sex = Literal["female", "male"]
@@ -203,7 +203,8 @@ def _devine_shortest_cm(sex: Sex) -> Decimal:
 
 
 def weight_warnings(weight_kg: Decimal) -> list[SoftWarning]:
-    """A warning when a weight is outside the plausible adult range."""
+    """A warning when a weight, as printed, is outside the plausible adult range."""
+    weight_kg = rounded(weight_kg, places.KG)
     if weight_kg < limits.WEIGHT_PLAUSIBLE_KG.low:
         return [
             SoftWarning(
@@ -296,7 +297,14 @@ def _dose(
                 f"a height over {shortest_cm:f} cm for a {sex_} ideal or adjusted dosing weight",
             )
         else:
-            ideal_kg = None  # no positive ideal weight to show
+            ideal_kg = None  # no positive ideal weight to show, and it says so
+            warnings.append(
+                SoftWarning(
+                    "ideal_weight_not_defined",
+                    f"height is below {_devine_shortest_cm(sex_).normalize():f} cm, where Devine's formula gives "
+                    "no positive ideal weight, so ideal and adjusted weights are not shown",
+                )
+            )
         if height_cm / units.CM_PER_INCH < limits.DEVINE_BASE_HEIGHT_IN.value and ideal_kg is not None:
             warnings.append(
                 SoftWarning(

@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
-from ketacalc import limits, units
+from ketacalc import limits, places, units
 from ketacalc.errors import InputError, SoftWarning
-from ketacalc.values import Exact, Given, add, as_text, bounded_quantity, div, mul
+from ketacalc.values import Exact, Given, add, as_text, bounded_quantity, div, mul, rounded
 
 _MINUTES_PER_DAY = 24 * 60
 
@@ -82,7 +82,8 @@ def pump(
     to run over ``duration_min``."""
     plan = Pump(concentration_mg_per_ml, bag_ml, dose_mg)
     warnings = []
-    if plan.drug_volume_ml < limits.DRUG_VOLUME_SOFT_MIN_ML.value:
+    # Soft limits compare the figures as printed, so a warning never contradicts them.
+    if rounded(plan.drug_volume_ml, places.DRUG_ML) < limits.DRUG_VOLUME_SOFT_MIN_ML.value:
         warnings.append(
             SoftWarning(
                 "drug_volume_below_measurable",
@@ -90,7 +91,7 @@ def pump(
                 "accurately; consider a lower stock concentration",
             )
         )
-    if plan.rate_ml_per_h(duration_min) > limits.PUMP_RATE_SOFT_MAX_ML_PER_H.value:
+    if rounded(plan.rate_ml_per_h(duration_min), places.ML_PER_H) > limits.PUMP_RATE_SOFT_MAX_ML_PER_H.value:
         warnings.append(
             SoftWarning(
                 "pump_rate_above_typical_max",

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import re
-import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -118,8 +117,7 @@ def _weight_rows(d: Dose) -> list[tuple[str, str]]:
         basis += f"; {d.dosing_weight_requested} was asked for"
     rows.append(("Dosing weight", f"{with_unit(d.dosing_weight_kg, places.KG, 'kg')} ({basis})"))
     rate = with_unit(d.rate_mg_per_kg, places.MG_PER_KG, "mg/kg")
-    dosing = with_unit(d.dosing_weight_kg, places.KG, "kg")
-    rows.append(("Dose", f"{with_unit(d.dose_mg, places.MG, 'mg')} = {rate} × {dosing}"))
+    rows.append(("Dose", f"{with_unit(d.dose_mg, places.MG, 'mg')} ({rate} of dosing weight)"))
     return rows
 
 
@@ -285,18 +283,50 @@ def _console(file: IO[str] | None, width: int | None) -> Console:
 
 def wrap(text: str, width: int, indent: str = "", hanging: str = "") -> list[str]:
     """``text`` as lines of at most ``width`` columns, broken only at spaces
-    that are not between a number and its unit. A single word or figure wider
-    than ``width`` stands whole on its own line."""
-    bound = _BOUND_SPACE_RE.sub(_NBSP, text)
-    lines = textwrap.wrap(
-        bound,
-        width=max(width, 1),
-        initial_indent=indent,
-        subsequent_indent=indent + hanging,
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
-    return [line.replace(_NBSP, " ") for line in lines] or [indent]
+    that are not between a number and its unit. A word too long for an
+    indented line goes unindented; one longer than the width (a path, a
+    warning code, a list of rates) is broken after a comma, slash or
+    underscore where it can be, and never inside a number."""
+    width = max(width, 1)
+    lines: list[str] = []
+    line = ""
+    for word in filter(None, _BOUND_SPACE_RE.sub(_NBSP, text).split(" ")):  # not split(): NBSP is whitespace to it
+        lead = indent if not lines and not line.strip() else indent + hanging
+        if line and len(line) + 1 + len(word) <= width:
+            line += " " + word
+            continue
+        if line:
+            lines.append(line)
+        if len(lead) + len(word) <= width:
+            line = lead + word
+        elif len(word) <= width:
+            line = word  # unindented rather than past the edge, where a terminal would split it
+        else:
+            *whole, line = _pieces(word, width)
+            lines += whole
+    lines.append(line)
+    return [item.replace(_NBSP, " ") for item in lines]
+
+
+_NUMBER_CHARS = frozenset("0123456789.,")
+_THOUSANDS_RE = re.compile(r"[0-9]{3}(?![0-9])")
+
+
+def _pieces(word: str, width: int) -> list[str]:
+    """A word longer than ``width`` in pieces that fit: each cut after a comma,
+    slash or underscore if one is in reach, else at any point not inside a number."""
+    pieces = []
+    while len(word) > width:
+        inside = [i for i in range(1, width + 1) if word[i - 1] in _NUMBER_CHARS and word[i] in _NUMBER_CHARS]
+        # A comma between list items (0.25,0.5) is a place to cut; one before three
+        # digits (5,199,999) is a thousands separator, inside a number.
+        between = [i for i in inside if word[i - 1] == "," and not _THOUSANDS_RE.match(word, i)]
+        cuts = sorted(set(range(1, width + 1)) - set(inside) | set(between))
+        preferred = [i for i in cuts if word[i - 1] in ",/_"]
+        cut = (preferred or cuts or [width])[-1]
+        pieces.append(word[:cut])
+        word = word[cut:]
+    return [*pieces, word]
 
 
 def _table(block: Block) -> Table:
@@ -353,6 +383,8 @@ def print_blocks(
     from rich.text import Text
 
     console = _console(file, width)
+    if console.width < 1:  # COLUMNS=0: not a width anyone can read; Rich would print nothing
+        console = _console(file, 80)
     size = console.width
 
     def line(text: str, style: str = "") -> None:

@@ -23,6 +23,7 @@ def _object(properties: dict[str, Schema], required: list[str] | None = None) ->
         "type": "object",
         "properties": properties,
         "required": list(properties) if required is None else required,
+        "additionalProperties": False,  # closed: a field ketacalc never writes is an error
     }
 
 
@@ -53,7 +54,7 @@ def _rates() -> Schema:
 def schema() -> Schema:
     """The whole schema: one of the documents under ``$defs``."""
     envelope: dict[str, Schema] = {
-        "schema_version": {"type": "string", "pattern": r"^[0-9]+\.[0-9]+$"},
+        "schema_version": {"const": SCHEMA_VERSION},
         "informational_only": {"const": True},
         "disclaimer": {"type": "string"},
         "warnings": {
@@ -163,10 +164,10 @@ def schema() -> Schema:
         "row": {"type": "integer", "minimum": 1},
         "id": {"type": ["string", "number", "null"]},
     }
-    batch_quote: Schema = {
-        "allOf": [_ref("quote"), _object(row_head)],
-        "not": {"required": ["error"]},
-    }
+    batch_quote = _object(
+        {**row_head, **quote_document["properties"]},
+        required=[*row_head, *quote_document["required"]],
+    )
     batch_error = _object(
         {
             **row_head,

@@ -150,7 +150,7 @@ def test_pump_block_names_its_duration_and_the_vtbi() -> None:
 def test_per_kg_rate_is_labelled_as_a_rate_and_the_dose_shows_its_mg_per_kg() -> None:
     out = cli("dose", "70", "--rate", "0.5", "--duration", "40").stdout
     assert "per kg of dosing weight per hour" in out
-    assert "35 mg = 0.5 mg/kg × 70 kg" in out
+    assert "35 mg (0.5 mg/kg of dosing weight)" in out
 
 
 def test_adjusted_that_falls_back_says_actual() -> None:
@@ -290,3 +290,37 @@ def test_batch_csv_numbers_have_no_trailing_zeros() -> None:
     values = next(csv.DictReader(io.StringIO(out)))
     assert values["session.duration_min"] == "40" and values["dose.dose_mg"] == "35"
     assert not any(v.endswith(".0") for k, v in values.items() if k != "schema_version")
+
+
+# --- found by a review: warnings and limits agree with the figures printed --------------------
+
+
+def test_soft_limits_compare_the_figure_as_printed() -> None:
+    at_999 = cli("dose", "8", "--concentration", "100 mg/mL", "--bag", "999 mL", "--duration", "60", "--json")
+    assert at_999.json()["pump"]["rate_ml_per_h"] == 999  # 999.04 exactly: printed 999, so no warning
+    assert "pump_rate_above_typical_max" not in [w["code"] for w in at_999.json()["warnings"]]
+    at_01 = cli("dose", "19.8", "--concentration", "100 mg/mL", "--bag", "10 mL", "--json")
+    assert at_01.json()["pump"]["drug_volume_ml"] == 0.1  # 0.099 exactly
+    assert "drug_volume_below_measurable" not in [w["code"] for w in at_01.json()["warnings"]]
+    heavy = cli("dose", "250.004", "--json").json()
+    assert heavy["patient"]["weight_kg"] == 250 and heavy["warnings"] == []
+
+
+def test_a_clinic_limit_finer_than_its_figure_is_rejected(tmp_path: Path) -> None:
+    run = cli("dose", "120", "--config", clinic(tmp_path, "[limits]\ndose_mg_soft_max = 60.005\n"))
+    assert run.code == 2 and "dose_mg_soft_max" in run.stderr and "0.01" in run.stderr
+
+
+def test_a_tiny_caller_precision_with_traps_changes_nothing() -> None:
+    expected = dose_document(dose("100 kg", duration="83.5", concentration="10 mg/mL", bag="100 mL"))
+    with decimal.localcontext() as ctx:
+        ctx.prec = 1
+        ctx.traps[decimal.Inexact] = ctx.traps[decimal.Rounded] = True
+        assert dose_document(dose("100 kg", duration="83.5", concentration="10 mg/mL", bag="100 mL")) == expected
+    assert expected["session"]["visit_min"] == 113.5
+
+
+def test_a_height_too_short_for_devine_says_why_there_is_no_ideal_weight() -> None:
+    doc = cli("dose", "30", "--height", "97 cm", "--sex", "m", "--json").json()
+    assert doc["patient"]["ideal_weight_kg"] is None
+    assert "ideal_weight_not_defined" in [w["code"] for w in doc["warnings"]]

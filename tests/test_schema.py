@@ -85,3 +85,23 @@ def test_schema_bounds_are_the_limits() -> None:
     pump = quote["pump"]["properties"]
     assert pump["bag_ml"]["maximum"] == limits.BAG_ML.high
     assert pump["concentration_mg_per_ml"]["minimum"] == limits.CONCENTRATION_MG_PER_ML.low
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda d: d.update(schema_version="1.0"),
+        lambda d: d["session"].update(window_rates={"min": {}, "max": {}}),
+        lambda d: d["pump"].update(window_rates_ml_per_h={"min": 1, "max": 2}),
+        lambda d: d["dose"].update(dose_mg="oops"),
+        lambda d: d["patient"].pop("bmi_kg_per_m2"),
+        lambda d: d.update(error={"field": None, "message": "x"}),
+        lambda d: d["series"].update(infusions=53),
+    ],
+)
+def test_the_schema_rejects_what_ketacalc_never_writes(mutate: Any) -> None:
+    doc = cli("quote", "70", "--concentration", "10 mg/mL", "--bag", "100 mL", "--json").json()
+    validator = Draft202012Validator(schema())
+    assert validator.is_valid(doc)
+    mutate(doc)
+    assert not validator.is_valid(doc)

@@ -6,9 +6,10 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
-import pytest
+from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner
 
 from ketacalc.cli import app
@@ -49,6 +50,31 @@ def process(
     )
 
 
-@pytest.fixture
-def run_cli() -> Any:
-    return cli
+def records(stdout: str) -> list[dict[str, Any]]:
+    """JSON Lines output, one record per line (split at line feeds only, as a
+    JSON Lines reader does)."""
+    return [json.loads(line) for line in stdout.split("\n") if line]
+
+
+def write(tmp_path: Path, name: str, text: str | bytes) -> str:
+    """A file in ``tmp_path`` with exactly these bytes (text as UTF-8); its path."""
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return str(path)
+
+
+def codes(warned: object) -> list[str]:
+    """The warning codes of a result (or of a list of warnings), in order."""
+    warnings = getattr(warned, "warnings", warned)
+    return [w.code for w in warnings]  # type: ignore[attr-defined]
+
+
+# One Hypothesis profile for every property and fuzz test; KETACALC_FUZZ_EXAMPLES
+# raises the budget for long local runs (README, Robustness).
+settings.register_profile(
+    "ketacalc",
+    max_examples=int(os.environ.get("KETACALC_FUZZ_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.load_profile("ketacalc")

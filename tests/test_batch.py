@@ -5,23 +5,11 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import cli, process
-
-
-def records(stdout: str) -> list[dict]:  # type: ignore[type-arg]
-    return [json.loads(line) for line in stdout.splitlines()]
-
-
-def write(tmp_path: Path, name: str, text: str | bytes) -> str:
-    path = tmp_path / name
-    path.write_bytes(text.encode() if isinstance(text, str) else text)
-    return str(path)
-
+from tests.conftest import cli, process, records, write
 
 SAMPLE = "id,weight,rate,infusions\np1,70 kg,,\np2,154 lb,0.4,4\np3,heavy,,\np4,80,0.9,\np5,11 st,,8\n"
 

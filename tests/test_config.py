@@ -6,19 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import cli
+from tests.conftest import cli, write
 
 CLINIC = '[dose]\nrate = "0.4 mg/kg"\nduration = "45"\n[cost]\nprice_min = "500"\ninfusions = 4\ncurrency = "EUR"\n'
 
 
-def write(tmp_path: Path, text: str, name: str = "clinic.toml") -> str:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return str(path)
+def clinic(tmp_path: Path, text: str, name: str = "clinic.toml") -> str:
+    return write(tmp_path, name, text)
 
 
 def test_config_values_are_used_and_flags_beat_them(tmp_path: Path) -> None:
-    path = write(tmp_path, CLINIC)
+    path = clinic(tmp_path, CLINIC)
     doc = cli("quote", "70", "--config", path, "--json").json()
     assert doc["dose"]["rate_mg_per_kg"] == 0.4
     assert doc["session"]["duration_min"] == 45
@@ -31,38 +29,38 @@ def test_config_values_are_used_and_flags_beat_them(tmp_path: Path) -> None:
 
 
 def test_a_flag_price_replaces_a_config_range(tmp_path: Path) -> None:
-    path = write(tmp_path, '[cost]\nprice_min = "500"\nprice_max = "700"\n')
+    path = clinic(tmp_path, '[cost]\nprice_min = "500"\nprice_max = "700"\n')
     doc = cli("cost", "--config", path, "--price", "650", "--json").json()
     assert doc["cost"]["per_infusion"] == {"min": "650.00", "max": "650.00", "mid": "650.00"}
 
 
 def test_pump_settings_from_config(tmp_path: Path) -> None:
-    path = write(tmp_path, '[pump]\nconcentration = "50 mg/mL"\nbag = "100 mL"\n')
+    path = clinic(tmp_path, '[pump]\nconcentration = "50 mg/mL"\nbag = "100 mL"\n')
     assert cli("dose", "70", "--config", path, "--json").json()["pump"]["drug_volume_ml"] == 0.7
 
 
 def test_found_through_the_environment_variable(tmp_path: Path) -> None:
-    path = write(tmp_path, CLINIC)
+    path = clinic(tmp_path, CLINIC)
     doc = cli("quote", "70", "--json", env={"KETACALC_CONFIG": path}).json()
     assert doc["dose"]["rate_mg_per_kg"] == 0.4
 
 
 def test_the_flag_beats_the_environment_variable(tmp_path: Path) -> None:
-    env_path = write(tmp_path, CLINIC, "env.toml")
-    flag_path = write(tmp_path, '[dose]\nrate = "0.3"\n', "flag.toml")
+    env_path = clinic(tmp_path, CLINIC, "env.toml")
+    flag_path = clinic(tmp_path, '[dose]\nrate = "0.3"\n', "flag.toml")
     doc = cli("quote", "70", "--config", flag_path, "--json", env={"KETACALC_CONFIG": env_path}).json()
     assert doc["dose"]["rate_mg_per_kg"] == 0.3
 
 
 def test_found_in_the_user_config_directory(tmp_path: Path) -> None:
     (tmp_path / "ketacalc").mkdir()
-    write(tmp_path / "ketacalc", CLINIC, "config.toml")
+    clinic(tmp_path / "ketacalc", CLINIC, "config.toml")
     doc = cli("quote", "70", "--json", env={"XDG_CONFIG_HOME": str(tmp_path)}).json()
     assert doc["dose"]["rate_mg_per_kg"] == 0.4
 
 
 def test_config_command_shows_values_and_sources(tmp_path: Path) -> None:
-    path = write(tmp_path, CLINIC)
+    path = clinic(tmp_path, CLINIC)
     settings = cli("config", "--config", path, "--price-max", "900", "--json").json()["settings"]
     assert settings["rate"] == {"value": "0.4 mg/kg", "source": path}
     assert settings["price_max"] == {"value": "900", "source": "flag"}
@@ -95,7 +93,7 @@ def test_config_command_without_a_file_is_all_built_in(tmp_path: Path) -> None:
     ],
 )
 def test_a_bad_config_is_exit_2_naming_the_file_and_key(tmp_path: Path, text: str, expected: str) -> None:
-    path = write(tmp_path, text)
+    path = clinic(tmp_path, text)
     for args in (["quote", "70"], ["cost"], ["config"]):
         run = cli(*args, "--config", path)
         assert run.code == 2, (args, run.stderr)

@@ -69,7 +69,7 @@ def test_more_than_six_infusions_warns_with_the_seed_reason() -> None:
 )
 def test_bad_cost_inputs_are_rejected(kwargs: dict[str, str], field: str) -> None:
     with pytest.raises(InputError) as caught:
-        cost(**kwargs)  # type: ignore[arg-type]
+        cost(**kwargs)
     assert caught.value.field == field
 
 

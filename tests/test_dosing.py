@@ -8,10 +8,7 @@ import pytest
 
 from ketacalc import dose
 from ketacalc.errors import InputError
-
-
-def codes(d: object) -> list[str]:
-    return [w.code for w in d.warnings]  # type: ignore[attr-defined]
+from tests.conftest import codes
 
 
 def test_default_dose_is_half_mg_per_kg_over_40_minutes() -> None:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ketacalc import limits
@@ -71,11 +71,6 @@ near_values = st.sampled_from(
 )
 hostile_text = st.one_of(near_values, st.text(st.characters(blacklist_characters="\x00"), max_size=40))
 
-FUZZ = settings(
-    max_examples=int(os.environ.get("KETACALC_FUZZ_EXAMPLES", "60")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
 
 DOSE_OPTIONS = ["--rate", "--duration", "--height", "--sex", "--concentration", "--bag", "--start", "--dosing-weight"]
 COST_OPTIONS = ["--infusions", "--price", "--price-min", "--price-max", "--currency"]
@@ -110,7 +105,6 @@ def check_accepted_quote(doc: dict) -> None:  # type: ignore[type-arg]
         assert Decimal(total["min"]) <= Decimal(total["mid"]) <= Decimal(total["max"])
 
 
-@FUZZ
 @given(hostile_text)
 def test_fuzzed_weight(text: str) -> None:
     run = assert_answered(["quote", "--json", "--", text], {0, 2})
@@ -118,7 +112,6 @@ def test_fuzzed_weight(text: str) -> None:
         check_accepted_quote(run.json())  # type: ignore[attr-defined]
 
 
-@FUZZ
 @given(st.sampled_from(DOSE_OPTIONS + COST_OPTIONS), hostile_text)
 def test_fuzzed_options_of_quote(option: str, text: str) -> None:
     run = assert_answered(["quote", "70", option, text, "--json"], {0, 2})
@@ -126,7 +119,6 @@ def test_fuzzed_options_of_quote(option: str, text: str) -> None:
         check_accepted_quote(run.json())  # type: ignore[attr-defined]
 
 
-@FUZZ
 @given(st.sampled_from(DOSE_OPTIONS), hostile_text)
 def test_fuzzed_options_of_dose_under_strict(option: str, text: str) -> None:
     run = assert_answered(["dose", "70", option, text, "--json", "--strict"], {0, 2, 4})
@@ -134,7 +126,6 @@ def test_fuzzed_options_of_dose_under_strict(option: str, text: str) -> None:
         check_accepted_quote(run.json())  # type: ignore[attr-defined]
 
 
-@FUZZ
 @given(st.sampled_from(COST_OPTIONS), hostile_text)
 def test_fuzzed_options_of_cost(option: str, text: str) -> None:
     run = assert_answered(["cost", option, text, "--json"], {0, 2})
@@ -143,7 +134,6 @@ def test_fuzzed_options_of_cost(option: str, text: str) -> None:
         assert Decimal(doc["cost"]["total"]["max"]) >= 0
 
 
-@FUZZ
 @given(
     st.sampled_from(["--from", "--to", "--step", "--rates", "--unit", "--concentration", "--duration"]), hostile_text
 )
@@ -166,7 +156,6 @@ config_keys = st.sampled_from(
 )
 
 
-@FUZZ
 @given(config_keys, hostile_text)
 def test_fuzzed_config_values(tmp_path_factory: pytest.TempPathFactory, key: tuple[str, str], text: str) -> None:
     path = tmp_path_factory.mktemp("cfg") / "c.toml"
@@ -179,7 +168,6 @@ def test_fuzzed_config_values(tmp_path_factory: pytest.TempPathFactory, key: tup
 batch_columns = st.sampled_from([column for column in COLUMNS if column != "id"])
 
 
-@FUZZ
 @given(batch_columns, st.text(max_size=30))
 def test_fuzzed_batch_cells(column: str, text: str) -> None:
     cell = '"' + text.replace('"', '""') + '"'
@@ -391,7 +379,6 @@ BATCH_OPTIONS = [
 ]
 
 
-@FUZZ
 @given(st.sampled_from(BATCH_OPTIONS), hostile_text)
 def test_fuzzed_options_of_batch(option: str, text: str) -> None:
     run = assert_answered(["batch", "-", option, text], {0, 2, 3}, input="id,weight\na,70\nb,80\n")

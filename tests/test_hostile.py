@@ -18,22 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ketacalc import InputError, cost, dose, quote
 from ketacalc.chart import chart
-from tests.conftest import cli, process
-
-FUZZ = settings(
-    max_examples=int(os.environ.get("KETACALC_FUZZ_EXAMPLES", "60")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
-
-
-def records(text: str) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in text.splitlines()]
+from tests.conftest import cli, process, records
 
 
 def one_line_error(run: Any, code: int = 2) -> None:
@@ -75,7 +65,6 @@ chart_values = st.one_of(
 )
 
 
-@FUZZ
 @given(chart_values, chart_values, chart_values, st.sampled_from(["kg", "lb", "st", ""]))
 def test_fuzzed_chart_bounds_answer_within_a_second(first: str, last: str, step: str, unit: str) -> None:
     start = time.perf_counter()
@@ -124,7 +113,6 @@ toml_values: st.SearchStrategy[str] = st.recursive(
 )
 
 
-@FUZZ
 @given(
     st.lists(
         st.tuples(st.sampled_from(["dose", "cost", "pump", "limits", "chart", "x", "dose.rate", "[dose]"]), toml_keys),
@@ -184,7 +172,6 @@ api_values = st.one_of(
 )
 
 
-@FUZZ
 @given(
     st.sampled_from(["weight", "rate", "duration", "height", "concentration", "infusions", "price", "price_min"]),
     api_values,
@@ -292,7 +279,6 @@ def test_long_numeric_ids_are_cut() -> None:
 ids = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=30)
 
 
-@FUZZ
 @given(st.lists(st.tuples(ids, st.sampled_from(["70", "80 kg", "", "abc", "154 lb"])), min_size=1, max_size=8))
 def test_fuzzed_batch_framing_one_record_per_row(rows: list[tuple[str, str]]) -> None:
     """A file written by Python's csv writer (as spreadsheets quote: commas,
@@ -309,7 +295,6 @@ def test_fuzzed_batch_framing_one_record_per_row(rows: list[tuple[str, str]]) ->
     assert [r["id"] for r in out] == [row_id[:256] if row_id.strip() else None for row_id, _ in written]
 
 
-@FUZZ
 @given(st.lists(st.sampled_from(["70", "80", '"90', '9"0', '""', "'", '"a,b"']), min_size=1, max_size=8))
 def test_fuzzed_stray_quotes_invent_and_swallow_nothing(cells: list[str]) -> None:
     body = "id,weight\n" + "".join(f"R{i},{cell}\n" for i, cell in enumerate(cells))
@@ -365,10 +350,10 @@ def test_early_ctrl_c_is_one_line_and_130() -> None:
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=30)
         assert b"Traceback" not in err, delay
-        if proc.returncode == -signal.SIGINT:  # before Python itself could handle it: silent, and 130 to a shell
-            assert err == b""
-        elif proc.returncode != 0:  # it may finish before the signal arrives
-            assert proc.returncode == 130 and err == b"error: interrupted\n", (delay, err)
+        if proc.returncode != 0:  # it may finish before the signal arrives
+            # 130, or ended by the signal itself (which a shell also reports as 130)
+            assert proc.returncode in (130, -signal.SIGINT), (delay, proc.returncode)
+            assert err in (b"", b"error: interrupted\n"), (delay, err)
 
 
 @pytest.mark.parametrize(

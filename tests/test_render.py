@@ -56,7 +56,7 @@ def test_money(value: str, currency: str, text: str) -> None:
 
 def render(width: int, **kwargs: str) -> str:
     buffer = io.StringIO()
-    q = quote(**kwargs)  # type: ignore[arg-type]
+    q = quote(**kwargs)
     print_blocks(quote_blocks(q), q.warnings, file=buffer, width=width)
     return buffer.getvalue()
 

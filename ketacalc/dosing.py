@@ -97,10 +97,6 @@ class Dose:
         """The infusion rate if the dose runs over ``duration_min``."""
         return infusion_rate(self.dose_mg, self.rate_mg_per_kg, duration_min)
 
-    @property
-    def window(self) -> tuple[InfusionRate, InfusionRate]:
-        """The rates over the shortest and the longest session of the window."""
-        return self.rate_at(limits.DURATION_MINUTES.low), self.rate_at(limits.DURATION_MINUTES.high)
 
 
 def infusion_rate(dose_mg: Exact, rate_mg_per_kg: Decimal, duration_min: Decimal) -> InfusionRate:

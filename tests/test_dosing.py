@@ -26,7 +26,7 @@ def test_infusion_rates_at_chosen_duration_and_window_ends() -> None:
     assert chosen.mg_per_min == Decimal("0.7")
     assert chosen.mg_per_h == Decimal("42")
     assert chosen.mg_per_kg_per_h == Decimal("0.6")
-    low, high = d.window
+    low, high = d.rate_at(Decimal(40)), d.rate_at(Decimal(100))
     assert (low.duration_min, low.mg_per_h) == (Decimal(40), Decimal("52.5"))
     assert (high.duration_min, high.mg_per_h) == (Decimal(100), Decimal("21"))
 

@@ -98,7 +98,6 @@ class Dose:
         return infusion_rate(self.dose_mg, self.rate_mg_per_kg, duration_min)
 
 
-
 def infusion_rate(dose_mg: Exact, rate_mg_per_kg: Decimal, duration_min: Decimal) -> InfusionRate:
     """The rates that run ``dose_mg`` (``rate_mg_per_kg``) over ``duration_min``:
     each one multiplication and then one division, so each rounds exactly."""

@@ -114,6 +114,10 @@ def _bytes_shown(text: str) -> str:
 def _echo_id(value: Any) -> Any:
     if value is None or value == "":
         return None
+    if isinstance(value, Decimal):  # a JSON number with a fraction or an exponent, read exactly
+        as_float = float(value)
+        exact = math.isfinite(as_float) and Decimal(repr(as_float)) == value
+        return as_float if exact and len(repr(as_float)) <= _ID_MAX_CHARS else f"{value}"[:_ID_MAX_CHARS]
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return json.dumps(value)[:_ID_MAX_CHARS]
     if isinstance(value, str):
@@ -160,18 +164,27 @@ class _Quotes(NamedTuple):
 
     open: bool = False  # inside a quoted cell
     field_start: bool = True  # at the start of a cell (where a quote opens one)
+    pending: bool = False  # the piece ended on a quote inside a quoted cell: "" or the cell's end?
 
 
 def _after(text: str, delimiter: str, state: _Quotes) -> _Quotes:
     """The state after ``text``, as Python's csv reads it: a quote opens a
-    quoted cell only at the start of a cell, and "" inside one is a quote."""
-    in_quote, field_start = state
+    quoted cell only at the start of a cell, and "" inside one is a quote
+    (also when a piece ends between the two)."""
+    in_quote, field_start, pending = state
     index, size = 0, len(text)
+    if pending:
+        if text.startswith('"'):
+            index = 1  # "" across two pieces: a quote inside the cell
+        else:
+            in_quote = False  # the quote closed the cell
     while index < size:
         char = text[index]
         if in_quote:
             if char == '"':
-                if index + 1 < size and text[index + 1] == '"':
+                if index + 1 == size:
+                    return _Quotes(True, False, True)  # the next piece decides
+                if text[index + 1] == '"':
                     index += 2
                     continue
                 in_quote = False
@@ -224,6 +237,8 @@ def _records(chunks: Iterator[str], delimiter: str) -> Iterator[_Record]:
         line += 1
         first = line
     line -= line_ended  # the count ran one past a last line that ended
+    if state.pending:  # a quote at the very end of the input closes its cell
+        state = _Quotes()
     if state.open:
         yield _Record(
             first,
@@ -256,6 +271,9 @@ def read_csv(stream: IO[str]) -> Iterator[Row]:
             break
     if not header_line.strip():
         raise BatchInputError("the input is empty: it needs a header row with a 'weight' column")
+    if len(header_line) >= _RECORD_MAX_CHARS and not header_line.endswith(("\n", "\r")):
+        # Said at once, before reading on: the input could be endless (/dev/zero).
+        raise BatchInputError(f"the header row is over {_RECORD_MAX_CHARS:,} characters: not a header")
     csv.field_size_limit(_RECORD_MAX_CHARS)
     delimiter = _delimiter(header_line)
     records = _records(itertools.chain([header_line], chunks), delimiter)
@@ -268,7 +286,7 @@ def read_csv(stream: IO[str]) -> Iterator[Row]:
         raise BatchInputError(f"the header row is not readable CSV ({error})") from None
     names = [normalize(name) for name in header]
     if "weight" not in names:
-        shown = ", ".join(repr(printable(n[:20])) for n in names[:10]) or "none"
+        shown = ", ".join(repr(printable(_bytes_shown(n[:20]))) for n in names[:10]) or "none"
         raise BatchInputError(f"the header has no 'weight' column (columns: {shown})")
     seen: set[str] = set()
     for name in names:
@@ -349,18 +367,30 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return dict(pairs)
 
 
-def _finite(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):  # 1e400: JSON has no infinity, and none is written back
-        raise ValueError(f"{text} is out of range")
-    return value
+def _json_int(text: str) -> int | str:
+    # A number of more digits than any value has is kept as its text: an id is
+    # echoed cut, and a value is refused as too long (never the int-string limit).
+    return int(text) if len(text) <= _MAX_INT_DIGITS else text
+
+
+_MAX_INT_DIGITS = 300
 
 
 def read_jsonl(stream: IO[str]) -> Iterator[Row]:
-    """JSON Lines: one object per line; values are strings or numbers; null or
-    "" takes the default."""
+    """JSON Lines: one object per line; values are strings or numbers, read
+    exactly (0.75000000000000000001 is not 0.75); null or "" takes the default.
+    The first line is looked for now, so an empty input stops before anything
+    is written."""
+    lines = _lines(stream)
+    for first in lines:
+        if first is None or first.strip():
+            return _jsonl_rows(itertools.chain([first], lines))
+    raise BatchInputError("the input is empty: it needs one JSON object per line, with a 'weight'")
+
+
+def _jsonl_rows(lines: Iterator[str | None]) -> Iterator[Row]:
     number = 0
-    for line in _lines(stream):
+    for line in lines:
         if line is None:
             number += 1
             yield Row(number, None, {}, f"is over {_RECORD_MAX_CHARS:,} characters")
@@ -372,7 +402,9 @@ def read_jsonl(stream: IO[str]) -> Iterator[Row]:
             yield Row(number, None, {}, _undecodable(line))
             continue
         try:
-            record = json.loads(line, parse_constant=_not_json, parse_float=_finite, object_pairs_hook=_unique_keys)
+            record = json.loads(
+                line, parse_constant=_not_json, parse_float=Decimal, parse_int=_json_int, object_pairs_hook=_unique_keys
+            )
         except _DuplicateKey as duplicate:
             yield Row(number, None, {}, f"has the key {str(duplicate)!r} twice (keys match in any case and spacing)")
             continue
@@ -518,10 +550,10 @@ def run_batch(
             binary.close()
 
 
-def _isatty(stream: IO[str]) -> bool:
+def _isatty(stream: IO[str] | None) -> bool:
     try:
-        return stream.isatty()
-    except (ValueError, OSError):
+        return stream is not None and stream.isatty()
+    except (ValueError, OSError, AttributeError):
         return False
 
 
@@ -547,7 +579,7 @@ def _write(
     clinic: ClinicLimits,
 ) -> Summary:
     summary = Summary()
-    progress = err.isatty()
+    progress = err is not None and _isatty(err)  # stderr may be closed (2>&-)
     if output == "csv":
         writer = csv.DictWriter(out, fieldnames=csv_columns(), restval="", lineterminator="\n")
         writer.writeheader()

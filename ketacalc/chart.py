@@ -41,7 +41,8 @@ class Chart:
     warnings: tuple[SoftWarning, ...]
 
 
-def parse_rates(value: str, field: str = "rates") -> tuple[Decimal, ...]:
+def parse_rates(value: Given, field: str = "rates") -> tuple[Decimal, ...]:
+    value = as_text(value)
     parts = value.split(",") if len(value) <= 200 else []
     if not parts or len(parts) > MAX_RATES:
         raise InputError(field, value, "is not a list of rates", RATES_ALLOWED)

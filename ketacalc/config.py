@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -95,9 +96,11 @@ def load(path: Path) -> dict[str, Given]:
             raise ConfigError(f"config {path}: larger than {MAX_FILE_BYTES // 1024} KiB, not a config file")
         text = raw.decode("utf-8-sig")  # Windows Notepad starts a file with a BOM
         _shallow(path, text)
-        document = tomllib.loads(text)
+        document = tomllib.loads(text, parse_float=Decimal)  # exactly as written: 0.75000000000000000001 is not 0.75
     except (OSError, ValueError, RecursionError) as error:  # TOMLDecodeError and UnicodeDecodeError are ValueErrors
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        if "integer string conversion" in reason:
+            reason = "a number with more digits than any value has"
         raise ConfigError(f"config {path}: cannot be read as TOML ({reason})") from None
 
     values: dict[str, Given] = {}
@@ -176,7 +179,7 @@ def _shallow(path: Path, text: str) -> None:
 
 
 def _checked(path: Path, section: str, key: str, value: Any, spec: Spec) -> Given:
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         raise ConfigError(f"config {path}: [{section}] {key} must be a string or a number")
     try:
         spec.parse(value, key)

@@ -100,7 +100,10 @@ def as_text(value: object) -> str:
         return value
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 4 * _MAX_DIGITS:
         return f"an integer of about {value.bit_length() * 3 // 10:,} digits"
-    return str(value)
+    try:
+        return str(value)
+    except ValueError:  # a Fraction of a 5,000-digit integer cannot even be written out
+        return f"a {type(value).__name__} too large to show"
 
 
 def quantity(field: str, value: Given, kind: Kind, allowed: str) -> Parsed:

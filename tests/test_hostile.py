@@ -238,10 +238,48 @@ def test_odd_ids_never_stop_the_batch() -> None:
 def test_json_out_is_strict_rfc_8259() -> None:
     run = cli("batch", "--input-format", "jsonl", input='{"id":1e400,"weight":70}\n{"weight":1e400}\n')
     assert "Infinity" not in run.stdout and "NaN" not in run.stdout
-    assert [r["error"]["message"] for r in records(run.stdout)] == [
-        "row 1 is not valid JSON",
-        "row 2 is not valid JSON",
-    ]
+    first, second = records(run.stdout)
+    assert first["id"] == "1E+400" and "error" not in first  # an id beyond a float is echoed as its text
+    assert second["error"]["field"] == "weight"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"weight":635.00000000000000000000000000001}',
+        '{"weight":0.99999999999999999999999}',
+        '{"weight":70,"rate":0.75000000000000000001}',
+        '{"weight":70,"infusions":6.0000000000000000001}',
+        '{"weight":70,"price":649.999999999999999999}',
+    ],
+)
+def test_json_numbers_are_read_exactly_before_limits(line: str) -> None:
+    (record,) = records(cli("batch", "--input-format", "jsonl", input=line + "\n").stdout)
+    assert "error" in record
+
+
+def test_toml_numbers_are_read_exactly_before_limits(tmp_path: Path) -> None:
+    one_line_error(cli("quote", "70", "--config", config_file(tmp_path, "[dose]\nrate = 0.75000000000000000001\n")))
+    one_line_error(cli("quote", "70", "--config", config_file(tmp_path, "[cost]\ninfusions = 6.0000000000000000001\n")))
+
+
+def test_an_empty_json_lines_input_is_exit_2() -> None:
+    for output in ("jsonl", "csv"):
+        one_line_error(cli("batch", "--input-format", "jsonl", "--output", output, input=""))
+
+
+def test_a_doubled_quote_split_by_the_1_mib_read_is_still_one_quote(tmp_path: Path) -> None:
+    body = 'id,weight\n"' + "x" * 1048574 + '""\nF-1,1\n",70\nA-3,90\n'
+    out = records(cli("batch", config_file(tmp_path, body), "--input-format", "csv").stdout)
+    assert [r["id"] for r in out] == [None, "A-3"]
+    assert "over 1,048,576 characters" in out[0]["error"]["message"] and "error" not in out[1]
+
+
+def test_an_endless_header_is_refused_at_once() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "ketacalc", "batch", "/dev/zero"], capture_output=True, timeout=30, check=False
+    )
+    assert run.returncode == 2 and b"header row is over" in run.stderr
 
 
 @pytest.mark.parametrize(
@@ -364,6 +402,7 @@ def test_early_ctrl_c_is_one_line_and_130() -> None:
         ("ketacalc quote 70 --json 2>&-", 0),
         ("ketacalc dose 300 --json 2>/dev/full", 0),
         ("ketacalc cost --infusions 8 2>&- --strict", 4),
+        ("ketacalc batch 2>&- <<< $'id,weight\\nA,70'", 0),
     ],
 )
 def test_input_faults_are_2_and_a_lost_stderr_is_not_a_failure(script: str, code: int) -> None:

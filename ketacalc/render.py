@@ -20,52 +20,25 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import IO, TYPE_CHECKING
 
 from ketacalc import limits, places
 from ketacalc.chart import Chart
 from ketacalc.dosing import Dose, InfusionRate
 from ketacalc.errors import SoftWarning, printable
+from ketacalc.formatting import amount, minutes, money, with_unit
 from ketacalc.pricing import Cost
 from ketacalc.series import Quote
-from ketacalc.values import Exact, fixed_text
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-_CURRENCY_SYMBOLS = {"USD": "$"}
 _INDENT = "  "
 _NBSP = "\u00a0"
 # A space that must not become a line break: between a number and its unit
 # (35 mg, 45 min), and between a currency code and its amount (EUR 2,400).
 _BOUND_SPACE_RE = re.compile(r"(?<=[0-9]) (?=[A-Za-zµ%/(×=])|(?<=[0-9]) (?=[×=])|(?<=\b[A-Z]{3}) (?=[0-9])")
-
-
-def amount(value: Exact, step: Decimal) -> str:
-    """A number as ISMP would print it: rounded half-up to ``step`` (from
-    ``ketacalc.places``), no trailing zeros, a leading zero, thousands separators."""
-    return fixed_text(value, step, thousands=True)
-
-
-def with_unit(value: Exact, step: Decimal, unit: str) -> str:
-    """``amount`` and its unit, with a space between: "35 mg"."""
-    return f"{amount(value, step)} {unit}"
-
-
-def money(value: Decimal, currency: str) -> str:
-    """$2,400 (cents shown only when there are any: $2,400.50); EUR 2,400 for
-    codes without a symbol here."""
-    text = f"{value:,.2f}"
-    if text.endswith(".00"):
-        text = text[:-3]
-    symbol = _CURRENCY_SYMBOLS.get(currency)
-    return f"{symbol}{text}" if symbol else f"{currency} {text}"
-
-
-def minutes(value: Decimal) -> str:
-    return with_unit(value, places.MIN, "min")
 
 
 # --- blocks: what is shown, apart from how -------------------------------------------

@@ -173,16 +173,6 @@ def bounded_quantity(
     return parsed
 
 
-def fixed_text(value: Exact, places: Decimal, *, thousands: bool = False) -> str:
-    """A number as ISMP would print it: rounded half-up to ``places``
-    (Decimal("0.01") for two), no trailing zeros, a leading zero, and
-    thousands separators when asked."""
-    text = f"{rounded(value, places):{',' if thousands else ''}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
 def whole_number(field: str, value: Given, low: int, high: int, allowed: str) -> int:
     """A whole number between low and high inclusive, from text or an int."""
     if isinstance(value, bool):

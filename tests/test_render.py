@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from ketacalc import places, quote
-from ketacalc.render import amount, money, print_blocks, quote_blocks, with_unit, wrap
+from ketacalc.formatting import amount, money, with_unit
+from ketacalc.render import print_blocks, quote_blocks, wrap
 from tests.conftest import cli
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -9,8 +9,9 @@ from decimal import Decimal
 from ketacalc import limits, units
 from ketacalc.dosing import parse_duration, parse_rate, weight_warnings
 from ketacalc.errors import InputError, SoftWarning
+from ketacalc.exact import EXACT, Exact, exact, mul
 from ketacalc.pump import both_or_neither, parse_bag, parse_concentration, pump
-from ketacalc.values import EXACT, Exact, Given, as_text, exact, in_range, mul
+from ketacalc.values import Given, as_text, in_range
 
 MAX_ROWS = 200
 MAX_RATES = 8

@@ -11,8 +11,9 @@ from decimal import Decimal
 from ketacalc import places
 from ketacalc.dosing import Dose
 from ketacalc.errors import InputError, SoftWarning
+from ketacalc.exact import rounded
 from ketacalc.formatting import fixed_text
-from ketacalc.values import Given, number, rounded
+from ketacalc.values import Given, number
 
 DOSE_LIMIT_ALLOWED = "an amount of drug in mg above 0, to 0.01 mg, e.g. 75"
 PUMP_LIMIT_ALLOWED = "a pump rate in mL/h above 0, to 0.1 mL/h, e.g. 500"

@@ -18,10 +18,10 @@ from ketacalc import limits, places
 from ketacalc.chart import Chart
 from ketacalc.dosing import Dose, InfusionRate, infusion_rate
 from ketacalc.errors import SoftWarning
+from ketacalc.exact import EXACT, Exact, rounded
 from ketacalc.formatting import fixed_text
 from ketacalc.pricing import Cost
 from ketacalc.series import Quote
-from ketacalc.values import EXACT, Exact, rounded
 
 SCHEMA_VERSION = "2.0"
 

@@ -15,6 +15,7 @@ from typing import Literal
 
 from ketacalc import limits, places, units
 from ketacalc.errors import InputError, SoftWarning
+from ketacalc.exact import EXACT, Exact, div, exact, mul, rounded, settled
 from ketacalc.pump import (
     Pump,
     VisitTimes,
@@ -25,7 +26,7 @@ from ketacalc.pump import (
     pump,
     visit_times,
 )
-from ketacalc.values import EXACT, Exact, Given, as_text, bounded_quantity, div, exact, in_range, mul, rounded
+from ketacalc.values import Given, as_text, bounded_quantity, in_range
 
 Basis = Literal["actual", "ideal", "adjusted"]
 Sex = Literal["female", "male"]
@@ -169,22 +170,18 @@ def ideal_weight_kg(height_cm: Decimal, sex: Sex) -> Exact:
     a height in cm gives a Fraction (an inch is 2.54 cm)."""
     height_in = Fraction(height_cm) / Fraction(units.CM_PER_INCH)
     over_in = height_in - Fraction(limits.DEVINE_BASE_HEIGHT_IN.value)
-    return _settle(Fraction(_devine_base_kg(sex)) + Fraction(limits.DEVINE_KG_PER_INCH.value) * over_in)
+    return settled(Fraction(_devine_base_kg(sex)) + Fraction(limits.DEVINE_KG_PER_INCH.value) * over_in)
 
 
 def adjusted_weight_kg(weight_kg: Decimal, ideal_kg: Exact) -> Exact:
     """Adjusted body weight: ideal + 0.4 x (actual - ideal)."""
     ideal = Fraction(ideal_kg)
-    return _settle(ideal + Fraction(limits.ADJUSTED_FACTOR.value) * (Fraction(weight_kg) - ideal))
+    return settled(ideal + Fraction(limits.ADJUSTED_FACTOR.value) * (Fraction(weight_kg) - ideal))
 
 
 def bmi(weight_kg: Decimal, height_cm: Decimal) -> Exact:
     """Body-mass index in kg/m²: weight over height in metres squared."""
     return div(mul(weight_kg, 10000), mul(height_cm, height_cm))
-
-
-def _settle(value: Fraction) -> Exact:
-    return mul(value, 1)
 
 
 def _devine_base_kg(sex: Sex) -> Decimal:

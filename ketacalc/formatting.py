@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ketacalc import places
-from ketacalc.values import Exact, rounded
+from ketacalc.exact import Exact, rounded
 
 _CURRENCY_SYMBOLS = {"USD": "$"}
 

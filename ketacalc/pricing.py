@@ -16,9 +16,10 @@ from decimal import Decimal
 from ketacalc import limits
 from ketacalc.currencies import ISO_4217
 from ketacalc.errors import InputError, SoftWarning
+from ketacalc.exact import EXACT, exact, rounded
 from ketacalc.places import CENT
 from ketacalc.units import MAX_INPUT_CHARS
-from ketacalc.values import EXACT, Given, as_text, exact, number, rounded, whole_number
+from ketacalc.values import Given, as_text, number, whole_number
 
 _TWO = Decimal(2)
 

@@ -8,7 +8,8 @@ from decimal import ROUND_CEILING, Decimal
 
 from ketacalc import limits, places, units
 from ketacalc.errors import InputError, SoftWarning
-from ketacalc.values import Exact, Given, add, as_text, bounded_quantity, div, mul, rounded
+from ketacalc.exact import Exact, add, div, mul, rounded
+from ketacalc.values import Given, as_text, bounded_quantity
 
 _MINUTES_PER_DAY = 24 * 60
 

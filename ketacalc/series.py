@@ -8,8 +8,9 @@ from decimal import Decimal
 from ketacalc import places
 from ketacalc.dosing import Dose, dose
 from ketacalc.errors import SoftWarning
+from ketacalc.exact import EXACT, rounded
 from ketacalc.pricing import Cost, cost
-from ketacalc.values import EXACT, Given, rounded
+from ketacalc.values import Given
 
 
 @dataclass(frozen=True, slots=True)

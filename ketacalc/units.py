@@ -16,10 +16,11 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from decimal import Context, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ketacalc.errors import InputError, shown
+from ketacalc.exact import EXACT
 
 if TYPE_CHECKING:
     import pint
@@ -37,8 +38,6 @@ INCHES_PER_FOOT = 12
 # Longer text is not a quantity anyone types; refusing it first keeps every
 # answer instant, whatever the input.
 MAX_INPUT_CHARS = 64
-# A product of a 64-character number and a unit factor is exact at this precision.
-EXACT_PRODUCT = Context(prec=200)
 
 # The whole registry. Every name used below is defined here, from exact factors.
 _DEFINITIONS = (
@@ -208,4 +207,4 @@ def parse_quantity(field: str, text: str, kind: Kind, allowed: str) -> Parsed:
         raise InputError(field, text, problem, allowed)
     # Exact, whatever the caller's decimal context: a limit is checked on the
     # exact value (635.00000000000000000000000000001 kg is above 635 kg).
-    return Parsed(EXACT_PRODUCT.multiply(number, factor(pint_unit, kind.target)), unit_given=True)
+    return Parsed(EXACT.multiply(number, factor(pint_unit, kind.target)), unit_given=True)

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from ketacalc import cost, dose, places, quote
 from ketacalc.documents import dose_document, quote_document
-from ketacalc.values import rounded
+from ketacalc.exact import rounded
 from tests.conftest import cli
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from ketacalc import dose
-from ketacalc.values import rounded
+from ketacalc.exact import rounded
 from tests.conftest import cli, codes
 
 # --- pump ---------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from typing import IO, Any, NamedTuple, cast
 from ketacalc.clinic import ClinicLimits
 from ketacalc.config import price_overridden
 from ketacalc.documents import Document, quote_document, quote_record_json, record_json
-from ketacalc.errors import InputError, KetacalcError, printable
+from ketacalc.errors import InputError, KetacalcError, is_terminal, printable
 from ketacalc.series import Quote, quote
 from ketacalc.values import Given
 
@@ -102,8 +102,9 @@ def text_stream(binary: IO[bytes]) -> io.TextIOWrapper:
 
 _UNDECODABLE_RE = re.compile("[\udc80-\udcff]")
 _QUOTED_RE = re.compile(r'"(?:[^"]|"")*"?')
-# Each formula-starting character that a spreadsheet would run (OWASP, "CSV injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Formula-starting characters a spreadsheet would run (OWASP, "CSV injection");
+# tab and CR, OWASP's other two, are escaped as control characters first.
+_FORMULA_START = ("=", "+", "-", "@")
 
 
 def _bytes_shown(text: str) -> str:
@@ -130,22 +131,19 @@ def _echo_id(value: Any) -> Any:
 
 
 def _lines(stream: IO[str]) -> Iterator[str | None]:
-    """Physical lines, each at most _RECORD_MAX_CHARS; None stands for a line
-    that was longer (its text is read and dropped, so memory stays flat). A
-    failure to read is the input's fault, not the output's."""
-    try:
-        while True:
-            line = stream.readline(_RECORD_MAX_CHARS + 1)
-            if not line:
-                return
-            if len(line) > _RECORD_MAX_CHARS and not line.endswith(("\n", "\r")):
-                while (rest := stream.readline(_RECORD_MAX_CHARS)) and not rest.endswith(("\n", "\r")):
-                    pass
-                yield None
-                continue
-            yield line
-    except OSError as error:
-        raise BatchInputError(f"cannot read input: {error.strerror or error}") from None
+    """Physical lines (for JSON Lines); None stands for a line of
+    _RECORD_MAX_CHARS or more, read in pieces and dropped, so memory stays flat."""
+    too_long = False
+    for chunk in _chunks(stream):
+        if chunk.endswith(("\n", "\r")):
+            yield None if too_long else chunk
+            too_long = False
+        elif too_long or len(chunk) >= _RECORD_MAX_CHARS:
+            too_long = True  # a piece of a longer line
+        else:
+            yield chunk  # the last line, without a line end
+    if too_long:
+        yield None
 
 
 def _chunks(stream: IO[str]) -> Iterator[str]:
@@ -550,18 +548,11 @@ def run_batch(
             binary.close()
 
 
-def _isatty(stream: IO[str] | None) -> bool:
-    try:
-        return stream is not None and stream.isatty()
-    except (ValueError, OSError, AttributeError):
-        return False
-
-
 def _open(source: str) -> IO[bytes]:
     if source == "-":
         if sys.stdin is None:
             raise BatchInputError("no input: stdin is closed; give a file, or - with a pipe")
-        if _isatty(sys.stdin):
+        if is_terminal(sys.stdin):
             raise BatchInputError("stdin is a terminal: give a file, or pipe one in (see 'ketacalc batch --help')")
         return sys.stdin.buffer
     try:
@@ -579,7 +570,7 @@ def _write(
     clinic: ClinicLimits,
 ) -> Summary:
     summary = Summary()
-    progress = err is not None and _isatty(err)  # stderr may be closed (2>&-)
+    progress = is_terminal(err)  # not when stderr is closed (2>&-)
     if output == "csv":
         writer = csv.DictWriter(out, fieldnames=csv_columns(), restval="", lineterminator="\n")
         writer.writeheader()

@@ -29,7 +29,16 @@ import typer
 from typer.core import TyperGroup
 
 from ketacalc import __version__, chart, limits
-from ketacalc.errors import ExitStatus, InputError, KetacalcError, OutputError, ReaderGone, SoftWarning, printable
+from ketacalc.errors import (
+    ExitStatus,
+    InputError,
+    KetacalcError,
+    OutputError,
+    ReaderGone,
+    SoftWarning,
+    is_terminal,
+    printable,
+)
 from ketacalc.limits import plain
 from ketacalc.values import Given
 
@@ -370,7 +379,7 @@ def show(
     blocks: Callable[[R], list[Block]],
     warnings: Sequence[SoftWarning],
 ) -> None:
-    """The one output path of dose, cost, quote and chart: one JSON document,
+    """The one output path of dose, cost, quote, chart and config: one JSON document,
     or the human blocks with their warnings among them; then the warnings on
     stderr (for JSON, and for human output not going to a terminal, where the
     block is not seen), and exit 4 under --strict when there is any."""
@@ -382,18 +391,11 @@ def show(
 
             print_blocks(blocks(result), warnings)
             sys.stdout.flush()
-    if as_json or not _isatty(sys.stdout):
+    if as_json or not is_terminal(sys.stdout):
         for warning in warnings:
             _say(f"warning: {warning.message} ({warning.code})")
     if strict and warnings:
         raise typer.Exit(int(ExitStatus.STRICT_WARNING))
-
-
-def _isatty(stream: Any) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):
-        return False
 
 
 # --- commands ---------------------------------------------------------------------------
@@ -607,7 +609,8 @@ def config_command(
     config: ConfigOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    from ketacalc.config import SPECS
+    from ketacalc.config import SPECS, values
+    from ketacalc.pricing import cost
     from ketacalc.render import settings_blocks
 
     flags = {"rate": rate, "duration": duration, "dosing_weight": dosing_weight, "concentration": concentration}
@@ -617,9 +620,6 @@ def config_command(
         if flag is not None:
             SPECS[name].parse(flag, name)
     settings = _resolved(config, flags)
-    from ketacalc.config import values
-    from ketacalc.pricing import cost
-
     cost(**values(settings, _COST_SETTINGS))  # the same checks as every other command (price_min <= price_max)
     shown = {}
     for name, setting in settings.items():

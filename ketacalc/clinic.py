@@ -45,6 +45,8 @@ class ClinicLimits:
         """``d`` with the clinic's soft-limit warnings added. Raises InputError
         naming the limit and its file when the dose is above the hard limit.
         Compared as printed, so what is shown is what was checked."""
+        if self == _NONE:  # the usual case, once per batch row: nothing to do
+            return d
         dose_mg = rounded(d.dose_mg, places.MG)
         shown = f"{fixed_text(dose_mg, places.MG)} mg"
         if self.dose_mg_hard_max is not None and dose_mg > self.dose_mg_hard_max:
@@ -76,3 +78,6 @@ class ClinicLimits:
                     )
                 )
         return dataclasses.replace(d, warnings=d.warnings + tuple(warnings)) if warnings else d
+
+
+_NONE = ClinicLimits()

@@ -40,8 +40,8 @@ class Spec:
 
 
 SPECS: dict[str, Spec] = {
-    "rate": Spec("dose", parse_rate, f"{limits.RATE_DEFAULT_MG_PER_KG.value} mg/kg"),
-    "duration": Spec("dose", parse_duration, f"{limits.DURATION_DEFAULT_MINUTES.value} min"),
+    "rate": Spec("dose", parse_rate, limits.RATE_DEFAULT_MG_PER_KG.text()),
+    "duration": Spec("dose", parse_duration, limits.DURATION_DEFAULT_MINUTES.text()),
     "dosing_weight": Spec("dose", parse_basis, "actual"),
     "infusions": Spec("cost", parse_infusions, str(int(limits.INFUSIONS_DEFAULT.value))),
     "price_min": Spec("cost", parse_price, str(limits.PRICE_DEFAULT.low)),

@@ -111,7 +111,7 @@ def infusion_rate(dose_mg: Exact, rate_mg_per_kg: Decimal, duration_min: Decimal
 
 
 def parse_weight(value: Given, field: str = "weight") -> units.Parsed:
-    """A body weight in kg: above 0, at most the heaviest human recorded."""
+    """A body weight in kg, within ``limits.WEIGHT_KG``."""
     return bounded_quantity(field, value, units.WEIGHT, limits.WEIGHT_KG.low, limits.WEIGHT_KG.high, WEIGHT_ALLOWED)
 
 

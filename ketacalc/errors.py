@@ -21,6 +21,14 @@ class ExitStatus(enum.IntEnum):
     BROKEN_PIPE = 141  # the reader of stdout went away (128 + SIGPIPE), e.g. | head
 
 
+def is_terminal(stream: object) -> bool:
+    """Whether ``stream`` is a terminal; a closed or missing stream (2>&-) is not."""
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
 def printable(text: str) -> str:
     """User text safe to echo on a terminal or in a table: control and other
     unprintable characters (ESC, BEL, line breaks, lone surrogates) escaped."""

@@ -1,13 +1,9 @@
-"""The human output: ISMP-style number formatting, and blocks of figures laid
-out as Rich tables, or as lines when a table would not fit.
+"""The human output: blocks of figures (formatted by ``ketacalc.formatting``)
+laid out as Rich tables, or as lines when a table would not fit.
 
 This is the only module that imports Rich, and only inside functions, so the
 JSON path and ``--version`` never pay for it. User text reaches Rich only as
 ``Text`` objects, never as markup.
-
-ISMP's rules for printed doses: no trailing zero (35 mg, never 35.0 mg), a
-leading zero (0.5 mg), a space between number and unit, "mcg" and "mL",
-thousands separators (1,000 mg).
 
 A number is never split across lines, at any width: table cells never wrap,
 and when a table is wider than the terminal its block is printed as lines
@@ -38,7 +34,7 @@ _INDENT = "  "
 _NBSP = "\u00a0"
 # A space that must not become a line break: between a number and its unit
 # (35 mg, 45 min), and between a currency code and its amount (EUR 2,400).
-_BOUND_SPACE_RE = re.compile(r"(?<=[0-9]) (?=[A-Za-zµ%/(×=])|(?<=[0-9]) (?=[×=])|(?<=\b[A-Z]{3}) (?=[0-9])")
+_BOUND_SPACE_RE = re.compile(r"(?<=[0-9]) (?=[A-Za-zµ%/(×=])|(?<=\b[A-Z]{3}) (?=[0-9])")
 
 
 # --- blocks: what is shown, apart from how -------------------------------------------

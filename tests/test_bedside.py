@@ -324,3 +324,10 @@ def test_a_height_too_short_for_devine_says_why_there_is_no_ideal_weight() -> No
     doc = cli("dose", "30", "--height", "97 cm", "--sex", "m", "--json").json()
     assert doc["patient"]["ideal_weight_kg"] is None
     assert "ideal_weight_not_defined" in [w["code"] for w in doc["warnings"]]
+
+
+def test_batch_takes_the_clinics_default_dosing_weight(tmp_path: Path) -> None:
+    path = clinic(tmp_path, '[dose]\ndosing_weight = "ideal"\n')
+    run = cli("batch", "--config", path, input="id,weight,height,sex\na,100,69 in,m\n")
+    (record,) = [json.loads(line) for line in run.stdout.splitlines()]
+    assert record["patient"]["dosing_weight_basis"] == "ideal" and record["patient"]["dosing_weight_kg"] == 70.7

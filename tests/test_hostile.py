@@ -509,3 +509,28 @@ def test_csv_output_neutralises_formulas(row_id: str) -> None:
 def test_a_multi_line_id_stays_on_one_csv_line() -> None:
     out = cli("batch", "--output", "csv", input='id,weight\n"two\nlines",70\n').stdout
     assert len(out.splitlines()) == 2 and "two\\nlines" in out
+
+
+# --- found by reading the change again ------------------------------------------------------
+
+
+def test_an_over_long_json_line_is_its_own_rows_error_and_the_next_is_quoted() -> None:
+    body = '{"id":"a","weight":70,"note":"' + "x" * 1_100_000 + '"}\n{"id":"b","weight":80}\n'
+    out = records(cli("batch", "--input-format", "jsonl", input=body).stdout)
+    assert [r["row"] for r in out] == [1, 2]
+    assert "over 1,048,576 characters" in out[0]["error"]["message"] and out[1]["id"] == "b"
+
+
+def test_a_terminal_as_stdin_is_exit_2_not_a_wait() -> None:
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "ketacalc", "batch"], stdin=follower, capture_output=True, timeout=30, check=False
+        )
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert run.returncode == 2 and run.stdout == b""
+    assert b"stdin is a terminal" in run.stderr

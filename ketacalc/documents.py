@@ -239,14 +239,14 @@ def chart_csv(c: Chart) -> list[list[str]]:
 
 
 @functools.lru_cache(maxsize=256)
-def _cost_block(c: Cost) -> Document:
+def cost_block(c: Cost) -> Document:
     # A batch repeats a few price settings: each one's block is built once
     # (callers never change it: the encoder only reads it).
     block: Document = _cost_blocks(c)["cost"]
     return block
 
 
-_ENVELOPE = {"schema_version": SCHEMA_VERSION, "informational_only": True, "disclaimer": limits.DISCLAIMER}
+BATCH_ENVELOPE = {"schema_version": SCHEMA_VERSION, "informational_only": True, "disclaimer": limits.DISCLAIMER}
 
 
 def record_json(record: Document) -> str:
@@ -272,10 +272,10 @@ def quote_record_json(row: int, row_id: Any, q: Quote) -> str:
     record = {
         "row": row,
         "id": row_id,
-        **_ENVELOPE,
+        **BATCH_ENVELOPE,
         "warnings": [{"code": w.code, "message": w.message} for w in q.warnings],
         **_dose_blocks(d),
         "series": {"infusions": q.cost.infusions, "total_dose_mg": num(q.total_dose_mg, places.MG)},
-        "cost": _cost_block(q.cost),
+        "cost": cost_block(q.cost),
     }
     return record_json(record)

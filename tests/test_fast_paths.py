@@ -8,11 +8,14 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ketacalc import quote, units
+from ketacalc import Quote, quote, units
+from ketacalc.batch import Row, quote_row
 from ketacalc.documents import quote_document, quote_record_json
+from ketacalc.fastpath import FastPath
 
 weights = st.one_of(
     st.decimals(min_value="1", max_value="600", places=2).map(str),
@@ -68,3 +71,131 @@ def test_cached_parse_agrees_with_a_fresh_parse() -> None:
     cached = units.parse_quantity("weight", "154 lb", units.WEIGHT, "x")
     units.parse_quantity.cache_clear()
     assert units.parse_quantity("weight", "154 lb", units.WEIGHT, "x") == cached
+
+
+# The batch's fast path (ketacalc.fastpath) against the plain path (quote_row):
+# whatever a row holds, the fast path either declines (None) or writes exactly
+# the plain record. Values are drawn around every bound, tie and unit it reads.
+def _decimal_text(low: str, high: str, max_places: int, min_places: int = 0) -> st.SearchStrategy[str]:
+    return st.integers(min_value=min_places, max_value=max_places).flatmap(
+        lambda n: st.decimals(min_value=low, max_value=high, places=n).map(lambda d: f"{d:f}")
+    )
+
+
+_pads = st.sampled_from(["", " ", "\t", "  "])
+_weight_units = st.sampled_from(
+    ["", "kg", "KG", "Kg", "kgs", "lb", "lbs", "LB", "st", "g", "pounds", "oz", "kg.", "mg"]
+)
+_fast_weights = st.builds(
+    lambda pad, number, gap, unit, tail: f"{pad}{number}{gap if unit else ''}{unit}{tail}",
+    _pads,
+    st.one_of(_decimal_text("0", "700", 4), _decimal_text("0", "1600", 2), st.sampled_from(["1", "635", "30", "300"])),
+    st.sampled_from(["", " ", "\t"]),
+    _weight_units,
+    _pads,
+)
+_fast_rates = st.one_of(
+    st.none(), _decimal_text("0", "0.9", 5), st.sampled_from(["0.1", "0.75", "0.5", ".5", "0.75001", "500 mcg/kg"])
+)
+_fast_durations = st.one_of(
+    st.none(), _decimal_text("30", "110", 3), st.sampled_from(["40", "100", "40.0", "1.5 h", "99.995", "63"])
+)
+_fast_infusions = st.sampled_from([None, "1", "6", "7", "12", "6.0", "0", "53", "x", " 8 "])
+_batch_defaults = st.fixed_dictionaries(
+    {},
+    optional={
+        "rate": st.sampled_from(["0.3", "0.75"]),
+        "duration": st.sampled_from(["45", "100"]),
+        "infusions": st.sampled_from(["4", "9"]),
+        "price": st.sampled_from(["650", "0"]),
+        "currency": st.sampled_from(["EUR", "usd"]),
+        "dosing_weight": st.sampled_from(["actual", "ideal"]),
+        "height": st.just("170 cm"),
+    },
+)
+
+
+@given(_fast_weights, _fast_rates, _fast_durations, _fast_infusions, _batch_defaults, ids)
+def test_the_batch_fast_path_writes_exactly_the_plain_record_or_declines(
+    weight: str,
+    rate: str | None,
+    duration: str | None,
+    infusions: str | None,
+    defaults: dict[str, str],
+    row_id: object,
+) -> None:
+    cells = {"weight": weight, "rate": rate, "duration": duration, "infusions": infusions}
+    cells = {name: value for name, value in cells.items() if value is not None}
+    fast = FastPath.for_batch(defaults)
+    if fast is None:
+        assert defaults.get("dosing_weight") == "ideal" or "height" in defaults
+        return
+    got = fast.record(17, row_id, cells)
+    if got is None:
+        return
+    plain_result = quote_row(Row(17, row_id, cells), defaults)
+    assert isinstance(plain_result, Quote)
+    assert got.line == quote_record_json(17, row_id, plain_result)
+    assert got.warned == bool(plain_result.warnings)
+    assert got.cost == plain_result.cost
+    assert got.total_dose_centi_mg == plain_result.total_dose_mg * 100
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        {"weight": "70"},
+        {"weight": "154 lb", "rate": "0.4", "infusions": "8"},
+        {"weight": " 82.35 kg ", "rate": "0.1234", "duration": "53"},
+        {"weight": "11 st", "duration": "100"},
+    ],
+)
+def test_the_common_rows_take_the_fast_path(cells: dict[str, str]) -> None:
+    fast = FastPath.for_batch({})
+    assert fast is not None
+    got = fast.record(1, "P1", cells)
+    plain_result = quote_row(Row(1, "P1", cells), {})
+    assert isinstance(plain_result, Quote) and got is not None
+    assert got.line == quote_record_json(1, "P1", plain_result)
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        {"weight": "0.5"},  # below the hard limit: the plain path words the error
+        {"weight": "29.99"},  # below the plausible adult range: the plain path words the warning
+        {"weight": "70", "rate": "0.76"},
+        {"weight": "70", "duration": "1.5 h"},
+        {"weight": "70", "price": "650"},
+        {"weight": "70", "infusions": "0"},
+        {"weight": "70 oz"},
+    ],
+)
+def test_rows_the_fast_path_cannot_word_go_to_the_plain_path(cells: dict[str, str]) -> None:
+    fast = FastPath.for_batch({})
+    assert fast is not None and fast.record(1, None, cells) is None
+
+
+_in_range_weights = st.one_of(
+    st.builds(lambda d, unit: f"{d:f}{unit}", st.decimals("30", "250", places=4), st.sampled_from(["", " kg", "kg"])),
+    st.builds(lambda d: f"{d:f} lb", st.decimals("66.2", "551", places=2)),
+)
+
+
+@given(
+    _in_range_weights,
+    _decimal_text("0.1", "0.75", 6, min_places=1),
+    _decimal_text("40", "100", 4),
+    st.integers(min_value=1, max_value=52).map(str),
+    ids,
+)
+def test_the_fast_path_answers_every_plain_row_within_limits_as_the_plain_path_does(
+    weight: str, rate: str, duration: str, infusions: str, row_id: object
+) -> None:
+    cells = {"weight": weight, "rate": rate, "duration": duration, "infusions": infusions}
+    fast = FastPath.for_batch({})
+    assert fast is not None
+    got = fast.record(3, row_id, cells)
+    plain_result = quote_row(Row(3, row_id, cells), {})
+    assert isinstance(plain_result, Quote) and got is not None
+    assert got.line == quote_record_json(3, row_id, plain_result)

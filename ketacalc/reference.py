@@ -1,4 +1,5 @@
-"""The README's generated parts: the limits table, made from ``limits.py``, and
+"""The generated parts of the README and of ``units.py``: the limits table, made from ``limits.py``,
+the unit factors, from pint, and
 each command's ``--help``. cog writes them into the README (``cog -r
 README.md``), and a test runs ``cog --check README.md``, so the README cannot
 drift from the code (as sqlite-utils keeps its docs)."""
@@ -29,3 +30,15 @@ def help_text(*command: str) -> str:
     words = " ".join(["ketacalc", *command, "--help"])
     body = "\n".join(line.rstrip() for line in result.stdout.splitlines())
     return f"```\n{words}\n\n{body}\n```\n"
+
+
+def factor_table() -> str:
+    """``units._FACTORS``: pint's factor for every unit a field accepts."""
+    from ketacalc import units
+
+    pairs = sorted({(unit, kind.target) for kind in units.KINDS for unit in kind.spellings.values()})
+    lines = ["_FACTORS: dict[tuple[str, str], str] = {"]
+    for unit, target in pairs:
+        if unit != target:
+            lines.append(f'    ("{unit}", "{target}"): "{units.exact_factor(unit, target)}",')
+    return "\n".join(lines) + "\n}\n"

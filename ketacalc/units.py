@@ -1,14 +1,16 @@
-"""The one pint registry, and safe parsing of "NUMBER UNIT" text.
+"""The units, defined once for pint, and safe parsing of "NUMBER UNIT" text.
 
 pint's own string parser evaluates arithmetic (exponents included) without
 bound, so no user text ever reaches it. User text is matched against a strict
 pattern (a plain decimal number and a unit spelling); the spelling is looked up
 in a whitelist for the field, and only the whitelisted pint unit name is given
-to pint, to get an exact Decimal conversion factor. Factors are cached, so a
-batch does no pint work per row.
+to pint, to get an exact conversion factor.
 
-The registry is small and built from this module's definitions on first use:
-the full default registry costs about 0.1 s at every start.
+pint's factor for every whitelisted unit is written into this module by cog
+(``_FACTORS``, at the end) and a test holds each to pint's live answer, so no
+run imports pint (its import costs more than a whole answer). The registry is
+small, built from this module's definitions: pint's full default registry
+costs about 0.1 s.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, Inexact, localcontext
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from ketacalc.errors import InputError, shown
-from ketacalc.exact import EXACT
+from ketacalc.exact import EXACT, Exact, mul
 
 if TYPE_CHECKING:
     import pint
@@ -47,9 +50,9 @@ _DEFINITIONS = (
     "microgram = milligram / 1000 = mcg",
     "pound = 0.45359237 * kilogram = lb",  # the exact international pound
     "stone = 14 * pound = st",
-    "minute = [time] = min",
+    "second = [time] = s",  # the base: every time unit a whole number of seconds, so exact
+    "minute = 60 * second = min",
     "hour = 60 * minute = h",
-    "second = minute / 60 = s",
     "day = 24 * hour",
     "meter = [length] = m",
     "centimeter = meter / 100 = cm",
@@ -61,9 +64,9 @@ _DEFINITIONS = (
 )
 
 
-@functools.cache
-def registry() -> pint.UnitRegistry[Decimal]:
-    """The one UnitRegistry: Decimal magnitudes, only the units above."""
+def new_registry() -> pint.UnitRegistry[Decimal]:
+    """A UnitRegistry of the units above (Decimal magnitudes, nothing else
+    defined), with no conversions cached yet."""
     import pint
 
     ureg: pint.UnitRegistry[Decimal] = pint.UnitRegistry(None, non_int_type=Decimal, cache_folder=None)
@@ -73,14 +76,41 @@ def registry() -> pint.UnitRegistry[Decimal]:
 
 
 @functools.cache
-def factor(unit: str, target: str) -> Decimal:
-    """The exact factor from a whitelisted pint unit expression to ``target``.
-    Only names from this module ever get here, never user text. A unit that
-    is already the target needs no pint at all (``70 kg`` starts faster)."""
+def factor(unit: str, target: str) -> Exact:
+    """The exact factor from a whitelisted pint unit expression to ``target``
+    (a Fraction where it does not terminate: a second is 1/60 minute). Only
+    names from this module ever get here, never user text. Every factor a
+    field can need is pint's answer written down in ``_FACTORS`` (below), so no
+    start-up imports pint for one (``154 lb`` answers about 60 ms sooner); a
+    unit outside the table asks pint."""
     if unit == target:
         return Decimal(1)
-    quantity = registry().Quantity(Decimal(1), unit).to(target)
-    return Decimal(quantity.magnitude)
+    known = _FACTORS.get((unit, target))
+    if known is None:
+        known = exact_factor(unit, target)
+    numerator, _, denominator = known.partition("/")
+    return Fraction(int(numerator), int(denominator)) if denominator else Decimal(numerator)
+
+
+def exact_factor(unit: str, target: str) -> str:
+    """pint's factor from ``unit`` to ``target`` as exact text: a decimal, or
+    1/N when only the reverse factor is exact (pint works in Decimal, where
+    1/60 cannot be). pint's arithmetic runs with Inexact trapped, so a factor
+    it had to round is never written down."""
+    # A registry of its own: pint caches the conversions it has made, and one
+    # made earlier in another context would answer without rounding here. It is
+    # built outside the strict context: its definitions are its own.
+    ureg = new_registry()
+    strict = EXACT.copy()
+    strict.traps[Inexact] = True
+    with localcontext(strict):
+        try:
+            return str(ureg.Quantity(Decimal(1), unit).to(target).magnitude)
+        except Inexact:
+            reverse = ureg.Quantity(Decimal(1), target).to(unit).magnitude
+            if reverse != reverse.to_integral_value():
+                raise ValueError(f"no exact factor from {unit} to {target}") from None
+            return f"1/{reverse:f}"
 
 
 def _aliases(pint_name: str, *spellings: str) -> dict[str, str]:
@@ -207,4 +237,40 @@ def parse_quantity(field: str, text: str, kind: Kind, allowed: str) -> Parsed:
         raise InputError(field, text, problem, allowed)
     # Exact, whatever the caller's decimal context: a limit is checked on the
     # exact value (635.00000000000000000000000000001 kg is above 635 kg).
-    return Parsed(EXACT.multiply(number, factor(pint_unit, kind.target)), unit_given=True)
+    value = mul(number, factor(pint_unit, kind.target))
+    if type(value) is Fraction:  # 100 s in minutes: one division, correct to 200 digits
+        value = EXACT.divide(Decimal(value.numerator), Decimal(value.denominator))
+    return Parsed(value, unit_given=True)
+
+
+KINDS = (WEIGHT, RATE, DURATION, HEIGHT, CONCENTRATION, VOLUME)
+
+# pint's factor for every unit a field accepts, to its target: written by cog
+# from the registry (``cog -r ketacalc/units.py``) and held to pint's live
+# answer by a test (``cog --check`` and tests/test_fast_paths.py).
+# [[[cog
+# import cog
+# from ketacalc.reference import factor_table
+# cog.out(factor_table())
+# ]]]
+_FACTORS: dict[tuple[str, str], str] = {
+    ("day", "minute"): "1440",
+    ("foot", "centimeter"): "30.48",
+    ("gram", "kilogram"): "0.001",
+    ("gram / kilogram", "milligram / kilogram"): "1E+3",
+    ("gram / liter", "milligram / milliliter"): "1",
+    ("gram / milliliter", "milligram / milliliter"): "1E+3",
+    ("hour", "minute"): "60",
+    ("inch", "centimeter"): "2.54",
+    ("liter", "milliliter"): "1E+3",
+    ("meter", "centimeter"): "1E+2",
+    ("microgram / kilogram", "milligram / kilogram"): "0.001",
+    ("microgram / liter", "milligram / milliliter"): "0.000001",
+    ("microgram / milliliter", "milligram / milliliter"): "0.001",
+    ("milligram / liter", "milligram / milliliter"): "0.001",
+    ("millimeter", "centimeter"): "0.1",
+    ("pound", "kilogram"): "0.45359237",
+    ("second", "minute"): "1/60",
+    ("stone", "kilogram"): "6.35029318",
+}
+# [[[end]]]

@@ -89,3 +89,10 @@ def test_generated_parts_of_the_readme_are_current() -> None:
     from cogapp import Cog
 
     assert Cog().main(["cog", "--check", str(ROOT / "README.md")]) == 0
+
+
+def test_the_unit_factors_written_into_units_py_are_current() -> None:
+    """``units._FACTORS`` is written by cog from pint: ``cog -r ketacalc/units.py``."""
+    from cogapp import Cog
+
+    assert Cog().main(["cog", "--check", str(ROOT / "ketacalc" / "units.py")]) == 0

@@ -6,7 +6,8 @@ Unit factors and parses are cached; the cached answers must equal fresh ones."""
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+from decimal import Decimal, localcontext
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from ketacalc import Quote, quote, units
 from ketacalc.batch import Row, quote_row
 from ketacalc.documents import quote_document, quote_record_json
+from ketacalc.exact import EXACT
 from ketacalc.fastpath import FastPath
 
 weights = st.one_of(
@@ -59,12 +61,26 @@ def test_a_cached_session_never_answers_for_another_dose() -> None:
     assert again["session"] == first["session"]
 
 
-def test_cached_unit_factors_agree_with_pint() -> None:
-    registry = units.registry()
-    for kind in (units.WEIGHT, units.RATE, units.DURATION, units.HEIGHT, units.CONCENTRATION, units.VOLUME):
+def test_the_written_unit_factors_are_pints_exact_factors() -> None:
+    """units._FACTORS (written by cog) against pint's live answer: the same
+    decimal, or, where pint's Decimal must round (1/60), the exact reciprocal
+    of pint's exact reverse factor."""
+    registry = units.new_registry()
+    for kind in units.KINDS:
         for pint_unit in set(kind.spellings.values()):
-            fresh = Decimal(registry.Quantity(Decimal(1), pint_unit).to(kind.target).magnitude)
-            assert units.factor(pint_unit, kind.target) == fresh
+            ours = Fraction(units.factor(pint_unit, kind.target))
+            with localcontext(EXACT):
+                forward = Fraction(registry.Quantity(Decimal(1), pint_unit).to(kind.target).magnitude)
+                reverse = Fraction(registry.Quantity(Decimal(1), kind.target).to(pint_unit).magnitude)
+            assert ours == forward or ours * reverse == 1, pint_unit
+            assert abs(ours - forward) < Fraction(1, 10**25), pint_unit
+
+
+def test_a_duration_in_seconds_is_exact_at_the_window_ends() -> None:
+    # 1/60 written as pint's 28-digit Decimal made 6000 s 100.00000000000000000000000002 min.
+    assert units.parse_quantity("duration", "6000 s", units.DURATION, "x").value == 100
+    assert units.parse_quantity("duration", "2400 s", units.DURATION, "x").value == 40
+    assert quote(70, duration="6000 s").dose.duration_min == 100
 
 
 def test_cached_parse_agrees_with_a_fresh_parse() -> None:

@@ -88,7 +88,7 @@ def test_rejections_say_what_is_wrong(text: str, problem: str) -> None:
 
 def test_user_text_never_reaches_pint(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[str] = []
-    real = units.registry()
+    real = units.new_registry()
 
     class Spy:
         def Quantity(self, value: Decimal, unit: str) -> object:  # noqa: N802 - pint's name
@@ -97,7 +97,8 @@ def test_user_text_never_reaches_pint(monkeypatch: pytest.MonkeyPatch) -> None:
 
     units.factor.cache_clear()
     units.parse_quantity.cache_clear()
-    monkeypatch.setattr(units, "registry", lambda: Spy())
+    monkeypatch.setattr(units, "new_registry", lambda: Spy())
+    monkeypatch.setattr(units, "_FACTORS", {})  # every factor asked of pint
     try:
         weight("154 LBS")
         units.parse_quantity("rate", "500 mcg / kg", units.RATE, "x")

@@ -69,7 +69,7 @@ def chart(
         if weight_unit not in DEFAULT_RANGE:
             raise InputError("unit", as_text(unit), "is not a chart unit", UNIT_ALLOWED)
         default_start, default_stop, default_step = DEFAULT_RANGE[weight_unit]
-        kg_per_unit = units.factor("pound" if weight_unit == "lb" else "kilogram", "kilogram")
+        kg_per_unit = units.decimal_factor("pound" if weight_unit == "lb" else "kilogram", "kilogram")
         first = _weight(start if start is not None else default_start, weight_unit, kg_per_unit, "from")
         last = _weight(stop if stop is not None else default_stop, weight_unit, kg_per_unit, "to")
         if last < first:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any, NamedTuple
 
 from ketacalc import limits, places, units
@@ -42,7 +43,7 @@ _DEFAULT_FIELDS = frozenset({"rate", "duration", "infusions", *_COST_FIELDS})
 Ratio = tuple[int, int]  # numerator, denominator (> 0): an exact value
 
 
-def _ratio(value: Decimal) -> Ratio:
+def _ratio(value: Decimal | Fraction) -> Ratio:
     return value.as_integer_ratio()
 
 

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, Inexact, localcontext
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ketacalc.errors import InputError, shown
 from ketacalc.exact import EXACT, Exact, mul
@@ -90,6 +90,14 @@ def factor(unit: str, target: str) -> Exact:
         known = exact_factor(unit, target)
     numerator, _, denominator = known.partition("/")
     return Fraction(int(numerator), int(denominator)) if denominator else Decimal(numerator)
+
+
+def decimal_factor(unit: str, target: str) -> Decimal:
+    """``factor`` for a unit whose factor terminates (every mass unit does)."""
+    value = factor(unit, target)
+    if type(value) is not Decimal:
+        raise ValueError(f"the factor from {unit} to {target} does not terminate")
+    return value
 
 
 def exact_factor(unit: str, target: str) -> str:
@@ -239,8 +247,8 @@ def parse_quantity(field: str, text: str, kind: Kind, allowed: str) -> Parsed:
     # exact value (635.00000000000000000000000000001 kg is above 635 kg).
     value = mul(number, factor(pint_unit, kind.target))
     if type(value) is Fraction:  # 100 s in minutes: one division, correct to 200 digits
-        value = EXACT.divide(Decimal(value.numerator), Decimal(value.denominator))
-    return Parsed(value, unit_given=True)
+        return Parsed(EXACT.divide(Decimal(value.numerator), Decimal(value.denominator)), unit_given=True)
+    return Parsed(cast(Decimal, value), unit_given=True)
 
 
 KINDS = (WEIGHT, RATE, DURATION, HEIGHT, CONCENTRATION, VOLUME)

@@ -2,11 +2,13 @@
 
 The Python API is the same core the command line uses::
 
-    >>> from ketacalc import dose, cost, quote
+    >>> from ketacalc import dose, cost, quote, to_document
     >>> dose("154 lb").dose_mg
     Decimal('34.926612490')
     >>> cost(infusions=6).total_max
     Decimal('4800.00')
+    >>> to_document(quote("70 kg"))["cost"]["total"]["mid"]  # what --json prints
+    '3600.00'
 
 The names below are imported when first used: the console script starts from
 this package, and its Ctrl-C handling is in place only once the package is
@@ -19,6 +21,7 @@ import importlib
 
 TYPE_CHECKING = False  # typing itself is not imported: it costs milliseconds at start-up
 if TYPE_CHECKING:
+    from ketacalc.documents import to_document
     from ketacalc.dosing import Dose, InfusionRate, dose
     from ketacalc.errors import ExitStatus, InputError, KetacalcError, SoftWarning
     from ketacalc.limits import DISCLAIMER
@@ -40,6 +43,7 @@ _HOMES = {
     "DISCLAIMER": "ketacalc.limits",
     "Quote": "ketacalc.series",
     "quote": "ketacalc.series",
+    "to_document": "ketacalc.documents",
 }
 
 __all__ = [
@@ -56,6 +60,7 @@ __all__ = [
     "cost",
     "dose",
     "quote",
+    "to_document",
 ]
 
 

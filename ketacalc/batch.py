@@ -9,45 +9,61 @@ no ``weight`` column, a duplicated column) stops it, before any row is written.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import itertools
 import json
 import math
+import os
 import re
+import stat
 import sys
+from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any, NamedTuple, cast
 
+from ketacalc import excel, places
 from ketacalc.clinic import ClinicLimits
+from ketacalc.columns import FIELDS, KNOWN, Header, HeaderError, decimal_comma_hint, normalize, prepare, read_header
 from ketacalc.config import price_overridden
-from ketacalc.documents import Document, quote_document, quote_record_json, record_json
+from ketacalc.documents import Document, batch_error, batch_quote, envelope, money_text, quote_record_json, record_json
 from ketacalc.errors import InputError, KetacalcError, is_terminal, printable
 from ketacalc.fastpath import FastPath
+from ketacalc.formatting import money, with_unit
+from ketacalc.pricing import Cost
 from ketacalc.series import Quote, quote
 from ketacalc.values import Given
 
-COLUMNS = (
-    "id",
-    "weight",
-    "rate",
-    "duration",
-    "infusions",
-    "price",
-    "price_min",
-    "price_max",
-    "currency",
-    "dosing_weight",
-    "height",
-    "sex",
-    "concentration",
-    "bag",
-    "start",
-)
-_KNOWN = frozenset(COLUMNS)
-FORMATS = ("csv", "jsonl")
+COLUMNS = FIELDS
+FORMATS = ("csv", "jsonl", "xlsx")
+OUTPUTS = ("jsonl", "csv", "xlsx")
+DELIMITERS = {",": ",", ";": ";", "tab": "\t", "\t": "\t", "|": "|"}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How to read a batch input (the batch command's input options)."""
+
+    format: str | None = None  # csv, jsonl or xlsx; None: from the file's extension
+    encoding: str | None = None  # None: UTF-8 (with or without a BOM) or UTF-16 with a BOM
+    delimiter: str | None = None  # None: from the header
+    decimal_comma: bool = False
+    columns: Mapping[str, str] = field(default_factory=dict)  # field -> header, from --column
+    sheet: str | None = None  # xlsx: None is the first sheet
+
+
+@dataclass(frozen=True)
+class Writing:
+    """How to write a batch's records."""
+
+    format: str = "jsonl"
+    bom: bool = False  # a UTF-8 BOM first, so Excel reads a CSV as UTF-8
+    quiet: bool = False  # no progress on stderr
+
+
 # A row can be long (a pasted note in a cell), but a row over 1 MiB is not a
 # patient: it becomes that row's error, read to its end without being kept.
 _RECORD_MAX_CHARS = 1024 * 1024
@@ -66,39 +82,107 @@ class Row(NamedTuple):  # a tuple: one is made per input row
     problem: str | None = None  # the row could not even be read
 
 
-def normalize(name: str) -> str:
-    """Header spellings from spreadsheets: ' Price Min ' -> 'price_min'."""
-    return "_".join(name.strip().lower().replace("-", " ").split())
-
-
 def parse_output_format(given: str) -> str:
     fmt = given.strip().lower()
-    if fmt not in FORMATS:
-        raise InputError("output", given, "is not an output format", "jsonl or csv")
+    if fmt not in OUTPUTS:
+        raise InputError("output", given, "is not an output format", "jsonl, csv or xlsx")
     return fmt
+
+
+def parse_delimiter(given: str) -> str:
+    delimiter = DELIMITERS.get(given.strip().lower() if given.strip() else given)
+    if delimiter is None:
+        raise InputError("delimiter", given, "is not a delimiter", "',', ';', tab or '|'")
+    return delimiter
+
+
+def parse_decimal(given: str) -> bool:
+    """--decimal point (the default) or comma: whether numbers have a decimal comma."""
+    word = given.strip().lower()
+    if word not in ("point", "comma"):
+        raise InputError("decimal", given, "is not a decimal mark", "point (82.5) or comma (82,5)")
+    return word == "comma"
 
 
 def infer_format(path: str, given: str | None) -> str:
     if given is not None:
         fmt = given.strip().lower()
         if fmt not in FORMATS:
-            raise InputError("input_format", given, "is not a batch format", "csv or jsonl")
+            raise InputError("input_format", given, "is not a batch format", "csv, jsonl or xlsx")
         return fmt
-    return "jsonl" if path.lower().endswith((".jsonl", ".ndjson", ".json")) else "csv"
+    lower = path.lower()
+    if lower.endswith((".xlsx", ".xlsm")):
+        return "xlsx"
+    return "jsonl" if lower.endswith((".jsonl", ".ndjson", ".json")) else "csv"
 
 
-def text_stream(binary: IO[bytes]) -> io.TextIOWrapper:
+def text_stream(binary: IO[bytes], encoding: str | None = None, name: str = "the input") -> io.TextIOWrapper:
     """Text from bytes as spreadsheets export them: UTF-8 with or without a BOM,
-    or UTF-16 with a BOM. Undecodable bytes are never replaced: they are kept
-    as lone surrogates (surrogateescape), and a row holding one is that row's
-    error, naming the bytes."""
+    UTF-16 with a BOM, or the ``encoding`` named (--encoding).
+
+    Without --encoding, bytes that are not UTF-8 are never guessed at (a
+    wrong guess garbles names without a word): a file is checked whole before
+    anything is written, and stdin's first MiB, and such an input stops with
+    exit 2 naming the first bad line and suggesting --encoding. Bad bytes later
+    on stdin, or not valid in the named encoding, are kept as lone surrogates
+    (surrogateescape) and the row holding them is that row's error."""
     buffered = binary if isinstance(binary, io.BufferedReader) else io.BufferedReader(cast(Any, binary))
-    head = buffered.peek(4)[:4]
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-    else:
-        encoding = "utf-8-sig"
+    if encoding is None:
+        head = buffered.peek(4)[:4]
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            encoding = "utf-16"
+        else:
+            encoding = "utf-8-sig"
+            _check_utf8(buffered, name)
     return io.TextIOWrapper(buffered, encoding=encoding, errors="surrogateescape", newline="")
+
+
+def parse_encoding(given: str) -> str:
+    """--encoding: a codec Python knows, for text."""
+    allowed = "e.g. utf-8, cp1252, latin-1, utf-16"
+    try:
+        name = codecs.lookup(given.strip()).name
+        "weight".encode(name)  # codecs such as base64 are not text encodings: LookupError
+    except (LookupError, ValueError):
+        raise InputError("encoding", given, "is not a text encoding", allowed) from None
+    return name
+
+
+_CHECK_CHUNK = 1024 * 1024
+
+
+def _check_utf8(buffered: io.BufferedReader, name: str) -> None:
+    """BatchInputError naming the first line that is not UTF-8: all of a file
+    (seekable), or the first MiB of a pipe. The stream is left where it was."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        seekable = stat.S_ISREG(os.fstat(buffered.fileno()).st_mode)  # a file, not /dev/zero or a pipe
+    except (OSError, ValueError, io.UnsupportedOperation):
+        seekable = False
+    start = buffered.tell() if seekable else 0
+    chunks = iter(lambda: buffered.read(_CHECK_CHUNK), b"") if seekable else iter([buffered.peek(_CHECK_CHUNK)])
+    line = 1
+    try:
+        for chunk in chunks:
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                bad = chunk[error.start : error.start + 1]
+                line += chunk.count(b"\n", 0, error.start)
+                nul = b"\x00" in chunk[:200]
+                hint = (
+                    "--encoding utf-16-le: it looks like UTF-16 without a BOM"
+                    if nul
+                    else "e.g. --encoding cp1252, which Excel's 'CSV (Comma delimited)' writes on Windows; "
+                    "or save it as 'CSV UTF-8'"
+                )
+                raise BatchInputError(
+                    f"{name} is not UTF-8: line {line} has the byte \\x{bad.hex().upper()}; give its encoding, {hint}"
+                ) from None
+            line += chunk.count(b"\n")
+    finally:
+        if seekable:
+            buffered.seek(start)
 
 
 _UNDECODABLE_RE = re.compile("[\udc80-\udcff]")
@@ -252,17 +336,17 @@ def _records(chunks: Iterator[str], delimiter: str) -> Iterator[_Record]:
 
 
 def _delimiter(header_line: str) -> str:
-    """A comma, or a semicolon or tab when the header uses more of one, counted
-    outside quoted names."""
+    """A comma, or a semicolon, tab or bar when the header uses more of one,
+    counted outside quoted names ("Name, last";"Name, first" is semicolons)."""
     bare = _QUOTED_RE.sub("", header_line)
-    return max((",", ";", "\t"), key=bare.count)
+    return max((",", ";", "\t", "|"), key=bare.count)
 
 
-def read_csv(stream: IO[str]) -> Iterator[Row]:
-    """CSV rows. The header is read and checked now (so an unusable input stops
-    before anything is written); the rows are read as they are asked for. The
-    header names the columns (any case and spacing); the delimiter is a comma,
-    or a semicolon or tab when the header uses one."""
+def read_csv(stream: IO[str], reading: Reading = Reading()) -> tuple[Iterator[Row], Header]:
+    """CSV rows, and the header they are read by. The header is read and
+    checked now (so an unusable input stops before anything is written); the
+    rows are read as they are asked for. The delimiter is --delimiter, or a
+    comma, semicolon, tab or bar as the header uses most (outside quotes)."""
     chunks = _chunks(stream)
     header_line = ""
     for header_line in chunks:
@@ -273,31 +357,33 @@ def read_csv(stream: IO[str]) -> Iterator[Row]:
     if len(header_line) >= _RECORD_MAX_CHARS and not header_line.endswith(("\n", "\r")):
         # Said at once, before reading on: the input could be endless (/dev/zero).
         raise BatchInputError(f"the header row is over {_RECORD_MAX_CHARS:,} characters: not a header")
+    if "\x00" in header_line:
+        raise BatchInputError("the header row holds NUL characters: UTF-16 without a BOM? give --encoding utf-16-le")
     csv.field_size_limit(_RECORD_MAX_CHARS)
-    delimiter = _delimiter(header_line)
+    delimiter = reading.delimiter or _delimiter(header_line)
     records = _records(itertools.chain([header_line], chunks), delimiter)
     header_record = next(records)
     if header_record.text is None:
         raise BatchInputError(f"the header row {header_record.problem}")
     try:
-        header = next(csv.reader([header_record.text], delimiter=delimiter), [])
+        names = next(csv.reader([header_record.text], delimiter=delimiter), [])
     except csv.Error as error:
         raise BatchInputError(f"the header row is not readable CSV ({error})") from None
-    names = [normalize(name) for name in header]
-    if "weight" not in names:
-        shown = ", ".join(repr(printable(_bytes_shown(n[:20]))) for n in names[:10]) or "none"
-        raise BatchInputError(f"the header has no 'weight' column (columns: {shown})")
-    seen: set[str] = set()
-    for name in names:
-        if name in _KNOWN and name in seen:
-            raise BatchInputError(f"the column {name!r} appears twice in the header")
-        seen.add(name)
-    return _csv_rows(records, names, delimiter)
+    header = _header([_bytes_shown(name) for name in names], reading)
+    return _csv_rows(records, header, len(names), delimiter, reading.decimal_comma), header
 
 
-def _csv_rows(records: Iterator[_Record], names: list[str], delimiter: str) -> Iterator[Row]:
-    positions = [(i, name) for i, name in enumerate(names) if name in _KNOWN]
-    width = len(names)
+def _header(names: list[str], reading: Reading) -> Header:
+    try:
+        return read_header(names, reading.columns)
+    except HeaderError as error:
+        raise BatchInputError(str(error)) from None
+
+
+def _csv_rows(
+    records: Iterator[_Record], header: Header, width: int, delimiter: str, decimal_comma: bool
+) -> Iterator[Row]:
+    positions = [(column.index, column.field) for column in header.columns]
     number = 0
     for record in records:
         if record.text is None:
@@ -313,7 +399,7 @@ def _csv_rows(records: Iterator[_Record], names: list[str], delimiter: str) -> I
             yield Row(number, None, {}, f"is not a readable CSV row ({error})")
             continue
         if not any(cell.strip() for cell in cells):
-            continue
+            continue  # an empty row (,,,, as spreadsheets write one) is not a row
         number += 1
         values = {name: cells[i] for i, name in positions if i < len(cells) and cells[i].strip()}
         row_id = _echo_id(values.pop("id", None))
@@ -326,10 +412,12 @@ def _csv_rows(records: Iterator[_Record], names: list[str], delimiter: str) -> I
                 f"{record.first_line}–{record.last_line} could not be split into rows",
             )
         elif len(cells) > width and any(cell.strip() for cell in cells[width:]):
-            problem = f"has {len(cells)} cells but the header has {width} (an unquoted comma?)"
-            yield Row(number, row_id, {}, problem)
+            # Empty cells past the header (70,,) are how spreadsheets pad a row: not an error.
+            yield Row(number, row_id, {}, f"has {len(cells)} cells but the header has {width} (an unquoted delimiter?)")
         elif _UNDECODABLE_RE.search(record.text):
             yield Row(number, row_id, {}, _undecodable(record.text))
+        elif (unusable := prepare(values, header, decimal_comma)) is not None:
+            yield Row(number, row_id, {}, unusable)
         else:
             yield Row(number, row_id, values)
 
@@ -347,7 +435,7 @@ def _undecodable(text: str) -> str:
     found = _UNDECODABLE_RE.search(text)
     assert found is not None
     byte = _bytes_shown(found.group())
-    return f"has bytes that are not valid UTF-8 ({byte}); save the file as UTF-8 (CSV UTF-8 in Excel)"
+    return f"has bytes that are not valid in the input's encoding ({byte}); give --encoding, or save it as CSV UTF-8"
 
 
 class _DuplicateKey(ValueError):
@@ -375,7 +463,7 @@ def _json_int(text: str) -> int | str:
 _MAX_INT_DIGITS = 300
 
 
-def read_jsonl(stream: IO[str]) -> Iterator[Row]:
+def read_jsonl(stream: IO[str], decimal_comma: bool = False) -> Iterator[Row]:
     """JSON Lines: one object per line; values are strings or numbers, read
     exactly (0.75000000000000000001 is not 0.75); null or "" takes the default.
     The first line is looked for now, so an empty input stops before anything
@@ -383,11 +471,11 @@ def read_jsonl(stream: IO[str]) -> Iterator[Row]:
     lines = _lines(stream)
     for first in lines:
         if first is None or first.strip():
-            return _jsonl_rows(itertools.chain([first], lines))
+            return _jsonl_rows(itertools.chain([first], lines), decimal_comma)
     raise BatchInputError("the input is empty: it needs one JSON object per line, with a 'weight'")
 
 
-def _jsonl_rows(lines: Iterator[str | None]) -> Iterator[Row]:
+def _jsonl_rows(lines: Iterator[str | None], decimal_comma: bool) -> Iterator[Row]:
     number = 0
     for line in lines:
         if line is None:
@@ -416,9 +504,13 @@ def _jsonl_rows(lines: Iterator[str | None]) -> Iterator[Row]:
         values = {}
         for key, value in record.items():
             name = normalize(str(key))
-            if name in _KNOWN and value is not None and value != "":
+            if name in KNOWN and value is not None and value != "":
                 values[name] = value
-        yield Row(number, _echo_id(values.pop("id", None)), values)
+        row_id = _echo_id(values.pop("id", None))
+        if decimal_comma and (problem := prepare(values, None, decimal_comma)) is not None:
+            yield Row(number, row_id, {}, problem)
+        else:
+            yield Row(number, row_id, values)
 
 
 def _not_json(constant: str) -> float:
@@ -455,28 +547,31 @@ def quote_row(
         plain = quote(weight, **kwargs)
         return Quote(clinic.check(plain.dose), plain.cost)
     except InputError as error:
-        return _error_record(row, error.field, error.describe(error.field))
+        return _error_record(row, error.field, error.describe(error.field) + decimal_comma_hint(error.field, row.cells))
 
 
 def _error_record(row: Row, field: str | None, message: str) -> Document:
-    return {"row": row.number, "id": row.id, "error": {"field": field, "message": message}}
+    return batch_error(row.number, row.id, field, message)
 
 
-def flatten(document: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested keys joined with dots, for CSV; the warnings list as codes joined by ';'."""
+def flatten(document: Mapping[str, Any], prefix: str = "", typed: bool = False) -> dict[str, Any]:
+    """Nested keys joined with dots, for CSV; the warnings list as codes joined
+    by ';'. ``typed`` (for a workbook): numbers and money as Decimals, true and
+    false as booleans, text with control characters escaped."""
     flat: dict[str, Any] = {}
     for key, value in document.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
-            flat.update(flatten(value, f"{name}."))
+            flat.update(flatten(value, f"{name}.", typed))
         elif key == "warnings" and isinstance(value, list):
             flat[name] = ";".join(w["code"] for w in value)
         elif isinstance(value, bool):
-            flat[name] = "true" if value else "false"
+            flat[name] = value if typed else ("true" if value else "false")
         elif isinstance(value, float):
-            flat[name] = _plain_number(value)
+            flat[name] = Decimal(_plain_number(value)) if typed else _plain_number(value)
         elif isinstance(value, str):
-            flat[name] = _spreadsheet_safe(value)
+            money = typed and prefix.startswith(("cost.per_infusion.", "cost.total."))
+            flat[name] = Decimal(value) if money else printable(value) if typed else _spreadsheet_safe(value)
         else:
             flat[name] = value
     return flat
@@ -500,19 +595,78 @@ def _plain_number(value: float) -> str:
 def csv_columns() -> list[str]:
     """Every column a CSV record can have, from a quote with every block."""
     example = quote("70", concentration="10 mg/mL", bag="100 mL", start="09:00")
-    columns = list(flatten({"row": 1, "id": None, **quote_document(example)}))
-    return [*columns[:2], "error.field", "error.message", *columns[2:]]
+    columns = list(flatten(batch_quote(1, None, example)))
+    return [*columns[:4], "error.field", "error.message", *columns[4:]]
 
 
 @dataclass
 class Summary:
+    """What a batch did, and its totals per currency: each quoted row's cost
+    is counted (a batch repeats a few), so the sums are made once, exactly,
+    at the end; mixed currencies are never added together."""
+
     rows: int = 0
     quoted: int = 0
     rejected: int = 0
     warned: int = 0
+    costs: Counter[Cost] = field(default_factory=Counter)
+    dose_centi_mg: Counter[str] = field(default_factory=Counter)  # drug per currency, in 0.01 mg
 
-    def line(self) -> str:
-        return f"{self.rows} rows: {self.quoted} quoted, {self.rejected} rejected"
+    def add(self, cost: Cost, total_dose_centi_mg: int, warned: bool) -> None:
+        self.rows += 1
+        self.quoted += 1
+        self.warned += warned
+        self.costs[cost] += 1
+        self.dose_centi_mg[cost.currency] += total_dose_centi_mg
+
+    def by_currency(self) -> list[dict[str, Any]]:
+        """Per currency: the rows quoted, the series totals (min, mid, max)
+        added up, and the drug over every series in mg."""
+        totals: dict[str, list[Any]] = {}
+        for cost, count in self.costs.items():
+            entry = totals.setdefault(cost.currency, [0, Decimal(0), Decimal(0), Decimal(0)])
+            entry[0] += count
+            entry[1] += cost.total_min * count
+            entry[2] += cost.total_mid * count
+            entry[3] += cost.total_max * count
+        return [
+            {
+                "currency": currency,
+                "quoted": quoted,
+                "total": {"min": low, "mid": mid, "max": high},
+                "total_dose_mg": Decimal(self.dose_centi_mg[currency]).scaleb(-2),
+            }
+            for currency, (quoted, low, mid, high) in sorted(totals.items())
+        ]
+
+    def lines(self) -> list[str]:
+        """The stderr summary: the counts, then a line per currency."""
+        out = [f"{self.rows} {'row' if self.rows == 1 else 'rows'}: {self.quoted} quoted, {self.rejected} rejected"]
+        for entry in self.by_currency():
+            currency, total = entry["currency"], entry["total"]
+            series = " / ".join(money(total[name], currency) for name in ("min", "mid", "max"))
+            drug = with_unit(entry["total_dose_mg"], places.MG, "mg")
+            out.append(f"{currency}: {entry['quoted']:,} quoted, series total {series} (min / mid / max), drug {drug}")
+        return out
+
+    def document(self) -> Document:
+        """The same as a JSON document (``--summary-json``), kind ``batch_summary``."""
+        return {
+            **envelope("batch_summary"),
+            "rows": self.rows,
+            "quoted": self.quoted,
+            "rejected": self.rejected,
+            "warned": self.warned,
+            "by_currency": [
+                {
+                    "currency": entry["currency"],
+                    "quoted": entry["quoted"],
+                    "total": {name: money_text(value, entry["currency"]) for name, value in entry["total"].items()},
+                    "total_dose_mg": float(entry["total_dose_mg"]),
+                }
+                for entry in self.by_currency()
+            ],
+        }
 
 
 _PROGRESS_EVERY = 2000
@@ -520,8 +674,8 @@ _PROGRESS_EVERY = 2000
 
 def run_batch(
     source: str,
-    input_format: str | None,
-    output: str,
+    reading: Reading,
+    writing: Writing,
     defaults: Mapping[str, Given | None],
     out: IO[str],
     err: IO[str],
@@ -530,23 +684,62 @@ def run_batch(
     """Quote every row of ``source`` ("-" for stdin) onto ``out``. Progress goes
     to ``err`` only when it is a terminal. Raises BatchInputError (or InputError
     for a bad default) before writing anything when the input cannot be used."""
-    fmt = infer_format("" if source == "-" else source, input_format)
-    output = parse_output_format(output)
+    fmt = infer_format("" if source == "-" else source, reading.format)
     # The defaults must quote on their own (with any weight), before any row is
     # read; the dosing weight basis is left out: ideal or adjusted needs each
     # row's height and sex.
     quote(70, **{k: v for k, v in defaults.items() if v is not None and k != "dosing_weight"})
+    if writing.format == "xlsx" and is_terminal(out):
+        raise BatchInputError("--output xlsx writes a workbook: redirect stdout to a file (> quotes.xlsx)")
     binary = _open(source)
+    name = "stdin" if source == "-" else repr(printable(source))
     try:
-        try:
-            stream = text_stream(binary)
-        except OSError as error:
-            raise BatchInputError(f"cannot read input {printable(source)!r}: {error.strerror or error}") from None
-        rows = read_csv(stream) if fmt == "csv" else read_jsonl(stream)
-        return _write(rows, output, defaults, out, err, clinic)
+        header: Header | None = None
+        if fmt == "xlsx":
+            rows, header = read_xlsx(binary, reading)
+        else:
+            try:
+                stream = text_stream(binary, reading.encoding, name)
+            except OSError as error:
+                raise BatchInputError(f"cannot read input {name}: {error.strerror or error}") from None
+            if fmt == "csv":
+                rows, header = read_csv(stream, reading)
+            else:
+                rows = read_jsonl(stream, reading.decimal_comma)
+        for note in header.notes if header is not None else ():
+            with contextlib.suppress(OSError, ValueError):
+                err.write(note + "\n")
+        return _write(rows, writing, defaults, out, err, clinic)
     finally:
         if source != "-":
             binary.close()
+
+
+def read_xlsx(binary: IO[bytes], reading: Reading) -> tuple[Iterator[Row], Header]:
+    """The rows of a workbook's sheet, read as a CSV export of it would be."""
+    try:
+        sheet_rows = excel.read_rows(binary, reading.sheet)
+        for names in sheet_rows:
+            if any(name.strip() for name in names):
+                break
+        else:
+            raise BatchInputError("the sheet is empty: it needs a header row with a 'weight' column")
+    except excel.ExcelError as error:
+        raise BatchInputError(str(error)) from None
+    header = _header(names, reading)
+    return _sheet_rows(sheet_rows, header, reading.decimal_comma), header
+
+
+def _sheet_rows(sheet_rows: Iterator[list[str]], header: Header, decimal_comma: bool) -> Iterator[Row]:
+    number = 0
+    for cells in sheet_rows:
+        if not any(cell.strip() for cell in cells):
+            continue
+        number += 1
+        values = {c.field: cells[c.index] for c in header.columns if c.index < len(cells) and cells[c.index].strip()}
+        row_id = _echo_id(values.pop("id", None))
+        problem = prepare(values, header, decimal_comma)
+        yield Row(number, row_id, {} if problem else values, problem)
 
 
 def _open(source: str) -> IO[bytes]:
@@ -564,51 +757,62 @@ def _open(source: str) -> IO[bytes]:
 
 def _write(
     rows: Iterator[Row],
-    output: str,
+    writing: Writing,
     defaults: Mapping[str, Given | None],
     out: IO[str],
     err: IO[str],
     clinic: ClinicLimits,
 ) -> Summary:
     summary = Summary()
-    progress = is_terminal(err)  # not when stderr is closed (2>&-)
+    progress = not writing.quiet and is_terminal(err)  # not when stderr is closed (2>&-)
+    output = writing.format
+    columns = csv_columns()
+    table: list[list[object]] = []  # xlsx: a workbook is written whole, at the end
     if output == "csv":
-        writer = csv.DictWriter(out, fieldnames=csv_columns(), restval="", lineterminator="\n")
+        if writing.bom:
+            out.write("\ufeff")
+        writer = csv.DictWriter(out, fieldnames=columns, restval="", lineterminator="\n")
         writer.writeheader()
     # Plain rows of a JSON Lines batch without clinic limits take the fast
     # path (ketacalc.fastpath), pinned to this one by a property test.
     fast = FastPath.for_batch(defaults) if output == "jsonl" and clinic == ClinicLimits() else None
     for row in rows:
         if fast is not None and row.problem is None and (done := fast.record(row.number, row.id, row.cells)):
-            summary.rows += 1
-            summary.quoted += 1
-            summary.warned += done.warned
+            summary.add(done.cost, done.total_dose_centi_mg, done.warned)
             out.write(done.line)
             out.write("\n")
-            if progress and summary.rows % _PROGRESS_EVERY == 0:
-                err.write(f"\r{summary.rows:,} rows")
-                err.flush()
-            continue
-        result = quote_row(row, defaults, clinic)
-        summary.rows += 1
-        if isinstance(result, Quote):
-            summary.quoted += 1
-            summary.warned += bool(result.warnings)
-            if output == "csv":
-                writer.writerow(flatten({"row": row.number, "id": row.id, **quote_document(result)}))
-            else:
-                out.write(quote_record_json(row.number, row.id, result) + "\n")
         else:
-            summary.rejected += 1
+            result = quote_row(row, defaults, clinic)
+            if isinstance(result, Quote):
+                summary.add(result.cost, int(result.total_dose_mg.scaleb(2)), bool(result.warnings))
+                record = batch_quote(row.number, row.id, result) if output != "jsonl" else None
+            else:
+                summary.rows += 1
+                summary.rejected += 1
+                record = result
             if output == "csv":
-                writer.writerow(flatten(result))
+                writer.writerow(flatten(cast(Document, record)))
+            elif output == "xlsx":
+                table.append(_typed_row(cast(Document, record), columns))
+            elif isinstance(result, Quote):
+                out.write(quote_record_json(row.number, row.id, result) + "\n")
             else:
                 out.write(record_json(result) + "\n")
         if progress and summary.rows % _PROGRESS_EVERY == 0:
             err.write(f"\r{summary.rows:,} rows")
             err.flush()
+    if output == "xlsx":
+        out.flush()
+        excel.write_workbook(columns, table, out.buffer)  # type: ignore[attr-defined]
     out.flush()
     if progress and summary.rows >= _PROGRESS_EVERY:
         err.write("\r\033[K")
         err.flush()
     return summary
+
+
+def _typed_row(record: Document, columns: list[str]) -> list[object]:
+    """A record as workbook cells: numbers as numbers, money as exact
+    decimals, the rest as text (as the CSV has it: control characters escaped)."""
+    flat = flatten(record, typed=True)
+    return [flat.get(name) for name in columns]

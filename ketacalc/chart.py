@@ -35,7 +35,7 @@ class ChartRow:
 class Chart:
     weight_unit: str
     rates_mg_per_kg: tuple[Decimal, ...]
-    duration_min: Decimal
+    duration_min: Exact
     concentration_mg_per_ml: Decimal | None
     bag_ml: Decimal | None
     rows: tuple[ChartRow, ...]

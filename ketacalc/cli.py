@@ -125,7 +125,9 @@ class _Group(TyperGroup):
         except typer.TyperException as error:  # Click's usage errors, through Typer's public base class
             format_message = getattr(error, "format_message", None)
             message = format_message() if callable(format_message) else str(error)
-            fail(f"{str(message).rstrip('.')} (see 'ketacalc --help')", ExitStatus.INVALID_INPUT)
+            context = getattr(error, "ctx", None)  # the (sub)command it happened in
+            command = getattr(context, "command_path", None) or "ketacalc"
+            fail(f"{str(message).rstrip('.')} (see '{command} --help')", ExitStatus.INVALID_INPUT)
         except (typer.Abort, KeyboardInterrupt):
             fail("interrupted", ExitStatus.INTERRUPTED)
         except Exception as error:  # the one place an unexpected failure is caught
@@ -151,7 +153,8 @@ app = typer.Typer(
         "\b\nExamples:\n  ketacalc quote 70kg\n  ketacalc dose '154 lb' --rate 0.5 --duration 45\n"
         "  ketacalc cost --infusions 6 --price 650 --json"
     ),
-    add_completion=False,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     invoke_without_command=True,
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
@@ -534,8 +537,48 @@ def batch_command(
         ),
     ] = None,
     output: Annotated[
-        str, typer.Option("--output", metavar="FORMAT", help="jsonl (default) or csv, on stdout.")
+        str,
+        typer.Option(
+            "--output", metavar="FORMAT", help="jsonl (default), csv or xlsx (needs ketacalc[excel]), on stdout."
+        ),
     ] = "jsonl",
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            metavar="NAME",
+            help="The input's text encoding, e.g. cp1252 (default: UTF-8, or UTF-16 with a BOM; never guessed).",
+        ),
+    ] = None,
+    delimiter: Annotated[
+        str | None,
+        typer.Option("--delimiter", metavar="CHAR", help="CSV delimiter: , ; tab or | (default: from the header)."),
+    ] = None,
+    decimal: Annotated[
+        str,
+        typer.Option("--decimal", metavar="MARK", help="point (82.5, the default) or comma (82,5 and 1.250,00)."),
+    ] = "point",
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--column",
+            metavar="FIELD=HEADER",
+            help="Read a field from a column of any name, e.g. --column weight='Body weight'. Repeatable.",
+        ),
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", metavar="NAME", help="xlsx input: the sheet to read (default: the first).")
+    ] = None,
+    bom: Annotated[
+        bool, typer.Option("--bom", help="csv output: start with a UTF-8 BOM, so Excel opens it as UTF-8.")
+    ] = False,
+    summary_json: Annotated[
+        str | None,
+        typer.Option(
+            "--summary-json", metavar="PATH", help="Also write the summary and totals as a JSON document to PATH."
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary or progress on stderr.")] = False,
     rate: RateOpt = None,
     duration: DurationOpt = None,
     dosing_weight: DosingWeightOpt = None,
@@ -549,7 +592,16 @@ def batch_command(
     config: ConfigOpt = None,
     strict: StrictOpt = False,
 ) -> None:
-    from ketacalc.batch import run_batch
+    from ketacalc.batch import (
+        Reading,
+        Writing,
+        parse_decimal,
+        parse_delimiter,
+        parse_encoding,
+        parse_output_format,
+        run_batch,
+    )
+    from ketacalc.columns import parse_mappings
     from ketacalc.config import clinic_limits, values
 
     flags = {"rate": rate, "duration": duration, "dosing_weight": dosing_weight, "concentration": concentration}
@@ -560,13 +612,35 @@ def batch_command(
         from ketacalc.dosing import parse_basis
 
         defaults["dosing_weight"] = parse_basis(defaults["dosing_weight"])
+    reading = Reading(
+        format=input_format,
+        encoding=None if encoding is None else parse_encoding(encoding),
+        delimiter=None if delimiter is None else parse_delimiter(delimiter),
+        decimal_comma=parse_decimal(decimal),
+        columns=parse_mappings(column or ()),
+        sheet=sheet,
+    )
+    writing_as = Writing(format=parse_output_format(output), bom=bom, quiet=quiet)
     with writing():
-        summary = run_batch(source, input_format, output, defaults, sys.stdout, sys.stderr, clinic_limits(settings))
-    _say(summary.line())
+        summary = run_batch(source, reading, writing_as, defaults, sys.stdout, sys.stderr, clinic_limits(settings))
+    if summary_json is not None:
+        _write_summary(summary_json, summary.document())
+    if not quiet:
+        for line in summary.lines():
+            _say(line)
     if summary.rejected:
         raise typer.Exit(int(ExitStatus.ROWS_REJECTED))
     if strict and summary.warned:
         raise typer.Exit(int(ExitStatus.STRICT_WARNING))
+
+
+def _write_summary(path: str, document: dict[str, Any]) -> None:
+    """--summary-json: the document, whole, or an error naming the path."""
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(document, indent=2) + "\n")
+    except OSError as error:
+        raise OutputError(f"cannot write the summary to {path!r}: {error.strerror or error}") from None
 
 
 @app.command(
@@ -608,10 +682,22 @@ def config_command(
     currency: CurrencyOpt = None,
     config: ConfigOpt = None,
     as_json: JsonOpt = False,
+    path: Annotated[
+        bool,
+        typer.Option("--path", help="Print only where the config file is looked for, and which one is used."),
+    ] = False,
 ) -> None:
-    from ketacalc.config import SPECS, values
+    from ketacalc.config import SPECS, find, search, values
+    from ketacalc.documents import envelope
     from ketacalc.pricing import cost
-    from ketacalc.render import settings_blocks
+    from ketacalc.render import search_blocks, settings_blocks
+
+    if path:
+        places = search(config)
+        used = find(config, os.environ)
+        document = {**envelope("config"), "file": {"searched": places, "used": None if used is None else str(used)}}
+        show(document, as_json=as_json, strict=False, document=dict, blocks=search_blocks, warnings=())
+        return
 
     flags = {"rate": rate, "duration": duration, "dosing_weight": dosing_weight, "concentration": concentration}
     flags |= {"bag": bag, "infusions": infusions, "price_min": price_min, "price_max": price_max}
@@ -622,11 +708,21 @@ def config_command(
     settings = _resolved(config, flags)
     cost(**values(settings, _COST_SETTINGS))  # the same checks as every other command (price_min <= price_max)
     shown = {}
+    one_price = settings["price"]
     for name, setting in settings.items():
+        if name in ("price_min", "price_max") and one_price.value is not None:
+            # One known price replaces the built-in (or the file's) range.
+            shown[name] = {"value": None, "source": f"replaced by price ({one_price.source})"}
+            continue
         value = setting.value if setting.value is not None else SPECS[name].built_in
         shown[name] = {"value": None if value is None else str(value), "source": setting.source}
-    document = {"informational_only": True, "disclaimer": limits.DISCLAIMER, "settings": shown}
-    show(document, as_json=as_json, strict=False, document=dict, blocks=lambda _: settings_blocks(shown), warnings=())
+    used = find(config, os.environ)
+    document = {
+        **envelope("config"),
+        "settings": shown,
+        "file": {"searched": search(config), "used": None if used is None else str(used)},
+    }
+    show(document, as_json=as_json, strict=False, document=dict, blocks=settings_blocks, warnings=())
 
 
 @app.command(

@@ -69,6 +69,28 @@ class Setting:
     source: str  # "built-in", "flag", or the config file's path
 
 
+def default_path() -> Path:
+    """``config.toml`` in the user's config directory (platformdirs)."""
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("ketacalc")) / FILE_NAME
+
+
+def search(path_flag: str | None, environ: Mapping[str, str] = os.environ) -> list[dict[str, Any]]:
+    """Where the config file is looked for, in order: each place, the path it
+    names (None when it names none) and whether a file is there. The first
+    place that names a path decides (see ``find``)."""
+    named = environ.get(ENV_VAR) or None
+    places: list[tuple[str, str | None]] = [
+        ("--config", path_flag),
+        (f"${ENV_VAR}", named),
+        ("default", str(default_path())),
+    ]
+    return [
+        {"where": where, "path": path, "exists": path is not None and Path(path).is_file()} for where, path in places
+    ]
+
+
 def find(path_flag: str | None, environ: Mapping[str, str]) -> Path | None:
     """The config file to read, if any. A path that is named (flag or
     environment) must exist; the default location is optional."""
@@ -79,9 +101,7 @@ def find(path_flag: str | None, environ: Mapping[str, str]) -> Path | None:
             how = "--config" if path_flag is not None else f"${ENV_VAR}"
             raise ConfigError(f"config file {named!r} (from {how}) does not exist or is not a file")
         return path
-    import platformdirs
-
-    default = Path(platformdirs.user_config_dir("ketacalc")) / FILE_NAME
+    default = default_path()
     return default if default.is_file() else None
 
 

@@ -1,7 +1,16 @@
-"""Active ISO 4217 alphabetic currency codes (list one, 2024), plus the
-precious-metal and fund codes that a clinic would never use left out."""
+"""ISO 4217 currencies and their minor units (the decimal places of an amount).
+
+Source: ISO 4217 list one ("current currency & funds"), as published by SIX
+Financial Information, the standard's maintenance agency; as of 2025-01-01
+(it includes XCG, the Caribbean guilder, and ZWG). Fund codes (BOV, CHE, CLF,
+COU, MXV, USN, UYI, UYW ...) and precious metals, testing and special codes
+(XAU, XDR, XTS, XXX ...) are left out: no clinic prices in them. Every code
+has 2 minor units except those listed below with 0 or 3.
+"""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 ISO_4217 = frozenset(
     """
@@ -16,3 +25,18 @@ ISO_4217 = frozenset(
     YER ZAR ZMW ZWG
     """.split()
 )
+
+# ISO 4217's minor units where they are not 2.
+_ZERO_DECIMALS = frozenset("BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX VND VUV XAF XOF XPF".split())
+_THREE_DECIMALS = frozenset("BHD IQD JOD KWD LYD OMR TND".split())
+MOST_MINOR_UNITS = 3
+
+
+def minor_units(code: str) -> int:
+    """The decimal places of an amount in ``code``: JPY 0, USD 2, BHD 3."""
+    return 0 if code in _ZERO_DECIMALS else 3 if code in _THREE_DECIMALS else 2
+
+
+def quantum(code: str) -> Decimal:
+    """The smallest amount in ``code``: Decimal("0.01") for USD, Decimal("1") for JPY."""
+    return Decimal(1).scaleb(-minor_units(code))

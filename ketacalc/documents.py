@@ -16,14 +16,15 @@ import orjson
 
 from ketacalc import limits, places
 from ketacalc.chart import Chart
+from ketacalc.currencies import quantum
 from ketacalc.dosing import Dose, InfusionRate, infusion_rate
 from ketacalc.errors import SoftWarning
-from ketacalc.exact import EXACT, Exact, rounded
+from ketacalc.exact import Exact, add, rounded
 from ketacalc.formatting import fixed_text
 from ketacalc.pricing import Cost
 from ketacalc.series import Quote
 
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "3.0"
 
 Document = dict[str, Any]
 
@@ -37,16 +38,25 @@ def _maybe(value: Exact | None, places: Decimal) -> float | None:
     return None if value is None else num(value, places)
 
 
-def money_text(value: Decimal) -> str:
-    """Money as a JSON string with two places: "2400.00"."""
-    return f"{rounded(value, places.CENT):f}"
+def money_text(value: Decimal, currency: str) -> str:
+    """Money as a JSON string in the currency's minor units (ISO 4217):
+    "2400.00" (USD), "60000" (JPY), "400.000" (BHD)."""
+    return f"{rounded(value, quantum(currency)):f}"
 
 
-def _envelope(warnings: tuple[SoftWarning, ...]) -> Document:
+def envelope(kind: str) -> Document:
+    """What every document starts with: its version and kind, and the notice."""
     return {
         "schema_version": SCHEMA_VERSION,
+        "kind": kind,
         "informational_only": True,
         "disclaimer": limits.DISCLAIMER,
+    }
+
+
+def _envelope(kind: str, warnings: tuple[SoftWarning, ...]) -> Document:
+    return {
+        **envelope(kind),
         "warnings": [{"code": w.code, "message": w.message} for w in warnings],
     }
 
@@ -70,7 +80,7 @@ def _pump_block(d: Dose) -> Document:
     assert d.pump is not None
     p = d.pump
 
-    def at(duration_min: Decimal) -> Document:
+    def at(duration_min: Exact) -> Document:
         return {
             "duration_min": num(duration_min, places.MIN),
             "rate_ml_per_h": num(p.rate_ml_per_h(duration_min), places.ML_PER_H),
@@ -132,7 +142,7 @@ def _dose(d: Dose) -> Document:
 def _session(
     dose_mg: Exact,
     rate_mg_per_kg: Decimal,
-    duration_min: Decimal,
+    duration_min: Exact,
     recovery_min: Decimal,
 ) -> Document:
     # Runs once per batch row, so it avoids repeated work: the chosen duration
@@ -149,7 +159,7 @@ def _session(
         "duration_min": chosen["duration_min"],
         "window_min": {"min": shortest["duration_min"], "max": longest["duration_min"]},
         "recovery_min": _fixed(recovery_min, places.MIN),
-        "visit_min": _fixed(EXACT.add(duration_min, recovery_min), places.MIN),
+        "visit_min": _fixed(add(duration_min, recovery_min), places.MIN),
         "rate_mg_per_min": chosen["rate_mg_per_min"],
         "rate_mg_per_h": chosen["rate_mg_per_h"],
         "rate_mg_per_kg_per_h": chosen["rate_mg_per_kg_per_h"],
@@ -163,14 +173,14 @@ def _cost_blocks(c: Cost) -> Document:
         "cost": {
             "currency": c.currency,
             "per_infusion": {
-                "min": money_text(c.price_min),
-                "max": money_text(c.price_max),
-                "mid": money_text(c.price_mid),
+                "min": money_text(c.price_min, c.currency),
+                "max": money_text(c.price_max, c.currency),
+                "mid": money_text(c.price_mid, c.currency),
             },
             "total": {
-                "min": money_text(c.total_min),
-                "max": money_text(c.total_max),
-                "mid": money_text(c.total_mid),
+                "min": money_text(c.total_min, c.currency),
+                "max": money_text(c.total_max, c.currency),
+                "mid": money_text(c.total_mid, c.currency),
             },
         },
     }
@@ -178,19 +188,19 @@ def _cost_blocks(c: Cost) -> Document:
 
 def dose_document(d: Dose) -> Document:
     """``ketacalc dose --json``: patient, dose and session."""
-    return {**_envelope(d.warnings), **_dose_blocks(d)}
+    return {**_envelope("dose", d.warnings), **_dose_blocks(d)}
 
 
 def cost_document(c: Cost) -> Document:
     """``ketacalc cost --json``: series.infusions and cost."""
-    return {**_envelope(c.warnings), **_cost_blocks(c)}
+    return {**_envelope("cost", c.warnings), **_cost_blocks(c)}
 
 
 def quote_document(q: Quote) -> Document:
     """``ketacalc quote --json``: everything."""
     cost_blocks = _cost_blocks(q.cost)
     series = {"infusions": q.cost.infusions, "total_dose_mg": num(q.total_dose_mg, places.MG)}
-    return {**_envelope(q.warnings), **_dose_blocks(q.dose), "series": series, "cost": cost_blocks["cost"]}
+    return {**_envelope("quote", q.warnings), **_dose_blocks(q.dose), "series": series, "cost": cost_blocks["cost"]}
 
 
 def chart_document(c: Chart) -> Document:
@@ -206,7 +216,7 @@ def chart_document(c: Chart) -> Document:
             record["pump_rates_ml_per_h"] = [num(r, places.ML_PER_H) for r in row.pump_rates_ml_per_h]
         rows.append(record)
     return {
-        **_envelope(c.warnings),
+        **_envelope("chart", c.warnings),
         "chart": {
             "weight_unit": c.weight_unit,
             "rates_mg_per_kg": [num(r, places.MG_PER_KG) for r in c.rates_mg_per_kg],
@@ -246,7 +256,7 @@ def cost_block(c: Cost) -> Document:
     return block
 
 
-BATCH_ENVELOPE = {"schema_version": SCHEMA_VERSION, "informational_only": True, "disclaimer": limits.DISCLAIMER}
+BATCH_ENVELOPE = envelope("batch_quote")
 
 
 def record_json(record: Document) -> str:
@@ -263,9 +273,40 @@ def record_json(record: Document) -> str:
     return text.decode("ascii") if text.isascii() else json.dumps(record, separators=(",", ":"))
 
 
+def batch_quote(row: int, row_id: Any, q: Quote) -> Document:
+    """A batch record for a quoted row: the quote document, after the row's
+    number and id, as kind ``batch_quote``."""
+    return {"row": row, "id": row_id, **quote_document(q), "kind": "batch_quote"}
+
+
+def batch_error(row: int, row_id: Any, field: str | None, message: str) -> Document:
+    """A batch record for a row that could not be quoted."""
+    return {
+        "row": row,
+        "id": row_id,
+        "schema_version": SCHEMA_VERSION,
+        "kind": "batch_error",
+        "error": {"field": field, "message": message},
+    }
+
+
+def to_document(result: Dose | Cost | Quote | Chart) -> Document:
+    """The document ``--json`` prints for a result of ``dose``, ``cost``,
+    ``quote`` or a chart: the same dict, ready for ``json.dumps``."""
+    if isinstance(result, Quote):
+        return quote_document(result)
+    if isinstance(result, Dose):
+        return dose_document(result)
+    if isinstance(result, Cost):
+        return cost_document(result)
+    if isinstance(result, Chart):
+        return chart_document(result)
+    raise TypeError(f"to_document takes a Dose, Cost, Quote or Chart, not {type(result).__name__}")
+
+
 def quote_record_json(row: int, row_id: Any, q: Quote) -> str:
-    """A batch record as one JSON line: ``record_json({"row": row, "id": row_id,
-    **quote_document(q)})`` (a test holds the two equal), built from the same
+    """A batch record as one JSON line: ``record_json(batch_quote(row, row_id,
+    q))`` (a test holds the two equal), built from the same
     block functions, with the blocks that repeat from row to row (the cost,
     the session of a dose seen before) cached."""
     d = q.dose

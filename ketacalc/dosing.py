@@ -15,7 +15,7 @@ from typing import Literal
 
 from ketacalc import limits, places, units
 from ketacalc.errors import InputError, SoftWarning
-from ketacalc.exact import EXACT, Exact, div, exact, mul, rounded, settled
+from ketacalc.exact import EXACT, Exact, add, div, exact, mul, rounded, settled
 from ketacalc.pump import (
     Pump,
     VisitTimes,
@@ -55,7 +55,7 @@ class InfusionRate:
     """The infusion rate for one duration. ``mg_per_kg_per_h`` is per kg of
     dosing weight per hour: a rate, not the dose in mg/kg."""
 
-    duration_min: Decimal
+    duration_min: Exact
     mg_per_min: Exact
     mg_per_h: Exact
     mg_per_kg_per_h: Exact
@@ -83,23 +83,23 @@ class Dose:
     sex: Sex | None
     rate_mg_per_kg: Decimal
     dose_mg: Exact
-    duration_min: Decimal
+    duration_min: Exact
     recovery_min: Decimal
     pump: Pump | None
     times: VisitTimes | None
     warnings: tuple[SoftWarning, ...]
 
     @property
-    def visit_min(self) -> Decimal:
+    def visit_min(self) -> Exact:
         """Infusion plus recovery."""
-        return EXACT.add(self.duration_min, self.recovery_min)
+        return add(self.duration_min, self.recovery_min)
 
-    def rate_at(self, duration_min: Decimal) -> InfusionRate:
+    def rate_at(self, duration_min: Exact) -> InfusionRate:
         """The infusion rate if the dose runs over ``duration_min``."""
         return infusion_rate(self.dose_mg, self.rate_mg_per_kg, duration_min)
 
 
-def infusion_rate(dose_mg: Exact, rate_mg_per_kg: Decimal, duration_min: Decimal) -> InfusionRate:
+def infusion_rate(dose_mg: Exact, rate_mg_per_kg: Decimal, duration_min: Exact) -> InfusionRate:
     """The rates that run ``dose_mg`` (``rate_mg_per_kg``) over ``duration_min``:
     each one multiplication and then one division, so each rounds exactly."""
     return InfusionRate(
@@ -121,10 +121,11 @@ def parse_rate(value: Given, field: str = "rate") -> Decimal:
     return bounded_quantity(field, value, units.RATE, low, high, RATE_ALLOWED).value
 
 
-def parse_duration(value: Given, field: str = "duration") -> Decimal:
-    """An infusion duration in minutes, within the seed's window, ``limits.DURATION_MINUTES``."""
+def parse_duration(value: Given, field: str = "duration") -> Exact:
+    """An infusion duration in minutes, within the seed's window, ``limits.DURATION_MINUTES``:
+    exact, so a Fraction for seconds that are no terminating number of minutes."""
     low, high = limits.DURATION_MINUTES.low, limits.DURATION_MINUTES.high
-    return bounded_quantity(field, value, units.DURATION, low, high, DURATION_ALLOWED).value
+    return bounded_quantity(field, value, units.DURATION, low, high, DURATION_ALLOWED).exact
 
 
 def parse_height(value: Given, field: str = "height") -> Decimal:
@@ -138,9 +139,9 @@ def parse_height(value: Given, field: str = "height") -> Decimal:
     if inches_part >= units.INCHES_PER_FOOT:
         raise InputError(field, text, "has 12 or more inches after the feet", HEIGHT_ALLOWED)
     inches = Decimal(feet_inches.group(1)) * units.INCHES_PER_FOOT + inches_part
-    return in_range(
-        field, value, inches * units.CM_PER_INCH, limits.HEIGHT_CM.low, limits.HEIGHT_CM.high, HEIGHT_ALLOWED
-    )
+    height_cm = inches * units.CM_PER_INCH
+    in_range(field, value, height_cm, limits.HEIGHT_CM.low, limits.HEIGHT_CM.high, HEIGHT_ALLOWED)
+    return height_cm
 
 
 def parse_sex(value: Given, field: str = "sex") -> Sex:

@@ -54,8 +54,9 @@ def _half_up(numerator: int, denominator: int, scale: int) -> int:
 
 
 def _plain(text: Any) -> Ratio | None:
-    """A plain decimal cell as an exact ratio, or None for anything else."""
-    if type(text) is not str or (match := _PLAIN.fullmatch(text)) is None:
+    """A plain decimal cell as an exact ratio, or None for anything else
+    (text over units.MAX_INPUT_CHARS too: the plain path refuses it)."""
+    if type(text) is not str or len(text) > units.MAX_INPUT_CHARS or (match := _PLAIN.fullmatch(text)) is None:
         return None
     whole, fraction = match.groups()
     if fraction is None:
@@ -204,7 +205,7 @@ class FastPath:
         return FastRecord(record_json(record), series, dose * series.infusions, bool(series.warnings))
 
     def _weight(self, text: Any) -> tuple[Ratio, bool, str] | None:
-        if type(text) is not str or (match := _WEIGHT.fullmatch(text)) is None:
+        if type(text) is not str or len(text) > units.MAX_INPUT_CHARS or (match := _WEIGHT.fullmatch(text)) is None:
             return None
         whole, fraction, unit = match.groups()
         n, d = (int(whole + fraction), 10 ** len(fraction)) if fraction else (int(whole), 1)
@@ -226,6 +227,8 @@ class FastPath:
         return factor
 
     def _cost(self, infusions: Any) -> Cost | None:
+        if infusions is not None and type(infusions) not in (str, int):
+            return None  # a JSON list, object or number with a fraction: the plain path words it
         key = (type(infusions), infusions)
         if key in self._costs:
             return self._costs[key]

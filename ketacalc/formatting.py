@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ketacalc import places
+from ketacalc.currencies import minor_units
 from ketacalc.exact import Exact, rounded
 
 _CURRENCY_SYMBOLS = {"USD": "$"}
@@ -39,13 +40,15 @@ def with_unit(value: Exact, step: Decimal, unit: str) -> str:
 
 def money(value: Decimal, currency: str) -> str:
     """$2,400 (cents shown only when there are any: $2,400.50); EUR 2,400 for
-    codes without a symbol here."""
-    text = f"{value:,.2f}"
-    if text.endswith(".00"):
-        text = text[:-3]
+    codes without a symbol here; JPY 60,000, BHD 400.125: the currency's
+    minor units (ISO 4217)."""
+    places = minor_units(currency)
+    text = f"{value:,.{places}f}"
+    if places and text.endswith("." + "0" * places):
+        text = text[: -places - 1]
     symbol = _CURRENCY_SYMBOLS.get(currency)
     return f"{symbol}{text}" if symbol else f"{currency} {text}"
 
 
-def minutes(value: Decimal) -> str:
+def minutes(value: Exact) -> str:
     return with_unit(value, places.MIN, "min")

@@ -121,9 +121,10 @@ PRICE_DEFAULT = Range(
 )
 PRICE = Range(
     Decimal("0"),
-    Decimal("100000"),
+    Decimal("10000000000"),
     "",
-    "not in the seed: 0 (a research or charity infusion) up to a cap against typos and overflow",
+    "not in the seed: 0 (a research or charity infusion) up to a cap against overflow, in any currency "
+    "(an infusion priced in Iranian rials or Lebanese pounds runs to hundreds of millions)",
     "price accepted",
 )
 

@@ -1,12 +1,12 @@
 """How many decimal places each kind of figure keeps: one table for the
-tables, the JSON and the CSV. Each figure is the exact value rounded half-up
+tables, the JSON and the CSV (money: the currency's minor units,
+``ketacalc.currencies``). Each figure is the exact value rounded half-up
 once to these places (``ketacalc.values.rounded``)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-CENT = Decimal("0.01")  # money
 KG = Decimal("0.01")
 CM = Decimal("0.1")
 BMI = Decimal("0.1")  # kg/m², as charts and calculators give it

@@ -14,17 +14,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ketacalc import limits
-from ketacalc.currencies import ISO_4217
+from ketacalc.currencies import ISO_4217, MOST_MINOR_UNITS, minor_units, quantum
 from ketacalc.errors import InputError, SoftWarning
 from ketacalc.exact import EXACT, exact, rounded
-from ketacalc.places import CENT
 from ketacalc.units import MAX_INPUT_CHARS
 from ketacalc.values import Given, as_text, number, whole_number
 
 _TWO = Decimal(2)
 
 INFUSIONS_ALLOWED = f"a whole number, {limits.INFUSIONS.allowed()}"
-PRICE_ALLOWED = f"an amount, {limits.PRICE.allowed()}, at most 2 decimal places (e.g. 650, 649.99)"
+PRICE_ALLOWED = (
+    f"an amount, {limits.PRICE.allowed()}, with no more decimal places than its currency has "
+    "(USD 2, JPY 0, BHD 3; e.g. 650, 649.99)"
+)
 CURRENCY_ALLOWED = "a three-letter ISO 4217 code, e.g. USD, EUR, GBP"
 
 # 1,250.50 and $600 as typed from a spreadsheet; thousands separators only in
@@ -43,17 +45,22 @@ class Cost:
     warnings: tuple[SoftWarning, ...]
 
     @property
+    def minor_unit(self) -> Decimal:
+        """The currency's smallest amount (ISO 4217): 0.01 for USD, 1 for JPY."""
+        return quantum(self.currency)
+
+    @property
     def price_mid(self) -> Decimal:
-        """(min + max) / 2, rounded half-up to the cent."""
-        return rounded(EXACT.divide(EXACT.add(self.price_min, self.price_max), _TWO), CENT)
+        """(min + max) / 2, rounded half-up to the currency's minor unit."""
+        return rounded(EXACT.divide(EXACT.add(self.price_min, self.price_max), _TWO), self.minor_unit)
 
     @property
     def total_min(self) -> Decimal:
-        return rounded(EXACT.multiply(self.price_min, self.infusions), CENT)  # exact: cents x N
+        return rounded(EXACT.multiply(self.price_min, self.infusions), self.minor_unit)  # exact: minor units x N
 
     @property
     def total_max(self) -> Decimal:
-        return rounded(EXACT.multiply(self.price_max, self.infusions), CENT)
+        return rounded(EXACT.multiply(self.price_max, self.infusions), self.minor_unit)
 
     @property
     def total_mid(self) -> Decimal:
@@ -66,8 +73,10 @@ def parse_infusions(value: Given, field: str = "infusions") -> int:
     return whole_number(field, value, int(limits.INFUSIONS.low), int(limits.INFUSIONS.high), INFUSIONS_ALLOWED)
 
 
-def parse_price(value: Given, field: str = "price") -> Decimal:
-    """A price per infusion: 0 or more, exact to the cent."""
+def parse_price(value: Given, field: str = "price", currency: str | None = None) -> Decimal:
+    """A price per infusion: 0 or more, with no more decimal places than the
+    currency's minor units (any currency's, when none is named yet: a config
+    file's price is checked again when its currency is known)."""
     if isinstance(value, str):
         match = _MONEY_RE.fullmatch(value) if len(value) <= MAX_INPUT_CHARS else None
         if match is None:
@@ -81,9 +90,12 @@ def parse_price(value: Given, field: str = "price") -> Decimal:
         raise InputError(field, as_text(value), "is negative", PRICE_ALLOWED)
     if amount > limits.PRICE.high:
         raise InputError(field, as_text(value), "is above the highest allowed price", PRICE_ALLOWED)
-    if amount != amount.quantize(CENT):
-        raise InputError(field, as_text(value), "has fractions of a cent", PRICE_ALLOWED)
-    return amount.quantize(CENT)
+    places = MOST_MINOR_UNITS if currency is None else minor_units(currency)
+    step = Decimal(1).scaleb(-places)
+    if amount != amount.quantize(step):
+        problem = f"has more decimal places than {currency} has ({places})" if currency else "has too many decimals"
+        raise InputError(field, as_text(value), problem, PRICE_ALLOWED)
+    return amount.quantize(step)
 
 
 def parse_currency(value: Given, field: str = "currency") -> str:
@@ -128,10 +140,18 @@ def _priced(
                 "cannot be given with price_min or price_max",
                 "either one known price, or a min-max range",
             )
-        low = high = parse_price(price, "price")
+        low = high = parse_price(price, "price", code)
     else:
-        low = limits.PRICE_DEFAULT.low if price_min is None else parse_price(price_min, "price_min")
-        high = limits.PRICE_DEFAULT.high if price_max is None else parse_price(price_max, "price_max")
+        if code != limits.PRICE_DEFAULT.unit and (price_min is None or price_max is None):
+            # The seed's range is in dollars: never a quote in another currency.
+            raise InputError(
+                "currency",
+                as_text(currency),
+                f"has no built-in price (the built-in range, {limits.PRICE_DEFAULT.allowed()}, is the seed's)",
+                "a price, or both price_min and price_max, in that currency",
+            )
+        low = limits.PRICE_DEFAULT.low if price_min is None else parse_price(price_min, "price_min", code)
+        high = limits.PRICE_DEFAULT.high if price_max is None else parse_price(price_max, "price_max", code)
         if low > high:
             given = price_min if price_min is not None else price_max
             field = "price_min" if price_min is not None else "price_max"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
@@ -15,9 +16,10 @@ _MINUTES_PER_DAY = 24 * 60
 
 CONCENTRATION_ALLOWED = f"{limits.CONCENTRATION_MG_PER_ML.allowed()}, e.g. 10 mg/mL, 50 mg/mL"
 BAG_ALLOWED = f"{limits.BAG_ML.allowed()}, e.g. 100 mL, 0.25 L"
-START_ALLOWED = "a 24-hour time HH:MM, e.g. 09:30 or 14:05"
+START_ALLOWED = "a time HH:MM, e.g. 09:30, 14:05, 9:30 AM or 2:05 PM (seconds only as :00)"
 
-_TIME_RE = re.compile(r"[ \t]*([01]?[0-9]|2[0-3]):([0-5][0-9])[ \t]*")
+# 14:05, and as spreadsheets write times: 14:05:00, 2:05 PM, 2:05:00 p.m.
+_TIME_RE = re.compile(r"[ \t]*([0-9]{1,2}):([0-5][0-9])(?::([0-5][0-9]))?[ \t]*(?:([AaPp])\.?[ \t]?[Mm]\.?)?[ \t]*")
 
 
 def parse_concentration(value: Given, field: str = "concentration") -> Decimal:
@@ -38,7 +40,17 @@ def parse_start(value: Given, field: str = "start") -> int:
     match = _TIME_RE.fullmatch(value) if len(value) <= units.MAX_INPUT_CHARS else None
     if match is None:
         raise InputError(field, value, "is not a time", START_ALLOWED)
-    return int(match.group(1)) * 60 + int(match.group(2))
+    hour_text, minute, second, half = match.groups()
+    hour = int(hour_text)
+    if second not in (None, "00"):
+        raise InputError(field, value, "has seconds: a start time is to the minute", START_ALLOWED)
+    if half is not None:
+        if not 1 <= hour <= 12:
+            raise InputError(field, value, "is not a 12-hour time (1 to 12 before AM or PM)", START_ALLOWED)
+        hour = hour % 12 + (12 if half in "Pp" else 0)
+    elif hour > 23:
+        raise InputError(field, value, "is not a time of day", START_ALLOWED)
+    return hour * 60 + int(minute)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +80,7 @@ class Pump:
     def final_concentration_mg_per_ml(self) -> Exact:
         return div(mul(self.dose_mg, self.concentration_mg_per_ml), self._volume_x_concentration)
 
-    def rate_ml_per_h(self, duration_min: Decimal) -> Exact:
+    def rate_ml_per_h(self, duration_min: Exact) -> Exact:
         """The pump rate that runs the whole bag over ``duration_min``."""
         return div(
             mul(self._volume_x_concentration, units.MINUTES_PER_HOUR),
@@ -77,7 +89,7 @@ class Pump:
 
 
 def pump(
-    dose_mg: Exact, concentration_mg_per_ml: Decimal, bag_ml: Decimal, duration_min: Decimal
+    dose_mg: Exact, concentration_mg_per_ml: Decimal, bag_ml: Decimal, duration_min: Exact
 ) -> tuple[Pump, list[SoftWarning]]:
     """Draw ``dose_mg`` from stock at ``concentration_mg_per_ml`` into ``bag_ml``,
     to run over ``duration_min``."""
@@ -127,8 +139,8 @@ class VisitTimes:
         return self.next_day(self.recovery_end_min)
 
 
-def visit_times(start_min: int, duration_min: Decimal, recovery_min: Decimal) -> VisitTimes:
-    infusion_end = start_min + int(duration_min.to_integral_value(rounding=ROUND_CEILING))
+def visit_times(start_min: int, duration_min: Exact, recovery_min: Decimal) -> VisitTimes:
+    infusion_end = start_min + math.ceil(duration_min)
     recovery_end = infusion_end + int(recovery_min.to_integral_value(rounding=ROUND_CEILING))
     return VisitTimes(start_min, infusion_end, recovery_end)
 

@@ -16,7 +16,7 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from ketacalc import limits, places
 from ketacalc.chart import Chart
@@ -217,13 +217,32 @@ def chart_blocks(c: Chart) -> list[Block]:
     return [Grid(title, ["Weight", *rates], rows, units=["" for _ in rates], notes=[f"at {r}" for r in rates])]
 
 
-def settings_blocks(settings: Mapping[str, Mapping[str, str | None]]) -> list[Block]:
-    """``ketacalc config``: each setting, its value and where it came from."""
+def settings_blocks(document: Mapping[str, Any]) -> list[Block]:
+    """``ketacalc config``: each setting, its value and where it came from,
+    then the config file used."""
     rows = [
         [name, printable(value["value"] or "(not set)"), printable(value["source"] or "")]
-        for name, value in settings.items()
+        for name, value in document["settings"].items()
     ]
-    return [Grid("Settings", ["Setting", "Value", "Source"], rows, units=["", ""], notes=["value", "from"])]
+    used = document["file"]["used"]
+    return [
+        Grid("Settings", ["Setting", "Value", "Source"], rows, units=["", ""], notes=["value", "from"]),
+        Pairs("Config file", [("used", printable(used) if used else "none (built-in settings)")]),
+    ]
+
+
+def search_blocks(document: Mapping[str, Any]) -> list[Block]:
+    """``ketacalc config --path``: where the config file is looked for."""
+    rows = []
+    for place in document["file"]["searched"]:
+        path = place["path"]
+        state = "found" if place["exists"] else ("not given" if path is None else "not found")
+        rows.append([place["where"], printable(path) if path else "-", state])
+    used = document["file"]["used"]
+    return [
+        Grid("Config file search, first named wins", ["Where", "Path", ""], rows, units=["", ""], notes=["", ""]),
+        Pairs("Config file", [("used", printable(used) if used else "none (built-in settings)")]),
+    ]
 
 
 # --- layout ----------------------------------------------------------------------------

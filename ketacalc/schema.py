@@ -7,6 +7,8 @@ from typing import Any
 
 from ketacalc import limits
 from ketacalc.chart import DEFAULT_RANGE
+from ketacalc.config import SPECS
+from ketacalc.currencies import ISO_4217, minor_units
 from ketacalc.documents import SCHEMA_VERSION
 from ketacalc.dosing import BASES, SEXES
 
@@ -14,7 +16,7 @@ Schema = dict[str, Any]
 
 _NUMBER: Schema = {"type": "number"}
 _NONNEG: Schema = {"type": "number", "minimum": 0}
-_MONEY: Schema = {"type": "string", "pattern": r"^[0-9]+\.[0-9]{2}$"}
+_MONEY: Schema = {"type": "string", "pattern": r"^(0|[1-9][0-9]*)(\.[0-9]{2,3})?$"}
 _CLOCK: Schema = {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$"}
 
 
@@ -51,10 +53,35 @@ def _rates() -> Schema:
     )
 
 
+KINDS = ("dose", "cost", "quote", "chart", "config", "batch_quote", "batch_error", "batch_summary")
+
+
+def _money_by_currency(money_fields: list[str]) -> Schema:
+    """Money strings with exactly the currency's minor units (ISO 4217): an
+    object whose ``currency`` is JPY has "60000", one in BHD "400.000"."""
+    rules = []
+    for places in sorted({minor_units(code) for code in ISO_4217}):
+        codes = sorted(code for code in ISO_4217 if minor_units(code) == places)
+        pattern = r"^(0|[1-9][0-9]*)" + (rf"\.[0-9]{{{places}}}$" if places else "$")
+        amount: Schema = {"type": "string", "pattern": pattern}
+        rules.append(
+            {
+                "if": {"properties": {"currency": {"enum": codes}}, "required": ["currency"]},
+                "then": {
+                    "properties": {
+                        name: _object({"min": amount, "max": amount, "mid": amount}) for name in money_fields
+                    }
+                },
+            }
+        )
+    return {"allOf": rules}
+
+
 def schema() -> Schema:
-    """The whole schema: one of the documents under ``$defs``."""
+    """The whole schema: the document whose ``kind`` it is, under ``$defs``."""
     envelope: dict[str, Schema] = {
         "schema_version": {"const": SCHEMA_VERSION},
+        "kind": {"type": "string"},
         "informational_only": {"const": True},
         "disclaimer": {"type": "string"},
         "warnings": {
@@ -132,13 +159,11 @@ def schema() -> Schema:
         }
     )
     money_range = _object({"min": _MONEY, "max": _MONEY, "mid": _MONEY})
-    cost = _object(
-        {
-            "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
-            "per_infusion": money_range,
-            "total": money_range,
-        }
-    )
+    currency: Schema = {"enum": sorted(ISO_4217)}
+    cost = {
+        **_object({"currency": currency, "per_infusion": money_range, "total": money_range}),
+        **_money_by_currency(["per_infusion", "total"]),
+    }
     infusions = _bounded(limits.INFUSIONS, "integer")
     dose_document = _object(
         {**envelope, "patient": patient, "dose": dose, "session": session, "pump": pump},
@@ -171,8 +196,58 @@ def schema() -> Schema:
     batch_error = _object(
         {
             **row_head,
+            "schema_version": envelope["schema_version"],
+            "kind": {},
             "error": _object({"field": {"type": ["string", "null"]}, "message": {"type": "string"}}),
         }
+    )
+    notice = {name: envelope[name] for name in ("schema_version", "kind", "informational_only", "disclaimer")}
+    count: Schema = {"type": "integer", "minimum": 0}
+    batch_summary = _object(
+        {
+            **notice,
+            "rows": count,
+            "quoted": count,
+            "rejected": count,
+            "warned": count,
+            "by_currency": {
+                "type": "array",
+                "items": {
+                    **_object(
+                        {
+                            "currency": currency,
+                            "quoted": count,
+                            "total": money_range,
+                            "total_dose_mg": _NONNEG,
+                        }
+                    ),
+                    **_money_by_currency(["total"]),
+                },
+            },
+        }
+    )
+    setting = _object({"value": {"type": ["string", "null"]}, "source": {"type": "string"}})
+    config_document = _object(
+        {
+            **notice,
+            "settings": _object(dict.fromkeys(SPECS, setting)),
+            "file": _object(
+                {
+                    "searched": {
+                        "type": "array",
+                        "items": _object(
+                            {
+                                "where": {"type": "string"},
+                                "path": {"type": ["string", "null"]},
+                                "exists": {"type": "boolean"},
+                            }
+                        ),
+                    },
+                    "used": {"type": ["string", "null"]},
+                }
+            ),
+        },
+        required=[*notice, "file"],  # config --path leaves the settings out: it reads no file
     )
     chart_row = _object(
         {
@@ -198,18 +273,34 @@ def schema() -> Schema:
             ),
         }
     )
+    definitions = {
+        "dose": dose_document,
+        "cost": cost_document,
+        "quote": quote_document,
+        "chart": chart_document,
+        "config": config_document,
+        "batch_quote": batch_quote,
+        "batch_error": batch_error,
+        "batch_summary": batch_summary,
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://ketacalc.invalid/schema/{SCHEMA_VERSION}",
         "title": f"ketacalc JSON documents, schema_version {SCHEMA_VERSION}",
-        "description": "Informational only. Money is a decimal string with two places.",
-        "anyOf": [_ref(name) for name in ("dose", "cost", "quote", "chart", "batch_quote", "batch_error")],
-        "$defs": {
-            "dose": dose_document,
-            "cost": cost_document,
-            "quote": quote_document,
-            "chart": chart_document,
-            "batch_quote": batch_quote,
-            "batch_error": batch_error,
-        },
+        "description": (
+            "Informational only. Every document names its kind, and is checked against that kind's "
+            "definition. Money is a decimal string in the currency's minor units (ISO 4217)."
+        ),
+        "type": "object",
+        "required": ["kind"],
+        "properties": {"kind": {"enum": list(KINDS)}},
+        "allOf": [
+            {"if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]}, "then": _ref(kind)}
+            for kind in KINDS
+        ],
+        "$defs": {kind: _with_kind(document, kind) for kind, document in definitions.items()},
     }
+
+
+def _with_kind(document: Schema, kind: str) -> Schema:
+    return {**document, "properties": {**document["properties"], "kind": {"const": kind}}}

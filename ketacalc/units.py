@@ -23,7 +23,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, cast
 
 from ketacalc.errors import InputError, shown
-from ketacalc.exact import EXACT, Exact, mul
+from ketacalc.exact import EXACT, Exact, mul, settled
 
 if TYPE_CHECKING:
     import pint
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 # optional unit: words joined by "/" (mg/kg), with optional spaces around.
 _NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
 _UNIT = r"[A-Za-zµμ]+\.?(?:[ \t]*/[ \t]*[A-Za-zµμ]+\.?)*"
-_QUANTITY_RE = re.compile(rf"[ \t]*({_NUMBER})[ \t]*({_UNIT})?[ \t]*")
+QUANTITY_RE = re.compile(rf"[ \t]*({_NUMBER})[ \t]*({_UNIT})?[ \t]*")
 _SPACES_RE = re.compile(r"[ \t]+")
 MINUTES_PER_HOUR = Decimal(60)
 CM_PER_INCH = Decimal("2.54")  # exact, by the 1959 international agreement
@@ -102,23 +102,21 @@ def decimal_factor(unit: str, target: str) -> Decimal:
 
 def exact_factor(unit: str, target: str) -> str:
     """pint's factor from ``unit`` to ``target`` as exact text: a decimal, or
-    1/N when only the reverse factor is exact (pint works in Decimal, where
-    1/60 cannot be). pint's arithmetic runs with Inexact trapped, so a factor
-    it had to round is never written down."""
-    # A registry of its own: pint caches the conversions it has made, and one
-    # made earlier in another context would answer without rounding here. It is
-    # built outside the strict context: its definitions are its own.
-    ureg = new_registry()
+    N/D where it does not terminate (a second is 1/60 minute). Each unit is
+    taken to pint's root units with Inexact trapped (every scale defined above
+    is an exact decimal), and the two are divided as Fractions, so nothing is
+    rounded whatever the pint version's order of operations."""
+    ureg = new_registry()  # built outside the strict context: its definitions are its own
     strict = EXACT.copy()
     strict.traps[Inexact] = True
     with localcontext(strict):
-        try:
-            return str(ureg.Quantity(Decimal(1), unit).to(target).magnitude)
-        except Inexact:
-            reverse = ureg.Quantity(Decimal(1), target).to(unit).magnitude
-            if reverse != reverse.to_integral_value():
-                raise ValueError(f"no exact factor from {unit} to {target}") from None
-            return f"1/{reverse:f}"
+        source = ureg.Quantity(Decimal(1), unit).to_root_units()
+        goal = ureg.Quantity(Decimal(1), target).to_root_units()
+    if source.units != goal.units:
+        raise ValueError(f"{unit} is not a unit of {target}")
+    ratio = Fraction(source.magnitude) / Fraction(goal.magnitude)
+    value = settled(ratio)
+    return str(value) if type(value) is Decimal else f"{ratio.numerator}/{ratio.denominator}"
 
 
 def _aliases(pint_name: str, *spellings: str) -> dict[str, str]:
@@ -208,11 +206,19 @@ for _spellings, _dimension in (
 
 @dataclass(frozen=True, slots=True)
 class Parsed:
-    """A parsed quantity: its value in the kind's target unit, and whether the
-    text named a unit (a bare number is read in the target unit)."""
+    """A parsed quantity: its exact value in the kind's target unit, and whether
+    the text named a unit (a bare number is read in the target unit)."""
 
-    value: Decimal
+    exact: Exact  # a Fraction only for a duration in seconds that is no whole number of minutes/10^k
     unit_given: bool
+
+    @property
+    def value(self) -> Decimal:
+        """The value as a Decimal, for every kind whose factors terminate
+        (all but durations: a second is 1/60 minute)."""
+        if type(self.exact) is Fraction:
+            raise ValueError("this value does not terminate: use .exact")
+        return cast(Decimal, self.exact)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -226,7 +232,7 @@ def parse_quantity(field: str, text: str, kind: Kind, allowed: str) -> Parsed:
     """
     if len(text) > MAX_INPUT_CHARS:
         raise InputError(field, text, "too long to be a value", allowed)
-    match = _QUANTITY_RE.fullmatch(text)
+    match = QUANTITY_RE.fullmatch(text)
     if match is None:
         problem = "is empty" if not text.strip() else f"is not a number with a unit ({kind.allowed_units})"
         raise InputError(field, text, problem, allowed)
@@ -245,10 +251,8 @@ def parse_quantity(field: str, text: str, kind: Kind, allowed: str) -> Parsed:
         raise InputError(field, text, problem, allowed)
     # Exact, whatever the caller's decimal context: a limit is checked on the
     # exact value (635.00000000000000000000000000001 kg is above 635 kg).
-    value = mul(number, factor(pint_unit, kind.target))
-    if type(value) is Fraction:  # 100 s in minutes: one division, correct to 200 digits
-        return Parsed(EXACT.divide(Decimal(value.numerator), Decimal(value.denominator)), unit_given=True)
-    return Parsed(cast(Decimal, value), unit_given=True)
+    # Exact, as a Fraction where it does not terminate (2500 s is 125/3 min).
+    return Parsed(mul(number, factor(pint_unit, kind.target)), unit_given=True)
 
 
 KINDS = (WEIGHT, RATE, DURATION, HEIGHT, CONCENTRATION, VOLUME)
@@ -265,13 +269,13 @@ _FACTORS: dict[tuple[str, str], str] = {
     ("day", "minute"): "1440",
     ("foot", "centimeter"): "30.48",
     ("gram", "kilogram"): "0.001",
-    ("gram / kilogram", "milligram / kilogram"): "1E+3",
+    ("gram / kilogram", "milligram / kilogram"): "1000",
     ("gram / liter", "milligram / milliliter"): "1",
-    ("gram / milliliter", "milligram / milliliter"): "1E+3",
+    ("gram / milliliter", "milligram / milliliter"): "1000",
     ("hour", "minute"): "60",
     ("inch", "centimeter"): "2.54",
-    ("liter", "milliliter"): "1E+3",
-    ("meter", "centimeter"): "1E+2",
+    ("liter", "milliliter"): "1000",
+    ("meter", "centimeter"): "100",
     ("microgram / kilogram", "milligram / kilogram"): "0.001",
     ("microgram / liter", "milligram / milliliter"): "0.000001",
     ("microgram / milliliter", "milligram / milliliter"): "0.001",

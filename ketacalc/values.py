@@ -7,11 +7,13 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from ketacalc.errors import InputError
+from ketacalc.exact import Exact
 from ketacalc.units import MAX_INPUT_CHARS, Kind, Parsed, parse_quantity
 
 Given = str | int | float | Decimal
 
-_INT_RE = re.compile(r"[ \t]*\+?([0-9]{1,6})[ \t]*")
+# 6, and 6.0 as pandas writes a whole-number column that has blanks in it.
+_INT_RE = re.compile(r"[ \t]*\+?([0-9]{1,6})(?:\.0{1,6})?[ \t]*")
 
 
 # A Python number with more digits, or a larger exponent, than this is no
@@ -63,20 +65,19 @@ def number(field: str, value: Given, allowed: str) -> Decimal:
 def in_range(
     field: str,
     given: Given,
-    value: Decimal,
+    value: Exact,
     low: Decimal,
     high: Decimal,
     allowed: str,
     *,
     low_inclusive: bool = True,
-) -> Decimal:
+) -> None:
     """``value`` when low <= value <= high (low < value when not low_inclusive)."""
     too_low = value < low if low_inclusive else value <= low
     if too_low:
         raise InputError(field, as_text(given), "is below the lowest allowed value", allowed)
     if value > high:
         raise InputError(field, as_text(given), "is above the highest allowed value", allowed)
-    return value
 
 
 def bounded_quantity(
@@ -96,7 +97,7 @@ def bounded_quantity(
     parsed = quantity(field, value, kind, allowed)
     if unit_required and isinstance(value, str) and not parsed.unit_given:
         raise InputError(field, value, f"needs a unit ({kind.allowed_units})", allowed)
-    in_range(field, value, parsed.value, low, high, allowed, low_inclusive=low_inclusive)
+    in_range(field, value, parsed.exact, low, high, allowed, low_inclusive=low_inclusive)
     return parsed
 
 

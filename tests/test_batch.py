@@ -20,13 +20,13 @@ def test_one_record_per_row_in_order_with_row_and_id(tmp_path: Path) -> None:
     assert [(r["row"], r["id"]) for r in out] == [(1, "p1"), (2, "p2"), (3, "p3"), (4, "p4"), (5, "p5")]
     assert [("error" in r) for r in out] == [False, False, True, True, False]
     assert run.code == 3
-    assert run.stderr.strip().splitlines()[-1] == "5 rows: 3 quoted, 2 rejected"
+    assert "5 rows: 3 quoted, 2 rejected" in run.stderr.splitlines()
 
 
 def test_a_valid_row_is_the_quote_document_plus_row_and_id(tmp_path: Path) -> None:
     out = records(cli("batch", write(tmp_path, "p.csv", SAMPLE)).stdout)
     single = cli("quote", "154 lb", "--rate", "0.4", "--infusions", "4", "--json").json()
-    assert out[1] == {"row": 2, "id": "p2", **single}
+    assert out[1] == {"row": 2, "id": "p2", **single, "kind": "batch_quote"}
 
 
 def test_an_invalid_row_names_the_field_and_the_rows_around_it_are_quoted(tmp_path: Path) -> None:
@@ -36,14 +36,18 @@ def test_an_invalid_row_names_the_field_and_the_rows_around_it_are_quoted(tmp_pa
     assert out[3]["error"]["field"] == "rate"
     assert "0.1–0.75 mg/kg" in out[3]["error"]["message"]
     assert out[1]["dose"]["dose_mg"] and out[4]["dose"]["dose_mg"]
-    assert set(out[2]) == {"row", "id", "error"}
+    assert set(out[2]) == {"row", "id", "schema_version", "kind", "error"}
+    assert out[2]["kind"] == "batch_error"
 
 
 def test_all_rows_quoted_is_exit_0(tmp_path: Path) -> None:
     run = cli("batch", write(tmp_path, "ok.csv", "weight\n70\n80\n"))
     assert run.code == 0
     assert len(records(run.stdout)) == 2
-    assert run.stderr.strip() == "2 rows: 2 quoted, 0 rejected"
+    assert run.stderr.splitlines() == [
+        "2 rows: 2 quoted, 0 rejected",
+        "USD: 2 quoted, series total $4,800 / $7,200 / $9,600 (min / mid / max), drug 450 mg",
+    ]
 
 
 def test_empty_cells_take_defaults_from_flags_then_config_then_built_in(tmp_path: Path) -> None:
@@ -162,7 +166,7 @@ def test_progress_only_when_stderr_is_a_terminal(tmp_path: Path) -> None:
     path = write(tmp_path, "big.csv", "weight\n" + "70\n" * 2500)
     result = process("batch", path)
     assert result.returncode == 0
-    assert result.stderr.decode().strip() == "2500 rows: 2500 quoted, 0 rejected"
+    assert result.stderr.decode().splitlines()[0] == "2500 rows: 2500 quoted, 0 rejected"
     assert result.stdout.count(b"\n") == 2500
 
 

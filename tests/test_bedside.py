@@ -170,7 +170,7 @@ def test_window_rates_are_shortest_and_longest() -> None:
     pump = doc["pump"]["window_rates"]
     assert pump["shortest"]["rate_ml_per_h"] > pump["longest"]["rate_ml_per_h"]
     assert "window_rates_ml_per_h" not in doc["pump"]
-    assert doc["schema_version"] == "2.0"
+    assert doc["schema_version"] == "3.0"
 
 
 # --- 6. the patient measures a clinician looks for ------------------------------------------

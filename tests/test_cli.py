@@ -117,7 +117,7 @@ BAD_INPUTS = [
     (["cost", "--price-min", "900"], "--price-min '900'", "greater than the maximum"),
     (["cost", "--price", "5", "--price-max", "9"], "--price '5'", "cannot be given with"),
     (["cost", "--currency", "ZZZ"], "--currency 'ZZZ'", "ISO 4217"),
-    (["quote", "70", "--price", "1.999"], "--price '1.999'", "fractions of a cent"),
+    (["quote", "70", "--price", "1.999"], "--price '1.999'", "more decimal places than USD has (2)"),
 ]
 
 

@@ -141,7 +141,7 @@ def test_fractional_minutes_round_up() -> None:
     assert session["infusion_end"] == "09:41"
 
 
-@pytest.mark.parametrize("text", ["24:00", "9", "9:5", "12:60", "noon", "", "-1:00", "09:30:00"])
+@pytest.mark.parametrize("text", ["24:00", "9", "9:5", "12:60", "noon", "", "-1:00", "09:30:30", "13:00 PM", "0:30 AM"])
 def test_a_time_that_is_not_a_time_is_exit_2(text: str) -> None:
     run = cli("dose", "70", "--start", text)
     assert run.code == 2

@@ -8,7 +8,10 @@ import pytest
 
 from tests.conftest import cli, write
 
-CLINIC = '[dose]\nrate = "0.4 mg/kg"\nduration = "45"\n[cost]\nprice_min = "500"\ninfusions = 4\ncurrency = "EUR"\n'
+CLINIC = (
+    '[dose]\nrate = "0.4 mg/kg"\nduration = "45"\n'
+    '[cost]\nprice_min = "500"\nprice_max = "900"\ninfusions = 4\ncurrency = "EUR"\n'
+)
 
 
 def clinic(tmp_path: Path, text: str, name: str = "clinic.toml") -> str:
@@ -23,7 +26,7 @@ def test_config_values_are_used_and_flags_beat_them(tmp_path: Path) -> None:
     assert doc["series"]["infusions"] == 4
     assert doc["cost"]["currency"] == "EUR"
     assert doc["cost"]["per_infusion"]["min"] == "500.00"
-    assert doc["cost"]["per_infusion"]["max"] == "800.00"  # built-in
+    assert doc["cost"]["per_infusion"]["max"] == "900.00"
     flagged = cli("quote", "70", "--config", path, "--rate", "0.5", "--json").json()
     assert flagged["dose"]["rate_mg_per_kg"] == 0.5
 

@@ -58,7 +58,7 @@ def test_more_than_six_infusions_warns_with_the_seed_reason() -> None:
         ({"price": "1,00"}, "price"),
         ({"price": "NaN"}, "price"),
         ({"price": "1e3"}, "price"),
-        ({"price": "100001"}, "price"),
+        ({"price": "10000000001"}, "price"),
         ({"price_min": "900"}, "price_min"),
         ({"price_min": "500", "price_max": "450"}, "price_min"),
         ({"price": "500", "price_min": "400"}, "price"),
@@ -74,9 +74,45 @@ def test_bad_cost_inputs_are_rejected(kwargs: dict[str, str], field: str) -> Non
 
 
 def test_currency_is_a_label_upper_cased() -> None:
-    c = cost(currency="eur")
+    c = cost(currency="eur", price_min="400", price_max="800")
     assert c.currency == "EUR"
     assert c.total_max == Decimal("4800")  # no exchange rate applied
+
+
+def test_the_seeds_dollar_range_is_never_a_price_in_another_currency() -> None:
+    with pytest.raises(InputError) as caught:
+        cost(currency="EUR", price_min="500")
+    assert caught.value.field == "currency" and "no built-in price" in caught.value.problem
+    assert cost(currency="EUR", price="650").total_mid == Decimal("3900")
+
+
+@pytest.mark.parametrize(
+    ("currency", "price", "per_infusion", "total"),
+    [
+        ("JPY", "120000", "120000", "720000"),  # ISO 4217: no minor unit
+        ("BHD", "400.125", "400.125", "2400.750"),  # three
+        ("USD", "649.99", "649.99", "3899.94"),
+        ("IRR", "500000000", "500000000.00", "3000000000.00"),  # a realistic price under the cap
+    ],
+)
+def test_money_has_the_currencys_minor_units(currency: str, price: str, per_infusion: str, total: str) -> None:
+    from ketacalc import to_document
+
+    document = to_document(cost(currency=currency, price=price))
+    assert document["cost"]["per_infusion"]["mid"] == per_infusion
+    assert document["cost"]["total"]["mid"] == total
+
+
+@pytest.mark.parametrize(("currency", "price"), [("JPY", "120000.5"), ("USD", "1.999"), ("BHD", "1.0005")])
+def test_a_price_finer_than_the_currency_is_refused(currency: str, price: str) -> None:
+    with pytest.raises(InputError) as caught:
+        cost(currency=currency, price=price)
+    assert f"more decimal places than {currency} has" in caught.value.problem
+
+
+def test_a_mid_price_rounds_half_up_to_the_currencys_unit() -> None:
+    assert cost(currency="JPY", price_min="1", price_max="2").price_mid == Decimal("2")
+    assert cost(currency="BHD", price_min="0.001", price_max="0.002").price_mid == Decimal("0.002")
 
 
 def test_the_package_names_are_the_functions_whatever_was_imported_first() -> None:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from ketacalc import Quote, quote, units
 from ketacalc.batch import Row, quote_row
-from ketacalc.documents import quote_document, quote_record_json
+from ketacalc.documents import batch_quote, quote_record_json
 from ketacalc.exact import EXACT
 from ketacalc.fastpath import FastPath
 
@@ -36,13 +36,13 @@ def test_batch_record_json_equals_plain_json_dumps(
     weight: str | int, rate: str | None, duration: str | None, n: int, price: str | None, row_id: object, row: int
 ) -> None:
     q = quote(weight, rate, duration, infusions=n, price=price)
-    assert quote_record_json(row, row_id, q) == plain({"row": row, "id": row_id, **quote_document(q)})
+    assert quote_record_json(row, row_id, q) == plain(batch_quote(row, row_id, q))
 
 
 @given(st.sampled_from(["09:00", "23:59"]), st.sampled_from(["10 mg/mL", "50 mg/mL"]))
 def test_records_with_times_and_pump_also_agree(start: str, concentration: str) -> None:
     q = quote("70", start=start, concentration=concentration, bag="100 mL")
-    assert quote_record_json(7, "x", q) == plain({"row": 7, "id": "x", **quote_document(q)})
+    assert quote_record_json(7, "x", q) == plain(batch_quote(7, "x", q))
 
 
 def plain(record: dict[str, object]) -> str:
@@ -62,18 +62,17 @@ def test_a_cached_session_never_answers_for_another_dose() -> None:
 
 
 def test_the_written_unit_factors_are_pints_exact_factors() -> None:
-    """units._FACTORS (written by cog) against pint's live answer: the same
-    decimal, or, where pint's Decimal must round (1/60), the exact reciprocal
-    of pint's exact reverse factor."""
+    """units._FACTORS (written by cog) against pint's live conversion at 200
+    digits: the same value, to within what pint's Decimal must round (1/60)."""
     registry = units.new_registry()
     for kind in units.KINDS:
         for pint_unit in set(kind.spellings.values()):
             ours = Fraction(units.factor(pint_unit, kind.target))
             with localcontext(EXACT):
                 forward = Fraction(registry.Quantity(Decimal(1), pint_unit).to(kind.target).magnitude)
-                reverse = Fraction(registry.Quantity(Decimal(1), kind.target).to(pint_unit).magnitude)
-            assert ours == forward or ours * reverse == 1, pint_unit
-            assert abs(ours - forward) < Fraction(1, 10**25), pint_unit
+            assert abs(ours - forward) <= abs(forward) * Fraction(1, 10**190), pint_unit
+    assert units.factor("second", "minute") == Fraction(1, 60)
+    assert units.factor("pound", "kilogram") == Decimal("0.45359237")
 
 
 def test_a_duration_in_seconds_is_exact_at_the_window_ends() -> None:
@@ -98,7 +97,7 @@ def _decimal_text(low: str, high: str, max_places: int, min_places: int = 0) -> 
     )
 
 
-_pads = st.sampled_from(["", " ", "\t", "  "])
+_pads = st.sampled_from(["", " ", "\t", "  ", " " * 70])  # over 64 characters: refused by the plain path
 _weight_units = st.sampled_from(
     ["", "kg", "KG", "Kg", "kgs", "lb", "lbs", "LB", "st", "g", "pounds", "oz", "kg.", "mg"]
 )
@@ -111,17 +110,23 @@ _fast_weights = st.builds(
     _pads,
 )
 _fast_rates = st.one_of(
-    st.none(), _decimal_text("0", "0.9", 5), st.sampled_from(["0.1", "0.75", "0.5", ".5", "0.75001", "500 mcg/kg"])
+    st.none(),
+    _decimal_text("0", "0.9", 5),
+    st.sampled_from(["0.1", "0.75", "0.5", ".5", "0.75001", "500 mcg/kg", "0.5" + " " * 70]),
 )
 _fast_durations = st.one_of(
-    st.none(), _decimal_text("30", "110", 3), st.sampled_from(["40", "100", "40.0", "1.5 h", "99.995", "63"])
+    st.none(),
+    _decimal_text("30", "110", 3),
+    st.sampled_from(["40", "100", "40.0", "1.5 h", "99.995", "63", " " * 70 + "40"]),
 )
-_fast_infusions = st.sampled_from([None, "1", "6", "7", "12", "6.0", "0", "53", "x", " 8 "])
+_fast_infusions = st.sampled_from(
+    [None, "1", "6", "7", "12", "6.0", "0", "53", "x", " 8 ", 6, 6.5, True, [6], {"a": 1}]
+)
 _batch_defaults = st.fixed_dictionaries(
     {},
     optional={
         "rate": st.sampled_from(["0.3", "0.75"]),
-        "duration": st.sampled_from(["45", "100"]),
+        "duration": st.sampled_from(["45", "100", "2500 s", "0.7 h"]),
         "infusions": st.sampled_from(["4", "9"]),
         "price": st.sampled_from(["650", "0"]),
         "currency": st.sampled_from(["EUR", "usd"]),
@@ -136,7 +141,7 @@ def test_the_batch_fast_path_writes_exactly_the_plain_record_or_declines(
     weight: str,
     rate: str | None,
     duration: str | None,
-    infusions: str | None,
+    infusions: object,
     defaults: dict[str, str],
     row_id: object,
 ) -> None:
@@ -215,3 +220,25 @@ def test_the_fast_path_answers_every_plain_row_within_limits_as_the_plain_path_d
     plain_result = quote_row(Row(3, row_id, cells), {})
     assert isinstance(plain_result, Quote) and got is not None
     assert got.line == quote_record_json(3, row_id, plain_result)
+
+
+@pytest.mark.parametrize("weight", ["30.0625", "100.125", "70.125"])
+def test_a_default_duration_in_seconds_is_exact_on_both_paths(weight: str) -> None:
+    # 2500 s is 125/3 min: kept as a Fraction, never a rounded Decimal, so a
+    # figure exactly on a half (70.125 kg: 0.8415 mg/min) rounds up.
+    defaults = {"duration": "2500 s"}
+    fast = FastPath.for_batch(defaults)
+    assert fast is not None
+    got = fast.record(1, None, {"weight": weight})
+    plain_result = quote_row(Row(1, None, {"weight": weight}), defaults)
+    assert isinstance(plain_result, Quote) and got is not None
+    assert got.line == quote_record_json(1, None, plain_result)
+    if weight == "70.125":
+        assert json.loads(got.line)["session"]["rate_mg_per_min"] == 0.842
+
+
+def test_cells_over_64_characters_and_unhashable_cells_go_to_the_plain_path() -> None:
+    fast = FastPath.for_batch({})
+    assert fast is not None
+    assert fast.record(1, None, {"weight": "70" + " " * 70}) is None
+    assert fast.record(1, None, {"weight": "70", "infusions": [6]}) is None

@@ -201,9 +201,17 @@ def test_binary_garbage_is_one_clear_exit_2(tmp_path: Path) -> None:
     assert code == 2 and records == [] and len(stderr.splitlines()) == 1
 
 
-def test_binary_garbage_after_a_header_gives_row_errors_not_a_crash(tmp_path: Path) -> None:
-    code, records, _ = batch_file(tmp_path, b"id,weight\na,70\n" + bytes(range(1, 256)) + b"\nb,80\n")
-    assert code == 3
+def test_binary_garbage_after_a_header_is_one_clear_exit_2_naming_the_line(tmp_path: Path) -> None:
+    code, records, stderr = batch_file(tmp_path, b"id,weight\na,70\n" + bytes(range(1, 256)) + b"\nb,80\n")
+    assert code == 2 and records == [] and "line 4 has the byte" in stderr  # the garbage holds a line feed
+
+
+def test_binary_garbage_in_a_named_encoding_gives_row_errors_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "hostile.csv"
+    path.write_bytes(b"id,weight\na,70\n" + bytes(range(1, 256)) + b"\nb,80\n")
+    run = cli("batch", str(path), "--encoding", "cp1252")  # 0x81 and others are not cp1252
+    records = [json.loads(line) for line in run.stdout.splitlines()]
+    assert run.code == 3
     assert records[0]["id"] == "a" and "error" not in records[0]
     assert records[-1]["id"] == "b" and "error" not in records[-1]
     assert any("error" in r for r in records[1:-1])

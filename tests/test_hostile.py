@@ -299,14 +299,22 @@ def test_exit_2_means_nothing_on_stdout(body: str, output: str) -> None:
     one_line_error(cli("batch", "--output", output, input=body))
 
 
-def test_undecodable_bytes_are_rejected_never_replaced(tmp_path: Path) -> None:
+def test_a_file_that_is_not_utf8_stops_before_output_naming_the_line(tmp_path: Path) -> None:
     path = tmp_path / "latin1.csv"
-    path.write_bytes("id,weight\nZoë-1,70\nBob,80\n".encode("latin-1"))
+    path.write_bytes("id,weight\nBob,80\nZoë-1,70\n".encode("latin-1"))
     run = cli("batch", str(path))
-    out = records(run.stdout)
-    assert "\ufffd" not in run.stdout
-    assert out[0]["id"] == "Zo\\xeb-1" and "not valid UTF-8 (\\xeb)" in out[0]["error"]["message"]
-    assert "error" not in out[1] and run.code == 3
+    assert run.code == 2 and run.stdout == "" and "\ufffd" not in run.stderr
+    assert "line 3 has the byte \\xEB" in run.stderr and "--encoding cp1252" in run.stderr
+
+
+def test_undecodable_bytes_after_stdins_first_mib_are_row_errors_never_replaced() -> None:
+    body = b"id,weight\n" + b"A,70\n" * 220_000 + "Zoë-1,70\nBob,80\n".encode("latin-1")
+    run = process("batch", "-", input=body)
+    out = records(run.stdout.decode())
+    assert "\ufffd" not in run.stdout.decode()
+    assert out[-2]["id"] == "Zo\\xeb-1" and "(\\xeb)" in out[-2]["error"]["message"]
+    assert "--encoding" in out[-2]["error"]["message"]
+    assert "error" not in out[-1] and run.returncode == 3
 
 
 def test_long_numeric_ids_are_cut() -> None:

@@ -105,3 +105,100 @@ def test_the_schema_rejects_what_ketacalc_never_writes(mutate: Any) -> None:
     assert validator.is_valid(doc)
     mutate(doc)
     assert not validator.is_valid(doc)
+
+
+def _documents(tmp_path: Path) -> dict[str, Any]:
+    """One real document of every kind."""
+    path = tmp_path / "p.csv"
+    path.write_text("id,weight\na,70\nb,oops\n")
+    summary = tmp_path / "summary.json"
+    batch = [json.loads(line) for line in cli("batch", str(path), "--summary-json", str(summary)).stdout.splitlines()]
+    return {
+        "dose": cli("dose", "70", "--concentration", "10 mg/mL", "--bag", "100 mL", "--start", "9:00", "--json").json(),
+        "cost": cli("cost", "--json").json(),
+        "quote": cli("quote", "70", "--json").json(),
+        "chart": cli("chart", "--json").json(),
+        "config": cli("config", "--json").json(),
+        "batch_quote": batch[0],
+        "batch_error": batch[1],
+        "batch_summary": json.loads(summary.read_text()),
+    }
+
+
+def test_every_document_names_its_kind_and_validates_as_that_kind(tmp_path: Path) -> None:
+    from ketacalc.schema import KINDS
+
+    documents = _documents(tmp_path)
+    assert sorted(documents) == sorted(KINDS)
+    for kind, document in documents.items():
+        assert document["kind"] == kind
+        validate(document, kind)
+
+
+def _mutations(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The document with a wrong type, a required field removed, and an unknown field, at the
+    top level and in every nested object."""
+    out = []
+
+    def walk(node: Any, path: list[Any]) -> None:
+        if isinstance(node, dict):
+            for key in list(node):
+                changed = json.loads(json.dumps(document))
+                target = changed
+                for step in path:
+                    target = target[step]
+                wrong = [] if node[key] is None or isinstance(node[key], str) else "text"
+                out.append((f"{path + [key]} wrong type", {**changed} if target.update({key: wrong}) else changed))
+                removed = json.loads(json.dumps(document))
+                target = removed
+                for step in path:
+                    target = target[step]
+                target.pop(key)
+                out.append((f"{path + [key]} removed", removed))
+                walk(node[key], [*path, key])
+            extra = json.loads(json.dumps(document))
+            target = extra
+            for step in path:
+                target = target[step]
+            target["unexpected"] = 1
+            out.append((f"{path} unknown field", extra))
+        elif isinstance(node, list) and node:
+            walk(node[0], [*path, 0])
+
+    walk(document, [])
+    return out
+
+
+# Fields whose removal is allowed: the optional blocks and clock times.
+_OPTIONAL = {"pump", "start", "infusion_end", "recovery_end", "crosses_midnight", "settings", "pump_rates_ml_per_h"}
+
+
+def test_mutated_documents_fail_validation(tmp_path: Path) -> None:
+    validator = Draft202012Validator(SCHEMA)
+    for kind, document in _documents(tmp_path).items():
+        assert validator.is_valid(document), kind
+        for what, mutated in _mutations(document):
+            last = what.split("]")[0].rsplit(", ", 1)[-1].strip("['")
+            if what.endswith("removed") and last in _OPTIONAL:
+                continue
+            if what.endswith("wrong type") and last in ("id",):
+                continue  # an id is a string, a number or null: the mutation may still be one
+            assert not validator.is_valid(mutated), f"{kind}: {what}"
+
+
+def test_a_quote_record_that_also_carries_an_error_fails(tmp_path: Path) -> None:
+    record = _documents(tmp_path)["batch_quote"]
+    record["error"] = {"field": None, "message": "x"}
+    assert not Draft202012Validator(SCHEMA).is_valid(record)
+    record.pop("error")
+    record["kind"] = "batch_error"
+    assert not Draft202012Validator(SCHEMA).is_valid(record)
+
+
+@pytest.mark.parametrize(("currency", "price", "bad"), [("JPY", "5000", "5000.00"), ("USD", "650", "650")])
+def test_money_must_have_the_currencys_minor_units(currency: str, price: str, bad: str) -> None:
+    document = cli("cost", "--currency", currency, "--price", price, "--json").json()
+    validator = Draft202012Validator(SCHEMA)
+    assert validator.is_valid(document)
+    document["cost"]["total"]["min"] = bad
+    assert not validator.is_valid(document)

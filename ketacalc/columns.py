@@ -1,0 +1,255 @@
+"""A batch input's columns as spreadsheets name them, and its cells as they write them.
+
+- Header names match in any case and spacing (``Price Min`` is ``price_min``).
+- A unit in brackets after a quantity's name (``Weight (lb)``, ``Height [in]``)
+  applies to the bare numbers in that column; a cell with another unit of its
+  own is that row's error, never a silent conversion. A currency code after a
+  price's name (``Price (EUR)``) is the currency of the rows that name none.
+- ``Patient ID``, ``MRN`` and ``Patient`` are the id when there is no ``id``.
+- ``--column FIELD=HEADER`` maps any header to a field.
+- With ``--decimal comma``, numbers are read as ``82,5`` and ``1.250,00``;
+  without it, a number like ``82,5`` is an error that says so. Never guessed:
+  a wrong guess is a weight off by 10x or a price off by 1000x.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ketacalc import units
+from ketacalc.currencies import ISO_4217
+from ketacalc.errors import InputError, KetacalcError, printable
+
+# Every column a row can have.
+FIELDS = (
+    "id",
+    "weight",
+    "rate",
+    "duration",
+    "infusions",
+    "price",
+    "price_min",
+    "price_max",
+    "currency",
+    "dosing_weight",
+    "height",
+    "sex",
+    "concentration",
+    "bag",
+    "start",
+)
+KNOWN = frozenset(FIELDS)
+
+# Columns whose header may carry a unit, and the unit's kind.
+_UNIT_KINDS: dict[str, units.Kind] = {
+    "weight": units.WEIGHT,
+    "height": units.HEIGHT,
+    "rate": units.RATE,
+    "duration": units.DURATION,
+    "concentration": units.CONCENTRATION,
+    "bag": units.VOLUME,
+}
+_PRICES = ("price", "price_min", "price_max")
+# Columns that hold numbers (a decimal comma applies to them).
+NUMERIC = frozenset({*_UNIT_KINDS, *_PRICES, "infusions"})
+# Headers that are the id when no column is named id (normalised).
+ID_ALIASES = ("patient_id", "mrn", "patient", "patient_number", "patient_no", "record_id", "chart_number")
+
+_HINT_RE = re.compile(r"^(.*?)[ \t]*[(\[][ \t]*([^()\[\]]{1,20}?)[ \t]*[)\]][ \t]*$")
+_BARE_NUMBER_RE = re.compile(r"[ \t]*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[ \t]*")
+# 1.250,00 and 82,5: thousands separated by points in threes, a decimal comma.
+_COMMA_NUMBER_RE = re.compile(
+    r"([ \t]*[+-]?)((?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?)([ \t]*(?:[^0-9., \t].*)?)"
+)
+# What a decimal comma looks like when --decimal comma was not given: 82,5
+# (a thousands comma has three digits after it, and a price reads 1,250 so).
+_LOOKS_LIKE_DECIMAL_COMMA_RE = re.compile(
+    r"[ \t]*[0-9]+,[0-9]{1,2}(?![0-9]).*|[ \t]*[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+.*"
+)
+
+
+class HeaderError(KetacalcError):
+    """The header cannot be used (exit 2)."""
+
+
+def normalize(name: str) -> str:
+    """Header spellings from spreadsheets: ' Price Min ' -> 'price_min'."""
+    return "_".join(name.strip().lower().replace("-", " ").split())
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of the input that ketacalc reads."""
+
+    index: int
+    field: str
+    header: str  # as written
+    unit: str | None = None  # the unit from the header, for bare numbers
+    currency: str | None = None  # a price column's currency from the header
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    columns: tuple[Column, ...]
+    notes: tuple[str, ...]  # said on stderr: id-like columns left unread
+
+    @property
+    def plain(self) -> bool:
+        """No unit or currency hints: the cells are read as they are."""
+        return all(c.unit is None and c.currency is None for c in self.columns)
+
+
+def parse_mappings(given: Iterable[str]) -> dict[str, str]:
+    """``--column FIELD=HEADER`` options: {field: header as written}."""
+    mappings: dict[str, str] = {}
+    for option in given:
+        field_text, equals, header = option.partition("=")
+        field = normalize(field_text)
+        if not equals or not header.strip():
+            raise InputError("column", option, "is not FIELD=HEADER", 'e.g. --column weight="Body weight"')
+        if field not in KNOWN:
+            raise InputError("column", option, f"names no field {field_text.strip()!r}", ", ".join(FIELDS))
+        if field in mappings:
+            raise InputError("column", option, f"maps {field} a second time", "each field once")
+        mappings[field] = header
+    return mappings
+
+
+def read_header(names: list[str], mappings: Mapping[str, str]) -> Header:
+    """The columns to read from a header row, or HeaderError."""
+    normalized = [normalize(name) for name in names]
+    columns: dict[str, Column] = {}
+    mapped_indexes: set[int] = set()
+    for field, wanted in mappings.items():
+        matches = [i for i, name in enumerate(normalized) if name == normalize(wanted)]
+        if not matches:
+            raise HeaderError(f"--column {field}={wanted!r}: the header has no such column (columns: {_shown(names)})")
+        columns[field] = _column(matches[0], field, names[matches[0]], None)
+        mapped_indexes.add(matches[0])
+    for index, name in enumerate(normalized):
+        if index in mapped_indexes or not name:
+            continue
+        base, hint = name, None
+        if (found := _HINT_RE.match(names[index].strip())) is not None and normalize(found.group(1)) in KNOWN:
+            base, hint = normalize(found.group(1)), found.group(2)
+        if base not in KNOWN:
+            continue
+        if base in columns:
+            raise HeaderError(f"the column {base!r} appears twice in the header")
+        columns[base] = _column(index, base, names[index], hint)
+    notes = []
+    if "id" not in columns:
+        for alias in ID_ALIASES:
+            if alias in normalized:
+                index = normalized.index(alias)
+                columns["id"] = Column(index, "id", names[index])
+                break
+    for index, name in enumerate(normalized):
+        if index not in {c.index for c in columns.values()} and _id_like(name):
+            notes.append(
+                f"note: the column {printable(names[index])!r} looks like an id but is not read "
+                f"(the id is {printable(columns['id'].header)!r}; --column id=... chooses another)"
+                if "id" in columns
+                else f"note: the column {printable(names[index])!r} looks like an id but is not read "
+                f"(use --column id={printable(names[index])!r})"
+            )
+    if "weight" not in columns:
+        raise HeaderError(f"the header has no 'weight' column (columns: {_shown(names)}; --column weight=... maps one)")
+    ordered = tuple(sorted(columns.values(), key=lambda c: c.index))
+    return Header(ordered, tuple(notes))
+
+
+def _column(index: int, field: str, header: str, hint: str | None) -> Column:
+    if hint is None:
+        return Column(index, field, header)
+    if field in _PRICES:
+        code = hint.strip().upper()
+        if code not in ISO_4217:
+            raise HeaderError(
+                f"the header {printable(header)!r} names {hint!r}, which is not an ISO 4217 currency code"
+            )
+        return Column(index, field, header, currency=code)
+    kind = _UNIT_KINDS.get(field)
+    spelling = "".join(hint.split()).lower()
+    if kind is None or spelling not in kind.spellings:
+        allowed = f" ({kind.allowed_units})" if kind is not None else ""
+        raise HeaderError(f"the header {printable(header)!r} names {hint!r}, which is not a unit of {field}{allowed}")
+    return Column(index, field, header, unit=hint.strip())
+
+
+def _id_like(name: str) -> bool:
+    return name in ID_ALIASES or name == "id" or "id" in name.split("_") or name.endswith("_id")
+
+
+def _shown(names: list[str]) -> str:
+    return ", ".join(repr(printable(name[:20])) for name in names[:10]) or "none"
+
+
+def prepare(cells: dict[str, Any], header: Header | None, decimal_comma: bool) -> str | None:
+    """Apply the header's units and currencies and the decimal comma to a row's
+    cells, in place. Returns the row's problem, if there is one."""
+    if decimal_comma:
+        for field in NUMERIC & cells.keys():
+            value = cells[field]
+            if isinstance(value, str):
+                converted = from_decimal_comma(value)
+                if converted is None:
+                    return f"has {field} {printable(value)!r}, which is not a number written with a decimal comma"
+                cells[field] = converted
+    if header is None or header.plain:
+        return None
+    for column in header.columns:
+        value = cells.get(column.field)
+        if column.currency is not None:
+            given = cells.get("currency")
+            if given is None:
+                cells["currency"] = column.currency
+            elif str(given).strip().upper() != column.currency:
+                return (
+                    f"has currency {printable(str(given))!r} but its {printable(column.header)!r} column is in "
+                    f"{column.currency}: the cell and the column disagree"
+                )
+        if column.unit is None or value is None:
+            continue
+        if not isinstance(value, str):
+            cells[column.field] = f"{value} {column.unit}"
+        elif _BARE_NUMBER_RE.fullmatch(value):
+            cells[column.field] = f"{value.strip()} {column.unit}"
+        elif not _same_unit(value, column):
+            return (
+                f"has {column.field} {printable(value)!r} in its {printable(column.header)!r} column: "
+                "the cell and the column disagree on the unit"
+            )
+    return None
+
+
+def _same_unit(value: str, column: Column) -> bool:
+    """Whether a cell's own unit is the column's (70 kg under Weight (kg))."""
+    kind = _UNIT_KINDS[column.field]
+    assert column.unit is not None
+    match = units.QUANTITY_RE.fullmatch(value)
+    if match is None or match.group(2) is None:
+        return True  # not a quantity at all: the plain parse words the error
+    own = kind.spellings.get("".join(match.group(2).split()).lower())
+    return own is not None and own == kind.spellings.get("".join(column.unit.split()).lower())
+
+
+def from_decimal_comma(text: str) -> str | None:
+    """82,5 -> 82.5 and 1.250,00 -> 1250.00 (a unit after it is kept); None
+    for text that is not a number so written (1.25 is not: ambiguous)."""
+    match = _COMMA_NUMBER_RE.fullmatch(text)
+    if match is None:
+        return None if any(c in text for c in ".,") else text
+    sign, number, rest = match.groups()
+    return f"{sign}{number.replace('.', '').replace(',', '.')}{rest}"
+
+
+def decimal_comma_hint(field: str | None, cells: Mapping[str, Any]) -> str:
+    """A hint for an error in a cell that looks written with a decimal comma."""
+    value = cells.get(field) if field is not None else None
+    if field in NUMERIC and isinstance(value, str) and _LOOKS_LIKE_DECIMAL_COMMA_RE.fullmatch(value):
+        return " (a decimal comma? give --decimal comma)"
+    return ""

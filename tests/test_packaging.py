@@ -1,0 +1,55 @@
+"""Packaging: the declared floors are the ones CI tests, and the metadata is whole."""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def _floors(requirements: list[str]) -> dict[str, str]:
+    floors = {}
+    for requirement in requirements:
+        match = re.match(r"([A-Za-z0-9_.-]+)>=([0-9.]+)", requirement)
+        assert match is not None, f"{requirement!r} declares no floor"
+        floors[match.group(1).lower()] = match.group(2)
+    return floors
+
+
+def test_ci_tests_exactly_the_declared_minimum_versions() -> None:
+    declared = _floors(PYPROJECT["project"]["dependencies"])
+    declared |= _floors(PYPROJECT["project"]["optional-dependencies"]["excel"])
+    pinned = {}
+    for line in (ROOT / ".ci" / "floor.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            pinned[name.strip().lower()] = version.strip()
+    assert pinned == declared
+
+
+def test_every_imported_package_is_declared() -> None:
+    # platformdirs came only through pint once: with pint 0.24, `quote 70` failed.
+    imported = set()
+    for path in (ROOT / "ketacalc").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    third_party = imported - set(sys.stdlib_module_names) - {"ketacalc", "__future__"}
+    declared = set(_floors(PYPROJECT["project"]["dependencies"]))
+    extras = set(_floors(PYPROJECT["project"]["optional-dependencies"]["excel"]))
+    assert third_party == declared | extras
+
+
+def test_license_and_metadata() -> None:
+    project = PYPROJECT["project"]
+    assert project["license"] == "MIT"
+    assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
+    assert project["classifiers"] and project["keywords"] and project["urls"]
+    assert PYPROJECT["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "ketacalc.__version__"}

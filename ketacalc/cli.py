@@ -23,7 +23,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+from typing import IO, TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from typer.core import TyperGroup
@@ -621,10 +621,13 @@ def batch_command(
         sheet=sheet,
     )
     writing_as = Writing(format=parse_output_format(output), bom=bom, quiet=quiet)
-    with writing():
-        summary = run_batch(source, reading, writing_as, defaults, sys.stdout, sys.stderr, clinic_limits(settings))
-    if summary_json is not None:
-        _write_summary(summary_json, summary.document())
+    with contextlib.ExitStack() as stack:
+        # Opened first: a summary that cannot be written stops the batch before any row is quoted.
+        summary_file = None if summary_json is None else stack.enter_context(_summary_file(summary_json))
+        with writing():
+            summary = run_batch(source, reading, writing_as, defaults, sys.stdout, sys.stderr, clinic_limits(settings))
+        if summary_file is not None:
+            summary_file.write(json.dumps(summary.document(), indent=2) + "\n")
     if not quiet:
         for line in summary.lines():
             _say(line)
@@ -634,13 +637,14 @@ def batch_command(
         raise typer.Exit(int(ExitStatus.STRICT_WARNING))
 
 
-def _write_summary(path: str, document: dict[str, Any]) -> None:
-    """--summary-json: the document, whole, or an error naming the path."""
+def _summary_file(path: str) -> IO[str]:
+    """--summary-json PATH, opened for writing, or exit 2 naming it."""
     try:
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(document, indent=2) + "\n")
+        return open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed by the caller's ExitStack
     except OSError as error:
-        raise OutputError(f"cannot write the summary to {path!r}: {error.strerror or error}") from None
+        raise InputError(
+            "summary_json", path, f"cannot be written ({error.strerror or error})", "a writable file path"
+        ) from None
 
 
 @app.command(

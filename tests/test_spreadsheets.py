@@ -1,0 +1,352 @@
+"""Staff I/O as clinics really have it: files written the way Excel, LibreOffice,
+Google Sheets and pandas write them, workbooks in and out, and the totals."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import os
+import pty
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+from tests.conftest import cli, records, write
+
+SCHEMA = cli("schema").json()
+
+
+def quoted(run: Any) -> list[dict[str, Any]]:
+    return records(run.stdout)
+
+
+# --- CSV as each program writes it ------------------------------------------------------------
+
+
+def test_excel_windows_csv_comma_delimited_is_cp1252_and_needs_encoding(tmp_path: Path) -> None:
+    # Excel's "CSV (Comma delimited)" on Windows: Windows-1252, CRLF, empty
+    # cells for the sheet's empty columns.
+    data = "ID,Weight,Notes,,\r\nZoë-1,70,Renée – new,,\r\nL-2,82.5,,,\r\n".encode("cp1252")
+    path = write(tmp_path, "excel.csv", data)
+    refused = cli("batch", path)
+    assert refused.code == 2 and refused.stdout == ""
+    assert "line 2 has the byte \\xEB" in refused.stderr and "--encoding cp1252" in refused.stderr
+    run = cli("batch", path, "--encoding", "cp1252")
+    out = quoted(run)
+    assert run.code == 0 and [r["id"] for r in out] == ["Zoë-1", "L-2"]
+    assert "\ufffd" not in run.stdout
+
+
+def test_excel_csv_utf8_has_a_bom_and_crlf(tmp_path: Path) -> None:
+    path = write(tmp_path, "utf8.csv", "\ufeffID,Weight\r\nZoë-1,70\r\n".encode())
+    out = quoted(cli("batch", path))
+    assert out[0]["id"] == "Zoë-1" and out[0]["dose"]["dose_mg"] == 35
+
+
+def test_libreoffice_pads_rows_with_empty_cells_past_the_header(tmp_path: Path) -> None:
+    # LibreOffice and Excel write L-1,70,, for a row whose sheet has more columns in use.
+    path = write(tmp_path, "lo.csv", "id,weight\nL-1,70,,\nL-2,80,\n,,,\n")
+    run = cli("batch", path)
+    assert run.code == 0 and [r["id"] for r in quoted(run)] == ["L-1", "L-2"]
+
+
+def test_google_sheets_crlf_without_a_final_line_end(tmp_path: Path) -> None:
+    path = write(tmp_path, "sheets.csv", "id,weight,start\r\nG-1,70,9:00 AM\r\nG-2,80,2:15 PM")
+    out = quoted(cli("batch", path))
+    assert [r["session"]["start"] for r in out] == ["09:00", "14:15"]
+
+
+def test_pandas_writes_whole_numbers_with_blanks_as_6_point_0(tmp_path: Path) -> None:
+    # df.to_csv(index=False) for an integer column with a missing value.
+    path = write(tmp_path, "pandas.csv", "id,weight,infusions,start\nP1,70.0,6.0,09:00:00\nP2,82.5,,\n")
+    run = cli("batch", path)
+    out = quoted(run)
+    assert run.code == 0 and [r["series"]["infusions"] for r in out] == [6, 6]
+    assert out[0]["session"]["start"] == "09:00"
+    bad = quoted(cli("batch", write(tmp_path, "half.csv", "weight,infusions\n70,6.5\n")))
+    assert bad[0]["error"]["field"] == "infusions"
+
+
+def test_a_european_export_semicolons_and_decimal_commas(tmp_path: Path) -> None:
+    # Excel with a German or French locale: semicolons, decimal commas, quoted names with commas.
+    text = '"Name, last";"Name, first";Weight;Price\r\nDoe;"Zoë, A.";82,5;1.250,00\r\n'
+    path = write(tmp_path, "eu.csv", text.encode("cp1252"))
+    run = cli("batch", path, "--encoding", "cp1252", "--decimal", "comma")
+    out = quoted(run)
+    assert run.code == 0 and out[0]["patient"]["weight_kg"] == 82.5
+    assert out[0]["cost"]["per_infusion"]["min"] == "1250.00"
+    without = quoted(cli("batch", path, "--encoding", "cp1252"))
+    assert "--decimal comma" in without[0]["error"]["message"]
+
+
+@pytest.mark.parametrize("text", ["1.25", "82,5,1", "1.2345,6"])
+def test_decimal_comma_mode_refuses_what_it_cannot_read_unambiguously(tmp_path: Path, text: str) -> None:
+    path = write(tmp_path, "eu.csv", f'weight;rate\n70;"{text}"\n')
+    out = quoted(cli("batch", path, "--decimal", "comma"))
+    assert "error" in out[0]
+
+
+def test_the_delimiter_can_be_given(tmp_path: Path) -> None:
+    path = write(tmp_path, "bar.csv", "id|weight\nA|70\n")
+    assert quoted(cli("batch", path))[0]["id"] == "A"  # detected
+    # More commas than semicolons in the header, but the file is semicolon-separated.
+    path = write(tmp_path, "odd.csv", "id;weight;note, more, words\nA;70;x\n")
+    assert cli("batch", path).code == 2  # detected as commas: no weight column
+    out = quoted(cli("batch", path, "--delimiter", ";"))
+    assert out[0]["id"] == "A" and out[0]["dose"]["dose_mg"] == 35
+    tabs = write(tmp_path, "tabs.tsv", "id\tweight\nT\t70\n")
+    assert quoted(cli("batch", tabs, "--delimiter", "tab"))[0]["id"] == "T"
+    assert cli("batch", path, "--delimiter", "x").code == 2
+
+
+# --- headers ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "cell", "kg"),
+    [
+        ("Weight (kg)", "70", 70),
+        ("Weight (lb)", "154", 69.85),
+        ("Weight [lbs]", "154", 69.85),
+        ("WEIGHT (LB)", "154 lb", 69.85),
+    ],
+)
+def test_a_unit_in_the_header_applies_to_bare_numbers(tmp_path: Path, header: str, cell: str, kg: float) -> None:
+    out = quoted(cli("batch", write(tmp_path, "u.csv", f"id,{header}\nA,{cell}\n")))
+    assert out[0]["patient"]["weight_kg"] == kg
+
+
+def test_a_bare_weight_under_lb_is_never_kg_and_a_cell_that_disagrees_is_an_error(tmp_path: Path) -> None:
+    out = quoted(cli("batch", write(tmp_path, "u.csv", "Weight (lb),Height (in),sex\n154,69,m\n70 kg,69,m\n")))
+    assert out[0]["patient"]["weight_kg"] == 69.85 and out[0]["patient"]["height_cm"] == 175.3
+    assert "disagree" in out[1]["error"]["message"]
+
+
+def test_a_header_unit_the_field_cannot_take_is_exit_2(tmp_path: Path) -> None:
+    run = cli("batch", write(tmp_path, "u.csv", "Weight (cm)\n70\n"))
+    assert run.code == 2 and "not a unit of weight" in run.stderr
+
+
+def test_a_price_header_names_the_currency(tmp_path: Path) -> None:
+    path = write(tmp_path, "p.csv", "weight,Price (EUR),currency\n70,650,\n70,650,GBP\n")
+    out = quoted(cli("batch", path))
+    assert out[0]["cost"]["currency"] == "EUR" and "disagree" in out[1]["error"]["message"]
+
+
+def test_column_maps_any_header_to_a_field(tmp_path: Path) -> None:
+    path = write(tmp_path, "c.csv", "Body weight,Ref\n70,R1\n")
+    assert cli("batch", path).code == 2
+    out = quoted(cli("batch", path, "--column", "weight=Body weight", "--column", "id=ref"))
+    assert out[0]["id"] == "R1" and out[0]["dose"]["dose_mg"] == 35
+    missing = cli("batch", path, "--column", "weight=Mass")
+    assert missing.code == 2 and "no such column" in missing.stderr
+    assert cli("batch", path, "--column", "mass=Body weight").code == 2
+
+
+@pytest.mark.parametrize("header", ["Patient ID", "MRN", "Patient"])
+def test_common_id_headers_are_the_id(tmp_path: Path, header: str) -> None:
+    run = cli("batch", write(tmp_path, "i.csv", f"{header},Weight\nX-9,70\n"))
+    assert quoted(run)[0]["id"] == "X-9" and "note" not in run.stderr
+
+
+def test_an_id_like_column_left_unread_is_named_on_stderr(tmp_path: Path) -> None:
+    run = cli("batch", write(tmp_path, "i.csv", "id,MRN,weight\nA,M-1,70\n"))
+    assert quoted(run)[0]["id"] == "A"
+    assert "note: the column 'MRN' looks like an id but is not read" in run.stderr
+
+
+# --- workbooks --------------------------------------------------------------------------------
+
+
+def _workbook(tmp_path: Path, rows: list[list[object]], sheet: str = "Sheet1") -> str:
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "Notes"
+    first.append(["nothing to read here"])
+    data = book.create_sheet(sheet)
+    for row in rows:
+        data.append(row)
+    path = tmp_path / "patients.xlsx"
+    book.save(path)
+    return str(path)
+
+
+def test_xlsx_typed_cells_are_read_as_what_they_are(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["Patient ID", "Weight (kg)", "Infusions", "Start"],
+        ["W-1", 82.5, 6, datetime.time(9, 0)],
+        ["W-2", 70, 4.0, datetime.time(14, 15)],
+    ]
+    path = _workbook(tmp_path, rows, "Patients")
+    first = cli("batch", path)  # the first sheet has no weight column
+    assert first.code == 2 and "weight" in first.stderr
+    run = cli("batch", path, "--sheet", "Patients")
+    out = quoted(run)
+    assert run.code == 0 and [r["id"] for r in out] == ["W-1", "W-2"]
+    assert out[0]["patient"]["weight_kg"] == 82.5 and out[1]["series"]["infusions"] == 4
+    assert [r["session"]["start"] for r in out] == ["09:00", "14:15"]
+    assert cli("batch", path, "--sheet", "Nope").code == 2
+
+
+def test_xlsx_without_the_extra_says_how_to_install_it(tmp_path: Path) -> None:
+    path = _workbook(tmp_path, [["weight"], [70]])
+    code = (
+        "import sys; sys.modules['openpyxl'] = None\n"
+        f"sys.argv = ['ketacalc', 'batch', {path!r}]\n"
+        "from ketacalc.cli import main\nmain()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 2 and "pip install 'ketacalc[excel]'" in result.stderr
+    assert result.stdout == ""
+
+
+# --- out -------------------------------------------------------------------------------------
+
+
+def test_csv_with_a_bom_opens_in_excel_as_utf8(tmp_path: Path) -> None:
+    path = write(tmp_path, "z.csv", "id,weight\nZoë,70\n")
+    run = cli("batch", path, "--output", "csv", "--bom")
+    assert run.stdout.startswith("\ufeffrow,id,")
+    assert "Zoë" in run.stdout.encode("utf-8").decode("utf-8-sig")
+    assert not cli("batch", path, "--output", "csv").stdout.startswith("\ufeff")
+
+
+def test_xlsx_output_holds_numbers_money_and_text_never_formulas(tmp_path: Path) -> None:
+    path = write(tmp_path, "x.csv", "id,weight,price\n=HYPERLINK(1),70,649.99\nB,oops,\n")
+    target = tmp_path / "quotes.xlsx"
+    code = (
+        f"import sys; sys.argv = ['ketacalc', 'batch', {path!r}, '--output', 'xlsx']\n"
+        "from ketacalc.cli import main\nmain()\n"
+    )
+    with target.open("wb") as out:
+        result = subprocess.run([sys.executable, "-c", code], stdout=out, stderr=subprocess.PIPE, check=False)
+    assert result.returncode == 3
+    sheet = openpyxl.load_workbook(target)["quotes"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = list(rows[0])
+    first = dict(zip(header, rows[1], strict=True))
+    assert first["id"] == "=HYPERLINK(1)"  # text, not a formula
+    assert sheet.cell(row=2, column=header.index("id") + 1).data_type == "s"
+    assert first["dose.dose_mg"] == 35 and Decimal(str(first["cost.total.mid"])) == Decimal("3899.94")
+    second = dict(zip(header, rows[2], strict=True))
+    assert second["error.field"] == "weight"
+
+
+def test_xlsx_output_to_a_terminal_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "t.csv", "weight\n70\n")
+    leader, follower = pty.openpty()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "ketacalc", "batch", path, "--output", "xlsx"],
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            check=False,
+            timeout=30,
+        )
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert result.returncode == 2 and b"redirect stdout to a file" in result.stderr
+
+
+def test_totals_per_currency_never_mixed_and_as_a_summary_document(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "m.csv",
+        "id,weight,currency,price,infusions\nA,70,USD,650,6\nB,80,EUR,500,4\nC,70,USD,600,2\nD,x,USD,1,1\n",
+    )
+    summary = tmp_path / "summary.json"
+    run = cli("batch", path, "--summary-json", str(summary))
+    lines = run.stderr.splitlines()
+    assert lines[0] == "4 rows: 3 quoted, 1 rejected"
+    assert "EUR: 1 quoted, series total EUR 2,000 / EUR 2,000 / EUR 2,000 (min / mid / max), drug 160 mg" in lines
+    assert "USD: 2 quoted, series total $5,100 / $5,100 / $5,100 (min / mid / max), drug 280 mg" in lines
+    document = json.loads(summary.read_text())
+    Draft202012Validator(SCHEMA).validate(document)
+    assert document["kind"] == "batch_summary" and document["rejected"] == 1
+    assert [(c["currency"], c["total"]["mid"], c["total_dose_mg"]) for c in document["by_currency"]] == [
+        ("EUR", "2000.00", 160),
+        ("USD", "5100.00", 280),
+    ]
+
+
+def test_quiet_drops_the_summary(tmp_path: Path) -> None:
+    path = write(tmp_path, "q.csv", "weight\n70\n")
+    run = cli("batch", path, "-q")
+    assert run.stderr == "" and quoted(run)
+    bad = cli("batch", path, "-q", "--encoding", "nope")
+    assert bad.code == 2 and bad.stderr  # errors still show
+
+
+def test_summary_json_to_an_unwritable_path_is_one_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "q.csv", "weight\n70\n")
+    run = cli("batch", path, "--summary-json", str(tmp_path / "no" / "such" / "dir.json"))
+    assert run.code == 2 and run.stdout == "" and len(run.stderr.splitlines()) == 1
+    assert "--summary-json" in run.stderr and "cannot be written" in run.stderr
+
+
+def test_jpy_totals_have_no_minor_unit(tmp_path: Path) -> None:
+    path = write(tmp_path, "j.csv", "weight\n70\n")
+    summary = tmp_path / "s.json"
+    cli("batch", path, "--currency", "JPY", "--price", "120000", "--summary-json", str(summary))
+    assert json.loads(summary.read_text())["by_currency"][0]["total"] == {
+        "min": "720000",
+        "mid": "720000",
+        "max": "720000",
+    }
+
+
+def test_workbook_cells_read_as_a_csv_export_would_hold_them() -> None:
+    from ketacalc.excel import cell_text
+
+    assert cell_text(70.0) == "70" and cell_text(82.5) == "82.5" and cell_text(0.1) == "0.1"
+    assert cell_text(datetime.time(9, 5)) == "09:05" and cell_text(None) == ""
+    assert cell_text(True) == "TRUE" and cell_text(io.__name__) == "io"
+
+
+# --- fuzzers: a decimal comma is read exactly, or refused; never a number off by 10x or 1000x ---
+
+
+def _european(value: Decimal, grouped: bool) -> str:
+    whole, _, fraction = f"{value:f}".partition(".")
+    if grouped:
+        whole = f"{int(whole):,}".replace(",", ".")
+    return whole + ("," + fraction if fraction else "")
+
+
+@given(st.decimals(min_value="0", max_value="9999999", places=2), st.booleans())
+def test_decimal_comma_numbers_read_exactly(value: Decimal, grouped: bool) -> None:
+    from ketacalc.columns import from_decimal_comma
+
+    text = _european(value, grouped)
+    converted = from_decimal_comma(text)
+    assert converted is not None and Decimal(converted) == value
+
+
+@given(st.decimals(min_value="1", max_value="635", places=1).filter(lambda d: d % 1 != 0))
+def test_a_decimal_comma_weight_without_the_option_is_an_error_that_says_so(value: Decimal) -> None:
+    text = _european(value, grouped=False)  # 82,5
+    out = records(cli("batch", "--delimiter", ";", input=f"weight;rate\n{text};0.5\n").stdout)
+    assert "error" in out[0] and "--decimal comma" in out[0]["error"]["message"]
+
+
+@given(
+    st.sampled_from(["Weight", "weight", "WEIGHT", " Weight "]),
+    st.sampled_from(["({})", "[{}]", " ( {} ) "]),
+    st.sampled_from(["lb", "LB", "lbs", "pounds"]),
+    st.decimals(min_value="66", max_value="550", places=1),
+)
+def test_a_pound_header_is_never_read_as_kilograms(name: str, brackets: str, unit: str, value: Decimal) -> None:
+    header = name + brackets.format(unit)
+    out = records(cli("batch", input=f'"{header}"\n{value}\n').stdout)
+    expected = (value * Decimal("0.45359237")).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+    assert Decimal(repr(out[0]["patient"]["weight_kg"])) == expected

@@ -21,6 +21,7 @@ import importlib
 
 TYPE_CHECKING = False  # typing itself is not imported: it costs milliseconds at start-up
 if TYPE_CHECKING:
+    from ketacalc.course import Plan, plan
     from ketacalc.documents import to_document
     from ketacalc.dosing import Dose, InfusionRate, dose
     from ketacalc.errors import ExitStatus, InputError, KetacalcError, SoftWarning
@@ -44,6 +45,8 @@ _HOMES = {
     "Quote": "ketacalc.series",
     "quote": "ketacalc.series",
     "to_document": "ketacalc.documents",
+    "Plan": "ketacalc.course",
+    "plan": "ketacalc.course",
 }
 
 __all__ = [
@@ -54,11 +57,13 @@ __all__ = [
     "InfusionRate",
     "InputError",
     "KetacalcError",
+    "Plan",
     "Quote",
     "SoftWarning",
     "__version__",
     "cost",
     "dose",
+    "plan",
     "quote",
     "to_document",
 ]

@@ -516,6 +516,152 @@ def quote_command(
 
 
 @app.command(
+    "plan",
+    short_help="A treatment course: dates, doses, boosters and cost.",
+    help=(
+        "\b\nExample: ketacalc plan 70kg --start-date 2026-12-07 --per-week 2 --boosters 2 --booster-every 4w\n\n"
+        f"Plan a course of --infusions induction sessions (default {int(limits.INFUSIONS_DEFAULT.value)}) on the "
+        "plan's weekdays from --start-date, then --boosters booster sessions every --booster-every. Each session "
+        "has its date, rate, dose, infusion rate, pump settings and price, computed as quote computes them; "
+        "the totals add up the printed figures. Table, --json, or an iCalendar file with --ics."
+    ),
+)
+def plan_command(
+    weight: WeightArg,
+    start_date: Annotated[
+        str, typer.Option("--start-date", metavar="YYYY-MM-DD", help="The first day the course may start.")
+    ],
+    days: Annotated[
+        str | None, typer.Option("--days", metavar="DAYS", help="Plan weekdays, e.g. mon,thu (default mon,thu).")
+    ] = None,
+    per_week: Annotated[
+        str | None,
+        typer.Option(
+            "--per-week",
+            metavar="N",
+            help=f"Sessions a week, {limits.PER_WEEK.allowed()}: 1 mon, 2 mon,thu, 3 mon,wed,fri, "
+            "4 mon,tue,thu,fri, 5 mon-fri.",
+        ),
+    ] = None,
+    infusions: InfusionsOpt = None,
+    skip: Annotated[
+        str | None, typer.Option("--skip", metavar="DATES", help="Dates passed over (holidays), YYYY-MM-DD,...")
+    ] = None,
+    rates: Annotated[
+        str | None,
+        typer.Option("--rates", metavar="R1,R2,...", help="One rate (mg/kg) per induction session."),
+    ] = None,
+    titrate: Annotated[
+        str | None,
+        typer.Option(
+            "--titrate",
+            metavar="FROM:STEP:TO",
+            help="Session k gets FROM + STEP x max(0, k-1-K), stopping at TO; STEP may be negative.",
+        ),
+    ] = None,
+    titrate_after: Annotated[
+        str | None, typer.Option("--titrate-after", metavar="K", help="Sessions at FROM before stepping (default 0).")
+    ] = None,
+    boosters: Annotated[
+        str | None,
+        typer.Option(
+            "--boosters", metavar="N", help=f"Booster sessions after the induction, {limits.BOOSTERS.allowed()}."
+        ),
+    ] = None,
+    booster_every: Annotated[
+        str | None,
+        typer.Option(
+            "--booster-every",
+            metavar="INTERVAL",
+            help=f"Nd or Nw, {limits.BOOSTER_INTERVAL_DAYS.allowed()}, after the previous session.",
+        ),
+    ] = None,
+    booster_rate: Annotated[
+        str | None,
+        typer.Option("--booster-rate", metavar="MG/KG", help="Boosters' rate (default: the last induction rate)."),
+    ] = None,
+    booster_price: Annotated[
+        str | None,
+        typer.Option("--booster-price", metavar="AMOUNT", help="A booster's price (default: the infusion price)."),
+    ] = None,
+    time: Annotated[
+        str | None, typer.Option("--time", metavar="HH:MM", help="Each session's start: adds the clock times.")
+    ] = None,
+    rate: RateOpt = None,
+    duration: DurationOpt = None,
+    dosing_weight: DosingWeightOpt = None,
+    height: HeightOpt = None,
+    sex: SexOpt = None,
+    concentration: ConcentrationOpt = None,
+    bag: BagOpt = None,
+    price_min: PriceMinOpt = None,
+    price_max: PriceMaxOpt = None,
+    price: PriceOpt = None,
+    currency: CurrencyOpt = None,
+    package_price: Annotated[
+        str | None,
+        typer.Option("--package-price", metavar="AMOUNT", help="One price for the whole induction (all sessions)."),
+    ] = None,
+    config: ConfigOpt = None,
+    as_json: JsonOpt = False,
+    ics: Annotated[
+        str | None, typer.Option("--ics", metavar="FILE", help="Also write the sessions as an iCalendar file.")
+    ] = None,
+    ics_details: Annotated[
+        bool, typer.Option("--ics-details", help="Put weight, dose and price in the calendar (it is often shared).")
+    ] = False,
+    strict: StrictOpt = False,
+) -> None:
+    from ketacalc.config import clinic_limits, values
+    from ketacalc.course import plan
+    from ketacalc.documents import plan_document
+    from ketacalc.render import plan_blocks
+
+    flags = {"rate": rate, "duration": duration, "dosing_weight": dosing_weight, "concentration": concentration}
+    flags |= {"bag": bag, "infusions": infusions, "price_min": price_min, "price_max": price_max}
+    flags |= {"price": price, "currency": currency, "days": days, "per_week": per_week, "boosters": boosters}
+    flags |= {"booster_every": booster_every, "booster_price": booster_price}
+    settings = _resolved(config, flags)
+    s = values(settings, _DOSE_SETTINGS + _COST_SETTINGS + _PLAN_SETTINGS)
+    result = plan(
+        weight,
+        start_date,
+        skip=skip,
+        rates=rates,
+        titrate=titrate,
+        titrate_after=titrate_after,
+        booster_rate=booster_rate,
+        time=time,
+        height=height,
+        sex=sex,
+        package_price=package_price,
+        clinic=clinic_limits(settings),
+        **s,
+    )
+    if ics is not None:
+        _write_calendar(ics, result, ics_details)
+    show(result, as_json=as_json, strict=strict, document=plan_document, blocks=plan_blocks, warnings=result.warnings)
+
+
+_PLAN_SETTINGS = ("days", "per_week", "boosters", "booster_every", "booster_price")
+
+
+def _write_calendar(path: str, result: Any, details: bool) -> None:
+    from ketacalc.ics import plan_calendar
+
+    data = plan_calendar(result, details=details)
+    try:
+        if path == "-":
+            raise InputError("ics", path, "is stdout, where the table or JSON goes", "a file path")
+        with open(path, "wb") as handle:
+            handle.write(data)
+    except OSError as error:
+        raise InputError(
+            "ics", path, f"cannot be written ({error.strerror or error})", "a writable file path"
+        ) from None
+
+
+@app.command(
     "batch",
     short_help="Quotes for many patients from CSV or JSON Lines.",
     help=(

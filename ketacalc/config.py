@@ -18,6 +18,7 @@ from typing import Any
 from ketacalc import limits
 from ketacalc.chart import DEFAULT_RATES, parse_rates
 from ketacalc.clinic import ClinicLimits, parse_limit
+from ketacalc.course import parse_boosters, parse_days, parse_interval, parse_per_week
 from ketacalc.dosing import parse_basis, parse_duration, parse_rate
 from ketacalc.errors import InputError, KetacalcError
 from ketacalc.pricing import cost, parse_currency, parse_infusions, parse_price
@@ -51,6 +52,11 @@ SPECS: dict[str, Spec] = {
     "concentration": Spec("pump", parse_concentration, None),
     "bag": Spec("pump", parse_bag, None),
     "rates": Spec("chart", parse_rates, DEFAULT_RATES),
+    "days": Spec("plan", parse_days, "mon,thu"),
+    "per_week": Spec("plan", parse_per_week, None),
+    "boosters": Spec("plan", parse_boosters, "0"),
+    "booster_every": Spec("plan", parse_interval, None),
+    "booster_price": Spec("plan", parse_price, None),
     "dose_mg_soft_max": Spec("limits", parse_limit, None),
     "dose_mg_hard_max": Spec("limits", parse_limit, None),
     "pump_rate_ml_per_h_soft_max": Spec("limits", parse_limit, None),
@@ -215,9 +221,12 @@ def effective(flags: Mapping[str, Given | None], config: Mapping[str, Given], so
     result: dict[str, Setting] = {}
     flag_price = flags.get("price") is not None
     flag_range = flags.get("price_min") is not None or flags.get("price_max") is not None
+    flag_days = flags.get("days") is not None or flags.get("per_week") is not None
     for name in SPECS:
         if flags.get(name) is not None:
             result[name] = Setting(flags[name], FLAG)
+        elif name in ("days", "per_week") and flag_days:
+            result[name] = Setting(None, BUILT_IN)  # --days or --per-week replaces either from the file
         elif name in config and not price_overridden(name, flag_price, flag_range):
             result[name] = Setting(config[name], source)
         else:

@@ -16,6 +16,7 @@ import orjson
 
 from ketacalc import limits, places
 from ketacalc.chart import Chart
+from ketacalc.course import Plan
 from ketacalc.currencies import quantum
 from ketacalc.dosing import Dose, InfusionRate, infusion_rate
 from ketacalc.errors import SoftWarning
@@ -228,6 +229,61 @@ def chart_document(c: Chart) -> Document:
     }
 
 
+def plan_document(p: Plan) -> Document:
+    """``ketacalc plan --json``: the patient, the plan, every session, the totals."""
+    currency = p.currency
+    sessions = []
+    for session in p.sessions:
+        d = session.dose
+        times = d.times
+        sessions.append(
+            {
+                "number": session.number,
+                "kind": session.kind,
+                "index": session.index,
+                "date": session.date.isoformat(),
+                "weekday": session.weekday,
+                "rate_mg_per_kg": _fixed(d.rate_mg_per_kg, places.MG_PER_KG),
+                "dose_mg": num(d.dose_mg, places.MG),
+                "duration_min": _fixed(d.duration_min, places.MIN),
+                "rate_mg_per_h": num(d.rate_at(d.duration_min).mg_per_h, places.MG_PER_H),
+                "pump": None
+                if d.pump is None
+                else {
+                    "drug_volume_ml": num(d.pump.drug_volume_ml, places.DRUG_ML),
+                    "rate_ml_per_h": num(d.pump.rate_ml_per_h(d.duration_min), places.ML_PER_H),
+                },
+                "start": None if times is None else times.clock(times.start_min),
+                "infusion_end": None if times is None else times.clock(times.infusion_end_min),
+                "recovery_end": None if times is None else times.clock(times.recovery_end_min),
+                "price": {name: money_text(getattr(session.price, name), currency) for name in ("min", "mid", "max")},
+            }
+        )
+    total = p.total_price
+    return {
+        **_envelope("plan", p.warnings),
+        "patient": _patient(p.patient),
+        "plan": {
+            "start_date": p.start_date,
+            "days": list(p.days),
+            "infusions": p.infusions,
+            "boosters": p.boosters,
+            "booster_every_days": p.booster_every_days,
+        },
+        "sessions": sessions,
+        "totals": {
+            "sessions": len(p.sessions),
+            "infusions": p.infusions,
+            "boosters": p.boosters,
+            "dose_mg": num(p.total_dose_mg, places.MG),
+            "cost": {
+                "currency": currency,
+                **{name: money_text(getattr(total, name), currency) for name in ("min", "mid", "max")},
+            },
+        },
+    }
+
+
 def chart_csv(c: Chart) -> list[list[str]]:
     """``ketacalc chart --csv``: a header, then one line per weight. Plain numbers
     (no thousands separators), rounded as in the JSON."""
@@ -290,9 +346,11 @@ def batch_error(row: int, row_id: Any, field: str | None, message: str) -> Docum
     }
 
 
-def to_document(result: Dose | Cost | Quote | Chart) -> Document:
+def to_document(result: Dose | Cost | Quote | Chart | Plan) -> Document:
     """The document ``--json`` prints for a result of ``dose``, ``cost``,
-    ``quote`` or a chart: the same dict, ready for ``json.dumps``."""
+    ``quote``, ``plan`` or a chart: the same dict, ready for ``json.dumps``."""
+    if isinstance(result, Plan):
+        return plan_document(result)
     if isinstance(result, Quote):
         return quote_document(result)
     if isinstance(result, Dose):
@@ -301,7 +359,7 @@ def to_document(result: Dose | Cost | Quote | Chart) -> Document:
         return cost_document(result)
     if isinstance(result, Chart):
         return chart_document(result)
-    raise TypeError(f"to_document takes a Dose, Cost, Quote or Chart, not {type(result).__name__}")
+    raise TypeError(f"to_document takes a Dose, Cost, Quote, Plan or Chart, not {type(result).__name__}")
 
 
 def quote_record_json(row: int, row_id: Any, q: Quote) -> str:

@@ -111,6 +111,37 @@ INFUSIONS = Range(
     "infusions",
 )
 
+# --- A treatment course (ketacalc plan) ---------------------------------------------------------
+PER_WEEK = Range(
+    Decimal(1),
+    Decimal(5),
+    "sessions a week",
+    'seed: "Many clinics will schedule 6 infusions over a few weeks"; 1 to 5 a week (one a weekday) is our '
+    'reading of "a few weeks" for 6, with 2 a week the default',
+    "induction sessions a week",
+)
+PER_WEEK_DEFAULT = Default(
+    Decimal(2),
+    "sessions a week",
+    'not in the seed: 2 a week (mon, thu) spreads its "6 infusions over a few weeks" across three weeks',
+    "induction sessions a week (default)",
+)
+BOOSTERS = Range(
+    Decimal(0),
+    Decimal(26),
+    "boosters",
+    'seed: "The effects of successful ketamine infusions can last up to 3 months after a full round"; '
+    "boosters keep them up; 26 (every 2 weeks for a year) is a cap against typos",
+    "booster sessions",
+)
+BOOSTER_INTERVAL_DAYS = Range(
+    Decimal(7),
+    Decimal(182),
+    "days",
+    'not in the seed: from a week up to 26 weeks, past the seed\'s "up to 3 months" an effect can last',
+    "booster interval",
+)
+
 # --- Price per infusion -------------------------------------------------------------------------
 PRICE_DEFAULT = Range(
     Decimal("400"),

@@ -12,14 +12,17 @@ instead, wrapped only at spaces that are not between a number and its unit.
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
 
 from ketacalc import limits, places
 from ketacalc.chart import Chart
+from ketacalc.course import Plan
 from ketacalc.dosing import Dose, InfusionRate
 from ketacalc.errors import SoftWarning, printable
 from ketacalc.formatting import amount, minutes, money, with_unit
@@ -215,6 +218,79 @@ def chart_blocks(c: Chart) -> list[Block]:
             f" in {with_unit(c.bag_ml, places.VOLUME_ML, 'mL')} over {minutes(c.duration_min)}"
         )
     return [Grid(title, ["Weight", *rates], rows, units=["" for _ in rates], notes=[f"at {r}" for r in rates])]
+
+
+def plan_blocks(p: Plan) -> list[Block]:
+    """``ketacalc plan``: the patient, the sessions, the totals and the calendar strip."""
+    first = p.patient
+    pump = first.pump is not None
+    timed = p.time_given
+    header = ["#", "Date", "Day", "Session", "mg/kg", "Dose mg", "mg/h", *(["mL/h"] if pump else [])]
+    header += [*(["Start"] if timed else []), "Price"]
+    rows = []
+    for session in p.sessions:
+        d = session.dose
+        row = [
+            str(session.number),
+            session.date.isoformat(),
+            session.weekday.capitalize(),
+            f"{'I' if session.kind == 'induction' else 'B'} {session.index}/{session.of}",
+            amount(d.rate_mg_per_kg, places.MG_PER_KG),
+            amount(d.dose_mg, places.MG),
+            amount(d.rate_at(d.duration_min).mg_per_h, places.MG_PER_H),
+        ]
+        if pump:
+            assert d.pump is not None
+            row.append(amount(d.pump.rate_ml_per_h(d.duration_min), places.ML_PER_H))
+        if timed:
+            assert d.times is not None
+            row.append(d.times.clock(d.times.start_min))
+        row.append(_price_range(session.price.min, session.price.max, p.currency))
+        rows.append(row)
+    units = ["", "", "", "mg/kg", "mg", "mg/h", *(["mL/h"] if pump else []), *([""] if timed else []), ""]
+    notes = ["", "", "session", "", "dose", f"over {minutes(first.duration_min)}"]
+    notes += [*(["pump"] if pump else []), *(["start"] if timed else []), "price"]
+    caption = f"Session: I induction, B booster. Rates over {minutes(first.duration_min)}."
+    total = p.total_price
+    totals = [
+        ("Sessions", f"{len(p.sessions)} ({p.infusions} induction, {p.boosters} booster)"),
+        ("Drug", with_unit(p.total_dose_mg, places.MG, "mg")),
+        ("Cost min", money(total.min, p.currency)),
+        ("Cost mid", money(total.mid, p.currency)),
+        ("Cost max", money(total.max, p.currency)),
+    ]
+    return [
+        Pairs("Patient", _weight_rows(first)[:-1]),
+        Grid("Sessions", header, rows, units=units, notes=notes, caption=caption),
+        Pairs("Totals", totals),
+        Pairs("Calendar (I induction, B booster)", calendar_strip(p)),
+    ]
+
+
+def _price_range(low: Decimal, high: Decimal, currency: str) -> str:
+    return money(low, currency) if low == high else f"{money(low, currency)}–{money(high, currency)}"
+
+
+def calendar_strip(p: Plan) -> list[tuple[str, str]]:
+    """Weeks (Monday first) x weekdays, each day a letter: I induction, B
+    booster, - none; weeks without a session are folded into one line."""
+    marks = {session.date: "I" if session.kind == "induction" else "B" for session in p.sessions}
+    first = p.sessions[0].date
+    monday = first - datetime.timedelta(days=first.weekday())
+    last = p.sessions[-1].date
+    rows: list[tuple[str, str]] = [("week of", "MTWTFSS")]
+    empty = 0
+    while monday <= last:
+        week = [monday + datetime.timedelta(days=i) for i in range(7)]
+        if any(day in marks for day in week):
+            if empty:
+                rows.append(("", f"({empty} {'week' if empty == 1 else 'weeks'} without a session)"))
+                empty = 0
+            rows.append((monday.isoformat(), "".join(marks.get(day, "-") for day in week)))
+        else:
+            empty += 1
+        monday += datetime.timedelta(days=7)
+    return rows
 
 
 def settings_blocks(document: Mapping[str, Any]) -> list[Block]:

@@ -8,6 +8,7 @@ from typing import Any
 from ketacalc import limits
 from ketacalc.chart import DEFAULT_RANGE
 from ketacalc.config import SPECS
+from ketacalc.course import WEEKDAYS
 from ketacalc.currencies import ISO_4217, minor_units
 from ketacalc.documents import SCHEMA_VERSION
 from ketacalc.dosing import BASES, SEXES
@@ -53,7 +54,7 @@ def _rates() -> Schema:
     )
 
 
-KINDS = ("dose", "cost", "quote", "chart", "config", "batch_quote", "batch_error", "batch_summary")
+KINDS = ("dose", "cost", "quote", "chart", "plan", "config", "batch_quote", "batch_error", "batch_summary")
 
 
 def _money_by_currency(money_fields: list[str]) -> Schema:
@@ -273,11 +274,67 @@ def schema() -> Schema:
             ),
         }
     )
+    clock_or_null: Schema = {"anyOf": [_CLOCK, {"type": "null"}]}
+    session_item = {
+        **_object(
+            {
+                "number": {"type": "integer", "minimum": 1},
+                "kind": {"enum": ["induction", "booster"]},
+                "index": {"type": "integer", "minimum": 1},
+                "date": {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+                "weekday": {"enum": list(WEEKDAYS)},
+                "rate_mg_per_kg": _bounded(limits.RATE_MG_PER_KG),
+                "dose_mg": _NONNEG,
+                "duration_min": _bounded(limits.DURATION_MINUTES),
+                "rate_mg_per_h": _NONNEG,
+                "pump": {"anyOf": [_object({"drug_volume_ml": _NONNEG, "rate_ml_per_h": _NONNEG}), {"type": "null"}]},
+                "start": clock_or_null,
+                "infusion_end": clock_or_null,
+                "recovery_end": clock_or_null,
+                "price": money_range,
+            }
+        ),
+    }
+    plan_document = {
+        **_object(
+            {
+                **envelope,
+                "patient": patient,
+                "plan": _object(
+                    {
+                        "start_date": {"type": "string"},
+                        "days": {
+                            "type": "array",
+                            "items": {"enum": list(WEEKDAYS)},
+                            "minItems": 1,
+                            "uniqueItems": True,
+                        },
+                        "infusions": infusions,
+                        "boosters": _bounded(limits.BOOSTERS, "integer"),
+                        "booster_every_days": {
+                            "anyOf": [_bounded(limits.BOOSTER_INTERVAL_DAYS, "integer"), {"type": "null"}]
+                        },
+                    }
+                ),
+                "sessions": {"type": "array", "items": session_item, "minItems": 1},
+                "totals": _object(
+                    {
+                        "sessions": {"type": "integer", "minimum": 1},
+                        "infusions": infusions,
+                        "boosters": _bounded(limits.BOOSTERS, "integer"),
+                        "dose_mg": _NONNEG,
+                        "cost": _object({"currency": currency, "min": _MONEY, "mid": _MONEY, "max": _MONEY}),
+                    }
+                ),
+            }
+        ),
+    }
     definitions = {
         "dose": dose_document,
         "cost": cost_document,
         "quote": quote_document,
         "chart": chart_document,
+        "plan": plan_document,
         "config": config_document,
         "batch_quote": batch_quote,
         "batch_error": batch_error,

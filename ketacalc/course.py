@@ -1,0 +1,397 @@
+"""A treatment course: induction sessions on the plan's weekdays, boosters after
+them, each session's dose computed exactly as ``quote`` computes it, its price,
+and the totals. Pure: no I/O.
+
+The seed: "Many clinics will schedule 6 infusions over a few weeks for initial
+treatment", "some patients may need as little as 0.1 mg/kg ... others ... up to
+0.75 mg/kg", and "the effects ... can last up to 3 months after a full round of
+treatment" (seeds/000_4e4cacf71e069d0d.txt), hence titration and boosters.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
+from typing import Literal
+
+from ketacalc import limits, places
+from ketacalc.clinic import ClinicLimits
+from ketacalc.currencies import quantum
+from ketacalc.dosing import Dose, dose, parse_rate
+from ketacalc.errors import InputError, SoftWarning
+from ketacalc.exact import EXACT, exact, rounded
+from ketacalc.pricing import cost, parse_price
+from ketacalc.pump import parse_start
+from ketacalc.values import Given, as_text, number, whole_number
+
+Kind = Literal["induction", "booster"]
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# --per-week N: the weekdays it stands for.
+PER_WEEK_DAYS: dict[int, tuple[str, ...]] = {
+    1: ("mon",),
+    2: ("mon", "thu"),
+    3: ("mon", "wed", "fri"),
+    4: ("mon", "tue", "thu", "fri"),
+    5: ("mon", "tue", "wed", "thu", "fri"),
+}
+DAYS_ALLOWED = "weekdays as mon,tue,wed,thu,fri,sat,sun, e.g. mon,thu"
+DATE_ALLOWED = "a date YYYY-MM-DD, e.g. 2026-12-07"
+TITRATE_ALLOWED = (
+    f"FROM:STEP:TO in mg/kg, FROM and TO within {limits.RATE_MG_PER_KG.allowed()}, e.g. 0.5:0.1:0.75 or 0.75:-0.05:0.5"
+)
+INTERVAL_ALLOWED = f"Nd or Nw, {limits.BOOSTER_INTERVAL_DAYS.allowed()} (e.g. 4w, 30d)"
+MAX_SKIPS = 400  # holidays over more than a year are not a course
+_DATE_RE = re.compile(r"[ \t]*([0-9]{4}-[0-9]{2}-[0-9]{2})[ \t]*")
+_INTERVAL_RE = re.compile(r"[ \t]*([0-9]{1,4})[ \t]*([dw])[ \t]*", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    """A session's price as printed, in the currency's minor units."""
+
+    min: Decimal
+    mid: Decimal
+    max: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    number: int  # 1-based, over the whole course
+    kind: Kind
+    index: int  # 1-based within its kind
+    of: int  # sessions of its kind
+    date: datetime.date
+    dose: Dose
+    price: Price
+
+    @property
+    def weekday(self) -> str:
+        return WEEKDAYS[self.date.weekday()]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A course of ``infusions`` induction sessions and ``boosters`` boosters."""
+
+    start_date: str  # as given
+    days: tuple[str, ...]
+    infusions: int
+    boosters: int
+    booster_every_days: int | None
+    currency: str
+    time_given: bool
+    sessions: tuple[Session, ...]
+    warnings: tuple[SoftWarning, ...]
+
+    @property
+    def patient(self) -> Dose:
+        """The patient, as every session's dose has it (the first session's)."""
+        return self.sessions[0].dose
+
+    @property
+    def total_dose_mg(self) -> Decimal:
+        """The printed doses added up, so the total adds up on the page."""
+        return sum((rounded(s.dose.dose_mg, places.MG) for s in self.sessions), Decimal(0))
+
+    @property
+    def total_price(self) -> Price:
+        return Price(
+            min=sum((s.price.min for s in self.sessions), Decimal(0)),
+            mid=sum((s.price.mid for s in self.sessions), Decimal(0)),
+            max=sum((s.price.max for s in self.sessions), Decimal(0)),
+        )
+
+
+def parse_date(value: Given, field: str = "start_date") -> datetime.date:
+    text = as_text(value)
+    match = _DATE_RE.fullmatch(text) if len(text) <= 64 else None
+    try:
+        if match is None:
+            raise ValueError
+        return datetime.date.fromisoformat(match.group(1))
+    except ValueError:
+        raise InputError(field, text, "is not a date", DATE_ALLOWED) from None
+
+
+_DAY_NAMES = {
+    name: day
+    for day in WEEKDAYS
+    for name in (day, datetime.date(2024, 1, 1 + WEEKDAYS.index(day)).strftime("%A").lower())
+}
+
+
+def parse_days(value: Given, field: str = "days") -> tuple[str, ...]:
+    """A comma list of weekdays (mon or monday, any case), in week order, each once."""
+    text = as_text(value)
+    words = [word.strip().lower() for word in text.split(",") if word.strip()] if len(text) <= 200 else []
+    if not words:
+        raise InputError(field, text, "names no weekday", DAYS_ALLOWED)
+    for word in words:
+        if word not in _DAY_NAMES:
+            raise InputError(field, text, f"has {word!r}, which is not a weekday", DAYS_ALLOWED)
+    chosen = {_DAY_NAMES[word] for word in words}
+    return tuple(day for day in WEEKDAYS if day in chosen)
+
+
+def parse_per_week(value: Given, field: str = "per_week") -> tuple[str, ...]:
+    low, high = int(limits.PER_WEEK.low), int(limits.PER_WEEK.high)
+    n = whole_number(field, value, low, high, f"a whole number, {limits.PER_WEEK.allowed()}")
+    return PER_WEEK_DAYS[n]
+
+
+def parse_boosters(value: Given, field: str = "boosters") -> int:
+    low, high = int(limits.BOOSTERS.low), int(limits.BOOSTERS.high)
+    return whole_number(field, value, low, high, f"a whole number, {limits.BOOSTERS.allowed()}")
+
+
+def parse_interval(value: Given, field: str = "booster_every") -> int:
+    """``4w`` or ``30d``: days, within ``limits.BOOSTER_INTERVAL_DAYS``."""
+    text = as_text(value)
+    match = _INTERVAL_RE.fullmatch(text) if len(text) <= 64 else None
+    if match is None:
+        raise InputError(field, text, "is not an interval", INTERVAL_ALLOWED)
+    days = int(match.group(1)) * (7 if match.group(2).lower() == "w" else 1)
+    if days not in limits.BOOSTER_INTERVAL_DAYS:
+        raise InputError(field, text, "is outside the allowed interval", INTERVAL_ALLOWED)
+    return days
+
+
+def parse_skips(value: Given, field: str = "skip") -> frozenset[datetime.date]:
+    text = as_text(value)
+    parts = [part for part in text.split(",") if part.strip()]
+    if len(parts) > MAX_SKIPS:
+        raise InputError(field, f"{len(parts)} dates", "has too many dates", f"at most {MAX_SKIPS}")
+    return frozenset(parse_date(part, field) for part in parts)
+
+
+def parse_rates_list(value: Given, count: int, field: str = "rates") -> list[Decimal]:
+    text = as_text(value)
+    parts = text.split(",") if len(text) <= 2000 else []
+    if len(parts) != count:
+        raise InputError(
+            field, text, f"gives {len(parts)} rates for {count} induction sessions", f"exactly {count}, one a session"
+        )
+    return [parse_rate(part, field) for part in parts]
+
+
+def titrated_rates(value: Given, after: int, count: int, field: str = "titrate") -> list[Decimal]:
+    """Session k gets FROM + STEP x max(0, k - 1 - after), stopping at TO."""
+    text = as_text(value)
+    parts = text.split(":") if len(text) <= 200 else []
+    if len(parts) != 3:
+        raise InputError(field, text, "is not FROM:STEP:TO", TITRATE_ALLOWED)
+    first = parse_rate(parts[0], field)
+    step = number(field, parts[1].strip(), TITRATE_ALLOWED)
+    last = parse_rate(parts[2], field)
+    if (step > 0 and last < first) or (step < 0 and last > first):
+        raise InputError(field, text, "steps away from TO", TITRATE_ALLOWED)
+    rates = []
+    for k in range(1, count + 1):
+        rate = EXACT.add(first, EXACT.multiply(step, max(0, k - 1 - after)))
+        rates.append(min(rate, last) if step > 0 else max(rate, last) if step < 0 else rate)
+    return rates
+
+
+def _next_day(day: datetime.date, weekdays: Sequence[str], skip: frozenset[datetime.date]) -> datetime.date:
+    """The first plan weekday on or after ``day`` that is not skipped."""
+    wanted = {WEEKDAYS.index(d) for d in weekdays}
+    for offset in range(MAX_SKIPS + 8):
+        candidate = day + datetime.timedelta(days=offset)
+        if candidate.weekday() in wanted and candidate not in skip:
+            return candidate
+    raise InputError("skip", None, "leaves no plan weekday to schedule on", "fewer skipped dates")
+
+
+def plan(
+    weight: Given,
+    start_date: Given,
+    *,
+    days: Given | None = None,
+    per_week: Given | None = None,
+    infusions: Given | None = None,
+    skip: Given | None = None,
+    rates: Given | None = None,
+    titrate: Given | None = None,
+    titrate_after: Given | None = None,
+    boosters: Given | None = None,
+    booster_every: Given | None = None,
+    booster_rate: Given | None = None,
+    booster_price: Given | None = None,
+    time: Given | None = None,
+    rate: Given | None = None,
+    duration: Given | None = None,
+    dosing_weight: Given | None = "actual",
+    height: Given | None = None,
+    sex: Given | None = None,
+    concentration: Given | None = None,
+    bag: Given | None = None,
+    price_min: Given | None = None,
+    price_max: Given | None = None,
+    price: Given | None = None,
+    currency: Given | None = None,
+    package_price: Given | None = None,
+    clinic: ClinicLimits = ClinicLimits(),
+) -> Plan:
+    """A course: see the README's "plan". Raises InputError for any input
+    outside its limits, as ``quote`` does."""
+    with exact():
+        return _plan(
+            weight,
+            start_date,
+            days=days,
+            per_week=per_week,
+            infusions=infusions,
+            skip=skip,
+            rates=rates,
+            titrate=titrate,
+            titrate_after=titrate_after,
+            boosters=boosters,
+            booster_every=booster_every,
+            booster_rate=booster_rate,
+            booster_price=booster_price,
+            time=time,
+            rate=rate,
+            duration=duration,
+            dosing_weight=dosing_weight,
+            height=height,
+            sex=sex,
+            concentration=concentration,
+            bag=bag,
+            price_min=price_min,
+            price_max=price_max,
+            price=price,
+            currency=currency,
+            package_price=package_price,
+            clinic=clinic,
+        )
+
+
+def _plan(
+    weight: Given,
+    start_date: Given,
+    *,
+    days: Given | None,
+    per_week: Given | None,
+    infusions: Given | None,
+    skip: Given | None,
+    rates: Given | None,
+    titrate: Given | None,
+    titrate_after: Given | None,
+    boosters: Given | None,
+    booster_every: Given | None,
+    booster_rate: Given | None,
+    booster_price: Given | None,
+    time: Given | None,
+    rate: Given | None,
+    duration: Given | None,
+    dosing_weight: Given | None,
+    height: Given | None,
+    sex: Given | None,
+    concentration: Given | None,
+    bag: Given | None,
+    price_min: Given | None,
+    price_max: Given | None,
+    price: Given | None,
+    currency: Given | None,
+    package_price: Given | None,
+    clinic: ClinicLimits,
+) -> Plan:
+    start = parse_date(start_date)
+    if days is not None and per_week is not None:
+        raise InputError("days", as_text(days), "cannot be given with per_week", "either --days or --per-week")
+    if days is not None:
+        weekdays = parse_days(days)
+    elif per_week is not None:
+        weekdays = parse_per_week(per_week)
+    else:
+        weekdays = PER_WEEK_DAYS[int(limits.PER_WEEK_DEFAULT.value)]
+    series = cost(infusions, price_min, price_max, price, currency)  # the induction: its count, currency, checks
+    n = series.infusions
+    skipped = frozenset() if skip is None else parse_skips(skip)
+    if rates is not None and titrate is not None:
+        raise InputError("rates", as_text(rates), "cannot be given with titrate", "either --rates or --titrate")
+    if titrate_after is not None and titrate is None:
+        raise InputError("titrate_after", as_text(titrate_after), "needs --titrate", "--titrate FROM:STEP:TO")
+    if rates is not None:
+        session_rates = parse_rates_list(rates, n)
+    elif titrate is not None:
+        after = 0 if titrate_after is None else whole_number("titrate_after", titrate_after, 0, n, f"0–{n} sessions")
+        session_rates = titrated_rates(titrate, after, n)
+    else:
+        single = limits.RATE_DEFAULT_MG_PER_KG.value if rate is None else parse_rate(rate)
+        session_rates = [single] * n
+    booster_count = 0 if boosters is None else parse_boosters(boosters)
+    interval = None if booster_every is None else parse_interval(booster_every)
+    if booster_count and interval is None:
+        raise InputError("booster_every", None, "is needed with boosters", INTERVAL_ALLOWED)
+    boost_rate = session_rates[-1] if booster_rate is None else parse_rate(booster_rate, "booster_rate")
+    code = series.currency
+    unit = quantum(code)
+    each = Price(series.price_min, series.price_mid, series.price_max)
+    induction_prices = [each] * n
+    if package_price is not None:
+        if price is not None or price_min is not None or price_max is not None:
+            raise InputError(
+                "package_price", as_text(package_price), "cannot be given with a price", "a package or a price"
+            )
+        # Spread over the sessions: each shows the package / N rounded down to
+        # the minor unit, and the last the rest, so the lines add up to it exactly.
+        package = parse_price(package_price, "package_price", code)
+        share = EXACT.divide(package, n).quantize(unit, rounding=ROUND_DOWN, context=EXACT)
+        last = EXACT.subtract(package, EXACT.multiply(share, n - 1))
+        induction_prices = [Price(share, share, share)] * (n - 1) + [Price(last, last, last)]
+    if booster_price is not None:
+        one = parse_price(booster_price, "booster_price", code)
+        booster_each = Price(one, one, one)
+    else:
+        booster_each = each
+    start_min = None if time is None else parse_start(time, "time")
+    clock = None if start_min is None else f"{start_min // 60:02d}:{start_min % 60:02d}"
+
+    doses: dict[Decimal, Dose] = {}
+
+    def dose_at(session_rate: Decimal) -> Dose:
+        if session_rate not in doses:
+            plain = dose(
+                weight,
+                session_rate,
+                duration,
+                dosing_weight=dosing_weight,
+                height=height,
+                sex=sex,
+                concentration=concentration,
+                bag=bag,
+                start=clock,
+            )
+            doses[session_rate] = clinic.check(plain)
+        return doses[session_rate]
+
+    sessions: list[Session] = []
+    day = start
+    for k in range(1, n + 1):
+        day = _next_day(day if k == 1 else day + datetime.timedelta(days=1), weekdays, skipped)
+        sessions.append(Session(k, "induction", k, n, day, dose_at(session_rates[k - 1]), induction_prices[k - 1]))
+    for i in range(1, booster_count + 1):
+        assert interval is not None
+        day = _next_day(day + datetime.timedelta(days=interval), weekdays, skipped)
+        sessions.append(Session(n + i, "booster", i, booster_count, day, dose_at(boost_rate), booster_each))
+    warnings: dict[str, SoftWarning] = {}
+    for warning in series.warnings:
+        warnings.setdefault(warning.code, warning)
+    for session in sessions:
+        for warning in session.dose.warnings:
+            warnings.setdefault(warning.code, warning)
+    return Plan(
+        start_date=as_text(start_date).strip(),
+        days=weekdays,
+        infusions=n,
+        boosters=booster_count,
+        booster_every_days=interval,
+        currency=code,
+        time_given=start_min is not None,
+        sessions=tuple(sessions),
+        warnings=tuple(warnings.values()),
+    )

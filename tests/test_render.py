@@ -101,6 +101,24 @@ COMMANDS = {
     "config": ["config", "--price", "650", "--rates", "0.1,0.2,0.25,0.3,0.4,0.5,0.6,0.75"],
     "big-money": ["cost", "--currency", "EUR", "--price", "99999.99", "--infusions", "52"],
     "warned": ["quote", "300", "--infusions", "8", "--concentration", "10 mg/mL", "--bag", "1 L"],
+    "plan": [
+        "plan",
+        "70",
+        "--start-date",
+        "2026-12-01",
+        "--boosters",
+        "2",
+        "--booster-every",
+        "4w",
+        "--titrate",
+        "0.5:0.1:0.75",
+        "--time",
+        "9:30",
+        "--concentration",
+        "10 mg/mL",
+        "--bag",
+        "100 mL",
+    ],
 }
 WIDTHS = range(20, 201)
 

@@ -118,6 +118,10 @@ def _documents(tmp_path: Path) -> dict[str, Any]:
         "cost": cli("cost", "--json").json(),
         "quote": cli("quote", "70", "--json").json(),
         "chart": cli("chart", "--json").json(),
+        "plan": cli(
+            *("plan", "70", "--start-date", "2026-12-01", "--boosters", "1", "--booster-every", "4w"),
+            *("--time", "9:00", "--concentration", "10 mg/mL", "--bag", "100 mL", "--json"),
+        ).json(),
         "config": cli("config", "--json").json(),
         "batch_quote": batch[0],
         "batch_error": batch[1],

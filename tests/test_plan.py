@@ -1,0 +1,253 @@
+"""ketacalc plan: a whole treatment course, its dates, doses, boosters, prices, and calendar."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from icalendar import Calendar
+from jsonschema import Draft202012Validator
+
+from ketacalc import plan, to_document
+from ketacalc.errors import InputError
+from tests.conftest import cli, write
+
+SCHEMA = cli("schema").json()
+START = "2026-12-01"  # a Tuesday
+
+
+def course(*args: str) -> dict[str, Any]:
+    run = cli("plan", "70", "--start-date", START, *args, "--json")
+    assert run.code == 0, run.stderr
+    document: dict[str, Any] = run.json()
+    Draft202012Validator(SCHEMA).validate(document)
+    assert document["kind"] == "plan"
+    return document
+
+
+def dates(document: dict[str, Any]) -> list[str]:
+    return [s["date"] for s in document["sessions"]]
+
+
+@pytest.mark.parametrize(
+    ("per_week", "weekdays"),
+    [
+        ("1", ["mon"]),
+        ("2", ["mon", "thu"]),
+        ("3", ["mon", "wed", "fri"]),
+        ("4", ["mon", "tue", "thu", "fri"]),
+        ("5", ["mon", "tue", "wed", "thu", "fri"]),
+    ],
+)
+def test_per_week_picks_the_issues_weekdays(per_week: str, weekdays: list[str]) -> None:
+    document = course("--per-week", per_week)
+    assert document["plan"]["days"] == weekdays
+    assert {s["weekday"] for s in document["sessions"]} <= set(weekdays)
+    first = datetime.date.fromisoformat(document["sessions"][0]["date"])
+    assert first >= datetime.date.fromisoformat(START) and first - datetime.date.fromisoformat(
+        START
+    ) < datetime.timedelta(7)
+
+
+def test_the_default_is_mon_and_thu_from_the_first_plan_day_on_or_after_the_start() -> None:
+    document = course()
+    assert dates(document) == ["2026-12-03", "2026-12-07", "2026-12-10", "2026-12-14", "2026-12-17", "2026-12-21"]
+    assert document["plan"] == {
+        "start_date": START,
+        "days": ["mon", "thu"],
+        "infusions": 6,
+        "boosters": 0,
+        "booster_every_days": None,
+    }
+    on_a_plan_day = cli("plan", "70", "--start-date", "2026-12-03", "--json").json()
+    assert on_a_plan_day["sessions"][0]["date"] == "2026-12-03"
+
+
+def test_skipped_dates_are_passed_over_and_boosters_follow_the_interval() -> None:
+    document = course(
+        "--days", "mon,thu", "--skip", "2026-12-07,2026-12-24", "--boosters", "2", "--booster-every", "4w"
+    )
+    assert dates(document)[:6] == ["2026-12-03", "2026-12-10", "2026-12-14", "2026-12-17", "2026-12-21", "2026-12-28"]
+    # Booster 1: the first plan weekday on or after 2026-12-28 + 28 days; booster 2 four weeks after that.
+    assert dates(document)[6:] == ["2027-01-25", "2027-02-22"]
+    kinds = [(s["kind"], s["index"]) for s in document["sessions"]]
+    assert kinds[5:] == [("induction", 6), ("booster", 1), ("booster", 2)]
+    assert document["totals"]["sessions"] == 8 and document["totals"]["boosters"] == 2
+
+
+def test_a_booster_interval_lands_on_the_next_plan_weekday() -> None:
+    document = course("--days", "mon", "--infusions", "1", "--boosters", "1", "--booster-every", "10d")
+    assert dates(document) == ["2026-12-07", "2026-12-21"]  # 12-07 + 10 days is a Thursday: the next Monday
+
+
+def test_rates_per_session_and_titration() -> None:
+    rates = course("--rates", "0.3,0.4,0.5,0.5,0.6,0.75")
+    assert [s["rate_mg_per_kg"] for s in rates["sessions"]] == [0.3, 0.4, 0.5, 0.5, 0.6, 0.75]
+    up = course("--titrate", "0.5:0.1:0.75", "--titrate-after", "2")
+    assert [s["rate_mg_per_kg"] for s in up["sessions"]] == [0.5, 0.5, 0.5, 0.6, 0.7, 0.75]
+    down = course("--titrate", "0.75:-0.1:0.4", "--boosters", "1", "--booster-every", "4w")
+    assert [s["rate_mg_per_kg"] for s in down["sessions"]] == [0.75, 0.65, 0.55, 0.45, 0.4, 0.4, 0.4]
+    booster = course("--titrate", "0.5:0.1:0.75", "--boosters", "1", "--booster-every", "4w", "--booster-rate", "0.3")
+    assert booster["sessions"][-1]["rate_mg_per_kg"] == 0.3
+
+
+def test_every_session_is_computed_exactly_as_quote_computes_it() -> None:
+    document = course("--rates", "0.1,0.25,0.333,0.5,0.6,0.75", "--concentration", "10 mg/mL", "--bag", "100 mL")
+    for session in document["sessions"]:
+        rate = str(session["rate_mg_per_kg"])
+        single = cli("quote", "70", "--rate", rate, "--concentration", "10 mg/mL", "--bag", "100 mL", "--json").json()
+        assert session["dose_mg"] == single["dose"]["dose_mg"]
+        assert session["rate_mg_per_h"] == single["session"]["rate_mg_per_h"]
+        assert session["pump"] == {
+            "drug_volume_ml": single["pump"]["drug_volume_ml"],
+            "rate_ml_per_h": single["pump"]["rate_ml_per_h"],
+        }
+        assert session["price"] == single["cost"]["per_infusion"]
+
+
+def test_clock_times_only_with_time() -> None:
+    assert course()["sessions"][0]["start"] is None
+    timed = course("--time", "23:30")["sessions"][0]
+    assert (timed["start"], timed["infusion_end"], timed["recovery_end"]) == ("23:30", "00:10", "00:40")
+
+
+def test_totals_are_the_printed_session_figures_added_up() -> None:
+    document = course("--rates", "0.333,0.333,0.333,0.333,0.333,0.333", "--price-min", "399.99", "--price-max", "800")
+    doses = [Decimal(str(s["dose_mg"])) for s in document["sessions"]]
+    assert Decimal(str(document["totals"]["dose_mg"])) == sum(doses)
+    for name in ("min", "mid", "max"):
+        assert Decimal(document["totals"]["cost"][name]) == sum(Decimal(s["price"][name]) for s in document["sessions"])
+    assert document["totals"]["cost"]["mid"] == "3600.00"  # 599.995 rounds half-up to 600.00, x 6
+
+
+def test_a_package_price_is_spread_so_the_lines_add_up_exactly() -> None:
+    document = course("--package-price", "3000", "--boosters", "1", "--booster-every", "4w", "--booster-price", "450")
+    prices = [s["price"]["mid"] for s in document["sessions"]]
+    assert prices == ["500.00"] * 6 + ["450.00"]
+    odd = course("--package-price", "1000", "--infusions", "3")
+    assert [s["price"]["min"] for s in odd["sessions"]] == ["333.33", "333.33", "333.34"]
+    assert odd["totals"]["cost"] == {"currency": "USD", "min": "1000.00", "mid": "1000.00", "max": "1000.00"}
+    assert cli("plan", "70", "--start-date", START, "--package-price", "1000", "--price", "5").code == 2
+
+
+@given(st.integers(min_value=1, max_value=52), st.decimals(min_value="0", max_value="99999.99", places=2))
+def test_a_package_always_adds_up_to_itself(infusions: int, package: Decimal) -> None:
+    result = plan("70", START, infusions=infusions, package_price=str(package))
+    assert result.total_price.mid == package
+    shares = [s.price.mid for s in result.sessions]
+    assert max(shares) - min(shares) < Decimal("0.01") * infusions
+
+
+def test_warnings_more_than_six_and_the_doses_own_once_per_code() -> None:
+    run = cli("plan", "300", "--start-date", START, "--infusions", "8", "--json")
+    codes = [w["code"] for w in run.json()["warnings"]]
+    assert codes.count("infusions_above_usual_series") == 1 and codes.count("weight_above_adult_range") == 1
+    assert cli("plan", "300", "--start-date", START, "--strict", "--json").code == 4
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["--start-date", "2026-02-30"], "--start-date"),
+        (["--start-date", "tomorrow"], "--start-date"),
+        (["--start-date", START, "--days", "mon,funday"], "--days"),
+        (["--start-date", START, "--days", ","], "--days"),
+        (["--start-date", START, "--per-week", "6"], "--per-week"),
+        (["--start-date", START, "--days", "mon", "--per-week", "2"], "--days"),
+        (["--start-date", START, "--titrate", "0.5:0.1:0.9"], "--titrate"),
+        (["--start-date", START, "--titrate", "0.5:-0.1:0.75"], "--titrate"),
+        (["--start-date", START, "--titrate", "0.5:0.1"], "--titrate"),
+        (["--start-date", START, "--rates", "0.5,0.5"], "--rates"),
+        (["--start-date", START, "--boosters", "2", "--booster-every", "6d"], "--booster-every"),
+        (["--start-date", START, "--boosters", "2", "--booster-every", "27w"], "--booster-every"),
+        (["--start-date", START, "--boosters", "2"], "--booster-every"),
+        (["--start-date", START, "--booster-price", "1.999"], "--booster-price"),
+        (["--start-date", START, "--skip", "2026-13-01"], "--skip"),
+    ],
+)
+def test_invalid_input_is_exit_2_with_one_line(args: list[str], field: str) -> None:
+    run = cli("plan", "70", *args)
+    assert run.code == 2 and run.stdout == "" and len(run.stderr.splitlines()) == 1
+    assert field in run.stderr
+
+
+def test_a_plan_section_in_the_config_with_provenance(tmp_path: Path) -> None:
+    config = write(
+        tmp_path,
+        "clinic.toml",
+        '[plan]\nper_week = 3\nboosters = 2\nbooster_every = "4w"\nbooster_price = "450"\n',
+    )
+    document = cli("plan", "70", "--start-date", START, "--config", config, "--json").json()
+    assert document["plan"]["days"] == ["mon", "wed", "fri"] and document["plan"]["boosters"] == 2
+    assert document["sessions"][-1]["price"]["mid"] == "450.00"
+    flagged = cli("plan", "70", "--start-date", START, "--config", config, "--days", "tue", "--json").json()
+    assert flagged["plan"]["days"] == ["tue"]  # a flag's days replace the file's per_week
+    settings = cli("config", "--config", config, "--json").json()["settings"]
+    assert settings["per_week"] == {"value": "3", "source": config}
+    assert settings["days"]["source"] == "built-in"
+    assert cli("config", "--config", write(tmp_path, "bad.toml", "[plan]\nboosters = 99\n")).code == 2
+
+
+def test_the_calendar_file_matches_the_json(tmp_path: Path) -> None:
+    path = tmp_path / "course.ics"
+    args = ["--boosters", "2", "--booster-every", "4w", "--time", "9:30", "--concentration", "10 mg/mL", "--bag", "1 L"]
+    document = course(*args, "--ics", str(path))
+    events = list(Calendar.from_ical(path.read_bytes()).walk("VEVENT"))
+    assert len(events) == len(document["sessions"]) == 8
+    for event, session in zip(events, document["sessions"], strict=True):
+        start = event.decoded("dtstart")
+        assert start.date().isoformat() == session["date"] and start.strftime("%H:%M") == session["start"]
+        end = event.decoded("dtend")
+        assert end.strftime("%H:%M") == session["recovery_end"]
+        what = "infusion" if session["kind"] == "induction" else "booster"
+        of = 6 if session["kind"] == "induction" else 2
+        assert str(event["summary"]) == f"Ketamine {what} {session['index']} of {of}"
+        text = str(event["description"])
+        assert "Informational only" in text and "mg" not in text and "kg" not in text and "$" not in text
+    uids = [str(e["uid"]) for e in events]
+    assert len(set(uids)) == len(uids)
+    again = tmp_path / "again.ics"
+    course(*args, "--ics", str(again))
+    assert [str(e["uid"]) for e in Calendar.from_ical(again.read_bytes()).walk("VEVENT")] == uids
+
+
+def test_calendar_details_only_when_asked_and_a_default_time(tmp_path: Path) -> None:
+    path = tmp_path / "course.ics"
+    course("--ics", str(path), "--ics-details")
+    first = next(iter(Calendar.from_ical(path.read_bytes()).walk("VEVENT")))
+    assert first.decoded("dtstart").strftime("%H:%M") == "09:00"
+    assert "Dose: 35 mg" in str(first["description"]) and "Weight: 70 kg" in str(first["description"])
+    unwritable = cli("plan", "70", "--start-date", START, "--ics", str(tmp_path / "no" / "dir.ics"))
+    assert unwritable.code == 2 and len(unwritable.stderr.splitlines()) == 1
+
+
+def test_the_python_api_gives_the_same_plan() -> None:
+    result = plan("70", START, boosters=1, booster_every="4w", titrate="0.5:0.1:0.75")
+    from_cli = cli(
+        "plan",
+        "70",
+        "--start-date",
+        START,
+        "--boosters",
+        "1",
+        "--booster-every",
+        "4w",
+        "--titrate",
+        "0.5:0.1:0.75",
+        "--json",
+    ).json()
+    assert to_document(result) == from_cli
+    with pytest.raises(InputError):
+        plan("70", "2026-02-30")
+
+
+def test_human_output_has_the_sessions_totals_and_calendar_strip() -> None:
+    run = cli("plan", "70", "--start-date", START, "--boosters", "1", "--booster-every", "4w", env={"COLUMNS": "100"})
+    assert "Sessions" in run.stdout and "Totals" in run.stdout and "Informational only" in run.stdout
+    assert "2026-11-30   ---I---" in run.stdout and "2026-12-07   I--I---" in run.stdout
+    assert "2027-01-18   B------" in run.stdout and "(3 weeks without a session)" in run.stdout

@@ -14,6 +14,8 @@ tests/test_process.py checks that JSON and errors do not import Rich).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import datetime
 import errno
 import io
 import json
@@ -333,6 +335,26 @@ ChartRatesOpt = Annotated[
         ),
     ),
 ]
+HtmlOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--html",
+        metavar="FILE",
+        help="Also write a one-page patient handout (HTML) to FILE; - writes it to stdout instead of the usual output.",
+    ),
+]
+DateOpt = Annotated[str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="Handout: its date (default today).")]
+RefOpt = Annotated[
+    str | None, typer.Option("--ref", metavar="TEXT", help="Handout: its reference (default generated).")
+]
+ValidDaysOpt = Annotated[
+    str | None, typer.Option("--valid-days", metavar="N", help="Handout: days the estimate is valid (default 30).")
+]
+IdOpt = Annotated[
+    str | None,
+    typer.Option("--id", metavar="TEXT", help="Handout: the patient reference, the only patient data shown."),
+]
+IncludeDoseOpt = Annotated[bool, typer.Option("--include-dose", help="Handout: show the dose (not shown by default).")]
 StartOpt = Annotated[
     str | None,
     typer.Option("--start", metavar="HH:MM", help="Start time (24-hour) for infusion and recovery end times."),
@@ -500,6 +522,12 @@ def quote_command(
     config: ConfigOpt = None,
     as_json: JsonOpt = False,
     strict: StrictOpt = False,
+    html: HtmlOpt = None,
+    date: DateOpt = None,
+    ref: RefOpt = None,
+    valid_days: ValidDaysOpt = None,
+    patient_id: IdOpt = None,
+    include_dose: IncludeDoseOpt = False,
 ) -> None:
     from ketacalc.config import clinic_limits, values
     from ketacalc.documents import quote_document
@@ -512,6 +540,10 @@ def quote_command(
     s = values(settings, _DOSE_SETTINGS + _COST_SETTINGS)
     plain = quote(weight, height=height, sex=sex, start=start, **s)
     result = Quote(clinic_limits(settings).check(plain.dose), plain.cost)
+    if html is not None:
+        handout = Handout(html, date, ref, valid_days, patient_id, include_dose)
+        if _write_handout(handout, "quote", result, quote_document(result), settings):
+            return _finish(result.warnings, strict)
     show(result, as_json=as_json, strict=strict, document=quote_document, blocks=quote_blocks, warnings=result.warnings)
 
 
@@ -611,6 +643,11 @@ def plan_command(
         bool, typer.Option("--ics-details", help="Put weight, dose and price in the calendar (it is often shared).")
     ] = False,
     strict: StrictOpt = False,
+    html: HtmlOpt = None,
+    date: DateOpt = None,
+    ref: RefOpt = None,
+    valid_days: ValidDaysOpt = None,
+    patient_id: IdOpt = None,
 ) -> None:
     from ketacalc.config import clinic_limits, values
     from ketacalc.course import plan
@@ -640,10 +677,76 @@ def plan_command(
     )
     if ics is not None:
         _write_calendar(ics, result, ics_details)
+    if html is not None:
+        handout = Handout(html, date, ref, valid_days, patient_id, include_dose=True)
+        if _write_handout(handout, "plan", result, plan_document(result), settings):
+            return _finish(result.warnings, strict)
     show(result, as_json=as_json, strict=strict, document=plan_document, blocks=plan_blocks, warnings=result.warnings)
 
 
 _PLAN_SETTINGS = ("days", "per_week", "boosters", "booster_every", "booster_price")
+
+
+@dataclasses.dataclass(frozen=True)
+class Handout:
+    """The handout options of quote and plan."""
+
+    path: str
+    date: str | None
+    ref: str | None
+    valid_days: str | None
+    patient_id: str | None
+    include_dose: bool
+
+
+def _write_handout(handout: Handout, kind: str, result: Any, document: dict[str, Any], settings: Any) -> bool:
+    """Write the page; True when it went to stdout (and the usual output must not)."""
+    from ketacalc import handout as pages
+    from ketacalc.course import parse_date
+
+    clinic_fields = {name: settings[name].value for name in ("name", "address", "phone", "email")}
+    logo = settings["logo"].value
+    try:
+        clinic = pages.Clinic(
+            **{name: "" if value is None else pages.parse_text(value, name) for name, value in clinic_fields.items()},
+            logo=None if logo is None else pages.logo_data_uri(str(logo)),
+        )
+    except pages.HandoutError as error:
+        raise InputError(
+            "logo", str(logo), str(error).split(": ", 1)[-1], "a PNG, JPEG or SVG of at most 256 KiB"
+        ) from None
+    day = datetime.date.today() if handout.date is None else parse_date(handout.date, "date")
+    valid = settings["valid_days"].value if handout.valid_days is None else handout.valid_days
+    details = pages.Details(
+        date=day,
+        reference=pages.default_reference(kind, day, document)
+        if handout.ref is None
+        else pages.parse_text(handout.ref, "ref"),
+        valid_days=pages.VALID_DAYS_DEFAULT if valid is None else pages.parse_valid_days(valid, "valid_days"),
+        patient=None if handout.patient_id is None else pages.parse_text(handout.patient_id, "id"),
+        include_dose=handout.include_dose,
+    )
+    page = pages.quote_page(result, clinic, details) if kind == "quote" else pages.plan_page(result, clinic, details)
+    if handout.path == "-":
+        with writing():
+            sys.stdout.write(page)
+            sys.stdout.flush()
+        return True
+    try:
+        with open(handout.path, "w", encoding="utf-8") as out:
+            out.write(page)
+    except OSError as error:
+        problem = f"cannot be written ({error.strerror or error})"
+        raise InputError("html", handout.path, problem, "a writable file path") from None
+    return False
+
+
+def _finish(warnings: Sequence[SoftWarning], strict: bool) -> None:
+    """After a handout on stdout: the warnings on stderr, and --strict."""
+    for warning in warnings:
+        _say(f"warning: {warning.message} ({warning.code})")
+    if strict and warnings:
+        raise typer.Exit(int(ExitStatus.STRICT_WARNING))
 
 
 def _write_calendar(path: str, result: Any, details: bool) -> None:

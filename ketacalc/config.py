@@ -21,6 +21,7 @@ from ketacalc.clinic import ClinicLimits, parse_limit
 from ketacalc.course import parse_boosters, parse_days, parse_interval, parse_per_week
 from ketacalc.dosing import parse_basis, parse_duration, parse_rate
 from ketacalc.errors import InputError, KetacalcError
+from ketacalc.handout import VALID_DAYS_DEFAULT, parse_logo_path, parse_text, parse_valid_days
 from ketacalc.pricing import cost, parse_currency, parse_infusions, parse_price
 from ketacalc.pump import both_or_neither, parse_bag, parse_concentration
 from ketacalc.values import Given
@@ -57,6 +58,12 @@ SPECS: dict[str, Spec] = {
     "boosters": Spec("plan", parse_boosters, "0"),
     "booster_every": Spec("plan", parse_interval, None),
     "booster_price": Spec("plan", parse_price, None),
+    "name": Spec("clinic", parse_text, None),
+    "address": Spec("clinic", parse_text, None),
+    "phone": Spec("clinic", parse_text, None),
+    "email": Spec("clinic", parse_text, None),
+    "logo": Spec("clinic", parse_logo_path, None),
+    "valid_days": Spec("clinic", parse_valid_days, str(VALID_DAYS_DEFAULT)),
     "dose_mg_soft_max": Spec("limits", parse_limit, None),
     "dose_mg_hard_max": Spec("limits", parse_limit, None),
     "pump_rate_ml_per_h_soft_max": Spec("limits", parse_limit, None),

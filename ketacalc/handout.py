@@ -1,0 +1,250 @@
+"""The patient handout: a one-page HTML quote or plan with the clinic's
+letterhead, written from a Jinja2 template (``templates/handout.html.j2``) with
+autoescaping on, so every piece of text (ids, clinic fields, the reference) is
+HTML-escaped; no HTML is built by joining strings in code.
+
+The page is self-contained: inline CSS, no fonts, no scripts, images only as
+data URIs, and a Content-Security-Policy that allows nothing else. A logo is a
+PNG, JPEG or SVG file of at most 256 KiB; an SVG that holds script, event
+handlers, external references or foreignObject is refused, not cleaned.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import hashlib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ketacalc import limits, places
+from ketacalc.course import Plan
+from ketacalc.currencies import minor_units
+from ketacalc.errors import InputError, KetacalcError, printable
+from ketacalc.formatting import with_unit
+from ketacalc.series import Quote
+from ketacalc.values import Given, as_text, whole_number
+
+MAX_LOGO_BYTES = 256 * 1024
+MAX_FIELD_CHARS = 200
+VALID_DAYS_DEFAULT = 30
+VALID_DAYS_MAX = 365
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+# The seed's own words (seeds/000_4e4cacf71e069d0d.txt), for the patient.
+SEED_NOTES = (
+    "Because racemic ketamine is not FDA-approved, health insurance may not cover it.",
+    "Because nasal ketamine (esketamine) is FDA-approved, it is more likely to be covered under health insurance "
+    "and may be the more accessible option.",
+)
+_SVG_DANGER_RE = re.compile(
+    r"<\s*script|<\s*foreignobject|\bon[a-z]+\s*=|javascript:|data:text/html|<!entity|(?:xlink:)?href\s*=\s*[\"']?\s*(?!#)",
+    re.IGNORECASE,
+)
+
+
+class HandoutError(KetacalcError):
+    """A handout that cannot be made: a logo file, most often (exit 2)."""
+
+
+@dataclass(frozen=True)
+class Clinic:
+    """The letterhead, from the config's [clinic] section."""
+
+    name: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    logo: str | None = None  # a data URI
+
+
+@dataclass(frozen=True)
+class Details:
+    """What the handout says about itself."""
+
+    date: datetime.date
+    reference: str
+    valid_days: int
+    patient: str | None = None  # the --id, and nothing else by default
+    include_dose: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_text(value: Given, field_name: str) -> str:
+    """A letterhead field: one line of text (control characters escaped)."""
+    text = as_text(value)
+    if len(text) > MAX_FIELD_CHARS:
+        raise InputError(field_name, text, "is too long for a letterhead", f"at most {MAX_FIELD_CHARS} characters")
+    return printable(text.strip())
+
+
+def parse_valid_days(value: Given, field_name: str = "valid_days") -> int:
+    return whole_number(field_name, value, 1, VALID_DAYS_MAX, f"a whole number of days, 1–{VALID_DAYS_MAX}")
+
+
+def parse_logo_path(value: Given, field_name: str = "logo") -> str:
+    return parse_text(value, field_name)
+
+
+def logo_data_uri(path: str) -> str:
+    """The logo file as a data URI, or HandoutError saying what is wrong."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_LOGO_BYTES + 1)
+    except OSError as error:
+        raise HandoutError(f"logo {path!r}: cannot be read ({error.strerror or error})") from None
+    if len(data) > MAX_LOGO_BYTES:
+        raise HandoutError(f"logo {path!r}: larger than {MAX_LOGO_BYTES // 1024} KiB")
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        kind = "image/png"
+    elif data.startswith(b"\xff\xd8\xff"):
+        kind = "image/jpeg"
+    elif _is_svg(data):
+        text = data.decode("utf-8", "replace")
+        if _SVG_DANGER_RE.search(text):
+            raise HandoutError(f"logo {path!r}: an SVG holding script, event handlers or external references")
+        kind = "image/svg+xml"
+    else:
+        raise HandoutError(f"logo {path!r}: not a PNG, JPEG or SVG file")
+    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def _is_svg(data: bytes) -> bool:
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<svg", b"<?xml")) and b"<svg" in data[:4096].lower()
+
+
+def default_reference(kind: str, date: datetime.date, document: dict[str, Any]) -> str:
+    """Q-20261127-1a2b3c: the same quote on the same day gets the same reference."""
+    digest = hashlib.sha256(repr(sorted(document.items())).encode()).hexdigest()[:6].upper()
+    return f"{kind[0].upper()}-{date:%Y%m%d}-{digest}"
+
+
+def money(value: Decimal, currency: str) -> str:
+    """Money on the page exactly as the JSON has it, with its currency: $2400.00, EUR 650.00, JPY 720000."""
+    text = f"{value.quantize(Decimal(1).scaleb(-minor_units(currency))):f}"
+    return f"${text}" if currency == "USD" else f"{currency} {text}"
+
+
+def money_range(low: Decimal, high: Decimal, currency: str) -> str:
+    return money(low, currency) if low == high else f"{money(low, currency)} – {money(high, currency)}"
+
+
+def _environment() -> Any:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _page(context: dict[str, Any]) -> str:
+    template = _environment().get_template("handout.html.j2")
+    page: str = template.render(csp=CSP, notes=SEED_NOTES, disclaimer=limits.DISCLAIMER, **context)
+    return page
+
+
+def quote_page(q: Quote, clinic: Clinic, details: Details) -> str:
+    """A one-page cost estimate for a quote."""
+    c = q.cost
+    items = [
+        {
+            "what": f"Ketamine infusion × {c.infusions}",
+            "each": money_range(c.price_min, c.price_max, c.currency),
+            "total": money_range(c.total_min, c.total_max, c.currency),
+        }
+    ]
+    dose = None
+    if details.include_dose:
+        d = q.dose
+        dose = {
+            "rate": with_unit(d.rate_mg_per_kg, places.MG_PER_KG, "mg/kg"),
+            "dose": with_unit(d.dose_mg, places.MG, "mg"),
+            "duration": with_unit(d.duration_min, places.MIN, "min"),
+        }
+    totals = {
+        "min": money(c.total_min, c.currency),
+        "mid": money(c.total_mid, c.currency),
+        "max": money(c.total_max, c.currency),
+    }
+    return _page(
+        {
+            "title": "Cost estimate",
+            "clinic": clinic,
+            "details": details,
+            "valid_until": details.date + datetime.timedelta(days=details.valid_days),
+            "items": items,
+            "totals": totals,
+            "dose": dose,
+            "sessions": None,
+            "calendar": None,
+        }
+    )
+
+
+def plan_page(p: Plan, clinic: Clinic, details: Details) -> str:
+    """A one-page treatment plan: line items, totals, sessions and the calendar strip."""
+    currency = p.currency
+    induction = [s for s in p.sessions if s.kind == "induction"]
+    boosters = [s for s in p.sessions if s.kind == "booster"]
+    items = []
+    for label, group in (("Induction infusions", induction), ("Booster infusions", boosters)):
+        if not group:
+            continue
+        low = sum((s.price.min for s in group), Decimal(0))
+        high = sum((s.price.max for s in group), Decimal(0))
+        prices = {(s.price.min, s.price.max) for s in group}
+        each = money_range(*prices.pop(), currency) if len(prices) == 1 else "package, see sessions"
+        items.append({"what": f"{label} × {len(group)}", "each": each, "total": money_range(low, high, currency)})
+    total = p.total_price
+    sessions = [
+        {
+            "number": s.number,
+            "date": s.date.isoformat(),
+            "weekday": s.weekday.capitalize(),
+            "what": f"{'Infusion' if s.kind == 'induction' else 'Booster'} {s.index} of {s.of}",
+            "dose": with_unit(s.dose.dose_mg, places.MG, "mg"),
+            "price": money_range(s.price.min, s.price.max, currency),
+        }
+        for s in p.sessions
+    ]
+    return _page(
+        {
+            "title": "Treatment plan and cost estimate",
+            "clinic": clinic,
+            "details": details,
+            "valid_until": details.date + datetime.timedelta(days=details.valid_days),
+            "items": items,
+            "totals": {name: money(getattr(total, name), currency) for name in ("min", "mid", "max")},
+            "dose": None,
+            "sessions": sessions,
+            "calendar": calendar(p),
+        }
+    )
+
+
+def calendar(p: Plan) -> dict[str, Any]:
+    """The calendar strip as data for the template's inline SVG: weeks (rows)
+    x weekdays (columns), folded where weeks have no session."""
+    marks = {s.date: s.kind for s in p.sessions}
+    first = p.sessions[0].date
+    monday = first - datetime.timedelta(days=first.weekday())
+    rows: list[dict[str, Any]] = []
+    gap = 0
+    while monday <= p.sessions[-1].date:
+        week = [monday + datetime.timedelta(days=i) for i in range(7)]
+        if any(day in marks for day in week):
+            if gap:
+                rows.append({"label": f"{gap} week{'s' if gap > 1 else ''} later", "days": None})
+                gap = 0
+            rows.append({"label": f"{monday:%d %b %Y}", "days": [marks.get(day) for day in week]})
+        else:
+            gap += 1
+        monday += datetime.timedelta(days=7)
+    return {"rows": rows, "height": 22 * (len(rows) + 1) + 8}

@@ -79,7 +79,8 @@ class Row(NamedTuple):  # a tuple: one is made per input row
     number: int  # 1-based data-row number
     id: Any
     cells: dict[str, Any]  # known column -> non-empty value
-    problem: str | None = None  # the row could not even be read
+    problem: str | None = None  # the row could not even be read, or a cell not used
+    field: str | None = None  # the column at fault, when there is one
 
 
 def parse_output_format(given: str) -> str:
@@ -134,18 +135,39 @@ def text_stream(binary: IO[bytes], encoding: str | None = None, name: str = "the
         else:
             encoding = "utf-8-sig"
             _check_utf8(buffered, name)
-    return io.TextIOWrapper(buffered, encoding=encoding, errors="surrogateescape", newline="")
+    return io.TextIOWrapper(buffered, encoding=encoding, errors=_KEEP_BYTES, newline="")
+
+
+_KEEP_BYTES = "ketacalc-keep-bytes"
+
+
+def _keep_bytes(error: UnicodeError) -> tuple[str, int]:
+    """A decoding error handler like surrogateescape, for any encoding and any
+    byte (UTF-16's too): each byte that cannot be decoded becomes the lone
+    surrogate U+DC00 + byte, so the row holding it is that row's error,
+    naming it, and nothing is replaced with U+FFFD."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return "".join(chr(0xDC00 + byte) for byte in bad), error.end
+
+
+codecs.register_error(_KEEP_BYTES, _keep_bytes)
 
 
 def parse_encoding(given: str) -> str:
     """--encoding: a codec Python knows, for text."""
     allowed = "e.g. utf-8, cp1252, latin-1, utf-16"
+    sample = "id,weight\r\nZ-1,70 kg\r\n"
     try:
         name = codecs.lookup(given.strip()).name
-        "weight".encode(name)  # codecs such as base64 are not text encodings: LookupError
+        # A text encoding that reads a CSV: base64 and rot13 are no text
+        # encodings (LookupError), idna and punycode cannot hold one.
+        if sample.encode(name).decode(name) != sample:
+            raise ValueError
     except (LookupError, ValueError):
-        raise InputError("encoding", given, "is not a text encoding", allowed) from None
-    return name
+        raise InputError("encoding", given, "is not a text encoding for a CSV file", allowed) from None
+    return "utf-8-sig" if name == "utf-8" else name
 
 
 _CHECK_CHUNK = 1024 * 1024
@@ -167,12 +189,15 @@ def _check_utf8(buffered: io.BufferedReader, name: str) -> None:
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as error:
-                bad = chunk[error.start : error.start + 1]
-                line += chunk.count(b"\n", 0, error.start)
-                nul = b"\x00" in chunk[:200]
+                # The decoder's own bytes: a character split across two chunks starts in the earlier one.
+                data = error.object
+                bad = data[error.start : error.start + 1]
+                line += data.count(b"\n", 0, error.start)
+                if data[:4] == b"PK\x03\x04":
+                    raise BatchInputError(f"{name} looks like a workbook (.xlsx): give --input-format xlsx") from None
                 hint = (
-                    "--encoding utf-16-le: it looks like UTF-16 without a BOM"
-                    if nul
+                    "--encoding utf-16-le or utf-16-be: it looks like UTF-16 without a BOM"
+                    if b"\x00" in data[:200]
                     else "e.g. --encoding cp1252, which Excel's 'CSV (Comma delimited)' writes on Windows; "
                     "or save it as 'CSV UTF-8'"
                 )
@@ -185,7 +210,7 @@ def _check_utf8(buffered: io.BufferedReader, name: str) -> None:
             buffered.seek(start)
 
 
-_UNDECODABLE_RE = re.compile("[\udc80-\udcff]")
+_UNDECODABLE_RE = re.compile("[\udc00-\udcff]")
 _QUOTED_RE = re.compile(r'"(?:[^"]|"")*"?')
 # Formula-starting characters a spreadsheet would run (OWASP, "CSV injection");
 # tab and CR, OWASP's other two, are escaped as control characters first.
@@ -194,7 +219,7 @@ _FORMULA_START = ("=", "+", "-", "@")
 
 def _bytes_shown(text: str) -> str:
     """Text with its undecodable bytes shown as \\xNN."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _UNDECODABLE_RE.sub(lambda found: f"\\x{ord(found.group()) - 0xDC00:02x}", text)
 
 
 def _echo_id(value: Any) -> Any:
@@ -240,6 +265,8 @@ def _chunks(stream: IO[str]) -> Iterator[str]:
             yield chunk
     except OSError as error:
         raise BatchInputError(f"cannot read input: {error.strerror or error}") from None
+    except UnicodeError as error:  # a codec that fails other than byte by byte (idna, punycode)
+        raise BatchInputError(f"cannot decode the input: {error}; check --encoding") from None
 
 
 class _Quotes(NamedTuple):
@@ -357,8 +384,11 @@ def read_csv(stream: IO[str], reading: Reading = Reading()) -> tuple[Iterator[Ro
     if len(header_line) >= _RECORD_MAX_CHARS and not header_line.endswith(("\n", "\r")):
         # Said at once, before reading on: the input could be endless (/dev/zero).
         raise BatchInputError(f"the header row is over {_RECORD_MAX_CHARS:,} characters: not a header")
+    header_line = header_line.removeprefix("\ufeff")  # a BOM that a named encoding kept
     if "\x00" in header_line:
-        raise BatchInputError("the header row holds NUL characters: UTF-16 without a BOM? give --encoding utf-16-le")
+        raise BatchInputError(
+            "the header row holds NUL characters: UTF-16 without a BOM? give --encoding utf-16-le or utf-16-be"
+        )
     csv.field_size_limit(_RECORD_MAX_CHARS)
     delimiter = reading.delimiter or _delimiter(header_line)
     records = _records(itertools.chain([header_line], chunks), delimiter)
@@ -417,7 +447,7 @@ def _csv_rows(
         elif _UNDECODABLE_RE.search(record.text):
             yield Row(number, row_id, {}, _undecodable(record.text))
         elif (unusable := prepare(values, header, decimal_comma)) is not None:
-            yield Row(number, row_id, {}, unusable)
+            yield Row(number, row_id, {}, unusable[1], unusable[0])
         else:
             yield Row(number, row_id, values)
 
@@ -435,7 +465,7 @@ def _undecodable(text: str) -> str:
     found = _UNDECODABLE_RE.search(text)
     assert found is not None
     byte = _bytes_shown(found.group())
-    return f"has bytes that are not valid in the input's encoding ({byte}); give --encoding, or save it as CSV UTF-8"
+    return f"has bytes that are not valid in the input's encoding ({byte}); check --encoding, or save it as CSV UTF-8"
 
 
 class _DuplicateKey(ValueError):
@@ -470,6 +500,8 @@ def read_jsonl(stream: IO[str], decimal_comma: bool = False) -> Iterator[Row]:
     is written."""
     lines = _lines(stream)
     for first in lines:
+        if first is not None:
+            first = first.removeprefix("\ufeff")  # a BOM that a named encoding kept
         if first is None or first.strip():
             return _jsonl_rows(itertools.chain([first], lines), decimal_comma)
     raise BatchInputError("the input is empty: it needs one JSON object per line, with a 'weight'")
@@ -508,7 +540,7 @@ def _jsonl_rows(lines: Iterator[str | None], decimal_comma: bool) -> Iterator[Ro
                 values[name] = value
         row_id = _echo_id(values.pop("id", None))
         if decimal_comma and (problem := prepare(values, None, decimal_comma)) is not None:
-            yield Row(number, row_id, {}, problem)
+            yield Row(number, row_id, {}, problem[1], problem[0])
         else:
             yield Row(number, row_id, values)
 
@@ -538,8 +570,12 @@ def quote_row(
 ) -> Quote | Document:
     """A row's quote, or its error record."""
     if row.problem is not None:
+        if row.field is not None:
+            return _error_record(row, row.field, row.problem)
         return _error_record(row, None, f"row {row.number} {row.problem}")
     kwargs = layered(defaults, row.cells)
+    if (mixed := _price_in_another_currency(defaults, row.cells)) is not None:
+        return _error_record(row, "currency", mixed)
     weight = kwargs.pop("weight", None)
     if weight is None:
         return _error_record(row, "weight", "weight is missing")
@@ -548,6 +584,21 @@ def quote_row(
         return Quote(clinic.check(plain.dose), plain.cost)
     except InputError as error:
         return _error_record(row, error.field, error.describe(error.field) + decimal_comma_hint(error.field, row.cells))
+
+
+def _price_in_another_currency(defaults: Mapping[str, Given | None], cells: Mapping[str, Any]) -> str | None:
+    """A row naming a currency but no price would take the default price,
+    which is in the default currency: never a price in another currency."""
+    if "currency" not in cells or any(name in cells for name in ("price", "price_min", "price_max")):
+        return None
+    default = str(defaults.get("currency") or "USD").strip().upper()
+    given = str(cells["currency"]).strip().upper()
+    if given == default:
+        return None
+    return (
+        f"currency {printable(given)!r} has no price in this row, and the default price is in {default}; "
+        "give the row a price (or a price_min and price_max)"
+    )
 
 
 def _error_record(row: Row, field: str | None, message: str) -> Document:
@@ -688,7 +739,15 @@ def run_batch(
     # The defaults must quote on their own (with any weight), before any row is
     # read; the dosing weight basis is left out: ideal or adjusted needs each
     # row's height and sex.
-    quote(70, **{k: v for k, v in defaults.items() if v is not None and k != "dosing_weight"})
+    checked = {k: v for k, v in defaults.items() if v is not None and k != "dosing_weight"}
+    if not any(name in checked for name in ("price", "price_min", "price_max")):
+        checked["price"] = "0"  # a currency without a default price: each row must then give one
+    quote(70, **checked)
+    if reading.sheet is not None and fmt != "xlsx":
+        raise InputError("sheet", reading.sheet, "is for a workbook, and the input is not one", "--input-format xlsx")
+    if fmt == "xlsx" and (reading.encoding is not None or reading.delimiter is not None):
+        option = "encoding" if reading.encoding is not None else "delimiter"
+        raise InputError(option, getattr(reading, option), "is for CSV, and the input is a workbook", "no such option")
     if writing.format == "xlsx" and is_terminal(out):
         raise BatchInputError("--output xlsx writes a workbook: redirect stdout to a file (> quotes.xlsx)")
     binary = _open(source)
@@ -719,27 +778,37 @@ def read_xlsx(binary: IO[bytes], reading: Reading) -> tuple[Iterator[Row], Heade
     """The rows of a workbook's sheet, read as a CSV export of it would be."""
     try:
         sheet_rows = excel.read_rows(binary, reading.sheet)
-        for names in sheet_rows:
-            if any(name.strip() for name in names):
+        for first in sheet_rows:
+            if any(cell.text.strip() for cell in first):
                 break
         else:
             raise BatchInputError("the sheet is empty: it needs a header row with a 'weight' column")
     except excel.ExcelError as error:
         raise BatchInputError(str(error)) from None
-    header = _header(names, reading)
+    header = _header([cell.text for cell in first], reading)
     return _sheet_rows(sheet_rows, header, reading.decimal_comma), header
 
 
-def _sheet_rows(sheet_rows: Iterator[list[str]], header: Header, decimal_comma: bool) -> Iterator[Row]:
+def _sheet_rows(sheet_rows: Iterator[list[excel.Cell]], header: Header, decimal_comma: bool) -> Iterator[Row]:
     number = 0
     for cells in sheet_rows:
-        if not any(cell.strip() for cell in cells):
+        if not any(cell.text.strip() or cell.unsaved_formula for cell in cells):
             continue
         number += 1
-        values = {c.field: cells[c.index] for c in header.columns if c.index < len(cells) and cells[c.index].strip()}
+        mine = [(c.field, cells[c.index]) for c in header.columns if c.index < len(cells)]
+        values = {name: cell.text for name, cell in mine if cell.text.strip()}
         row_id = _echo_id(values.pop("id", None))
-        problem = prepare(values, header, decimal_comma)
-        yield Row(number, row_id, {} if problem else values, problem)
+        unsaved = [name for name, cell in mine if cell.unsaved_formula]
+        if unsaved:
+            problem = (
+                f"{unsaved[0]} is a formula with no value saved in the workbook "
+                "(open and save it in a spreadsheet program, or export CSV)"
+            )
+            yield Row(number, row_id, {}, problem, unsaved[0])
+            continue
+        typed = frozenset(name for name, cell in mine if cell.typed)
+        found = prepare(values, header, decimal_comma, typed)
+        yield Row(number, row_id, {}, found[1], found[0]) if found else Row(number, row_id, values)
 
 
 def _open(source: str) -> IO[bytes]:
@@ -804,6 +873,7 @@ def _write(
     if output == "xlsx":
         out.flush()
         excel.write_workbook(columns, table, out.buffer)  # type: ignore[attr-defined]
+        out.buffer.flush()  # type: ignore[attr-defined]  # a reader gone mid-workbook is a broken pipe, not success
     out.flush()
     if progress and summary.rows >= _PROGRESS_EVERY:
         err.write("\r\033[K")

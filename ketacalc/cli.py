@@ -22,10 +22,11 @@ import json
 import os
 import signal
 import sys
+import tempfile
 import threading
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import IO, TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from typer.core import TyperGroup
@@ -129,6 +130,10 @@ class _Group(TyperGroup):
             message = format_message() if callable(format_message) else str(error)
             context = getattr(error, "ctx", None)  # the (sub)command it happened in
             command = getattr(context, "command_path", None) or "ketacalc"
+            if command == "ketacalc":  # some errors carry the group's context: the command named is the first
+                given = list(args) if args is not None else sys.argv[1:]
+                named = next((word for word in given if word in self.commands), None)
+                command = f"ketacalc {named}" if named else command
             fail(f"{str(message).rstrip('.')} (see '{command} --help')", ExitStatus.INVALID_INPUT)
         except (typer.Abort, KeyboardInterrupt):
             fail("interrupted", ExitStatus.INTERRUPTED)
@@ -782,7 +787,9 @@ def batch_command(
     input_format: Annotated[
         str | None,
         typer.Option(
-            "--input-format", metavar="FORMAT", help="csv or jsonl (default: from the extension; stdin is csv)."
+            "--input-format",
+            metavar="FORMAT",
+            help="csv, jsonl or xlsx (default: from the extension; stdin is csv).",
         ),
     ] = None,
     output: Annotated[
@@ -870,13 +877,12 @@ def batch_command(
         sheet=sheet,
     )
     writing_as = Writing(format=parse_output_format(output), bom=bom, quiet=quiet)
-    with contextlib.ExitStack() as stack:
-        # Opened first: a summary that cannot be written stops the batch before any row is quoted.
-        summary_file = None if summary_json is None else stack.enter_context(_summary_file(summary_json))
-        with writing():
-            summary = run_batch(source, reading, writing_as, defaults, sys.stdout, sys.stderr, clinic_limits(settings))
-        if summary_file is not None:
-            summary_file.write(json.dumps(summary.document(), indent=2) + "\n")
+    if summary_json is not None:
+        _check_summary_path(summary_json, source)  # before any row is quoted
+    with writing():
+        summary = run_batch(source, reading, writing_as, defaults, sys.stdout, sys.stderr, clinic_limits(settings))
+    if summary_json is not None:
+        _write_summary(summary_json, json.dumps(summary.document(), indent=2) + "\n")
     if not quiet:
         for line in summary.lines():
             _say(line)
@@ -886,14 +892,28 @@ def batch_command(
         raise typer.Exit(int(ExitStatus.STRICT_WARNING))
 
 
-def _summary_file(path: str) -> IO[str]:
-    """--summary-json PATH, opened for writing, or exit 2 naming it."""
+def _check_summary_path(path: str, source: str) -> None:
+    """--summary-json PATH can be written, and is not the input: said before any row is quoted."""
+    target = os.path.abspath(path)
+    folder = os.path.dirname(target)
+    if os.path.isdir(target) or not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+        raise InputError("summary_json", path, "cannot be written (no such folder, or not writable)", "a file path")
+    if source != "-" and os.path.exists(target) and os.path.exists(source) and os.path.samefile(target, source):
+        raise InputError("summary_json", path, "is the input file", "another file")
+
+
+def _write_summary(path: str, text: str) -> None:
+    """The summary, written whole or not at all: a file beside it, then renamed
+    over it, so a summary from an earlier batch is never left half-written."""
+    folder = os.path.dirname(os.path.abspath(path))
     try:
-        return open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed by the caller's ExitStack
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, delete=False, suffix=".tmp") as handle:
+            handle.write(text)
+        os.replace(handle.name, path)
     except OSError as error:
-        raise InputError(
-            "summary_json", path, f"cannot be written ({error.strerror or error})", "a writable file path"
-        ) from None
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(handle.name)
+        raise OutputError(f"cannot write the summary to {path!r}: {error.strerror or error}") from None
 
 
 @app.command(
@@ -947,8 +967,10 @@ def config_command(
 
     if path:
         places = search(config)
-        used = find(config, os.environ)
-        document = {**envelope("config"), "file": {"searched": places, "used": None if used is None else str(used)}}
+        # The first place that names a path decides; a named file that is missing is shown, not an error.
+        named = next((place for place in places if place["path"] is not None), None)
+        used = named["path"] if named is not None and named["exists"] else None
+        document = {**envelope("config"), "file": {"searched": places, "used": used}}
         show(document, as_json=as_json, strict=False, document=dict, blocks=search_blocks, warnings=())
         return
 

@@ -127,7 +127,8 @@ def read_header(names: list[str], mappings: Mapping[str, str]) -> Header:
         matches = [i for i, name in enumerate(normalized) if name == normalize(wanted)]
         if not matches:
             raise HeaderError(f"--column {field}={wanted!r}: the header has no such column (columns: {_shown(names)})")
-        columns[field] = _column(matches[0], field, names[matches[0]], None)
+        found = _HINT_RE.match(names[matches[0]].strip())
+        columns[field] = _column(matches[0], field, names[matches[0]], found.group(2) if found else None)
         mapped_indexes.add(matches[0])
     for index, name in enumerate(normalized):
         if index in mapped_indexes or not name:
@@ -135,10 +136,10 @@ def read_header(names: list[str], mappings: Mapping[str, str]) -> Header:
         base, hint = name, None
         if (found := _HINT_RE.match(names[index].strip())) is not None and normalize(found.group(1)) in KNOWN:
             base, hint = normalize(found.group(1)), found.group(2)
-        if base not in KNOWN:
-            continue
+        if base not in KNOWN or base in mappings:
+            continue  # a field mapped by --column is read from that column only
         if base in columns:
-            raise HeaderError(f"the column {base!r} appears twice in the header")
+            raise HeaderError(f"the column {base!r} appears twice in the header (--column {base}=... chooses one)")
         columns[base] = _column(index, base, names[index], hint)
     notes = []
     if "id" not in columns:
@@ -162,11 +163,15 @@ def read_header(names: list[str], mappings: Mapping[str, str]) -> Header:
     return Header(ordered, tuple(notes))
 
 
+# Currency signs a price header may carry; ¥ is left out (yen or yuan?).
+_CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP"}
+
+
 def _column(index: int, field: str, header: str, hint: str | None) -> Column:
-    if hint is None:
-        return Column(index, field, header)
+    if hint is None or field not in (*_UNIT_KINDS, *_PRICES):
+        return Column(index, field, header)  # Sex (M/F), ID (MRN), Start (24h): a description, not a unit
     if field in _PRICES:
-        code = hint.strip().upper()
+        code = _CURRENCY_SIGNS.get(hint.strip(), hint.strip().upper())
         if code not in ISO_4217:
             raise HeaderError(
                 f"the header {printable(header)!r} names {hint!r}, which is not an ISO 4217 currency code"
@@ -176,7 +181,10 @@ def _column(index: int, field: str, header: str, hint: str | None) -> Column:
     spelling = "".join(hint.split()).lower()
     if kind is None or spelling not in kind.spellings:
         allowed = f" ({kind.allowed_units})" if kind is not None else ""
-        raise HeaderError(f"the header {printable(header)!r} names {hint!r}, which is not a unit of {field}{allowed}")
+        raise HeaderError(
+            f"the header {printable(header)!r} names {hint!r}, which is not a unit of {field}{allowed}; "
+            f"--column {field}=... reads it with no unit"
+        )
     return Column(index, field, header, unit=hint.strip())
 
 
@@ -188,29 +196,35 @@ def _shown(names: list[str]) -> str:
     return ", ".join(repr(printable(name[:20])) for name in names[:10]) or "none"
 
 
-def prepare(cells: dict[str, Any], header: Header | None, decimal_comma: bool) -> str | None:
+Problem = tuple[str, str]  # the field at fault, and what is wrong with its cell
+
+
+def prepare(
+    cells: dict[str, Any], header: Header | None, decimal_comma: bool, typed: frozenset[str] = frozenset()
+) -> Problem | None:
     """Apply the header's units and currencies and the decimal comma to a row's
-    cells, in place. Returns the row's problem, if there is one."""
+    cells, in place. ``typed`` names cells that a workbook typed as numbers:
+    they have no decimal mark to read. Returns the row's problem, if any."""
     if decimal_comma:
-        for field in NUMERIC & cells.keys():
+        for field in (NUMERIC & cells.keys()) - typed:
             value = cells[field]
             if isinstance(value, str):
                 converted = from_decimal_comma(value)
                 if converted is None:
-                    return f"has {field} {printable(value)!r}, which is not a number written with a decimal comma"
+                    return field, f"{field} {printable(value)!r} is not a number written with a decimal comma"
                 cells[field] = converted
     if header is None or header.plain:
         return None
     for column in header.columns:
         value = cells.get(column.field)
-        if column.currency is not None:
+        if column.currency is not None and value is not None:
             given = cells.get("currency")
             if given is None:
                 cells["currency"] = column.currency
             elif str(given).strip().upper() != column.currency:
-                return (
-                    f"has currency {printable(str(given))!r} but its {printable(column.header)!r} column is in "
-                    f"{column.currency}: the cell and the column disagree"
+                return "currency", (
+                    f"currency {printable(str(given))!r} disagrees with its price's column "
+                    f"{printable(column.header)!r}, which is in {column.currency}"
                 )
         if column.unit is None or value is None:
             continue
@@ -219,9 +233,9 @@ def prepare(cells: dict[str, Any], header: Header | None, decimal_comma: bool) -
         elif _BARE_NUMBER_RE.fullmatch(value):
             cells[column.field] = f"{value.strip()} {column.unit}"
         elif not _same_unit(value, column):
-            return (
-                f"has {column.field} {printable(value)!r} in its {printable(column.header)!r} column: "
-                "the cell and the column disagree on the unit"
+            return column.field, (
+                f"{column.field} {printable(value)!r} disagrees with its column {printable(column.header)!r} "
+                "on the unit"
             )
     return None
 

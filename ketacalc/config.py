@@ -229,11 +229,18 @@ def effective(flags: Mapping[str, Given | None], config: Mapping[str, Given], so
     flag_price = flags.get("price") is not None
     flag_range = flags.get("price_min") is not None or flags.get("price_max") is not None
     flag_days = flags.get("days") is not None or flags.get("per_week") is not None
+    # The file's prices are in the file's currency: a --currency that differs
+    # leaves them out (then a price must be given, as for the built-in range).
+    file_currency = str(config.get("currency", "USD")).strip().upper()
+    flag_currency = flags.get("currency")
+    other_currency = flag_currency is not None and str(flag_currency).strip().upper() != file_currency
     for name in SPECS:
         if flags.get(name) is not None:
             result[name] = Setting(flags[name], FLAG)
         elif name in ("days", "per_week") and flag_days:
             result[name] = Setting(None, BUILT_IN)  # --days or --per-week replaces either from the file
+        elif name in ("price", "price_min", "price_max", "booster_price") and other_currency:
+            result[name] = Setting(None, BUILT_IN)
         elif name in config and not price_overridden(name, flag_price, flag_range):
             result[name] = Setting(config[name], source)
         else:

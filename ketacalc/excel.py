@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import datetime
 import io
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from ketacalc.errors import KetacalcError, printable
 
@@ -34,31 +35,53 @@ def _openpyxl() -> Any:
     return openpyxl
 
 
-def read_rows(binary: IO[bytes], sheet: str | None) -> Iterator[list[str]]:
-    """The rows of the sheet (the first, or ``sheet``) as text cells, as a CSV
-    export of it would hold them ("" for an empty cell)."""
+class Cell(NamedTuple):
+    text: str  # as a CSV export would hold it
+    typed: bool  # a number cell: it has no decimal mark to read
+    unsaved_formula: bool  # a formula with no value saved (a workbook not written by a spreadsheet program)
+
+
+def read_rows(binary: IO[bytes], sheet: str | None) -> Iterator[list[Cell]]:
+    """The rows of the sheet (the first, or ``sheet``), cell by cell."""
     openpyxl = _openpyxl()
     data = binary.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise ExcelError(f"the workbook is over {MAX_BYTES // 1024 // 1024} MiB")
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # Twice: the values a spreadsheet saved, and the formulas, to tell an
+        # empty cell from a formula whose value was never saved.
+        values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
         raise ExcelError(f"not a readable .xlsx workbook ({type(error).__name__})") from None
-    names = workbook.sheetnames
+    names = values.sheetnames
     if sheet is not None and sheet not in names:
         shown = ", ".join(repr(printable(name)) for name in names)
         raise ExcelError(f"the workbook has no sheet {printable(sheet)!r} (sheets: {shown})")
-    worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
-    return _rows(workbook, worksheet.iter_rows(values_only=True))
+    index = names.index(sheet) if sheet is not None else 0
+    return _rows(
+        (values, formulas),
+        values.worksheets[index].iter_rows(values_only=True),
+        formulas.worksheets[index].iter_rows(values_only=True),
+    )
 
 
-def _rows(workbook: Any, rows: Iterable[Sequence[object]]) -> Iterator[list[str]]:
+def _rows(
+    books: tuple[Any, Any], rows: Iterable[Sequence[object]], formulas: Iterable[Sequence[object]]
+) -> Iterator[list[Cell]]:
     try:
-        for row in rows:
-            yield [cell_text(value) for value in row]
+        for row, formula_row in zip(rows, formulas, strict=False):
+            yield [
+                Cell(
+                    cell_text(value),
+                    isinstance(value, int | float | Decimal) and not isinstance(value, bool),
+                    value is None and isinstance(formula, str) and formula.startswith("="),
+                )
+                for value, formula in itertools.zip_longest(row, formula_row)
+            ]
     finally:
-        workbook.close()
+        for book in books:
+            book.close()
 
 
 def cell_text(value: object) -> str:

@@ -83,7 +83,13 @@ def parse_price(value: Given, field: str = "price", currency: str | None = None)
             negative = value.strip().startswith("-")
             problem = "is negative" if negative else ("is empty" if not value.strip() else "is not an amount")
             raise InputError(field, value, problem, PRICE_ALLOWED)
-        amount = Decimal(match.group(1).replace(",", ""))
+        digits = match.group(1)
+        if "$" in value and currency not in (None, "USD"):
+            raise InputError(field, value, f"is in dollars, but the currency is {currency}", PRICE_ALLOWED)
+        if "," in digits and currency is not None and minor_units(currency) == 3:
+            # 12,345 in dinars: a thousands comma, or a decimal comma? Never guessed.
+            raise InputError(field, value, f"is ambiguous in {currency}: write 12345 or 12.345", PRICE_ALLOWED)
+        amount = Decimal(digits.replace(",", ""))
     else:
         amount = number(field, value, PRICE_ALLOWED)
     if amount < 0:
@@ -158,7 +164,7 @@ def _priced(
             raise InputError(
                 field,
                 as_text(given if given is not None else ""),
-                f"makes the minimum ({low:,.2f}) greater than the maximum ({high:,.2f})",
+                f"makes the minimum ({low:,f}) greater than the maximum ({high:,f})",
                 "price_min <= price_max",
             )
     return _cost(n, code, low, high)

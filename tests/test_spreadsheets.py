@@ -350,3 +350,133 @@ def test_a_pound_header_is_never_read_as_kilograms(name: str, brackets: str, uni
     out = records(cli("batch", input=f'"{header}"\n{value}\n').stdout)
     expected = (value * Decimal("0.45359237")).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
     assert Decimal(repr(out[0]["patient"]["weight_kg"])) == expected
+
+
+# --- what a clerk's review found ----------------------------------------------------------------
+
+
+def test_a_column_mapped_by_column_keeps_its_headers_unit_and_currency(tmp_path: Path) -> None:
+    path = write(tmp_path, "cm.csv", "ID,Body Weight (lb),Price (EUR)\nA,154,650\n")
+    out = quoted(cli("batch", path, "--column", "weight=Body Weight (lb)", "--column", "price=Price (EUR)"))
+    assert out[0]["patient"]["weight_kg"] == 69.85 and out[0]["dose"]["dose_mg"] == 34.93
+    assert out[0]["cost"]["currency"] == "EUR"
+
+
+def test_column_chooses_between_two_candidate_columns(tmp_path: Path) -> None:
+    path = write(tmp_path, "two.csv", "ID,MRN,Weight,Body weight\nI-1,M-1,70,80\n")
+    out = quoted(cli("batch", path, "--column", "id=MRN", "--column", "weight=Body weight"))
+    assert out[0]["id"] == "M-1" and out[0]["patient"]["weight_kg"] == 80
+
+
+def test_typed_workbook_numbers_are_not_read_as_decimal_commas(tmp_path: Path) -> None:
+    path = _workbook(tmp_path, [["weight", "rate", "Price (KWD)"], [82.5, 0.125, 12.345]], "Sheet1")
+    out = quoted(cli("batch", path, "--sheet", "Sheet1", "--decimal", "comma"))
+    assert out[0]["patient"]["weight_kg"] == 82.5 and out[0]["dose"]["rate_mg_per_kg"] == 0.125
+    assert out[0]["cost"]["per_infusion"]["min"] == "12.345" and out[0]["cost"]["currency"] == "KWD"
+
+
+def test_a_formula_without_a_saved_value_is_that_rows_error(tmp_path: Path) -> None:
+    path = _workbook(tmp_path, [["weight", "price"], [70, "=600+50"], [80, 650]], "Sheet1")
+    out = quoted(cli("batch", path, "--sheet", "Sheet1"))
+    assert out[0]["error"]["field"] == "price" and "formula" in out[0]["error"]["message"]
+    assert out[1]["cost"]["per_infusion"]["min"] == "650.00"
+
+
+def test_a_default_price_is_never_used_in_another_currency(tmp_path: Path) -> None:
+    path = write(tmp_path, "cur.csv", "id,weight,currency,price\nA,70,JPY,\nB,70,EUR,650\nC,70,USD,\n")
+    out = quoted(cli("batch", path, "--price", "650"))
+    assert out[0]["error"]["field"] == "currency" and "default price is in USD" in out[0]["error"]["message"]
+    assert out[1]["cost"]["currency"] == "EUR" and out[2]["cost"]["per_infusion"]["min"] == "650.00"
+    empty_price = write(tmp_path, "eur.csv", "weight,Price (EUR)\n70,\n")
+    assert quoted(cli("batch", empty_price, "--price", "650"))[0]["cost"]["currency"] == "USD"
+    config = write(tmp_path, "c.toml", '[cost]\ncurrency = "USD"\nprice_min = "450"\nprice_max = "750"\n')
+    assert cli("cost", "--config", config, "--currency", "JPY").code == 2
+    assert cli("cost", "--config", config, "--currency", "JPY", "--price", "90000").code == 0
+
+
+def test_a_currency_default_with_every_row_priced_is_fine(tmp_path: Path) -> None:
+    path = write(tmp_path, "pr.csv", "weight,price\n70,650\n")
+    run = cli("batch", path, "--currency", "EUR")
+    assert run.code == 0 and quoted(run)[0]["cost"]["currency"] == "EUR"
+
+
+def test_summary_json_never_truncates_a_file_before_the_batch_is_done(tmp_path: Path) -> None:
+    path = write(tmp_path, "in.csv", "weight\n70\n")
+    same = cli("batch", path, "--summary-json", path)
+    assert same.code == 2 and Path(path).read_text() == "weight\n70\n"
+    summary = tmp_path / "s.json"
+    summary.write_text("previous\n")
+    assert cli("batch", write(tmp_path, "empty.csv", ""), "--summary-json", str(summary)).code == 2
+    assert summary.read_text() == "previous\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        ("\ufeffMRN,Weight\r\nM1,70\r\n".encode(), "utf-8"),
+        ("\ufeffMRN,Weight\r\nM1,70\r\n".encode("utf-16-le"), "utf-16-le"),
+        (b"\xef\xbb\xbfMRN,Weight\r\nM1,70\r\n", "cp1252"),
+    ],
+)
+def test_a_named_encoding_drops_the_bom(tmp_path: Path, data: bytes, encoding: str) -> None:
+    out = quoted(cli("batch", write(tmp_path, "b.csv", data), "--encoding", encoding))
+    if encoding == "cp1252":  # the BOM's bytes are three cp1252 characters, not a BOM: no weight column
+        return
+    assert out[0]["id"] == "M1" and out[0]["dose"]["dose_mg"] == 35
+
+
+def test_utf16_with_a_lone_surrogate_is_that_rows_error_not_a_crash(tmp_path: Path) -> None:
+    body = "id,weight\r\n".encode("utf-16") + "A,70\r\n".encode("utf-16-le")
+    body += b"\x00\xd8" + "B,70\r\nC,80\r\n".encode("utf-16-le")  # a lone high surrogate before B
+    run = cli("batch", write(tmp_path, "u16.csv", body))
+    out = quoted(run)
+    assert run.code == 3 and "Traceback" not in run.stderr
+    assert out[0]["id"] == "A" and "error" in out[1] and out[2]["id"] == "C"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-16-le"])
+def test_a_wrong_wide_encoding_is_row_errors_or_exit_2_never_a_crash(tmp_path: Path, encoding: str) -> None:
+    run = cli("batch", write(tmp_path, "a.csv", "id,weight\nZoë,70\n".encode()), "--encoding", encoding)
+    assert run.code in (2, 3) and "unexpected" not in run.stderr
+
+
+@pytest.mark.parametrize("encoding", ["idna", "punycode", "base64", "rot13", "hex"])
+def test_codecs_that_cannot_hold_a_csv_are_refused(tmp_path: Path, encoding: str) -> None:
+    run = cli("batch", write(tmp_path, "a.csv", "weight\n70\n"), "--encoding", encoding)
+    assert run.code == 2 and "--encoding" in run.stderr
+
+
+def test_description_brackets_and_currency_signs_in_headers(tmp_path: Path) -> None:
+    path = write(tmp_path, "h.csv", "ID (MRN),Weight (kg),Sex (M/F),Start (24h),Price ($)\nA,70,m,09:00,650\n")
+    out = quoted(cli("batch", path))
+    assert out[0]["id"] == "A" and out[0]["patient"]["sex"] == "male"
+    assert out[0]["cost"]["per_infusion"]["min"] == "650.00" and out[0]["cost"]["currency"] == "USD"
+
+
+def test_options_for_another_format_are_refused(tmp_path: Path) -> None:
+    csv_path = write(tmp_path, "a.csv", "weight\n70\n")
+    assert cli("batch", csv_path, "--sheet", "Patients").code == 2
+    book = _workbook(tmp_path, [["weight"], [70]], "Sheet1")
+    assert cli("batch", book, "--encoding", "cp1252").code == 2
+    piped = cli("batch", "-", input=Path(book).read_bytes().decode("latin-1"))
+    assert piped.code == 2
+
+
+def test_a_three_decimal_currency_refuses_an_ambiguous_comma_and_dollars_in_euros() -> None:
+    assert cli("cost", "--currency", "BHD", "--price", "12,345").code == 2
+    assert cli("cost", "--currency", "EUR", "--price", "$650").code == 2
+    assert cli("cost", "--price", "$650").code == 0
+    low_high = cli("cost", "--currency", "BHD", "--price-min", "400.126", "--price-max", "400.125")
+    assert "400.126" in low_high.stderr and "400.125" in low_high.stderr
+
+
+def test_config_path_shows_a_missing_named_file_rather_than_failing() -> None:
+    run = cli("config", "--path", "--json", env={"KETACALC_CONFIG": "/no/such/config.toml"})
+    assert run.code == 0
+    searched = run.json()["file"]["searched"]
+    assert searched[1] == {"where": "$KETACALC_CONFIG", "path": "/no/such/config.toml", "exists": False}
+
+
+def test_a_missing_option_argument_names_the_commands_help() -> None:
+    run = cli("cost", "--price")
+    assert run.code == 2 and "see 'ketacalc cost --help'" in run.stderr

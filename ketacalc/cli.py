@@ -665,6 +665,14 @@ def plan_command(
     flags |= {"booster_every": booster_every, "booster_price": booster_price}
     settings = _resolved(config, flags)
     s = values(settings, _DOSE_SETTINGS + _COST_SETTINGS + _PLAN_SETTINGS)
+    # Settings from the config file give way to what the command line says:
+    # per-session rates replace the file's rate, a package the file's prices.
+    if (rates is not None or titrate is not None) and rate is None:
+        s["rate"] = None
+    if package_price is not None:
+        s.update({name: flags[name] for name in ("price", "price_min", "price_max")})
+    if ics_details and ics is None:
+        raise InputError("ics_details", None, "needs --ics FILE", "--ics FILE --ics-details")
     result = plan(
         weight,
         start_date,
@@ -681,7 +689,7 @@ def plan_command(
         **s,
     )
     if ics is not None:
-        _write_calendar(ics, result, ics_details)
+        _write_calendar(ics, result, ics_details, patient_id)
     if html is not None:
         handout = Handout(html, date, ref, valid_days, patient_id, include_dose=True)
         if _write_handout(handout, "plan", result, plan_document(result), settings):
@@ -754,10 +762,10 @@ def _finish(warnings: Sequence[SoftWarning], strict: bool) -> None:
         raise typer.Exit(int(ExitStatus.STRICT_WARNING))
 
 
-def _write_calendar(path: str, result: Any, details: bool) -> None:
+def _write_calendar(path: str, result: Any, details: bool, reference: str | None) -> None:
     from ketacalc.ics import plan_calendar
 
-    data = plan_calendar(result, details=details)
+    data = plan_calendar(result, details=details, reference=reference)
     try:
         if path == "-":
             raise InputError("ics", path, "is stdout, where the table or JSON goes", "a file path")
@@ -953,6 +961,15 @@ def config_command(
     price_max: PriceMaxOpt = None,
     price: PriceOpt = None,
     currency: CurrencyOpt = None,
+    days: Annotated[str | None, typer.Option("--days", metavar="DAYS", help="Plan weekdays, e.g. mon,thu.")] = None,
+    per_week: Annotated[str | None, typer.Option("--per-week", metavar="N", help="Plan sessions a week.")] = None,
+    boosters: Annotated[str | None, typer.Option("--boosters", metavar="N", help="Plan boosters.")] = None,
+    booster_every: Annotated[
+        str | None, typer.Option("--booster-every", metavar="INTERVAL", help="Plan booster interval.")
+    ] = None,
+    booster_price: Annotated[
+        str | None, typer.Option("--booster-price", metavar="AMOUNT", help="Plan booster price.")
+    ] = None,
     config: ConfigOpt = None,
     as_json: JsonOpt = False,
     path: Annotated[
@@ -977,6 +994,8 @@ def config_command(
     flags = {"rate": rate, "duration": duration, "dosing_weight": dosing_weight, "concentration": concentration}
     flags |= {"bag": bag, "infusions": infusions, "price_min": price_min, "price_max": price_max}
     flags |= {"price": price, "currency": currency, "rates": rates}
+    flags |= {"days": days, "per_week": per_week, "boosters": boosters, "booster_every": booster_every}
+    flags |= {"booster_price": booster_price}
     for name, flag in flags.items():
         if flag is not None:
             SPECS[name].parse(flag, name)

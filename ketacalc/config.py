@@ -53,8 +53,8 @@ SPECS: dict[str, Spec] = {
     "concentration": Spec("pump", parse_concentration, None),
     "bag": Spec("pump", parse_bag, None),
     "rates": Spec("chart", parse_rates, DEFAULT_RATES),
-    "days": Spec("plan", parse_days, "mon,thu"),
-    "per_week": Spec("plan", parse_per_week, None),
+    "days": Spec("plan", parse_days, None),
+    "per_week": Spec("plan", parse_per_week, "2 (mon,thu)"),
     "boosters": Spec("plan", parse_boosters, "0"),
     "booster_every": Spec("plan", parse_interval, None),
     "booster_price": Spec("plan", parse_price, None),
@@ -149,6 +149,8 @@ def load(path: Path) -> dict[str, Given]:
                 keys = ", ".join(k for k, s in SPECS.items() if s.section == section)
                 raise ConfigError(f"config {path}: unknown key [{section}] {key!r}; allowed: {keys}")
             values[key] = _checked(path, section, key, value, spec)
+    if "days" in values and "per_week" in values:
+        raise ConfigError(f"config {path}: [plan] has both days and per_week; give one")
     try:
         both_or_neither(values.get("concentration"), values.get("bag"))
         cost(None, values.get("price_min"), values.get("price_max"), values.get("price"))

@@ -25,7 +25,7 @@ from ketacalc.errors import InputError, SoftWarning
 from ketacalc.exact import EXACT, exact, rounded
 from ketacalc.pricing import cost, parse_price
 from ketacalc.pump import parse_start
-from ketacalc.values import Given, as_text, number, whole_number
+from ketacalc.values import Given, as_text, whole_number
 
 Kind = Literal["induction", "booster"]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -44,6 +44,7 @@ TITRATE_ALLOWED = (
 )
 INTERVAL_ALLOWED = f"Nd or Nw, {limits.BOOSTER_INTERVAL_DAYS.allowed()} (e.g. 4w, 30d)"
 MAX_SKIPS = 400  # holidays over more than a year are not a course
+FAR_DAYS = 366  # a start date further from today than this warns (2062 typed for 2026)
 _DATE_RE = re.compile(r"[ \t]*([0-9]{4}-[0-9]{2}-[0-9]{2})[ \t]*")
 _INTERVAL_RE = re.compile(r"[ \t]*([0-9]{1,4})[ \t]*([dw])[ \t]*", re.IGNORECASE)
 
@@ -105,15 +106,24 @@ class Plan:
         )
 
 
+# A course runs at most about 15 years (52 weekly infusions, then 26 boosters
+# 26 weeks apart): dates are kept where every one of its days can be written.
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2999, 12, 31)
+
+
 def parse_date(value: Given, field: str = "start_date") -> datetime.date:
     text = as_text(value)
     match = _DATE_RE.fullmatch(text) if len(text) <= 64 else None
     try:
         if match is None:
             raise ValueError
-        return datetime.date.fromisoformat(match.group(1))
+        day = datetime.date.fromisoformat(match.group(1))
     except ValueError:
         raise InputError(field, text, "is not a date", DATE_ALLOWED) from None
+    if not EARLIEST <= day <= LATEST:
+        raise InputError(field, text, "is outside the years 1900–2999", DATE_ALLOWED)
+    return day
 
 
 _DAY_NAMES = {
@@ -177,17 +187,23 @@ def parse_rates_list(value: Given, count: int, field: str = "rates") -> list[Dec
     return [parse_rate(part, field) for part in parts]
 
 
+_PLAIN_RE = re.compile(r"[ \t]*([+-]?[0-9]{1,3}(?:\.[0-9]{1,8})?)[ \t]*")
+
+
 def titrated_rates(value: Given, after: int, count: int, field: str = "titrate") -> list[Decimal]:
-    """Session k gets FROM + STEP x max(0, k - 1 - after), stopping at TO."""
+    """Session k gets FROM + STEP x max(0, k - 1 - after), stopping at TO. All
+    three are plain numbers in mg/kg: a unit on one would leave STEP's unknown."""
     text = as_text(value)
     parts = text.split(":") if len(text) <= 200 else []
-    if len(parts) != 3:
-        raise InputError(field, text, "is not FROM:STEP:TO", TITRATE_ALLOWED)
-    first = parse_rate(parts[0], field)
-    step = number(field, parts[1].strip(), TITRATE_ALLOWED)
-    last = parse_rate(parts[2], field)
-    if (step > 0 and last < first) or (step < 0 and last > first):
-        raise InputError(field, text, "steps away from TO", TITRATE_ALLOWED)
+    matches = [_PLAIN_RE.fullmatch(part) for part in parts]
+    if len(parts) != 3 or not all(matches):
+        raise InputError(field, text, "is not FROM:STEP:TO in plain numbers of mg/kg", TITRATE_ALLOWED)
+    first_text, step_text, last_text = (match.group(1) for match in matches if match is not None)
+    first = parse_rate(first_text, field)
+    step = Decimal(step_text)
+    last = parse_rate(last_text, field)
+    if (step > 0 and last < first) or (step < 0 and last > first) or (step == 0 and last != first):
+        raise InputError(field, text, "never reaches TO", TITRATE_ALLOWED)
     rates = []
     for k in range(1, count + 1):
         rate = EXACT.add(first, EXACT.multiply(step, max(0, k - 1 - after)))
@@ -198,7 +214,7 @@ def titrated_rates(value: Given, after: int, count: int, field: str = "titrate")
 def _next_day(day: datetime.date, weekdays: Sequence[str], skip: frozenset[datetime.date]) -> datetime.date:
     """The first plan weekday on or after ``day`` that is not skipped."""
     wanted = {WEEKDAYS.index(d) for d in weekdays}
-    for offset in range(MAX_SKIPS + 8):
+    for offset in range(7 * (MAX_SKIPS + 2)):  # every skipped date could fall on the one plan weekday
         candidate = day + datetime.timedelta(days=offset)
         if candidate.weekday() in wanted and candidate not in skip:
             return candidate
@@ -308,11 +324,19 @@ def _plan(
         weekdays = parse_per_week(per_week)
     else:
         weekdays = PER_WEEK_DAYS[int(limits.PER_WEEK_DEFAULT.value)]
-    series = cost(infusions, price_min, price_max, price, currency)  # the induction: its count, currency, checks
+    priced = price is not None or price_min is not None or price_max is not None
+    if package_price is not None and priced:
+        raise InputError(
+            "package_price", as_text(package_price), "cannot be given with a price", "a package or a price"
+        )
+    # The induction's count, currency and checks; with a package, no per-session price is needed.
+    series = cost(infusions, price_min, price_max, "0" if package_price is not None else price, currency)
     n = series.infusions
     skipped = frozenset() if skip is None else parse_skips(skip)
     if rates is not None and titrate is not None:
         raise InputError("rates", as_text(rates), "cannot be given with titrate", "either --rates or --titrate")
+    if rate is not None and (rates is not None or titrate is not None):
+        raise InputError("rate", as_text(rate), "cannot be given with rates or titrate", "one way to give the rates")
     if titrate_after is not None and titrate is None:
         raise InputError("titrate_after", as_text(titrate_after), "needs --titrate", "--titrate FROM:STEP:TO")
     if rates is not None:
@@ -324,7 +348,7 @@ def _plan(
         single = limits.RATE_DEFAULT_MG_PER_KG.value if rate is None else parse_rate(rate)
         session_rates = [single] * n
     booster_count = 0 if boosters is None else parse_boosters(boosters)
-    interval = None if booster_every is None else parse_interval(booster_every)
+    interval = None if booster_every is None or not booster_count else parse_interval(booster_every)
     if booster_count and interval is None:
         raise InputError("booster_every", None, "is needed with boosters", INTERVAL_ALLOWED)
     boost_rate = session_rates[-1] if booster_rate is None else parse_rate(booster_rate, "booster_rate")
@@ -333,10 +357,6 @@ def _plan(
     each = Price(series.price_min, series.price_mid, series.price_max)
     induction_prices = [each] * n
     if package_price is not None:
-        if price is not None or price_min is not None or price_max is not None:
-            raise InputError(
-                "package_price", as_text(package_price), "cannot be given with a price", "a package or a price"
-            )
         # Spread over the sessions: each shows the package / N rounded down to
         # the minor unit, and the last the rest, so the lines add up to it exactly.
         package = parse_price(package_price, "package_price", code)
@@ -346,6 +366,11 @@ def _plan(
     if booster_price is not None:
         one = parse_price(booster_price, "booster_price", code)
         booster_each = Price(one, one, one)
+    elif package_price is not None and booster_count:
+        if code != limits.PRICE_DEFAULT.unit:
+            raise InputError("booster_price", None, f"is needed for boosters in {code} with a package", "an amount")
+        default = cost(1)  # the seed's range, in dollars
+        booster_each = Price(default.price_min, default.price_mid, default.price_max)
     else:
         booster_each = each
     start_min = None if time is None else parse_start(time, "time")
@@ -379,6 +404,10 @@ def _plan(
         day = _next_day(day + datetime.timedelta(days=interval), weekdays, skipped)
         sessions.append(Session(n + i, "booster", i, booster_count, day, dose_at(boost_rate), booster_each))
     warnings: dict[str, SoftWarning] = {}
+    if abs((start - datetime.date.today()).days) > FAR_DAYS:
+        warnings["start_date_far"] = SoftWarning(
+            "start_date_far", f"the start date {start.isoformat()} is more than a year from today; check the year"
+        )
     for warning in series.warnings:
         warnings.setdefault(warning.code, warning)
     for session in sessions:

@@ -4,8 +4,10 @@ One event per session, from its start (``--time``, else 09:00) to the end of
 its recovery, in the clinic's local time (floating: no time zone). Summaries
 read "Ketamine infusion 2 of 6" and "Ketamine booster 1 of 2". A calendar is
 often shared, so no weight, dose or patient data is written unless asked for
-(``details``). UIDs are stable for the same course (importing it again updates
-the events rather than doubling them) and unique within it.
+(``details``). UIDs name the course (its start date, weekdays, counts, and the patient
+reference given with ``--id``) and each session's place in it (induction 3,
+booster 1), not its date: writing the course again, rescheduled or not, gives
+the same UIDs, so importing it updates the events instead of doubling them.
 """
 
 from __future__ import annotations
@@ -34,13 +36,13 @@ def _times(session: Session) -> VisitTimes:
     return visit_times(DEFAULT_START_MIN, d.duration_min, d.recovery_min)
 
 
-def _course_key(p: Plan) -> str:
+def _course_key(p: Plan, reference: str | None) -> str:
     """The same course gives the same key; it holds no patient data."""
-    course = ";".join(f"{s.number}:{s.kind}:{s.date.isoformat()}" for s in p.sessions)
-    return hashlib.sha256(f"{p.start_date}|{','.join(p.days)}|{course}".encode()).hexdigest()[:24]
+    course = f"{p.start_date}|{','.join(p.days)}|{p.infusions}|{p.boosters}|{reference or ''}"
+    return hashlib.sha256(course.encode()).hexdigest()[:24]
 
 
-def plan_calendar(p: Plan, *, details: bool = False) -> bytes:
+def plan_calendar(p: Plan, *, details: bool = False, reference: str | None = None) -> bytes:
     """The iCalendar file's bytes."""
     from icalendar import Calendar, Event
 
@@ -48,13 +50,13 @@ def plan_calendar(p: Plan, *, details: bool = False) -> bytes:
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    key = _course_key(p)
+    key = _course_key(p, reference)
     stamp = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     for session in p.sessions:
         times = _times(session)
         midnight = datetime.datetime.combine(session.date, datetime.time())
         event = Event()
-        event.add("uid", f"{key}-{session.number}@ketacalc")
+        event.add("uid", f"{key}-{session.kind}-{session.index}@ketacalc")
         event.add("dtstamp", stamp)
         event.add("dtstart", midnight + datetime.timedelta(minutes=times.start_min))
         event.add("dtend", midnight + datetime.timedelta(minutes=times.recovery_end_min))

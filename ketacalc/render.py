@@ -248,12 +248,15 @@ def plan_blocks(p: Plan) -> list[Block]:
         row.append(_price_range(session.price.min, session.price.max, p.currency))
         rows.append(row)
     units = ["", "", "", "mg/kg", "mg", "mg/h", *(["mL/h"] if pump else []), *([""] if timed else []), ""]
-    notes = ["", "", "session", "", "dose", f"over {minutes(first.duration_min)}"]
+    notes = ["date", "day", "session", "", "dose", f"over {minutes(first.duration_min)}"]
     notes += [*(["pump"] if pump else []), *(["start"] if timed else []), "price"]
     caption = f"Session: I induction, B booster. Rates over {minutes(first.duration_min)}."
     total = p.total_price
     totals = [
-        ("Sessions", f"{len(p.sessions)} ({p.infusions} induction, {p.boosters} booster)"),
+        (
+            "Sessions",
+            f"{len(p.sessions)} ({p.infusions} induction, {p.boosters} booster{'' if p.boosters == 1 else 's'})",
+        ),
         ("Drug", with_unit(p.total_dose_mg, places.MG, "mg")),
         ("Cost min", money(total.min, p.currency)),
         ("Cost mid", money(total.mid, p.currency)),
@@ -268,7 +271,7 @@ def plan_blocks(p: Plan) -> list[Block]:
 
 
 def _price_range(low: Decimal, high: Decimal, currency: str) -> str:
-    return money(low, currency) if low == high else f"{money(low, currency)}–{money(high, currency)}"
+    return money(low, currency) if low == high else f"{money(low, currency)} – {money(high, currency)}"
 
 
 def calendar_strip(p: Plan) -> list[tuple[str, str]]:
@@ -284,7 +287,7 @@ def calendar_strip(p: Plan) -> list[tuple[str, str]]:
         week = [monday + datetime.timedelta(days=i) for i in range(7)]
         if any(day in marks for day in week):
             if empty:
-                rows.append(("", f"({empty} {'week' if empty == 1 else 'weeks'} without a session)"))
+                rows.append(("…", f"{empty} {'week' if empty == 1 else 'weeks'} without a session"))
                 empty = 0
             rows.append((monday.isoformat(), "".join(marks.get(day, "-") for day in week)))
         else:

@@ -18,6 +18,7 @@ Schema = dict[str, Any]
 _NUMBER: Schema = {"type": "number"}
 _NONNEG: Schema = {"type": "number", "minimum": 0}
 _MONEY: Schema = {"type": "string", "pattern": r"^(0|[1-9][0-9]*)(\.[0-9]{2,3})?$"}
+_DATE: Schema = {"type": "string", "pattern": r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"}
 _CLOCK: Schema = {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$"}
 
 
@@ -281,7 +282,7 @@ def schema() -> Schema:
                 "number": {"type": "integer", "minimum": 1},
                 "kind": {"enum": ["induction", "booster"]},
                 "index": {"type": "integer", "minimum": 1},
-                "date": {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+                "date": _DATE,
                 "weekday": {"enum": list(WEEKDAYS)},
                 "rate_mg_per_kg": _bounded(limits.RATE_MG_PER_KG),
                 "dose_mg": _NONNEG,
@@ -302,7 +303,7 @@ def schema() -> Schema:
                 "patient": patient,
                 "plan": _object(
                     {
-                        "start_date": {"type": "string"},
+                        "start_date": {"type": "string", "maxLength": 64},
                         "days": {
                             "type": "array",
                             "items": {"enum": list(WEEKDAYS)},

@@ -250,4 +250,90 @@ def test_human_output_has_the_sessions_totals_and_calendar_strip() -> None:
     run = cli("plan", "70", "--start-date", START, "--boosters", "1", "--booster-every", "4w", env={"COLUMNS": "100"})
     assert "Sessions" in run.stdout and "Totals" in run.stdout and "Informational only" in run.stdout
     assert "2026-11-30   ---I---" in run.stdout and "2026-12-07   I--I---" in run.stdout
-    assert "2027-01-18   B------" in run.stdout and "(3 weeks without a session)" in run.stdout
+    assert "2027-01-18   B------" in run.stdout and "…            3 weeks without a session" in run.stdout
+
+
+# --- what a review found --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("currency", ["JPY", "BHD", "EUR"])
+def test_a_package_price_in_any_currency(currency: str) -> None:
+    document = course("--package-price", "100000", "--currency", currency)
+    assert document["totals"]["cost"]["currency"] == currency
+    assert Decimal(document["totals"]["cost"]["mid"]) == 100000
+    boosters = cli("plan", "70", "--start-date", START, "--package-price", "9000", "--currency", currency)
+    assert boosters.code == 0
+    needs = cli(
+        *("plan", "70", "--start-date", START, "--package-price", "9000", "--currency", currency),
+        *("--boosters", "1", "--booster-every", "4w"),
+    )
+    assert needs.code == 2 and "--booster-price" in needs.stderr
+
+
+def test_a_package_flag_replaces_the_config_files_price(tmp_path: Path) -> None:
+    config = write(tmp_path, "c.toml", "[cost]\nprice = 650\n")
+    document = cli("plan", "70", "--start-date", START, "--config", config, "--package-price", "3000", "--json").json()
+    assert document["totals"]["cost"]["mid"] == "3000.00"
+
+
+def test_titration_is_plain_numbers_in_mg_per_kg() -> None:
+    for bad in ("500 mcg/kg:50:750 mcg/kg", "0.5:1_0:0.75", "0.5:٠.١:0.75", "0.5:0:0.75"):
+        assert cli("plan", "70", "--start-date", START, "--titrate", bad).code == 2, bad
+    assert [s["rate_mg_per_kg"] for s in course("--titrate", "0.5:0:0.5")["sessions"]] == [0.5] * 6
+
+
+@pytest.mark.parametrize("start", ["9999-12-20", "3000-01-01", "1899-12-31"])
+def test_dates_far_out_are_exit_2_not_a_crash(start: str) -> None:
+    run = cli("plan", "70", "--start-date", start)
+    assert run.code == 2 and "1900–2999" in run.stderr
+
+
+def test_a_start_date_more_than_a_year_away_warns() -> None:
+    far = (datetime.date.today() + datetime.timedelta(days=800)).isoformat()
+    codes = [w["code"] for w in cli("plan", "70", "--start-date", far, "--json").json()["warnings"]]
+    assert "start_date_far" in codes
+
+
+def test_a_long_skip_list_still_finds_the_next_plan_day() -> None:
+    mondays = [datetime.date(2026, 12, 7) + datetime.timedelta(weeks=k) for k in range(59)]
+    skip = ",".join(day.isoformat() for day in mondays)
+    document = course("--per-week", "1", "--infusions", "1", "--skip", skip)
+    assert dates(document) == ["2028-01-24"]
+
+
+def test_calendar_uids_name_the_course_and_the_sessions_place_not_its_date(tmp_path: Path) -> None:
+    def uids(*args: str) -> list[str]:
+        path = tmp_path / "c.ics"
+        course(*args, "--ics", str(path))
+        return [str(e["uid"]) for e in Calendar.from_ical(path.read_bytes()).walk("VEVENT")]
+
+    plain = uids()
+    assert uids("--skip", "2026-12-10") == plain  # rescheduled: importing it again updates the events
+    assert uids("--id", "P-1") != uids("--id", "P-2")  # two patients' courses stay apart
+
+
+def test_rate_with_rates_or_titrate_and_details_without_ics_are_refused() -> None:
+    assert cli("plan", "70", "--start-date", START, "--rate", "0.4", "--titrate", "0.5:0.1:0.75").code == 2
+    assert cli("plan", "70", "--start-date", START, "--rate", "0.4", "--rates", "0.5,0.5,0.5,0.5,0.5,0.5").code == 2
+    assert cli("plan", "70", "--start-date", START, "--ics-details").code == 2
+
+
+def test_a_config_with_both_days_and_per_week_is_refused_and_config_takes_plan_options(tmp_path: Path) -> None:
+    both = write(tmp_path, "both.toml", '[plan]\ndays = "mon"\nper_week = 3\n')
+    run = cli("config", "--config", both)
+    assert run.code == 2 and "both days and per_week" in run.stderr
+    settings = cli("config", "--days", "tue,fri", "--boosters", "2", "--json").json()["settings"]
+    assert settings["days"] == {"value": "tue,fri", "source": "flag"} and settings["boosters"]["value"] == "2"
+
+
+def test_no_booster_interval_without_boosters() -> None:
+    assert course("--booster-every", "4w")["plan"]["booster_every_days"] is None
+
+
+@pytest.mark.parametrize("width", [20, 30, 40])
+def test_a_narrow_calendar_strip_has_labels(width: int) -> None:
+    args = ["--boosters", "1", "--booster-every", "4w", "--currency", "BHD", "--price-min", "1234567890"]
+    run = cli("plan", "70", "--start-date", START, *args, "--price-max", "9999999999.999", env={"COLUMNS": str(width)})
+    assert run.code == 0
+    assert "  : " not in run.stdout and "…: 3 weeks without a session" in run.stdout.replace("\n    ", " ")
+    assert "BH\n" not in run.stdout and all(len(line) <= width for line in run.stdout.splitlines())

@@ -4,6 +4,7 @@ stdout and stderr asserted apart."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -182,3 +183,44 @@ def test_every_command_has_help_leading_with_an_example() -> None:
         run = cli(command, "--help")
         assert run.code == 0
         assert run.stdout.split("\n\n", 1)[1].lstrip().startswith(f"Example: ketacalc {command}")
+
+
+def test_dash_h_is_help_everywhere() -> None:
+    for args in ([], ["quote"], ["batch"], ["plan"]):
+        run = cli(*args, "-h")
+        assert run.code == 0 and "Usage:" in run.stdout and "--help" in run.stdout
+
+
+def test_shell_completion_completes_commands_and_options() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "_KETACALC_COMPLETE": "complete_bash", "COMP_WORDS": "ketacalc ba", "COMP_CWORD": "1"}
+    code = "from ketacalc.cli import main; main()"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=30)
+    assert "batch" in result.stdout.split()
+    env |= {"COMP_WORDS": "ketacalc batch --sum", "COMP_CWORD": "2"}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=30)
+    assert result.stdout.split() == ["--summary-json"]
+    shown = cli("--show-completion", "bash", env={"SHELL": "/bin/bash"})
+    assert "_ketacalc_completion" in shown.stdout or "complete" in shown.stdout
+
+
+def test_config_says_a_price_replaces_the_range() -> None:
+    settings = cli("config", "--price", "650", "--json").json()["settings"]
+    assert settings["price_min"] == {"value": None, "source": "replaced by price (flag)"}
+    assert settings["price_max"] == {"value": None, "source": "replaced by price (flag)"}
+    table = cli("config", "--price", "650", env={"COLUMNS": "120"}).stdout
+    assert "replaced by price (flag)" in table
+
+
+def test_config_path_says_where_the_file_is_looked_for(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text("[dose]\nrate = 0.4\n")
+    run = cli("config", "--path", "--config", str(path), "--json")
+    document = run.json()
+    assert document["kind"] == "config" and document["file"]["used"] == str(path)
+    assert [place["where"] for place in document["file"]["searched"]] == ["--config", "$KETACALC_CONFIG", "default"]
+    human = cli("config", "--path", "--config", str(path), env={"COLUMNS": "200"}).stdout
+    assert str(path) in human and "found" in human

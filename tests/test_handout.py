@@ -1,0 +1,251 @@
+"""The patient handout (quote and plan --html), checked in a real browser:
+Debian's Chromium, driven headless by Playwright. One page on A4 and on Letter,
+nothing wider than the page, every total as --json gives it, no horizontal
+scroll on a phone, and hostile text that runs nothing."""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import cli, write
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed (.ci/run installs it)")
+
+ROOT = Path(__file__).resolve().parents[1]
+# Chromium as this machine's closed network needs it (no background connections).
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# A 1x1 PNG.
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+PLAN_ARGS = ["plan", "70", "--start-date", "2026-12-07", "--boosters", "2", "--booster-every", "4w"]
+QUOTE_ARGS = ["quote", "70", "--infusions", "6"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+def clinic_config(tmp_path: Path, **fields: str) -> str:
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(PNG)
+    values = {
+        "name": "Harbour Wellness Clinic",
+        "address": "12 Quay Street, Portsmouth",
+        "phone": "+44 23 9200 0000",
+        "email": "hello@harbour.example",
+        "logo": str(logo),
+        **fields,
+    }
+    lines = ["[clinic]"] + [f"{key} = {value!r}".replace("'", '"') for key, value in values.items()]
+    return write(tmp_path, "clinic.toml", "\n".join(lines) + "\n")
+
+
+def handout(tmp_path: Path, args: list[str], *extra: str) -> tuple[Path, dict[str, Any]]:
+    config = clinic_config(tmp_path)
+    page = tmp_path / f"{args[0]}.html"
+    run = cli(*args, "--config", config, "--html", str(page), "--date", "2026-11-27", "--id", "P-0042", *extra)
+    assert run.code == 0, run.stderr
+    document = cli(*args, "--json").json()
+    return page, document
+
+
+def totals(document: dict[str, Any]) -> list[str]:
+    if document["kind"] == "plan":
+        return [document["totals"]["cost"][name] for name in ("min", "mid", "max")]
+    return [document["cost"]["total"][name] for name in ("min", "mid", "max")]
+
+
+def pdf_pages_and_text(browser: Any, page_path: Path, paper: str) -> tuple[int, str]:
+    import pypdf
+
+    page = browser.new_page()
+    page.goto(page_path.as_uri())
+    data = page.pdf(format=paper, print_background=True)
+    page.close()
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return len(reader.pages), "\n".join(p.extract_text() for p in reader.pages)
+
+
+@pytest.mark.parametrize("args", [QUOTE_ARGS, PLAN_ARGS], ids=["quote", "plan"])
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_one_printed_page_holding_every_total_as_the_json_gives_it(
+    browser: Any, tmp_path: Path, args: list[str], paper: str
+) -> None:
+    page_path, document = handout(tmp_path, args)
+    pages, text = pdf_pages_and_text(browser, page_path, paper)
+    assert pages == 1
+    for total in totals(document):
+        assert total in text, (total, text)
+    assert "not FDA-approved" in text and "Informational only" in text
+
+
+@pytest.mark.parametrize("args", [QUOTE_ARGS, PLAN_ARGS], ids=["quote", "plan"])
+@pytest.mark.parametrize(("paper", "width_px"), [("A4", 710), ("Letter", 733)])
+def test_no_element_is_wider_than_the_printed_page(
+    browser: Any, tmp_path: Path, args: list[str], paper: str, width_px: int
+) -> None:
+    page_path, _ = handout(tmp_path, args)
+    page = browser.new_page(viewport={"width": width_px, "height": 1000})
+    page.emulate_media(media="print")
+    page.goto(page_path.as_uri())
+    overflowing = page.evaluate(
+        """(width) => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > width + 0.5)
+            .map(e => e.tagName + ' ' + e.className)""",
+        width_px,
+    )
+    page.close()
+    assert overflowing == [], (paper, overflowing)
+
+
+@pytest.mark.parametrize("args", [QUOTE_ARGS, PLAN_ARGS], ids=["quote", "plan"])
+def test_a_phone_screen_has_no_horizontal_scroll(browser: Any, tmp_path: Path, args: list[str]) -> None:
+    page_path, _ = handout(tmp_path, args)
+    page = browser.new_page(viewport={"width": 375, "height": 812})
+    page.goto(page_path.as_uri())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    shot = page.screenshot(full_page=True)
+    page.close()
+    assert shot.startswith(b"\x89PNG")
+    target = os.environ.get("KETACALC_SCREENSHOTS")  # the README's screenshots, made here
+    if target:
+        Path(target, f"handout-{args[0]}-phone.png").write_bytes(shot)
+
+
+@pytest.mark.parametrize("args", [QUOTE_ARGS, PLAN_ARGS], ids=["quote", "plan"])
+def test_the_readme_screenshot_of_each_document(browser: Any, tmp_path: Path, args: list[str]) -> None:
+    page_path, _ = handout(tmp_path, args)
+    page = browser.new_page(viewport={"width": 800, "height": 1100})
+    page.goto(page_path.as_uri())
+    shot = page.screenshot(full_page=True)
+    page.close()
+    assert shot.startswith(b"\x89PNG") and len(shot) > 10_000
+    target = os.environ.get("KETACALC_SCREENSHOTS")
+    if target:
+        Path(target, f"handout-{args[0]}.png").write_bytes(shot)
+    assert (ROOT / "tests" / "golden" / f"handout-{args[0]}.png").exists()
+
+
+HOSTILE = {
+    "name": "<script>alert(1)</script>Clinic",
+    "address": "</style><script>alert(2)</script>",
+    "phone": "<img src=x onerror=alert(3)>",
+    "email": "javascript:alert(4)",
+}
+
+
+@pytest.mark.parametrize("args", [QUOTE_ARGS, PLAN_ARGS], ids=["quote", "plan"])
+def test_hostile_text_runs_nothing_and_shows_as_text(browser: Any, tmp_path: Path, args: list[str]) -> None:
+    config = clinic_config(tmp_path, **HOSTILE)
+    page_path = tmp_path / "hostile.html"
+    run = cli(
+        *args,
+        *("--config", config, "--html", str(page_path)),
+        *("--id", "<svg onload=alert(5)>", "--ref", '"><iframe src=javascript:alert(6)>'),
+    )
+    assert run.code == 0, run.stderr
+    html = page_path.read_text()
+    assert "<script" not in html and "<iframe" not in html and "<svg onload" not in html
+    events: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        events.append(f"dialog {dialog.message}")
+        dialog.dismiss()
+
+    def on_request(request: Any) -> None:
+        if request.url != page_path.as_uri():
+            events.append(f"request {request.url}")
+
+    page = browser.new_page()
+    page.on("dialog", on_dialog)
+    page.on("console", lambda message: events.append(f"console {message.text}"))
+    page.on("request", on_request)
+    page.goto(page_path.as_uri())
+    page.wait_for_timeout(300)
+    text = page.inner_text("body")
+    page.close()
+    assert events == []
+    for value in [*HOSTILE.values(), "<svg onload=alert(5)>"]:
+        assert value in text
+
+
+def test_the_page_is_self_contained(tmp_path: Path) -> None:
+    page_path, _ = handout(tmp_path, PLAN_ARGS)
+    html = page_path.read_text()
+    assert 'http-equiv="Content-Security-Policy"' in html and "default-src &#39;none&#39;" in html
+    assert "<script" not in html and "http://" not in html and "https://" not in html
+    assert 'src="data:image/png;base64,' in html
+
+
+def test_the_dose_only_with_include_dose_and_the_patient_only_by_id(tmp_path: Path) -> None:
+    plain, _ = handout(tmp_path, QUOTE_ARGS)
+    assert "35 mg" not in plain.read_text() and "70 kg" not in plain.read_text()
+    assert "P-0042" in plain.read_text()
+    with_dose, _ = handout(tmp_path, QUOTE_ARGS, "--include-dose")
+    assert "35 mg per infusion (0.5 mg/kg)" in with_dose.read_text()
+
+
+def test_valid_days_and_reference(tmp_path: Path) -> None:
+    page, _ = handout(tmp_path, QUOTE_ARGS, "--valid-days", "14", "--ref", "Q-7")
+    html = page.read_text()
+    assert "2026-12-11" in html and "Q-7" in html
+    generated, _ = handout(tmp_path, QUOTE_ARGS)
+    again, _ = handout(tmp_path, QUOTE_ARGS)
+    assert "Q-20261127-" in generated.read_text()
+
+
+def test_the_page_to_stdout_instead_of_the_usual_output(tmp_path: Path) -> None:
+    run = cli(*QUOTE_ARGS, "--html", "-")
+    assert run.code == 0 and run.stdout.startswith("<!DOCTYPE html>") and "Series" not in run.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "problem"),
+    [
+        ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "script"),
+        ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "script"),
+        ("logo.svg", b'<svg><image href="https://example.com/x.png"/></svg>', "external"),
+        ("logo.gif", b"GIF89a" + b"\x00" * 20, "not a PNG, JPEG or SVG"),
+        ("big.png", PNG + b"\x00" * (256 * 1024), "256 KiB"),
+    ],
+)
+def test_a_logo_that_is_not_a_small_image_is_exit_2(tmp_path: Path, name: str, data: bytes, problem: str) -> None:
+    logo = tmp_path / name
+    logo.write_bytes(data)
+    config = clinic_config(tmp_path, logo=str(logo))
+    run = cli(*QUOTE_ARGS, "--config", config, "--html", str(tmp_path / "q.html"))
+    assert run.code == 2 and problem in run.stderr and len(run.stderr.splitlines()) == 1
+
+
+def test_a_clean_svg_logo_is_embedded(tmp_path: Path) -> None:
+    logo = tmp_path / "logo.svg"
+    logo.write_bytes(
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+    )
+    config = clinic_config(tmp_path, logo=str(logo))
+    page = tmp_path / "q.html"
+    assert cli(*QUOTE_ARGS, "--config", config, "--html", str(page)).code == 0
+    assert 'src="data:image/svg+xml;base64,' in page.read_text()

@@ -144,9 +144,32 @@ def _environment() -> Any:
     )
 
 
-def _page(context: dict[str, Any]) -> str:
+def _page(
+    title: str,
+    clinic: Clinic,
+    details: Details,
+    items: list[dict[str, str]],
+    totals: dict[str, str],
+    *,
+    dose: dict[str, str] | None = None,
+    sessions: list[dict[str, Any]] | None = None,
+    calendar: dict[str, Any] | None = None,
+) -> str:
     template = _environment().get_template("handout.html.j2")
-    page: str = template.render(csp=CSP, notes=SEED_NOTES, disclaimer=limits.DISCLAIMER, **context)
+    page: str = template.render(
+        csp=CSP,
+        notes=SEED_NOTES,
+        disclaimer=limits.DISCLAIMER,
+        title=title,
+        clinic=clinic,
+        details=details,
+        valid_until=details.date + datetime.timedelta(days=details.valid_days),
+        items=items,
+        totals=totals,
+        dose=dose,
+        sessions=sessions,
+        calendar=calendar,
+    )
     return page
 
 
@@ -173,19 +196,7 @@ def quote_page(q: Quote, clinic: Clinic, details: Details) -> str:
         "mid": money(c.total_mid, c.currency),
         "max": money(c.total_max, c.currency),
     }
-    return _page(
-        {
-            "title": "Cost estimate",
-            "clinic": clinic,
-            "details": details,
-            "valid_until": details.date + datetime.timedelta(days=details.valid_days),
-            "items": items,
-            "totals": totals,
-            "dose": dose,
-            "sessions": None,
-            "calendar": None,
-        }
-    )
+    return _page("Cost estimate", clinic, details, items, totals, dose=dose)
 
 
 def plan_page(p: Plan, clinic: Clinic, details: Details) -> str:
@@ -214,22 +225,12 @@ def plan_page(p: Plan, clinic: Clinic, details: Details) -> str:
         }
         for s in p.sessions
     ]
-    return _page(
-        {
-            "title": "Treatment plan and cost estimate",
-            "clinic": clinic,
-            "details": details,
-            "valid_until": details.date + datetime.timedelta(days=details.valid_days),
-            "items": items,
-            "totals": {name: money(getattr(total, name), currency) for name in ("min", "mid", "max")},
-            "dose": None,
-            "sessions": sessions,
-            "calendar": calendar(p),
-        }
-    )
+    totals = {name: money(getattr(total, name), currency) for name in ("min", "mid", "max")}
+    title = "Treatment plan and cost estimate"
+    return _page(title, clinic, details, items, totals, sessions=sessions, calendar=calendar_strip(p))
 
 
-def calendar(p: Plan) -> dict[str, Any]:
+def calendar_strip(p: Plan) -> dict[str, Any]:
     """The calendar strip as data for the template's inline SVG: weeks (rows)
     x weekdays (columns), folded where weeks have no session."""
     marks = {s.date: s.kind for s in p.sessions}

@@ -26,6 +26,7 @@ import tempfile
 import threading
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
@@ -545,10 +546,12 @@ def quote_command(
     s = values(settings, _DOSE_SETTINGS + _COST_SETTINGS)
     plain = quote(weight, height=height, sex=sex, start=start, **s)
     result = Quote(clinic_limits(settings).check(plain.dose), plain.cost)
-    if html is not None:
-        handout = Handout(html, date, ref, valid_days, patient_id, include_dose)
-        if _write_handout(handout, "quote", result, quote_document(result), settings):
-            return _finish(result.warnings, strict)
+    handout = Handout(html or "", date, ref, valid_days, patient_id, include_dose)
+    _handout_options(handout, as_json, [config, os.environ.get("KETACALC_CONFIG")])
+    if patient_id is not None and html is None:
+        raise InputError("id", patient_id, "is shown only on the handout", "--html FILE --id TEXT")
+    if html is not None and _write_handout(handout, "quote", result, quote_document(result), settings):
+        return _finish(result.warnings, strict)
     show(result, as_json=as_json, strict=strict, document=quote_document, blocks=quote_blocks, warnings=result.warnings)
 
 
@@ -690,10 +693,10 @@ def plan_command(
     )
     if ics is not None:
         _write_calendar(ics, result, ics_details, patient_id)
-    if html is not None:
-        handout = Handout(html, date, ref, valid_days, patient_id, include_dose=True)
-        if _write_handout(handout, "plan", result, plan_document(result), settings):
-            return _finish(result.warnings, strict)
+    handout = Handout(html or "", date, ref, valid_days, patient_id, include_dose=False)
+    _handout_options(handout, as_json, [config, os.environ.get("KETACALC_CONFIG"), ics])
+    if html is not None and _write_handout(handout, "plan", result, plan_document(result), settings):
+        return _finish(result.warnings, strict)
     show(result, as_json=as_json, strict=strict, document=plan_document, blocks=plan_blocks, warnings=result.warnings)
 
 
@@ -712,6 +715,21 @@ class Handout:
     include_dose: bool
 
 
+def _handout_options(handout: Handout, as_json: bool, others: Sequence[str | None]) -> None:
+    """--html's companions need it; its page is not written over another file of the run."""
+    if handout.path == "" and any(
+        value not in (None, False) for value in (handout.date, handout.ref, handout.valid_days, handout.include_dose)
+    ):
+        raise InputError("html", None, "is needed by --date, --ref, --valid-days and --include-dose", "--html FILE")
+    if handout.path == "-" and as_json:
+        raise InputError("html", "-", "and --json would both go to stdout", "--html FILE with --json")
+    if handout.path not in ("", "-"):
+        for other in others:
+            if other not in (None, "-") and os.path.exists(other) and os.path.exists(handout.path):
+                if os.path.samefile(other, handout.path):
+                    raise InputError("html", handout.path, "is a file this command reads or writes", "another file")
+
+
 def _write_handout(handout: Handout, kind: str, result: Any, document: dict[str, Any], settings: Any) -> bool:
     """Write the page; True when it went to stdout (and the usual output must not)."""
     from ketacalc import handout as pages
@@ -719,20 +737,24 @@ def _write_handout(handout: Handout, kind: str, result: Any, document: dict[str,
 
     clinic_fields = {name: settings[name].value for name in ("name", "address", "phone", "email")}
     logo = settings["logo"].value
+    logo_path = None
+    if logo is not None:
+        # A relative path is the config file's neighbour, as a clinic writes it; ~ is the home folder.
+        logo_path = Path(str(logo)).expanduser()
+        if not logo_path.is_absolute() and settings["logo"].source not in ("built-in", "flag"):
+            logo_path = Path(settings["logo"].source).parent / logo_path
     try:
         clinic = pages.Clinic(
             **{name: "" if value is None else pages.parse_text(value, name) for name, value in clinic_fields.items()},
-            logo=None if logo is None else pages.logo_data_uri(str(logo)),
+            logo=None if logo_path is None else pages.logo_data_uri(str(logo_path)),
         )
     except pages.HandoutError as error:
-        raise InputError(
-            "logo", str(logo), str(error).split(": ", 1)[-1], "a PNG, JPEG or SVG of at most 256 KiB"
-        ) from None
+        raise KetacalcError(f"config {settings['logo'].source}: [clinic] {error}") from None
     day = datetime.date.today() if handout.date is None else parse_date(handout.date, "date")
     valid = settings["valid_days"].value if handout.valid_days is None else handout.valid_days
     details = pages.Details(
         date=day,
-        reference=pages.default_reference(kind, day, document)
+        reference=pages.default_reference(kind, day, {**document, "patient_reference": handout.patient_id})
         if handout.ref is None
         else pages.parse_text(handout.ref, "ref"),
         valid_days=pages.VALID_DAYS_DEFAULT if valid is None else pages.parse_valid_days(valid, "valid_days"),

@@ -86,6 +86,7 @@ class Plan:
     time_given: bool
     sessions: tuple[Session, ...]
     warnings: tuple[SoftWarning, ...]
+    package: Decimal | None = None  # one price for the whole induction
 
     @property
     def patient(self) -> Dose:
@@ -423,4 +424,5 @@ def _plan(
         time_given=start_min is not None,
         sessions=tuple(sessions),
         warnings=tuple(warnings.values()),
+        package=None if package_price is None else package,
     )

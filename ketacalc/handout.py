@@ -14,7 +14,10 @@ from __future__ import annotations
 import base64
 import datetime
 import hashlib
+import os
 import re
+import stat
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -23,13 +26,13 @@ from typing import Any
 from ketacalc import limits, places
 from ketacalc.course import Plan
 from ketacalc.currencies import minor_units
-from ketacalc.errors import InputError, KetacalcError, printable
+from ketacalc.errors import InputError, KetacalcError
 from ketacalc.formatting import with_unit
 from ketacalc.series import Quote
 from ketacalc.values import Given, as_text, whole_number
 
 MAX_LOGO_BYTES = 256 * 1024
-MAX_FIELD_CHARS = 200
+MAX_FIELD_CHARS = 100  # a letterhead line; longer ones would push a 6 + 2 plan onto a second page
 VALID_DAYS_DEFAULT = 30
 VALID_DAYS_MAX = 365
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -39,8 +42,12 @@ SEED_NOTES = (
     "Because nasal ketamine (esketamine) is FDA-approved, it is more likely to be covered under health insurance "
     "and may be the more accessible option.",
 )
+# Script, event handlers, entities, and any reference that is not to the
+# file itself (href="#id" and url(#id) are): an SVG holding one is refused.
 _SVG_DANGER_RE = re.compile(
-    r"<\s*script|<\s*foreignobject|\bon[a-z]+\s*=|javascript:|data:text/html|<!entity|(?:xlink:)?href\s*=\s*[\"']?\s*(?!#)",
+    r"<\s*script|<\s*foreignobject|\bon[a-z]+\s*=|javascript:|data:text/html|<!entity|@import"
+    r"|(?:xlink:)?href\s*=\s*(?:\"\s*(?!#)|'\s*(?!#)|(?![\"'#]))"
+    r"|url\(\s*[\"']?\s*(?!#)",
     re.IGNORECASE,
 )
 
@@ -73,11 +80,14 @@ class Details:
 
 
 def parse_text(value: Given, field_name: str) -> str:
-    """A letterhead field: one line of text (control characters escaped)."""
+    """A letterhead field or a reference: one line of text. Control characters
+    (line breaks, NUL, ESC) are dropped; every other character is kept as it
+    is (a no-break space, a joiner, right-to-left text) and the template
+    escapes it for HTML and isolates its direction."""
     text = as_text(value)
     if len(text) > MAX_FIELD_CHARS:
         raise InputError(field_name, text, "is too long for a letterhead", f"at most {MAX_FIELD_CHARS} characters")
-    return printable(text.strip())
+    return "".join(char for char in text.strip() if unicodedata.category(char) != "Cc")
 
 
 def parse_valid_days(value: Given, field_name: str = "valid_days") -> int:
@@ -91,6 +101,8 @@ def parse_logo_path(value: Given, field_name: str = "logo") -> str:
 def logo_data_uri(path: str) -> str:
     """The logo file as a data URI, or HandoutError saying what is wrong."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would wait forever, /dev/zero never end
+            raise HandoutError(f"logo {path!r}: not a regular file")
         with open(path, "rb") as handle:
             data = handle.read(MAX_LOGO_BYTES + 1)
     except OSError as error:
@@ -113,7 +125,7 @@ def logo_data_uri(path: str) -> str:
 
 def _is_svg(data: bytes) -> bool:
     head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return head.startswith((b"<svg", b"<?xml")) and b"<svg" in data[:4096].lower()
+    return head.startswith(b"<") and b"<svg" in data[:8192].lower()
 
 
 def default_reference(kind: str, date: datetime.date, document: dict[str, Any]) -> str:
@@ -125,7 +137,7 @@ def default_reference(kind: str, date: datetime.date, document: dict[str, Any]) 
 def money(value: Decimal, currency: str) -> str:
     """Money on the page exactly as the JSON has it, with its currency: $2400.00, EUR 650.00, JPY 720000."""
     text = f"{value.quantize(Decimal(1).scaleb(-minor_units(currency))):f}"
-    return f"${text}" if currency == "USD" else f"{currency} {text}"
+    return f"${text}" if currency == "USD" else f"{currency}\u00a0{text}"  # the code stays with its amount
 
 
 def money_range(low: Decimal, high: Decimal, currency: str) -> str:
@@ -210,9 +222,12 @@ def plan_page(p: Plan, clinic: Clinic, details: Details) -> str:
             continue
         low = sum((s.price.min for s in group), Decimal(0))
         high = sum((s.price.max for s in group), Decimal(0))
-        prices = {(s.price.min, s.price.max) for s in group}
-        each = money_range(*prices.pop(), currency) if len(prices) == 1 else "package, see sessions"
-        items.append({"what": f"{label} × {len(group)}", "each": each, "total": money_range(low, high, currency)})
+        if group is induction and p.package is not None:
+            what, each = f"Induction package, {len(group)} infusions", "one price"
+        else:
+            prices = {(s.price.min, s.price.max) for s in group}
+            what, each = f"{label} × {len(group)}", money_range(*prices.pop(), currency)
+        items.append({"what": what, "each": each, "total": money_range(low, high, currency)})
     total = p.total_price
     sessions = [
         {

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -59,7 +61,7 @@ def clinic_config(tmp_path: Path, **fields: str) -> str:
         "logo": str(logo),
         **fields,
     }
-    lines = ["[clinic]"] + [f"{key} = {value!r}".replace("'", '"') for key, value in values.items()]
+    lines = ["[clinic]"] + [f"{key} = {json.dumps(value)}" for key, value in values.items()]  # a TOML basic string
     return write(tmp_path, "clinic.toml", "\n".join(lines) + "\n")
 
 
@@ -249,3 +251,88 @@ def test_a_clean_svg_logo_is_embedded(tmp_path: Path) -> None:
     page = tmp_path / "q.html"
     assert cli(*QUOTE_ARGS, "--config", config, "--html", str(page)).code == 0
     assert 'src="data:image/svg+xml;base64,' in page.read_text()
+
+
+# --- what a review found ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "money_args",
+    [
+        ["--currency", "GBP", "--price-min", "350", "--price-max", "750"],
+        ["--currency", "BHD", "--price-min", "150.125", "--price-max", "300.375"],
+        ["--price-min", "10000", "--price-max", "25000"],
+    ],
+)
+@pytest.mark.parametrize("args", [QUOTE_ARGS, PLAN_ARGS], ids=["quote", "plan"])
+def test_no_phone_scroll_in_any_currency(browser: Any, tmp_path: Path, args: list[str], money_args: list[str]) -> None:
+    page_path, _ = handout(tmp_path, [*args, *money_args])
+    page = browser.new_page(viewport={"width": 375, "height": 812})
+    page.goto(page_path.as_uri())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.close()
+
+
+def test_a_fifo_logo_is_exit_2_not_a_hang(tmp_path: Path) -> None:
+    fifo = tmp_path / "logo.fifo"
+    os.mkfifo(fifo)
+    config = clinic_config(tmp_path, logo=str(fifo))
+    run = cli(*QUOTE_ARGS, "--config", config, "--html", str(tmp_path / "q.html"))
+    assert run.code == 2 and "not a regular file" in run.stderr and "[clinic]" in run.stderr
+
+
+def test_the_page_never_overwrites_the_config_or_the_calendar(tmp_path: Path) -> None:
+    config = clinic_config(tmp_path)
+    before = Path(config).read_text()
+    assert cli(*QUOTE_ARGS, "--config", config, "--html", config).code == 2
+    assert Path(config).read_text() == before
+    ics = tmp_path / "c.ics"
+    assert cli(*PLAN_ARGS, "--ics", str(ics), "--html", str(ics)).code == 2
+    assert ics.read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+
+def test_unicode_is_kept_and_isolated_not_escaped(tmp_path: Path) -> None:
+    config = clinic_config(tmp_path, phone="+33\u00a01\u00a023", address="12\u202frue de la Paix")
+    page = tmp_path / "u.html"
+    run = cli(*QUOTE_ARGS, "--config", config, "--html", str(page), "--id", "P\u202e-1", "--ref", "Q\u200d7")
+    assert run.code == 0
+    html = page.read_text()
+    assert "+33\u00a01\u00a023" in html and "12\u202frue" in html and "<bdi>P\u202e-1</bdi>" in html
+    assert "\\x" not in html and "\\u" not in html
+
+
+def test_handout_options_need_html_and_html_stdout_is_not_json(tmp_path: Path) -> None:
+    assert cli(*QUOTE_ARGS, "--valid-days", "10").code == 2
+    assert cli(*QUOTE_ARGS, "--id", "P-1").code == 2
+    assert cli(*QUOTE_ARGS, "--html", "-", "--json").code == 2
+
+
+def test_svg_logos_with_fragment_references_pass_and_external_ones_do_not(tmp_path: Path) -> None:
+    good = b'<!-- logo --><svg xmlns="http://www.w3.org/2000/svg"><defs><rect id="r"/></defs><use href="#r"/></svg>'
+    for name, data, code in (
+        ("good.svg", good, 0),
+        ("css.svg", b"<svg><style>@import url(http://example.com/a.css);</style></svg>", 2),
+        ("fill.svg", b'<svg><rect style="fill:url(http://example.com/#g)"/></svg>', 2),
+    ):
+        logo = tmp_path / name
+        logo.write_bytes(data)
+        config = clinic_config(tmp_path, logo=str(logo))
+        assert cli(*QUOTE_ARGS, "--config", config, "--html", str(tmp_path / "q.html")).code == code, name
+
+
+def test_a_relative_logo_is_the_config_files_neighbour(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = clinic_config(tmp_path, logo="logo.png")
+    monkeypatch.chdir("/")
+    page = tmp_path / "q.html"
+    assert cli(*QUOTE_ARGS, "--config", config, "--html", str(page)).code == 0
+    assert "data:image/png;base64," in page.read_text()
+
+
+def test_a_package_reads_as_one_and_references_differ_by_patient(tmp_path: Path) -> None:
+    page, _ = handout(tmp_path, [*PLAN_ARGS, "--package-price", "3000"])
+    assert "Induction package, 6 infusions" in page.read_text()
+    first = cli(*QUOTE_ARGS, "--html", "-", "--id", "A", "--date", "2026-11-27").stdout
+    second = cli(*QUOTE_ARGS, "--html", "-", "--id", "B", "--date", "2026-11-27").stdout
+    reference = re.compile(r"Q-20261127-[0-9A-F]{6}")
+    found_first, found_second = reference.search(first), reference.search(second)
+    assert found_first and found_second and found_first.group() != found_second.group()

@@ -414,6 +414,7 @@ def _csv_rows(
     records: Iterator[_Record], header: Header, width: int, delimiter: str, decimal_comma: bool
 ) -> Iterator[Row]:
     positions = [(column.index, column.field) for column in header.columns]
+    adjust = decimal_comma or not header.plain  # most exports need neither: no per-row call then
     number = 0
     for record in records:
         if record.text is None:
@@ -446,7 +447,7 @@ def _csv_rows(
             yield Row(number, row_id, {}, f"has {len(cells)} cells but the header has {width} (an unquoted delimiter?)")
         elif _UNDECODABLE_RE.search(record.text):
             yield Row(number, row_id, {}, _undecodable(record.text))
-        elif (unusable := prepare(values, header, decimal_comma)) is not None:
+        elif adjust and (unusable := prepare(values, header, decimal_comma)) is not None:
             yield Row(number, row_id, {}, unusable[1], unusable[0])
         else:
             yield Row(number, row_id, values)
@@ -667,8 +668,10 @@ class Summary:
         self.rows += 1
         self.quoted += 1
         self.warned += warned
-        self.costs[cost] += 1
-        self.dose_centi_mg[cost.currency] += total_dose_centi_mg
+        costs = self.costs
+        costs[cost] = costs.get(cost, 0) + 1
+        doses = self.dose_centi_mg
+        doses[cost.currency] = doses.get(cost.currency, 0) + total_dose_centi_mg
 
     def by_currency(self) -> list[dict[str, Any]]:
         """Per currency: the rows quoted, the series totals (min, mid, max)

@@ -22,7 +22,6 @@ import json
 import os
 import signal
 import sys
-import tempfile
 import threading
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -935,6 +934,8 @@ def _check_summary_path(path: str, source: str) -> None:
 def _write_summary(path: str, text: str) -> None:
     """The summary, written whole or not at all: a file beside it, then renamed
     over it, so a summary from an earlier batch is never left half-written."""
+    import tempfile  # here only: its import (random, shutil) would cost every start a few ms
+
     folder = os.path.dirname(os.path.abspath(path))
     try:
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, delete=False, suffix=".tmp") as handle:

@@ -8,6 +8,7 @@ The file is found at ``--config PATH``, else ``$KETACALC_CONFIG``, else
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -18,10 +19,8 @@ from typing import Any
 from ketacalc import limits
 from ketacalc.chart import DEFAULT_RATES, parse_rates
 from ketacalc.clinic import ClinicLimits, parse_limit
-from ketacalc.course import parse_boosters, parse_days, parse_interval, parse_per_week
 from ketacalc.dosing import parse_basis, parse_duration, parse_rate
 from ketacalc.errors import InputError, KetacalcError
-from ketacalc.handout import VALID_DAYS_DEFAULT, parse_logo_path, parse_text, parse_valid_days
 from ketacalc.pricing import cost, parse_currency, parse_infusions, parse_price
 from ketacalc.pump import both_or_neither, parse_bag, parse_concentration
 from ketacalc.values import Given
@@ -41,6 +40,18 @@ class Spec:
     built_in: str | None  # shown by `ketacalc config`; None: not set
 
 
+def _lazy(module: str, name: str) -> Callable[..., object]:
+    """A parser from ketacalc.course or ketacalc.handout, imported only when a
+    file or flag gives the setting: importing both costs every quote's start
+    about 5 ms (bench.py)."""
+
+    def parse(*args: Any) -> object:
+        parser: Callable[..., object] = getattr(importlib.import_module(f"ketacalc.{module}"), name)
+        return parser(*args)
+
+    return parse
+
+
 SPECS: dict[str, Spec] = {
     "rate": Spec("dose", parse_rate, limits.RATE_DEFAULT_MG_PER_KG.text()),
     "duration": Spec("dose", parse_duration, limits.DURATION_DEFAULT_MINUTES.text()),
@@ -53,17 +64,17 @@ SPECS: dict[str, Spec] = {
     "concentration": Spec("pump", parse_concentration, None),
     "bag": Spec("pump", parse_bag, None),
     "rates": Spec("chart", parse_rates, DEFAULT_RATES),
-    "days": Spec("plan", parse_days, None),
-    "per_week": Spec("plan", parse_per_week, "2 (mon,thu)"),
-    "boosters": Spec("plan", parse_boosters, "0"),
-    "booster_every": Spec("plan", parse_interval, None),
+    "days": Spec("plan", _lazy("course", "parse_days"), None),
+    "per_week": Spec("plan", _lazy("course", "parse_per_week"), "2 (mon,thu)"),
+    "boosters": Spec("plan", _lazy("course", "parse_boosters"), "0"),
+    "booster_every": Spec("plan", _lazy("course", "parse_interval"), None),
     "booster_price": Spec("plan", parse_price, None),
-    "name": Spec("clinic", parse_text, None),
-    "address": Spec("clinic", parse_text, None),
-    "phone": Spec("clinic", parse_text, None),
-    "email": Spec("clinic", parse_text, None),
-    "logo": Spec("clinic", parse_logo_path, None),
-    "valid_days": Spec("clinic", parse_valid_days, str(VALID_DAYS_DEFAULT)),
+    "name": Spec("clinic", _lazy("handout", "parse_text"), None),
+    "address": Spec("clinic", _lazy("handout", "parse_text"), None),
+    "phone": Spec("clinic", _lazy("handout", "parse_text"), None),
+    "email": Spec("clinic", _lazy("handout", "parse_text"), None),
+    "logo": Spec("clinic", _lazy("handout", "parse_logo_path"), None),
+    "valid_days": Spec("clinic", _lazy("handout", "parse_valid_days"), limits.QUOTE_VALID_DAYS.text()),
     "dose_mg_soft_max": Spec("limits", parse_limit, None),
     "dose_mg_hard_max": Spec("limits", parse_limit, None),
     "pump_rate_ml_per_h_soft_max": Spec("limits", parse_limit, None),

@@ -10,13 +10,12 @@ from __future__ import annotations
 import functools
 import json
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from ketacalc import limits, places
 from ketacalc.chart import Chart
-from ketacalc.course import Plan
 from ketacalc.currencies import quantum
 from ketacalc.dosing import Dose, InfusionRate, infusion_rate
 from ketacalc.errors import SoftWarning
@@ -24,6 +23,9 @@ from ketacalc.exact import Exact, add, rounded
 from ketacalc.formatting import fixed_text
 from ketacalc.pricing import Cost
 from ketacalc.series import Quote
+
+if TYPE_CHECKING:  # the plan's module is imported by plan only: quote's start-up never pays for it
+    from ketacalc.course import Plan
 
 SCHEMA_VERSION = "3.0"
 
@@ -349,8 +351,6 @@ def batch_error(row: int, row_id: Any, field: str | None, message: str) -> Docum
 def to_document(result: Dose | Cost | Quote | Chart | Plan) -> Document:
     """The document ``--json`` prints for a result of ``dose``, ``cost``,
     ``quote``, ``plan`` or a chart: the same dict, ready for ``json.dumps``."""
-    if isinstance(result, Plan):
-        return plan_document(result)
     if isinstance(result, Quote):
         return quote_document(result)
     if isinstance(result, Dose):
@@ -359,6 +359,10 @@ def to_document(result: Dose | Cost | Quote | Chart | Plan) -> Document:
         return cost_document(result)
     if isinstance(result, Chart):
         return chart_document(result)
+    from ketacalc.course import Plan
+
+    if isinstance(result, Plan):
+        return plan_document(result)
     raise TypeError(f"to_document takes a Dose, Cost, Quote, Plan or Chart, not {type(result).__name__}")
 
 

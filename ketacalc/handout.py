@@ -33,7 +33,7 @@ from ketacalc.values import Given, as_text, whole_number
 
 MAX_LOGO_BYTES = 256 * 1024
 MAX_FIELD_CHARS = 100  # a letterhead line; longer ones would push a 6 + 2 plan onto a second page
-VALID_DAYS_DEFAULT = 30
+VALID_DAYS_DEFAULT = int(limits.QUOTE_VALID_DAYS.value)
 VALID_DAYS_MAX = 365
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 # The seed's own words (seeds/000_4e4cacf71e069d0d.txt), for the patient.

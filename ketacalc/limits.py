@@ -142,6 +142,13 @@ BOOSTER_INTERVAL_DAYS = Range(
     "booster interval",
 )
 
+QUOTE_VALID_DAYS = Default(
+    Decimal(30),
+    "days",
+    "not in the seed: 30 days, a common validity for a written cost estimate; the config may set another",
+    "handout valid for (default)",
+)
+
 # --- Price per infusion -------------------------------------------------------------------------
 PRICE_DEFAULT = Range(
     Decimal("400"),

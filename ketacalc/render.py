@@ -22,7 +22,6 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ketacalc import limits, places
 from ketacalc.chart import Chart
-from ketacalc.course import Plan
 from ketacalc.dosing import Dose, InfusionRate
 from ketacalc.errors import SoftWarning, printable
 from ketacalc.formatting import amount, minutes, money, with_unit
@@ -32,6 +31,8 @@ from ketacalc.series import Quote
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
+
+    from ketacalc.course import Plan  # for plan_blocks only: quote's start-up never imports it
 
 _INDENT = "  "
 _NBSP = "\u00a0"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from typing import Literal
 
-from ketacalc import limits, places
+from ketacalc import limits, places, units
 from ketacalc.clinic import ClinicLimits
 from ketacalc.currencies import quantum
 from ketacalc.dosing import Dose, dose, parse_rate
@@ -43,8 +43,7 @@ TITRATE_ALLOWED = (
     f"FROM:STEP:TO in mg/kg, FROM and TO within {limits.RATE_MG_PER_KG.allowed()}, e.g. 0.5:0.1:0.75 or 0.75:-0.05:0.5"
 )
 INTERVAL_ALLOWED = f"Nd or Nw, {limits.BOOSTER_INTERVAL_DAYS.allowed()} (e.g. 4w, 30d)"
-MAX_SKIPS = 400  # holidays over more than a year are not a course
-FAR_DAYS = 366  # a start date further from today than this warns (2062 typed for 2026)
+MAX_SKIPS = int(limits.SKIPS.high)
 _DATE_RE = re.compile(r"[ \t]*([0-9]{4}-[0-9]{2}-[0-9]{2})[ \t]*")
 _INTERVAL_RE = re.compile(r"[ \t]*([0-9]{1,4})[ \t]*([dw])[ \t]*", re.IGNORECASE)
 
@@ -107,31 +106,25 @@ class Plan:
         )
 
 
-# A course runs at most about 15 years (52 weekly infusions, then 26 boosters
-# 26 weeks apart): dates are kept where every one of its days can be written.
-EARLIEST = datetime.date(1900, 1, 1)
-LATEST = datetime.date(2999, 12, 31)
+_YEARS = f"{limits.START_YEARS.low}–{limits.START_YEARS.high}"
 
 
 def parse_date(value: Given, field: str = "start_date") -> datetime.date:
     text = as_text(value)
-    match = _DATE_RE.fullmatch(text) if len(text) <= 64 else None
+    match = _DATE_RE.fullmatch(text) if len(text) <= units.MAX_INPUT_CHARS else None
     try:
         if match is None:
             raise ValueError
         day = datetime.date.fromisoformat(match.group(1))
     except ValueError:
         raise InputError(field, text, "is not a date", DATE_ALLOWED) from None
-    if not EARLIEST <= day <= LATEST:
-        raise InputError(field, text, "is outside the years 1900–2999", DATE_ALLOWED)
+    if day.year not in limits.START_YEARS:
+        raise InputError(field, text, f"is outside the years {_YEARS}", DATE_ALLOWED)
     return day
 
 
-_DAY_NAMES = {
-    name: day
-    for day in WEEKDAYS
-    for name in (day, datetime.date(2024, 1, 1 + WEEKDAYS.index(day)).strftime("%A").lower())
-}
+_FULL_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY_NAMES = {**dict(zip(WEEKDAYS, WEEKDAYS, strict=True)), **dict(zip(_FULL_NAMES, WEEKDAYS, strict=True))}
 
 
 def parse_days(value: Given, field: str = "days") -> tuple[str, ...]:
@@ -161,7 +154,7 @@ def parse_boosters(value: Given, field: str = "boosters") -> int:
 def parse_interval(value: Given, field: str = "booster_every") -> int:
     """``4w`` or ``30d``: days, within ``limits.BOOSTER_INTERVAL_DAYS``."""
     text = as_text(value)
-    match = _INTERVAL_RE.fullmatch(text) if len(text) <= 64 else None
+    match = _INTERVAL_RE.fullmatch(text) if len(text) <= units.MAX_INPUT_CHARS else None
     if match is None:
         raise InputError(field, text, "is not an interval", INTERVAL_ALLOWED)
     days = int(match.group(1)) * (7 if match.group(2).lower() == "w" else 1)
@@ -255,174 +248,117 @@ def plan(
     """A course: see the README's "plan". Raises InputError for any input
     outside its limits, as ``quote`` does."""
     with exact():
-        return _plan(
-            weight,
-            start_date,
-            days=days,
-            per_week=per_week,
-            infusions=infusions,
-            skip=skip,
-            rates=rates,
-            titrate=titrate,
-            titrate_after=titrate_after,
-            boosters=boosters,
-            booster_every=booster_every,
-            booster_rate=booster_rate,
-            booster_price=booster_price,
-            time=time,
-            rate=rate,
-            duration=duration,
-            dosing_weight=dosing_weight,
-            height=height,
-            sex=sex,
-            concentration=concentration,
-            bag=bag,
-            price_min=price_min,
-            price_max=price_max,
-            price=price,
-            currency=currency,
-            package_price=package_price,
-            clinic=clinic,
-        )
-
-
-def _plan(
-    weight: Given,
-    start_date: Given,
-    *,
-    days: Given | None,
-    per_week: Given | None,
-    infusions: Given | None,
-    skip: Given | None,
-    rates: Given | None,
-    titrate: Given | None,
-    titrate_after: Given | None,
-    boosters: Given | None,
-    booster_every: Given | None,
-    booster_rate: Given | None,
-    booster_price: Given | None,
-    time: Given | None,
-    rate: Given | None,
-    duration: Given | None,
-    dosing_weight: Given | None,
-    height: Given | None,
-    sex: Given | None,
-    concentration: Given | None,
-    bag: Given | None,
-    price_min: Given | None,
-    price_max: Given | None,
-    price: Given | None,
-    currency: Given | None,
-    package_price: Given | None,
-    clinic: ClinicLimits,
-) -> Plan:
-    start = parse_date(start_date)
-    if days is not None and per_week is not None:
-        raise InputError("days", as_text(days), "cannot be given with per_week", "either --days or --per-week")
-    if days is not None:
-        weekdays = parse_days(days)
-    elif per_week is not None:
-        weekdays = parse_per_week(per_week)
-    else:
-        weekdays = PER_WEEK_DAYS[int(limits.PER_WEEK_DEFAULT.value)]
-    priced = price is not None or price_min is not None or price_max is not None
-    if package_price is not None and priced:
-        raise InputError(
-            "package_price", as_text(package_price), "cannot be given with a price", "a package or a price"
-        )
-    # The induction's count, currency and checks; with a package, no per-session price is needed.
-    series = cost(infusions, price_min, price_max, "0" if package_price is not None else price, currency)
-    n = series.infusions
-    skipped = frozenset() if skip is None else parse_skips(skip)
-    if rates is not None and titrate is not None:
-        raise InputError("rates", as_text(rates), "cannot be given with titrate", "either --rates or --titrate")
-    if rate is not None and (rates is not None or titrate is not None):
-        raise InputError("rate", as_text(rate), "cannot be given with rates or titrate", "one way to give the rates")
-    if titrate_after is not None and titrate is None:
-        raise InputError("titrate_after", as_text(titrate_after), "needs --titrate", "--titrate FROM:STEP:TO")
-    if rates is not None:
-        session_rates = parse_rates_list(rates, n)
-    elif titrate is not None:
-        after = 0 if titrate_after is None else whole_number("titrate_after", titrate_after, 0, n, f"0–{n} sessions")
-        session_rates = titrated_rates(titrate, after, n)
-    else:
-        single = limits.RATE_DEFAULT_MG_PER_KG.value if rate is None else parse_rate(rate)
-        session_rates = [single] * n
-    booster_count = 0 if boosters is None else parse_boosters(boosters)
-    interval = None if booster_every is None or not booster_count else parse_interval(booster_every)
-    if booster_count and interval is None:
-        raise InputError("booster_every", None, "is needed with boosters", INTERVAL_ALLOWED)
-    boost_rate = session_rates[-1] if booster_rate is None else parse_rate(booster_rate, "booster_rate")
-    code = series.currency
-    unit = quantum(code)
-    each = Price(series.price_min, series.price_mid, series.price_max)
-    induction_prices = [each] * n
-    if package_price is not None:
-        # Spread over the sessions: each shows the package / N rounded down to
-        # the minor unit, and the last the rest, so the lines add up to it exactly.
-        package = parse_price(package_price, "package_price", code)
-        share = EXACT.divide(package, n).quantize(unit, rounding=ROUND_DOWN, context=EXACT)
-        last = EXACT.subtract(package, EXACT.multiply(share, n - 1))
-        induction_prices = [Price(share, share, share)] * (n - 1) + [Price(last, last, last)]
-    if booster_price is not None:
-        one = parse_price(booster_price, "booster_price", code)
-        booster_each = Price(one, one, one)
-    elif package_price is not None and booster_count:
-        if code != limits.PRICE_DEFAULT.unit:
-            raise InputError("booster_price", None, f"is needed for boosters in {code} with a package", "an amount")
-        default = cost(1)  # the seed's range, in dollars
-        booster_each = Price(default.price_min, default.price_mid, default.price_max)
-    else:
-        booster_each = each
-    start_min = None if time is None else parse_start(time, "time")
-    clock = None if start_min is None else f"{start_min // 60:02d}:{start_min % 60:02d}"
-
-    doses: dict[Decimal, Dose] = {}
-
-    def dose_at(session_rate: Decimal) -> Dose:
-        if session_rate not in doses:
-            plain = dose(
-                weight,
-                session_rate,
-                duration,
-                dosing_weight=dosing_weight,
-                height=height,
-                sex=sex,
-                concentration=concentration,
-                bag=bag,
-                start=clock,
+        start = parse_date(start_date)
+        if days is not None and per_week is not None:
+            raise InputError("days", as_text(days), "cannot be given with per_week", "either --days or --per-week")
+        if days is not None:
+            weekdays = parse_days(days)
+        elif per_week is not None:
+            weekdays = parse_per_week(per_week)
+        else:
+            weekdays = PER_WEEK_DAYS[int(limits.PER_WEEK_DEFAULT.value)]
+        priced = price is not None or price_min is not None or price_max is not None
+        if package_price is not None and priced:
+            raise InputError(
+                "package_price", as_text(package_price), "cannot be given with a price", "a package or a price"
             )
-            doses[session_rate] = clinic.check(plain)
-        return doses[session_rate]
+        # The induction's count, currency and checks; with a package, no per-session price is needed.
+        series = cost(infusions, price_min, price_max, "0" if package_price is not None else price, currency)
+        n = series.infusions
+        skipped = frozenset() if skip is None else parse_skips(skip)
+        if rates is not None and titrate is not None:
+            raise InputError("rates", as_text(rates), "cannot be given with titrate", "either --rates or --titrate")
+        if rate is not None and (rates is not None or titrate is not None):
+            raise InputError(
+                "rate", as_text(rate), "cannot be given with rates or titrate", "one way to give the rates"
+            )
+        if titrate_after is not None and titrate is None:
+            raise InputError("titrate_after", as_text(titrate_after), "needs --titrate", "--titrate FROM:STEP:TO")
+        if rates is not None:
+            session_rates = parse_rates_list(rates, n)
+        elif titrate is not None:
+            after = (
+                0 if titrate_after is None else whole_number("titrate_after", titrate_after, 0, n, f"0–{n} sessions")
+            )
+            session_rates = titrated_rates(titrate, after, n)
+        else:
+            single = limits.RATE_DEFAULT_MG_PER_KG.value if rate is None else parse_rate(rate)
+            session_rates = [single] * n
+        booster_count = 0 if boosters is None else parse_boosters(boosters)
+        interval = None if booster_every is None or not booster_count else parse_interval(booster_every)
+        if booster_count and interval is None:
+            raise InputError("booster_every", None, "is needed with boosters", INTERVAL_ALLOWED)
+        boost_rate = session_rates[-1] if booster_rate is None else parse_rate(booster_rate, "booster_rate")
+        code = series.currency
+        unit = quantum(code)
+        each = Price(series.price_min, series.price_mid, series.price_max)
+        induction_prices = [each] * n
+        if package_price is not None:
+            # Spread over the sessions: each shows the package / N rounded down to
+            # the minor unit, and the last the rest, so the lines add up to it exactly.
+            package = parse_price(package_price, "package_price", code)
+            share = EXACT.divide(package, n).quantize(unit, rounding=ROUND_DOWN, context=EXACT)
+            last = EXACT.subtract(package, EXACT.multiply(share, n - 1))
+            induction_prices = [Price(share, share, share)] * (n - 1) + [Price(last, last, last)]
+        if booster_price is not None:
+            one = parse_price(booster_price, "booster_price", code)
+            booster_each = Price(one, one, one)
+        elif package_price is not None and booster_count:
+            if code != limits.PRICE_DEFAULT.unit:
+                raise InputError("booster_price", None, f"is needed for boosters in {code} with a package", "an amount")
+            default = cost(1)  # the seed's range, in dollars
+            booster_each = Price(default.price_min, default.price_mid, default.price_max)
+        else:
+            booster_each = each
+        start_min = None if time is None else parse_start(time, "time")
+        clock = None if start_min is None else f"{start_min // 60:02d}:{start_min % 60:02d}"
 
-    sessions: list[Session] = []
-    day = start
-    for k in range(1, n + 1):
-        day = _next_day(day if k == 1 else day + datetime.timedelta(days=1), weekdays, skipped)
-        sessions.append(Session(k, "induction", k, n, day, dose_at(session_rates[k - 1]), induction_prices[k - 1]))
-    for i in range(1, booster_count + 1):
-        assert interval is not None
-        day = _next_day(day + datetime.timedelta(days=interval), weekdays, skipped)
-        sessions.append(Session(n + i, "booster", i, booster_count, day, dose_at(boost_rate), booster_each))
-    warnings: dict[str, SoftWarning] = {}
-    if abs((start - datetime.date.today()).days) > FAR_DAYS:
-        warnings["start_date_far"] = SoftWarning(
-            "start_date_far", f"the start date {start.isoformat()} is more than a year from today; check the year"
-        )
-    for warning in series.warnings:
-        warnings.setdefault(warning.code, warning)
-    for session in sessions:
-        for warning in session.dose.warnings:
+        doses: dict[Decimal, Dose] = {}
+
+        def dose_at(session_rate: Decimal) -> Dose:
+            if session_rate not in doses:
+                plain = dose(
+                    weight,
+                    session_rate,
+                    duration,
+                    dosing_weight=dosing_weight,
+                    height=height,
+                    sex=sex,
+                    concentration=concentration,
+                    bag=bag,
+                    start=clock,
+                )
+                doses[session_rate] = clinic.check(plain)
+            return doses[session_rate]
+
+        sessions: list[Session] = []
+        day = start
+        for k in range(1, n + 1):
+            day = _next_day(day if k == 1 else day + datetime.timedelta(days=1), weekdays, skipped)
+            sessions.append(Session(k, "induction", k, n, day, dose_at(session_rates[k - 1]), induction_prices[k - 1]))
+        for i in range(1, booster_count + 1):
+            assert interval is not None
+            day = _next_day(day + datetime.timedelta(days=interval), weekdays, skipped)
+            sessions.append(Session(n + i, "booster", i, booster_count, day, dose_at(boost_rate), booster_each))
+        warnings: dict[str, SoftWarning] = {}
+        if abs((start - datetime.date.today()).days) > limits.START_SOFT_DAYS.value:
+            warnings["start_date_far"] = SoftWarning(
+                "start_date_far", f"the start date {start.isoformat()} is more than a year from today; check the year"
+            )
+        for warning in series.warnings:
             warnings.setdefault(warning.code, warning)
-    return Plan(
-        start_date=as_text(start_date).strip(),
-        days=weekdays,
-        infusions=n,
-        boosters=booster_count,
-        booster_every_days=interval,
-        currency=code,
-        time_given=start_min is not None,
-        sessions=tuple(sessions),
-        warnings=tuple(warnings.values()),
-        package=None if package_price is None else package,
-    )
+        for session in sessions:
+            for warning in session.dose.warnings:
+                warnings.setdefault(warning.code, warning)
+        return Plan(
+            start_date=as_text(start_date).strip(),
+            days=weekdays,
+            infusions=n,
+            boosters=booster_count,
+            booster_every_days=interval,
+            currency=code,
+            time_given=start_min is not None,
+            sessions=tuple(sessions),
+            warnings=tuple(warnings.values()),
+            package=None if package_price is None else package,
+        )

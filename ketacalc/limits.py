@@ -149,6 +149,28 @@ QUOTE_VALID_DAYS = Default(
     "handout valid for (default)",
 )
 
+START_YEARS = Range(
+    Decimal(1900),
+    Decimal(2999),
+    "",
+    "not in the seed: a course runs at most about 15 years (52 weekly infusions, then 26 boosters 26 weeks "
+    "apart), so every one of its dates can be written",
+    "plan start year",
+)
+START_SOFT_DAYS = Default(
+    Decimal(366),
+    "days",
+    "not in the seed: a start date further from today warns (2062 typed for 2026)",
+    "plan start date from today (more warns)",
+)
+SKIPS = Range(
+    Decimal(0),
+    Decimal(400),
+    "dates",
+    "not in the seed: holidays over more than a year are not one course's",
+    "plan skipped dates",
+)
+
 # --- Price per infusion -------------------------------------------------------------------------
 PRICE_DEFAULT = Range(
     Decimal("400"),

@@ -19,7 +19,6 @@ import os
 import re
 import stat
 import sys
-from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,7 +26,7 @@ from typing import IO, Any, NamedTuple, cast
 
 from ketacalc import excel, places
 from ketacalc.clinic import ClinicLimits
-from ketacalc.columns import FIELDS, KNOWN, Header, HeaderError, decimal_comma_hint, normalize, prepare, read_header
+from ketacalc.columns import KNOWN, Header, HeaderError, decimal_comma_hint, normalize, prepare, read_header
 from ketacalc.config import price_overridden
 from ketacalc.documents import Document, batch_error, batch_quote, envelope, money_text, quote_record_json, record_json
 from ketacalc.errors import InputError, KetacalcError, is_terminal, printable
@@ -37,7 +36,6 @@ from ketacalc.pricing import Cost
 from ketacalc.series import Quote, quote
 from ketacalc.values import Given
 
-COLUMNS = FIELDS
 FORMATS = ("csv", "jsonl", "xlsx")
 OUTPUTS = ("jsonl", "csv", "xlsx")
 DELIMITERS = {",": ",", ";": ";", "tab": "\t", "\t": "\t", "|": "|"}
@@ -661,8 +659,8 @@ class Summary:
     quoted: int = 0
     rejected: int = 0
     warned: int = 0
-    costs: Counter[Cost] = field(default_factory=Counter)
-    dose_centi_mg: Counter[str] = field(default_factory=Counter)  # drug per currency, in 0.01 mg
+    costs: dict[Cost, int] = field(default_factory=dict)  # rows quoted at each cost
+    dose_centi_mg: dict[str, int] = field(default_factory=dict)  # drug per currency, in 0.01 mg
 
     def add(self, cost: Cost, total_dose_centi_mg: int, warned: bool) -> None:
         self.rows += 1

@@ -421,11 +421,7 @@ def show(
 
             print_blocks(blocks(result), warnings)
             sys.stdout.flush()
-    if as_json or not is_terminal(sys.stdout):
-        for warning in warnings:
-            _say(f"warning: {warning.message} ({warning.code})")
-    if strict and warnings:
-        raise typer.Exit(int(ExitStatus.STRICT_WARNING))
+    _finish(warnings, strict, on_stderr=as_json or not is_terminal(sys.stdout))
 
 
 # --- commands ---------------------------------------------------------------------------
@@ -545,7 +541,7 @@ def quote_command(
     s = values(settings, _DOSE_SETTINGS + _COST_SETTINGS)
     plain = quote(weight, height=height, sex=sex, start=start, **s)
     result = Quote(clinic_limits(settings).check(plain.dose), plain.cost)
-    handout = Handout(html or "", date, ref, valid_days, patient_id, include_dose)
+    handout = Handout(html, date, ref, valid_days, patient_id, include_dose)
     _handout_options(handout, as_json, [config, os.environ.get("KETACALC_CONFIG")])
     if patient_id is not None and html is None:
         raise InputError("id", patient_id, "is shown only on the handout", "--html FILE --id TEXT")
@@ -692,7 +688,7 @@ def plan_command(
     )
     if ics is not None:
         _write_calendar(ics, result, ics_details, patient_id)
-    handout = Handout(html or "", date, ref, valid_days, patient_id, include_dose=False)
+    handout = Handout(html, date, ref, valid_days, patient_id, include_dose=False)
     _handout_options(handout, as_json, [config, os.environ.get("KETACALC_CONFIG"), ics])
     if html is not None and _write_handout(handout, "plan", result, plan_document(result), settings):
         return _finish(result.warnings, strict)
@@ -706,7 +702,7 @@ _PLAN_SETTINGS = ("days", "per_week", "boosters", "booster_every", "booster_pric
 class Handout:
     """The handout options of quote and plan."""
 
-    path: str
+    path: str | None  # --html: None when no handout is asked for
     date: str | None
     ref: str | None
     valid_days: str | None
@@ -716,13 +712,13 @@ class Handout:
 
 def _handout_options(handout: Handout, as_json: bool, others: Sequence[str | None]) -> None:
     """--html's companions need it; its page is not written over another file of the run."""
-    if handout.path == "" and any(
+    if handout.path is None and any(
         value not in (None, False) for value in (handout.date, handout.ref, handout.valid_days, handout.include_dose)
     ):
         raise InputError("html", None, "is needed by --date, --ref, --valid-days and --include-dose", "--html FILE")
     if handout.path == "-" and as_json:
         raise InputError("html", "-", "and --json would both go to stdout", "--html FILE with --json")
-    if handout.path not in ("", "-"):
+    if handout.path not in (None, "-"):
         for other in others:
             if other not in (None, "-") and os.path.exists(other) and os.path.exists(handout.path):
                 if os.path.samefile(other, handout.path):
@@ -731,6 +727,7 @@ def _handout_options(handout: Handout, as_json: bool, others: Sequence[str | Non
 
 def _write_handout(handout: Handout, kind: str, result: Any, document: dict[str, Any], settings: Any) -> bool:
     """Write the page; True when it went to stdout (and the usual output must not)."""
+    assert handout.path is not None
     from ketacalc import handout as pages
     from ketacalc.course import parse_date
 
@@ -775,10 +772,11 @@ def _write_handout(handout: Handout, kind: str, result: Any, document: dict[str,
     return False
 
 
-def _finish(warnings: Sequence[SoftWarning], strict: bool) -> None:
-    """After a handout on stdout: the warnings on stderr, and --strict."""
-    for warning in warnings:
-        _say(f"warning: {warning.message} ({warning.code})")
+def _finish(warnings: Sequence[SoftWarning], strict: bool, on_stderr: bool = True) -> None:
+    """The warnings on stderr (where no table shows them), then exit 4 under --strict when there is any."""
+    if on_stderr:
+        for warning in warnings:
+            _say(f"warning: {warning.message} ({warning.code})")
     if strict and warnings:
         raise typer.Exit(int(ExitStatus.STRICT_WARNING))
 

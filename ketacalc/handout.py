@@ -18,7 +18,7 @@ import os
 import re
 import stat
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -76,7 +76,6 @@ class Details:
     valid_days: int
     patient: str | None = None  # the --id, and nothing else by default
     include_dose: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def parse_text(value: Given, field_name: str) -> str:
@@ -94,8 +93,16 @@ def parse_valid_days(value: Given, field_name: str = "valid_days") -> int:
     return whole_number(field_name, value, 1, VALID_DAYS_MAX, f"a whole number of days, 1–{VALID_DAYS_MAX}")
 
 
+MAX_PATH_CHARS = 4096  # PATH_MAX on Linux
+
+
 def parse_logo_path(value: Given, field_name: str = "logo") -> str:
-    return parse_text(value, field_name)
+    """A logo's file path: any length a file system takes, no control characters
+    (the file itself is checked when a handout is made)."""
+    text = as_text(value)
+    if len(text) > MAX_PATH_CHARS or any(unicodedata.category(char) == "Cc" for char in text):
+        raise InputError(field_name, text, "is not a file path", "the path of a PNG, JPEG or SVG file")
+    return text
 
 
 def logo_data_uri(path: str) -> str:

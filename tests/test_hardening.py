@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ketacalc import limits
-from ketacalc.batch import COLUMNS
+from ketacalc.columns import FIELDS
 from tests.conftest import cli
 
 # Text a shell can pass (no NUL), biased towards things that look like values.
@@ -165,7 +165,7 @@ def test_fuzzed_config_values(tmp_path_factory: pytest.TempPathFactory, key: tup
         check_accepted_quote(run.json())  # type: ignore[attr-defined]
 
 
-batch_columns = st.sampled_from([column for column in COLUMNS if column != "id"])
+batch_columns = st.sampled_from([column for column in FIELDS if column != "id"])
 
 
 @given(batch_columns, st.text(max_size=30))

@@ -117,7 +117,8 @@ def infer_format(path: str, given: str | None) -> str:
 
 def text_stream(binary: IO[bytes], encoding: str | None = None, name: str = "the input") -> io.TextIOWrapper:
     """Text from bytes as spreadsheets export them: UTF-8 with or without a BOM,
-    UTF-16 with a BOM, or the ``encoding`` named (--encoding).
+    UTF-16 or UTF-32 with a BOM, or the ``encoding`` named (--encoding; a BOM
+    for another encoding is exit 2).
 
     Without --encoding, bytes that are not UTF-8 are never guessed at (a
     wrong guess garbles names without a word): a file is checked whole before
@@ -126,16 +127,26 @@ def text_stream(binary: IO[bytes], encoding: str | None = None, name: str = "the
     on stdin, or not valid in the named encoding, are kept as lone surrogates
     (surrogateescape) and the row holding them is that row's error."""
     buffered = binary if isinstance(binary, io.BufferedReader) else io.BufferedReader(cast(Any, binary))
+    head = buffered.peek(4)[:4]
+    bom = next((codec for codec, mark in _BOMS if head.startswith(mark)), None)
+    if encoding is not None and bom is not None and not codecs.lookup(encoding).name.startswith(bom):
+        # A BOM says what the file is: the name given is the wrong one.
+        raise BatchInputError(f"{name} starts with a {bom.upper()} BOM, so it is not {encoding}: leave out --encoding")
     if encoding is None:
-        head = buffered.peek(4)[:4]
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            encoding = "utf-16"
-        else:
-            encoding = "utf-8-sig"
+        encoding = "utf-8-sig" if bom in (None, "utf-8") else bom
+        if bom is None:
             _check_utf8(buffered, name)
     return io.TextIOWrapper(buffered, encoding=encoding, errors=_KEEP_BYTES, newline="")
 
 
+# The marks a file's encoding can start with; UTF-32's before UTF-16's (FF FE 00 00 starts with FF FE).
+_BOMS = (
+    ("utf-8", codecs.BOM_UTF8),
+    ("utf-32", codecs.BOM_UTF32_LE),
+    ("utf-32", codecs.BOM_UTF32_BE),
+    ("utf-16", codecs.BOM_UTF16_LE),
+    ("utf-16", codecs.BOM_UTF16_BE),
+)
 _KEEP_BYTES = "ketacalc-keep-bytes"
 
 

@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from tests.conftest import cli, records, write
+from tests.conftest import cli, process, records, write
 
 SCHEMA = cli("schema").json()
 
@@ -419,9 +419,11 @@ def test_summary_json_never_truncates_a_file_before_the_batch_is_done(tmp_path: 
     ],
 )
 def test_a_named_encoding_drops_the_bom(tmp_path: Path, data: bytes, encoding: str) -> None:
-    out = quoted(cli("batch", write(tmp_path, "b.csv", data), "--encoding", encoding))
-    if encoding == "cp1252":  # the BOM's bytes are three cp1252 characters, not a BOM: no weight column
+    run = cli("batch", write(tmp_path, "b.csv", data), "--encoding", encoding)
+    if encoding == "cp1252":  # a UTF-8 BOM says the file is UTF-8: the encoding named is wrong
+        assert run.code == 2 and "UTF-8 BOM" in run.stderr and run.stdout == ""
         return
+    out = quoted(run)
     assert out[0]["id"] == "M1" and out[0]["dose"]["dose_mg"] == 35
 
 
@@ -458,8 +460,8 @@ def test_options_for_another_format_are_refused(tmp_path: Path) -> None:
     assert cli("batch", csv_path, "--sheet", "Patients").code == 2
     book = _workbook(tmp_path, [["weight"], [70]], "Sheet1")
     assert cli("batch", book, "--encoding", "cp1252").code == 2
-    piped = cli("batch", "-", input=Path(book).read_bytes().decode("latin-1"))
-    assert piped.code == 2
+    piped = process("batch", "-", input=Path(book).read_bytes())
+    assert piped.returncode == 2 and b"looks like a workbook" in piped.stderr
 
 
 def test_a_three_decimal_currency_refuses_an_ambiguous_comma_and_dollars_in_euros() -> None:
@@ -480,3 +482,11 @@ def test_config_path_shows_a_missing_named_file_rather_than_failing() -> None:
 def test_a_missing_option_argument_names_the_commands_help() -> None:
     run = cli("cost", "--price")
     assert run.code == 2 and "see 'ketacalc cost --help'" in run.stderr
+
+
+@pytest.mark.parametrize("codec", ["utf-32", "utf-16"])
+def test_a_wide_file_with_a_bom_is_read_and_a_bom_contradicting_encoding_is_refused(tmp_path: Path, codec: str) -> None:
+    path = write(tmp_path, "w.csv", "id,weight\nZoë,70\n".encode(codec))  # Python writes the BOM
+    assert quoted(cli("batch", path))[0]["id"] == "Zoë"
+    refused = cli("batch", path, "--encoding", "cp1252")
+    assert refused.code == 2 and f"{codec.upper()} BOM" in refused.stderr

@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any, NamedTuple, cast
 
-from ketacalc import excel, places
+from ketacalc import excel, limits, places
 from ketacalc.clinic import ClinicLimits
 from ketacalc.columns import KNOWN, Header, HeaderError, decimal_comma_hint, normalize, prepare, read_header
-from ketacalc.config import price_overridden
+from ketacalc.config import replaced
 from ketacalc.documents import Document, batch_error, batch_quote, envelope, money_text, quote_record_json, record_json
 from ketacalc.errors import InputError, KetacalcError, is_terminal, printable
 from ketacalc.fastpath import FastPath
@@ -562,14 +562,12 @@ def _not_json(constant: str) -> float:
 
 
 def layered(defaults: Mapping[str, Given | None], cells: Mapping[str, Any]) -> dict[str, Any]:
-    """A row's cells over the batch defaults, with the same price rule as flags
-    over config: a row's price replaces a default range, and the other way round."""
-    price_given = "price" in cells
-    range_given = "price_min" in cells or "price_max" in cells
+    """A row's cells over the batch defaults, by the rule of flags over the
+    config file (``config.replaced``): a row's price replaces a default range
+    and the other way round, and a row in another currency takes no default price."""
+    currency = str(defaults.get("currency") or limits.PRICE_DEFAULT.unit).strip().upper()
     merged = {
-        name: value
-        for name, value in defaults.items()
-        if value is not None and not price_overridden(name, price_given, range_given)
+        name: value for name, value in defaults.items() if value is not None and not replaced(name, cells, currency)
     }
     merged.update(cells)
     return merged
@@ -584,8 +582,6 @@ def quote_row(
             return _error_record(row, row.field, row.problem)
         return _error_record(row, None, f"row {row.number} {row.problem}")
     kwargs = layered(defaults, row.cells)
-    if (mixed := _price_in_another_currency(defaults, row.cells)) is not None:
-        return _error_record(row, "currency", mixed)
     weight = kwargs.pop("weight", None)
     if weight is None:
         return _error_record(row, "weight", "weight is missing")
@@ -594,21 +590,6 @@ def quote_row(
         return Quote(clinic.check(plain.dose), plain.cost)
     except InputError as error:
         return _error_record(row, error.field, error.describe(error.field) + decimal_comma_hint(error.field, row.cells))
-
-
-def _price_in_another_currency(defaults: Mapping[str, Given | None], cells: Mapping[str, Any]) -> str | None:
-    """A row naming a currency but no price would take the default price,
-    which is in the default currency: never a price in another currency."""
-    if "currency" not in cells or any(name in cells for name in ("price", "price_min", "price_max")):
-        return None
-    default = str(defaults.get("currency") or "USD").strip().upper()
-    given = str(cells["currency"]).strip().upper()
-    if given == default:
-        return None
-    return (
-        f"currency {printable(given)!r} has no price in this row, and the default price is in {default}; "
-        "give the row a price (or a price_min and price_max)"
-    )
 
 
 def _error_record(row: Row, field: str | None, message: str) -> Document:

@@ -661,14 +661,10 @@ def plan_command(
     flags |= {"bag": bag, "infusions": infusions, "price_min": price_min, "price_max": price_max}
     flags |= {"price": price, "currency": currency, "days": days, "per_week": per_week, "boosters": boosters}
     flags |= {"booster_every": booster_every, "booster_price": booster_price}
-    settings = _resolved(config, flags)
+    # Not settings, but they replace the file's rate or prices (config.replaced).
+    replacing = {"session_rates": rates, "titrate": titrate, "package_price": package_price}
+    settings = _resolved(config, {**flags, **replacing})
     s = values(settings, _DOSE_SETTINGS + _COST_SETTINGS + _PLAN_SETTINGS)
-    # Settings from the config file give way to what the command line says:
-    # per-session rates replace the file's rate, a package the file's prices.
-    if (rates is not None or titrate is not None) and rate is None:
-        s["rate"] = None
-    if package_price is not None:
-        s.update({name: flags[name] for name in ("price", "price_min", "price_max")})
     if ics_details and ics is None:
         raise InputError("ics_details", None, "needs --ics FILE", "--ics FILE --ics-details")
     result = plan(

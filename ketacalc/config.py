@@ -236,33 +236,41 @@ def _checked(path: Path, section: str, key: str, value: Any, spec: Spec) -> Give
 
 def effective(flags: Mapping[str, Given | None], config: Mapping[str, Given], source: str) -> dict[str, Setting]:
     """Every setting with its value and where it came from: flags over the
-    config file over the built-in defaults. A price given at a higher level
-    replaces a price range given at a lower one, and the other way round."""
+    config file over the built-in defaults, a file's value giving way to a flag
+    that replaces it (see ``replaced``)."""
     result: dict[str, Setting] = {}
-    flag_price = flags.get("price") is not None
-    flag_range = flags.get("price_min") is not None or flags.get("price_max") is not None
-    flag_days = flags.get("days") is not None or flags.get("per_week") is not None
-    # The file's prices are in the file's currency: a --currency that differs
-    # leaves them out (then a price must be given, as for the built-in range).
-    file_currency = str(config.get("currency", "USD")).strip().upper()
-    flag_currency = flags.get("currency")
-    other_currency = flag_currency is not None and str(flag_currency).strip().upper() != file_currency
+    file_currency = str(config.get("currency", limits.PRICE_DEFAULT.unit)).strip().upper()
     for name in SPECS:
         if flags.get(name) is not None:
             result[name] = Setting(flags[name], FLAG)
-        elif name in ("days", "per_week") and flag_days:
-            result[name] = Setting(None, BUILT_IN)  # --days or --per-week replaces either from the file
-        elif name in ("price", "price_min", "price_max", "booster_price") and other_currency:
-            result[name] = Setting(None, BUILT_IN)
-        elif name in config and not price_overridden(name, flag_price, flag_range):
+        elif name in config and not replaced(name, flags, file_currency):
             result[name] = Setting(config[name], source)
         else:
             result[name] = Setting(None, BUILT_IN)
     return result
 
 
-def price_overridden(name: str, price_given: bool, range_given: bool) -> bool:
-    return (name in ("price_min", "price_max") and price_given) or (name == "price" and range_given)
+# What a value given at a higher level (a flag over the config file, a batch
+# row's cell over the batch defaults) replaces at the lower level.
+_REPLACED_BY = {
+    "price": ("price_min", "price_max", "package_price"),  # a range replaces one price, and the other way round
+    "price_min": ("price", "package_price"),
+    "price_max": ("price", "package_price"),
+    "days": ("per_week",),
+    "per_week": ("days",),
+    "rate": ("session_rates", "titrate"),  # plan's --rates and --titrate
+}
+_IN_A_CURRENCY = ("price", "price_min", "price_max", "booster_price")
+
+
+def replaced(name: str, higher: Mapping[str, object], lower_currency: str) -> bool:
+    """Whether the lower level's ``name`` gives way to what the higher level
+    gives: a value that replaces it, or, for a price, another currency (a price
+    is in its own level's currency: never carried into another)."""
+    if any(higher.get(other) is not None for other in _REPLACED_BY.get(name, ())):
+        return True
+    currency = higher.get("currency")
+    return name in _IN_A_CURRENCY and currency is not None and str(currency).strip().upper() != lower_currency
 
 
 def resolve(

@@ -385,8 +385,14 @@ def test_a_formula_without_a_saved_value_is_that_rows_error(tmp_path: Path) -> N
 def test_a_default_price_is_never_used_in_another_currency(tmp_path: Path) -> None:
     path = write(tmp_path, "cur.csv", "id,weight,currency,price\nA,70,JPY,\nB,70,EUR,650\nC,70,USD,\n")
     out = quoted(cli("batch", path, "--price", "650"))
-    assert out[0]["error"]["field"] == "currency" and "default price is in USD" in out[0]["error"]["message"]
+    assert out[0]["error"]["field"] == "currency" and "no built-in price" in out[0]["error"]["message"]
     assert out[1]["cost"]["currency"] == "EUR" and out[2]["cost"]["per_infusion"]["min"] == "650.00"
+    usd_row = write(tmp_path, "usd.csv", "weight,currency\n70,USD\n")  # the EUR default price is not its price
+    assert quoted(cli("batch", usd_row, "--currency", "EUR", "--price", "650"))[0]["cost"]["per_infusion"] == {
+        "min": "400.00",
+        "max": "800.00",
+        "mid": "600.00",
+    }
     empty_price = write(tmp_path, "eur.csv", "weight,Price (EUR)\n70,\n")
     assert quoted(cli("batch", empty_price, "--price", "650"))[0]["cost"]["currency"] == "USD"
     config = write(tmp_path, "c.toml", '[cost]\ncurrency = "USD"\nprice_min = "450"\nprice_max = "750"\n')

@@ -179,7 +179,7 @@ def parse_encoding(given: str) -> str:
     return "utf-8-sig" if name == "utf-8" else name
 
 
-_CHECK_CHUNK = 1024 * 1024
+_CHECK_CHUNK_BYTES = 1024 * 1024
 
 
 def _check_utf8(buffered: io.BufferedReader, name: str) -> None:
@@ -191,7 +191,9 @@ def _check_utf8(buffered: io.BufferedReader, name: str) -> None:
     except (OSError, ValueError, io.UnsupportedOperation):
         seekable = False
     start = buffered.tell() if seekable else 0
-    chunks = iter(lambda: buffered.read(_CHECK_CHUNK), b"") if seekable else iter([buffered.peek(_CHECK_CHUNK)])
+    chunks = (
+        iter(lambda: buffered.read(_CHECK_CHUNK_BYTES), b"") if seekable else iter([buffered.peek(_CHECK_CHUNK_BYTES)])
+    )
     line = 1
     try:
         for chunk in chunks:

@@ -235,3 +235,13 @@ def _on_a_terminal(args: list[str], columns: int) -> str:
     proc.wait(timeout=30)
     os.close(leader)
     return b"".join(chunks).decode().replace("\r\n", "\n")
+
+
+def test_config_path_fits_every_width_and_keeps_the_path() -> None:
+    clinic = str(Path(__file__).parent / "data" / "clinic.toml")
+    for width in WIDTHS:
+        run = cli("config", "--path", "--config", clinic, env={"COLUMNS": str(width)})
+        assert run.code == 0 and all(len(line) <= width for line in run.stdout.splitlines()), width
+        assert "found" in run.stdout
+        # The path may be cut at a slash to fit, never lost.
+        assert clinic.replace("/", "") in "".join(run.stdout.split()).replace("/", "")

@@ -14,6 +14,11 @@ from typer.testing import CliRunner
 
 from ketacalc.cli import app
 
+# "Never a hang": an input that used to loop or grow without bound must answer
+# within this. A real answer takes milliseconds; the bound is loose so a busy
+# CI machine never makes it fail, and still far below a hang.
+HANG_SECONDS = 5.0
+
 
 class Run:
     """One CLI run: exit code, stdout and stderr kept apart."""

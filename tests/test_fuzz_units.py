@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import time
 from decimal import Decimal
+from fractions import Fraction
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from ketacalc import units
 from ketacalc.errors import InputError
+from tests.conftest import HANG_SECONDS
 
 KINDS = [units.WEIGHT, units.RATE, units.DURATION, units.HEIGHT, units.CONCENTRATION, units.VOLUME]
 
@@ -33,5 +35,9 @@ def test_parser_returns_a_finite_decimal_or_an_input_error(text: str, kind: unit
         assert error.field == "field"
         assert "\n" not in error.describe("field")
     else:
-        assert isinstance(parsed.value, Decimal) and parsed.value.is_finite()
-    assert time.perf_counter() - start < 1.0
+        # Exact: a Decimal, or a Fraction for seconds that are no terminating number of minutes.
+        if isinstance(parsed.exact, Decimal):
+            assert parsed.exact.is_finite() and parsed.value == parsed.exact
+        else:
+            assert isinstance(parsed.exact, Fraction) and kind is units.DURATION
+    assert time.perf_counter() - start < HANG_SECONDS

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from ketacalc import InputError, cost, dose, quote
 from ketacalc.chart import chart
-from tests.conftest import cli, process, records
+from tests.conftest import HANG_SECONDS, cli, process, records
 
 
 def one_line_error(run: Any, code: int = 2) -> None:
@@ -41,14 +41,14 @@ def one_line_error(run: Any, code: int = 2) -> None:
 def test_chart_steps_that_used_to_hang_or_slip_through(step: str) -> None:
     start = time.perf_counter()
     run = cli("chart", "--from", "40", "--to", "50", "--step", step)
-    assert time.perf_counter() - start < 1
+    assert time.perf_counter() - start < HANG_SECONDS
     one_line_error(run)
 
 
 def test_a_tiny_step_over_no_span_is_one_row_at_once() -> None:
     start = time.perf_counter()
     run = cli("chart", "--from", "40", "--to", "40", "--step", "0.00000000000000000000000000001", "--json")
-    assert time.perf_counter() - start < 1
+    assert time.perf_counter() - start < HANG_SECONDS
     assert len(run.json()["chart"]["rows"]) == 1
 
 
@@ -74,7 +74,7 @@ def test_fuzzed_chart_bounds_answer_within_a_second(first: str, last: str, step:
         pass
     else:
         assert 1 <= len(result.rows) <= 200
-    assert time.perf_counter() - start < 1
+    assert time.perf_counter() - start < HANG_SECONDS
 
 
 def config_file(tmp_path: Path, text: str | bytes) -> str:
@@ -96,7 +96,7 @@ def config_file(tmp_path: Path, text: str | bytes) -> str:
 def test_config_files_that_cost_seconds_are_refused_cheaply(tmp_path: Path, text: str) -> None:
     start = time.perf_counter()
     run = cli("quote", "70", "--config", config_file(tmp_path, text))
-    assert time.perf_counter() - start < 1
+    assert time.perf_counter() - start < HANG_SECONDS
     one_line_error(run)
 
 
@@ -124,7 +124,7 @@ def test_fuzzed_config_structure_is_exit_0_or_2(tmp_path: Path, keys: list[tuple
     text = "".join(f"[{section}]\n{key} = {value}\n" for section, key in keys)
     start = time.perf_counter()
     run = cli("config", "--config", config_file(tmp_path, text), "--json")
-    assert time.perf_counter() - start < 1
+    assert time.perf_counter() - start < HANG_SECONDS
     assert run.code in (0, 2) and "Traceback" not in run.stderr
     if run.code == 2:
         one_line_error(run)
@@ -155,7 +155,7 @@ def test_huge_python_numbers_raise_input_error_within_a_second(call: Any, value:
     start = time.perf_counter()
     with pytest.raises(InputError):
         call(value)
-    assert time.perf_counter() - start < 1
+    assert time.perf_counter() - start < HANG_SECONDS
 
 
 api_values = st.one_of(
@@ -189,7 +189,7 @@ def test_fuzzed_python_api_types(name: str, value: object) -> None:
         quote(**kwargs)
     except InputError:
         pass
-    assert time.perf_counter() - start < 1
+    assert time.perf_counter() - start < HANG_SECONDS
 
 
 # --- 2. batch: exactly one record per input row ------------------------------------------

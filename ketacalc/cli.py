@@ -357,7 +357,23 @@ ValidDaysOpt = Annotated[
 ]
 IdOpt = Annotated[
     str | None,
-    typer.Option("--id", metavar="TEXT", help="Handout: the patient reference, the only patient data shown."),
+    typer.Option(
+        "--id",
+        metavar="TEXT",
+        help="The patient's id or reference: in the heading, the JSON and the handout (the only patient data there).",
+    ),
+]
+FinalConcentrationOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--final-concentration",
+        metavar="MG_PER_ML",
+        help=(
+            "A standard concentration, e.g. '1 mg/mL' for a premixed bag or '10 mg/mL' in a syringe "
+            f"({limits.FINAL_CONCENTRATION_MG_PER_ML.allowed()}): VTBI = dose / it. Not with --bag; with "
+            "--concentration, the stock is drawn and made up to volume."
+        ),
+    ),
 ]
 IncludeDoseOpt = Annotated[bool, typer.Option("--include-dose", help="Handout: show the dose (not shown by default).")]
 StartOpt = Annotated[
@@ -389,7 +405,7 @@ def emit_json(document: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-_DOSE_SETTINGS = ("rate", "duration", "dosing_weight", "concentration", "bag")
+_DOSE_SETTINGS = ("rate", "duration", "dosing_weight", "concentration", "bag", "final_concentration", "vtbi", "diluent")
 _COST_SETTINGS = ("infusions", "price_min", "price_max", "price", "currency")
 
 
@@ -398,6 +414,33 @@ def _resolved(config_path: str | None, flags: Mapping[str, Given | None]) -> dic
     from ketacalc.config import resolve
 
     return resolve(flags, config_path)
+
+
+def inputs(settings: Mapping[str, Setting], names: Sequence[str], given: Mapping[str, Given | None]) -> dict[str, Any]:
+    """The JSON's ``inputs``: every setting the run used, as given, with its
+    source (flag, the config file's path, built-in), and every argument given.
+    Run again with these as flags, they give the same document."""
+    from ketacalc.config import BUILT_IN, SPECS
+
+    used: dict[str, Any] = {}
+    for name, value in given.items():
+        if value is not None:
+            used[name] = {"value": str(value), "source": FLAG_SOURCE}
+    for name in names:
+        setting = settings[name]
+        if setting.value is not None:
+            used[name] = {"value": str(setting.value), "source": setting.source}
+        elif SPECS[name].built_in is not None:
+            used[name] = {"value": SPECS[name].built_in, "source": BUILT_IN}
+    return used
+
+
+FLAG_SOURCE = "flag"
+
+
+def audited(document: dict[str, Any], patient_id: str | None, used: dict[str, Any]) -> dict[str, Any]:
+    """The document with the patient's id and the inputs, after the notice."""
+    return {**document, "id": patient_id, "inputs": used}
 
 
 def show(
@@ -447,7 +490,9 @@ def dose_command(
     sex: SexOpt = None,
     concentration: ConcentrationOpt = None,
     bag: BagOpt = None,
+    final_concentration: FinalConcentrationOpt = None,
     start: StartOpt = None,
+    patient_id: IdOpt = None,
     config: ConfigOpt = None,
     as_json: JsonOpt = False,
     strict: StrictOpt = False,
@@ -458,10 +503,26 @@ def dose_command(
     from ketacalc.render import dose_blocks
 
     flags = {"rate": rate, "duration": duration, "dosing_weight": dosing_weight}
-    settings = _resolved(config, {**flags, "concentration": concentration, "bag": bag})
+    flags |= {"concentration": concentration, "bag": bag, "final_concentration": final_concentration}
+    settings = _resolved(config, flags)
     s = values(settings, _DOSE_SETTINGS)
     result = clinic_limits(settings).check(dose(weight, height=height, sex=sex, start=start, **s))
-    show(result, as_json=as_json, strict=strict, document=dose_document, blocks=dose_blocks, warnings=result.warnings)
+    given = {"weight": weight, "height": height, "sex": sex, "start": start}
+    used = inputs(settings, _used(_DOSE_SETTINGS, result.pump is not None), given)
+    show(
+        result,
+        as_json=as_json,
+        strict=strict,
+        document=lambda r: audited(dose_document(r), patient_id, used),
+        blocks=lambda r: dose_blocks(r, patient_id),
+        warnings=result.warnings,
+    )
+
+
+def _used(names: Sequence[str], pump: bool) -> tuple[str, ...]:
+    """The settings a result used: the pump's only when it has pump settings."""
+    pump_only = ("concentration", "bag", "final_concentration", "vtbi", "diluent")
+    return tuple(name for name in names if pump or name not in pump_only)
 
 
 @app.command(
@@ -491,9 +552,18 @@ def cost_command(
     from ketacalc.render import cost_blocks
 
     flags = {"infusions": infusions, "price_min": price_min, "price_max": price_max, "price": price}
-    s = values(_resolved(config, {**flags, "currency": currency}), _COST_SETTINGS)
+    settings = _resolved(config, {**flags, "currency": currency})
+    s = values(settings, _COST_SETTINGS)
     result = cost(**s)
-    show(result, as_json=as_json, strict=strict, document=cost_document, blocks=cost_blocks, warnings=result.warnings)
+    used = inputs(settings, _COST_SETTINGS, {})
+    show(
+        result,
+        as_json=as_json,
+        strict=strict,
+        document=lambda r: {**cost_document(r), "inputs": used},
+        blocks=cost_blocks,
+        warnings=result.warnings,
+    )
 
 
 @app.command(
@@ -514,6 +584,7 @@ def quote_command(
     sex: SexOpt = None,
     concentration: ConcentrationOpt = None,
     bag: BagOpt = None,
+    final_concentration: FinalConcentrationOpt = None,
     start: StartOpt = None,
     infusions: InfusionsOpt = None,
     price_min: PriceMinOpt = None,
@@ -537,17 +608,26 @@ def quote_command(
 
     flags = {"rate": rate, "duration": duration, "dosing_weight": dosing_weight, "concentration": concentration}
     flags |= {"bag": bag, "infusions": infusions, "price_min": price_min, "price_max": price_max}
+    flags |= {"final_concentration": final_concentration}
     settings = _resolved(config, {**flags, "price": price, "currency": currency})
     s = values(settings, _DOSE_SETTINGS + _COST_SETTINGS)
     plain = quote(weight, height=height, sex=sex, start=start, **s)
     result = Quote(clinic_limits(settings).check(plain.dose), plain.cost)
     handout = Handout(html, date, ref, valid_days, patient_id, include_dose)
     _handout_options(handout, as_json, [config, os.environ.get("KETACALC_CONFIG")])
-    if patient_id is not None and html is None:
-        raise InputError("id", patient_id, "is shown only on the handout", "--html FILE --id TEXT")
-    if html is not None and _write_handout(handout, "quote", result, quote_document(result), settings):
+    given = {"weight": weight, "height": height, "sex": sex, "start": start}
+    used = inputs(settings, _used(_DOSE_SETTINGS, result.dose.pump is not None) + _COST_SETTINGS, given)
+    document = audited(quote_document(result), patient_id, used)
+    if html is not None and _write_handout(handout, "quote", result, document, settings):
         return _finish(result.warnings, strict)
-    show(result, as_json=as_json, strict=strict, document=quote_document, blocks=quote_blocks, warnings=result.warnings)
+    show(
+        result,
+        as_json=as_json,
+        strict=strict,
+        document=lambda r: document,
+        blocks=lambda r: quote_blocks(r, patient_id),
+        warnings=result.warnings,
+    )
 
 
 @app.command(
@@ -629,6 +709,7 @@ def plan_command(
     sex: SexOpt = None,
     concentration: ConcentrationOpt = None,
     bag: BagOpt = None,
+    final_concentration: FinalConcentrationOpt = None,
     price_min: PriceMinOpt = None,
     price_max: PriceMaxOpt = None,
     price: PriceOpt = None,
@@ -661,6 +742,7 @@ def plan_command(
     flags |= {"bag": bag, "infusions": infusions, "price_min": price_min, "price_max": price_max}
     flags |= {"price": price, "currency": currency, "days": days, "per_week": per_week, "boosters": boosters}
     flags |= {"booster_every": booster_every, "booster_price": booster_price}
+    flags |= {"final_concentration": final_concentration}
     # Not settings, but they replace the file's rate or prices (config.replaced).
     replacing = {"session_rates": rates, "titrate": titrate, "package_price": package_price}
     settings = _resolved(config, {**flags, **replacing})
@@ -682,13 +764,27 @@ def plan_command(
         clinic=clinic_limits(settings),
         **s,
     )
+    given = {"weight": weight, "start_date": start_date, "skip": skip, "rates": rates, "titrate": titrate}
+    given |= {"titrate_after": titrate_after, "booster_rate": booster_rate, "time": time, "height": height}
+    given |= {"sex": sex, "package_price": package_price}
+    names = _used(_DOSE_SETTINGS, result.patient.pump is not None) + _COST_SETTINGS + _PLAN_SETTINGS
+    if rates is not None or titrate is not None:
+        names = tuple(name for name in names if name != "rate")
+    document = audited(plan_document(result), patient_id, inputs(settings, names, given))
     if ics is not None:
         _write_calendar(ics, result, ics_details, patient_id)
     handout = Handout(html, date, ref, valid_days, patient_id, include_dose=False)
     _handout_options(handout, as_json, [config, os.environ.get("KETACALC_CONFIG"), ics])
-    if html is not None and _write_handout(handout, "plan", result, plan_document(result), settings):
+    if html is not None and _write_handout(handout, "plan", result, document, settings):
         return _finish(result.warnings, strict)
-    show(result, as_json=as_json, strict=strict, document=plan_document, blocks=plan_blocks, warnings=result.warnings)
+    show(
+        result,
+        as_json=as_json,
+        strict=strict,
+        document=lambda r: document,
+        blocks=lambda r: plan_blocks(r, patient_id),
+        warnings=result.warnings,
+    )
 
 
 _PLAN_SETTINGS = ("days", "per_week", "boosters", "booster_every", "booster_price")
@@ -1077,14 +1173,16 @@ def chart_command(
     if as_json and as_csv:
         raise InputError("csv", None, "cannot be given with --json", "one of --json and --csv")
     flags = {"rates": rates, "concentration": concentration, "bag": bag, "duration": duration}
-    s = values(_resolved(config, flags), tuple(flags))
+    settings = _resolved(config, flags)
+    s = values(settings, tuple(flags))
     result = chart.chart(start, stop, step, unit=unit, **s)  # type: ignore[arg-type]
+    used = inputs(settings, tuple(flags), {"from": start, "to": stop, "step": step, "unit": unit})
     if not as_csv:
         show(
             result,
             as_json=as_json,
             strict=strict,
-            document=chart_document,
+            document=lambda r: {**chart_document(r), "inputs": used},
             blocks=chart_blocks,
             warnings=result.warnings,
         )

@@ -63,6 +63,7 @@ class ClinicLimits:
                     "dose_above_clinic_soft_max",
                     f"the dose of {shown} is above the clinic's soft limit of "
                     f"{fixed_text(self.dose_mg_soft_max, places.MG)} mg (dose_mg_soft_max in {self.source})",
+                    "Dose",
                 )
             )
         limit = self.pump_rate_ml_per_h_soft_max
@@ -75,6 +76,7 @@ class ClinicLimits:
                         f"the pump rate of {fixed_text(rate, places.ML_PER_H)} mL/h is above the clinic's soft "
                         f"limit of {fixed_text(limit, places.ML_PER_H)} mL/h "
                         f"(pump_rate_ml_per_h_soft_max in {self.source})",
+                        "Pump rate",
                     )
                 )
         return dataclasses.replace(d, warnings=d.warnings + tuple(warnings)) if warnings else d

@@ -39,6 +39,7 @@ FIELDS = (
     "sex",
     "concentration",
     "bag",
+    "final_concentration",
     "start",
 )
 KNOWN = frozenset(FIELDS)

@@ -19,10 +19,17 @@ from typing import Any
 from ketacalc import limits
 from ketacalc.chart import DEFAULT_RATES, parse_rates
 from ketacalc.clinic import ClinicLimits, parse_limit
-from ketacalc.dosing import parse_basis, parse_duration, parse_rate
+from ketacalc.dosing import parse_basis, parse_duration, parse_rate_order
 from ketacalc.errors import InputError, KetacalcError
 from ketacalc.pricing import cost, parse_currency, parse_infusions, parse_price
-from ketacalc.pump import both_or_neither, parse_bag, parse_concentration
+from ketacalc.pump import (
+    both_or_neither,
+    parse_bag,
+    parse_concentration,
+    parse_diluent,
+    parse_final_concentration,
+    parse_vtbi_basis,
+)
 from ketacalc.values import Given
 
 ENV_VAR = "KETACALC_CONFIG"
@@ -53,7 +60,7 @@ def _lazy(module: str, name: str) -> Callable[..., object]:
 
 
 SPECS: dict[str, Spec] = {
-    "rate": Spec("dose", parse_rate, limits.RATE_DEFAULT_MG_PER_KG.text()),
+    "rate": Spec("dose", parse_rate_order, limits.RATE_DEFAULT_MG_PER_KG.text()),
     "duration": Spec("dose", parse_duration, limits.DURATION_DEFAULT_MINUTES.text()),
     "dosing_weight": Spec("dose", parse_basis, "actual"),
     "infusions": Spec("cost", parse_infusions, str(int(limits.INFUSIONS_DEFAULT.value))),
@@ -63,6 +70,9 @@ SPECS: dict[str, Spec] = {
     "currency": Spec("cost", parse_currency, limits.PRICE_DEFAULT.unit),
     "concentration": Spec("pump", parse_concentration, None),
     "bag": Spec("pump", parse_bag, None),
+    "final_concentration": Spec("pump", parse_final_concentration, None),
+    "vtbi": Spec("pump", parse_vtbi_basis, "bag+drug"),
+    "diluent": Spec("pump", parse_diluent, limits.DILUENT_DEFAULT),
     "rates": Spec("chart", parse_rates, DEFAULT_RATES),
     "days": Spec("plan", _lazy("course", "parse_days"), None),
     "per_week": Spec("plan", _lazy("course", "parse_per_week"), "2 (mon,thu)"),
@@ -163,7 +173,7 @@ def load(path: Path) -> dict[str, Given]:
     if "days" in values and "per_week" in values:
         raise ConfigError(f"config {path}: [plan] has both days and per_week; give one")
     try:
-        both_or_neither(values.get("concentration"), values.get("bag"))
+        both_or_neither(values.get("concentration"), values.get("bag"), values.get("final_concentration"))
         cost(None, values.get("price_min"), values.get("price_max"), values.get("price"))
     except InputError as error:
         raise ConfigError(f"config {path}: {error.describe(error.field)}") from None
@@ -259,6 +269,8 @@ _REPLACED_BY = {
     "days": ("per_week",),
     "per_week": ("days",),
     "rate": ("session_rates", "titrate"),  # plan's --rates and --titrate
+    "bag": ("final_concentration",),  # a standard concentration has no bag
+    "final_concentration": ("bag",),
 }
 _IN_A_CURRENCY = ("price", "price_min", "price_max", "booster_price")
 

@@ -20,7 +20,7 @@ from typing import Literal
 from ketacalc import limits, places, units
 from ketacalc.clinic import ClinicLimits
 from ketacalc.currencies import quantum
-from ketacalc.dosing import Dose, dose, parse_rate
+from ketacalc.dosing import Dose, dose, parse_rate, parse_rate_order
 from ketacalc.errors import InputError, SoftWarning
 from ketacalc.exact import EXACT, exact, rounded
 from ketacalc.pricing import cost, parse_price
@@ -171,14 +171,18 @@ def parse_skips(value: Given, field: str = "skip") -> frozenset[datetime.date]:
     return frozenset(parse_date(part, field) for part in parts)
 
 
-def parse_rates_list(value: Given, count: int, field: str = "rates") -> list[Decimal]:
+def parse_rates_list(value: Given, count: int, field: str = "rates") -> list[Given]:
+    """One rate a session: mg/kg, or an order per time (0.75 mg/kg/h), each checked
+    as --rate is (an order per time once its session's duration is known)."""
     text = as_text(value)
     parts = text.split(",") if len(text) <= 2000 else []
     if len(parts) != count:
         raise InputError(
             field, text, f"gives {len(parts)} rates for {count} induction sessions", f"exactly {count}, one a session"
         )
-    return [parse_rate(part, field) for part in parts]
+    for part in parts:
+        parse_rate_order(part, field)
+    return [part.strip() for part in parts]
 
 
 _PLAIN_RE = re.compile(r"[ \t]*([+-]?[0-9]{1,3}(?:\.[0-9]{1,8})?)[ \t]*")
@@ -244,6 +248,9 @@ def plan(
     currency: Given | None = None,
     package_price: Given | None = None,
     clinic: ClinicLimits = ClinicLimits(),
+    final_concentration: Given | None = None,
+    vtbi: Given | None = None,
+    diluent: Given | None = None,
 ) -> Plan:
     """A course: see the README's "plan". Raises InputError for any input
     outside its limits, as ``quote`` does."""
@@ -282,7 +289,9 @@ def plan(
             )
             session_rates = titrated_rates(titrate, after, n)
         else:
-            single = limits.RATE_DEFAULT_MG_PER_KG.value if rate is None else parse_rate(rate)
+            single: Given = limits.RATE_DEFAULT_MG_PER_KG.value if rate is None else rate
+            if rate is not None:
+                parse_rate_order(rate)
             session_rates = [single] * n
         booster_count = 0 if boosters is None else parse_boosters(boosters)
         interval = None if booster_every is None or not booster_count else parse_interval(booster_every)
@@ -313,9 +322,9 @@ def plan(
         start_min = None if time is None else parse_start(time, "time")
         clock = None if start_min is None else f"{start_min // 60:02d}:{start_min % 60:02d}"
 
-        doses: dict[Decimal, Dose] = {}
+        doses: dict[Given, Dose] = {}
 
-        def dose_at(session_rate: Decimal) -> Dose:
+        def dose_at(session_rate: Given) -> Dose:
             if session_rate not in doses:
                 plain = dose(
                     weight,
@@ -327,6 +336,9 @@ def plan(
                     concentration=concentration,
                     bag=bag,
                     start=clock,
+                    final_concentration=final_concentration,
+                    vtbi=vtbi,
+                    diluent=diluent,
                 )
                 doses[session_rate] = clinic.check(plain)
             return doses[session_rate]

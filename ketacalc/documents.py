@@ -7,6 +7,7 @@ places. Additive changes bump the minor ``SCHEMA_VERSION``, breaking ones the ma
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 from decimal import Decimal
@@ -14,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from ketacalc import limits, places
+from ketacalc import __version__, limits, places
+from ketacalc.bedside import DRUG, read_back, vtbi_basis_code
 from ketacalc.chart import Chart
 from ketacalc.currencies import quantum
 from ketacalc.dosing import Dose, InfusionRate, infusion_rate
@@ -27,17 +29,19 @@ from ketacalc.series import Quote
 if TYPE_CHECKING:  # the plan's module is imported by plan only: quote's start-up never pays for it
     from ketacalc.course import Plan
 
-SCHEMA_VERSION = "3.0"
+SCHEMA_VERSION = "3.1"
 
 Document = dict[str, Any]
 
 
-def num(value: Exact, places: Decimal) -> float:
-    """A JSON number: the exact value rounded half-up once to ``places``."""
-    return float(rounded(value, places))
+def num(value: Exact, places: Decimal) -> float | int:
+    """A JSON number: the exact value rounded half-up once to ``places``,
+    written without a trailing ".0" (35, not 35.0), as ISMP prints it."""
+    number = float(rounded(value, places))
+    return int(number) if number.is_integer() else number
 
 
-def _maybe(value: Exact | None, places: Decimal) -> float | None:
+def _maybe(value: Exact | None, places: Decimal) -> float | int | None:
     return None if value is None else num(value, places)
 
 
@@ -47,11 +51,16 @@ def money_text(value: Decimal, currency: str) -> str:
     return f"{rounded(value, quantum(currency)):f}"
 
 
+GENERATOR = {"name": "ketacalc", "version": __version__}
+
+
 def envelope(kind: str) -> Document:
-    """What every document starts with: its version and kind, and the notice."""
+    """What every document starts with: its version and kind, the drug, what wrote it, and the notice."""
     return {
         "schema_version": SCHEMA_VERSION,
         "kind": kind,
+        "drug": DRUG,
+        "generator": dict(GENERATOR),
         "informational_only": True,
         "disclaimer": limits.DISCLAIMER,
     }
@@ -70,11 +79,12 @@ def _rate(rate: InfusionRate) -> Document:
         "rate_mg_per_min": num(rate.mg_per_min, places.MG_PER_MIN),
         "rate_mg_per_h": num(rate.mg_per_h, places.MG_PER_H),
         "rate_mg_per_kg_per_h": _fixed(rate.mg_per_kg_per_h, places.MG_PER_KG_PER_H),
+        "rate_mcg_per_kg_per_min": _fixed(rate.mcg_per_kg_per_min, places.MCG_PER_KG_PER_MIN),
     }
 
 
 @functools.lru_cache(maxsize=4096)
-def _fixed(value: Exact, places: Decimal) -> float:
+def _fixed(value: Exact, places: Decimal) -> float | int:
     """``num`` for values that repeat from row to row (durations, per-kg rates)."""
     return num(value, places)
 
@@ -89,15 +99,29 @@ def _pump_block(d: Dose) -> Document:
             "rate_ml_per_h": num(p.rate_ml_per_h(duration_min), places.ML_PER_H),
         }
 
+    syringe = p.syringe
     return {
-        "concentration_mg_per_ml": num(p.concentration_mg_per_ml, places.MG_PER_ML),
-        "bag_ml": num(p.bag_ml, places.VOLUME_ML),
-        "drug_volume_ml": num(p.drug_volume_ml, places.DRUG_ML),
+        "concentration_mg_per_ml": _maybe(p.concentration_mg_per_ml, places.MG_PER_ML),
+        "bag_ml": _maybe(p.bag_ml, places.VOLUME_ML),
+        "standard_concentration_mg_per_ml": _maybe(p.standard_mg_per_ml, places.MG_PER_ML),
+        "diluent": d.diluent,
+        "drug_volume_ml": _maybe(p.drug_volume_ml, places.DRUG_ML_EXACT),
+        "syringe": None
+        if syringe is None
+        else {
+            "capacity_ml": num(syringe.capacity_ml, places.DRUG_ML),
+            "graduation_ml": num(syringe.graduation_ml, places.DRUG_ML),
+        },
+        "diluent_to_add_ml": _maybe(p.diluent_to_add_ml, places.VOLUME_ML),
+        "mixed_volume_ml": num(p.mixed_volume_ml, places.VOLUME_ML),
         "vtbi_ml": num(p.total_volume_ml, places.VOLUME_ML),
+        "vtbi_basis": vtbi_basis_code(p),
+        "residual_mg": _maybe(p.residual_mg, places.MG),
         "final_concentration_mg_per_ml": num(p.final_concentration_mg_per_ml, places.MG_PER_ML),
         "duration_min": num(d.duration_min, places.MIN),
         "rate_ml_per_h": num(p.rate_ml_per_h(d.duration_min), places.ML_PER_H),
         "window_rates": {"shortest": at(limits.DURATION_MINUTES.low), "longest": at(limits.DURATION_MINUTES.high)},
+        "read_back": read_back(d),
     }
 
 
@@ -129,6 +153,7 @@ def _patient(d: Dose) -> Document:
         "ideal_weight_kg": _maybe(d.ideal_weight_kg, places.KG),
         "adjusted_weight_kg": _maybe(d.adjusted_weight_kg, places.KG),
         "bmi_kg_per_m2": _maybe(d.bmi_kg_per_m2, places.BMI),
+        "bmi_class": d.bmi_class,
         "height_cm": _maybe(d.height_cm, places.CM),
         "sex": d.sex,
     }
@@ -137,6 +162,7 @@ def _patient(d: Dose) -> Document:
 def _dose(d: Dose) -> Document:
     return {
         "rate_mg_per_kg": _fixed(d.rate_mg_per_kg, places.MG_PER_KG),
+        "rate_ordered": d.rate_ordered,
         "dose_mg": num(d.dose_mg, places.MG),
     }
 
@@ -144,7 +170,7 @@ def _dose(d: Dose) -> Document:
 @functools.lru_cache(maxsize=4096)  # doses repeat across a batch (weights and rates cluster)
 def _session(
     dose_mg: Exact,
-    rate_mg_per_kg: Decimal,
+    rate_mg_per_kg: Exact,
     duration_min: Exact,
     recovery_min: Decimal,
 ) -> Document:
@@ -166,6 +192,7 @@ def _session(
         "rate_mg_per_min": chosen["rate_mg_per_min"],
         "rate_mg_per_h": chosen["rate_mg_per_h"],
         "rate_mg_per_kg_per_h": chosen["rate_mg_per_kg_per_h"],
+        "rate_mcg_per_kg_per_min": chosen["rate_mcg_per_kg_per_min"],
         "window_rates": {"shortest": shortest, "longest": longest},
     }
 
@@ -252,7 +279,7 @@ def plan_document(p: Plan) -> Document:
                 "pump": None
                 if d.pump is None
                 else {
-                    "drug_volume_ml": num(d.pump.drug_volume_ml, places.DRUG_ML),
+                    "drug_volume_ml": _maybe(d.pump.drug_volume_ml, places.DRUG_ML_EXACT),
                     "rate_ml_per_h": num(d.pump.rate_ml_per_h(d.duration_min), places.ML_PER_H),
                 },
                 "start": None if times is None else times.clock(times.start_min),
@@ -351,6 +378,10 @@ def batch_error(row: int, row_id: Any, field: str | None, message: str) -> Docum
 def to_document(result: Dose | Cost | Quote | Chart | Plan) -> Document:
     """The document ``--json`` prints for a result of ``dose``, ``cost``,
     ``quote``, ``plan`` or a chart: the same dict, ready for ``json.dumps``."""
+    return copy.deepcopy(_document(result))  # blocks are cached and shared: a caller gets its own
+
+
+def _document(result: Dose | Cost | Quote | Chart | Plan) -> Document:
     if isinstance(result, Quote):
         return quote_document(result)
     if isinstance(result, Dose):

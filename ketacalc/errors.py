@@ -74,10 +74,13 @@ class InputError(KetacalcError, ValueError):
 
 @dataclass(frozen=True, slots=True)
 class SoftWarning:
-    """A soft-limit warning: the value is answered, but worth a second look."""
+    """A soft-limit warning: the value is answered, but worth a second look.
+    ``figure`` names the printed figure it concerns ("Dose", "Draw", ...), so the
+    human output shows it beside that figure; "" for a warning about no single one."""
 
     code: str
     message: str
+    figure: str = ""
 
 
 class OutputError(KetacalcError):

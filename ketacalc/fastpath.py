@@ -96,6 +96,9 @@ _MG_PER_MIN = _scale(places.MG_PER_MIN)
 _MG_PER_H = _scale(places.MG_PER_H)
 _MG_PER_KG_PER_H = _scale(places.MG_PER_KG_PER_H)
 _PER_HOUR = int(units.MINUTES_PER_HOUR)
+_MCG_PER_KG_PER_MIN = _scale(places.MCG_PER_KG_PER_MIN)
+_MCG_PER_MG = 1000
+_HEAVY_KG = int(limits.HEAVY_WITHOUT_HEIGHT_KG.value * _KG)
 _SHORTEST = _ratio(limits.DURATION_MINUTES.low)
 _LONGEST = _ratio(limits.DURATION_MINUTES.high)
 _RECOVERY = _ratio(limits.RECOVERY_MINUTES.value)
@@ -158,7 +161,7 @@ class FastPath:
         ):
             return None
         weight_kg = _half_up(wn, wd, _KG)
-        if not _within((weight_kg, _KG), _WEIGHT_PLAUSIBLE_KG):
+        if not _within((weight_kg, _KG), _WEIGHT_PLAUSIBLE_KG) or weight_kg > _HEAVY_KG:
             return None  # a warning the plain path words
         rn, rd = rate
         dn, dd = wn * rn, wd * rd  # the dose in mg, exactly
@@ -176,30 +179,36 @@ class FastPath:
             **BATCH_ENVELOPE,
             "warnings": [{"code": w.code, "message": w.message} for w in series.warnings],
             "patient": {
-                "weight_kg": weight_kg / _KG,
+                "weight_kg": _number(weight_kg, _KG),
                 "weight_given": given,
                 "weight_unit_given": unit_given,
-                "dosing_weight_kg": weight_kg / _KG,
+                "dosing_weight_kg": _number(weight_kg, _KG),
                 "dosing_weight_basis": "actual",
                 "dosing_weight_requested": "actual",
                 "ideal_weight_kg": None,
                 "adjusted_weight_kg": None,
                 "bmi_kg_per_m2": None,
+                "bmi_class": None,
                 "height_cm": None,
                 "sex": None,
             },
-            "dose": {"rate_mg_per_kg": _half_up(rn, rd, _MG_PER_KG) / _MG_PER_KG, "dose_mg": dose / _MG},
+            "dose": {
+                "rate_mg_per_kg": _number(_half_up(rn, rd, _MG_PER_KG), _MG_PER_KG),
+                "rate_ordered": None,
+                "dose_mg": _number(dose, _MG),
+            },
             "session": {
                 "duration_min": chosen["duration_min"],
                 "window_min": {"min": shortest["duration_min"], "max": longest["duration_min"]},
-                "recovery_min": _half_up(cn, cd, _MIN) / _MIN,
-                "visit_min": _half_up(tn * cd + cn * td, td * cd, _MIN) / _MIN,
+                "recovery_min": _number(_half_up(cn, cd, _MIN), _MIN),
+                "visit_min": _number(_half_up(tn * cd + cn * td, td * cd, _MIN), _MIN),
                 "rate_mg_per_min": chosen["rate_mg_per_min"],
                 "rate_mg_per_h": chosen["rate_mg_per_h"],
                 "rate_mg_per_kg_per_h": chosen["rate_mg_per_kg_per_h"],
+                "rate_mcg_per_kg_per_min": chosen["rate_mcg_per_kg_per_min"],
                 "window_rates": {"shortest": shortest, "longest": longest},
             },
-            "series": {"infusions": series.infusions, "total_dose_mg": dose * series.infusions / _MG},
+            "series": {"infusions": series.infusions, "total_dose_mg": _number(dose * series.infusions, _MG)},
             "cost": cost_block(series),
         }
         return FastRecord(record_json(record), series, dose * series.infusions, bool(series.warnings))
@@ -244,12 +253,21 @@ class FastPath:
         return found
 
 
-def _at(dn: int, dd: int, rn: int, rd: int, duration: Ratio) -> dict[str, float]:
+def _number(scaled: int, scale: int) -> float | int:
+    """A figure counted in units of its places, as documents.num writes it: 35, not 35.0."""
+    whole, rest = divmod(scaled, scale)
+    return whole if not rest else scaled / scale
+
+
+def _at(dn: int, dd: int, rn: int, rd: int, duration: Ratio) -> dict[str, float | int]:
     """The session's rates over one duration, as documents._rate gives them."""
     tn, td = duration
     return {
-        "duration_min": _half_up(tn, td, _MIN) / _MIN,
-        "rate_mg_per_min": _half_up(dn * td, dd * tn, _MG_PER_MIN) / _MG_PER_MIN,
-        "rate_mg_per_h": _half_up(_PER_HOUR * dn * td, dd * tn, _MG_PER_H) / _MG_PER_H,
-        "rate_mg_per_kg_per_h": _half_up(_PER_HOUR * rn * td, rd * tn, _MG_PER_KG_PER_H) / _MG_PER_KG_PER_H,
+        "duration_min": _number(_half_up(tn, td, _MIN), _MIN),
+        "rate_mg_per_min": _number(_half_up(dn * td, dd * tn, _MG_PER_MIN), _MG_PER_MIN),
+        "rate_mg_per_h": _number(_half_up(_PER_HOUR * dn * td, dd * tn, _MG_PER_H), _MG_PER_H),
+        "rate_mg_per_kg_per_h": _number(_half_up(_PER_HOUR * rn * td, rd * tn, _MG_PER_KG_PER_H), _MG_PER_KG_PER_H),
+        "rate_mcg_per_kg_per_min": _number(
+            _half_up(_MCG_PER_MG * rn * td, rd * tn, _MCG_PER_KG_PER_MIN), _MCG_PER_KG_PER_MIN
+        ),
     }

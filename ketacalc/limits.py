@@ -222,6 +222,34 @@ ADJUSTED_FACTOR = Default(
     "ideal + 0.4 × (actual − ideal)",
     "adjusted weight factor",
 )
+# --- The dosing weight a clinician would question ---------------------------------------------------
+_OBESITY_DOSING = (
+    "not in the seed: dosing on actual weight is questioned above 130% of ideal weight, where an adjusted "
+    'weight is usual (Bauer LA, Applied Clinical Pharmacokinetics, obesity: "more than 30% over ideal body '
+    "weight\"); BMI 35 is WHO's obesity class II"
+)
+ACTUAL_OVER_IDEAL_SOFT_MAX = Default(
+    Decimal("1.3"), "× ideal weight", _OBESITY_DOSING, "actual weight over ideal (more warns when dosing on actual)"
+)
+BMI_DOSING_SOFT_MAX = Default(Decimal("35"), "kg/m²", _OBESITY_DOSING, "BMI (at or over warns when dosing on actual)")
+HEAVY_WITHOUT_HEIGHT_KG = Default(
+    Decimal("100"),
+    "kg",
+    "not in the seed: 130% of Devine's ideal weight for a man of 6 ft (77.6 kg) is about 100 kg; above it most "
+    "adults are past the adjusted-weight threshold, so a note asks for height and sex",
+    "weight above which a note asks for height and sex",
+)
+# WHO's BMI classes (WHO, "A healthy lifestyle - WHO recommendations", 2010; Technical Report Series 894):
+# the lower bound of each class, in kg/m².
+BMI_CLASSES: tuple[tuple[Decimal, str], ...] = (
+    (Decimal("0"), "underweight"),
+    (Decimal("18.5"), "normal weight"),
+    (Decimal("25"), "overweight"),
+    (Decimal("30"), "obese class I"),
+    (Decimal("35"), "obese class II"),
+    (Decimal("40"), "obese class III"),
+)
+
 HEIGHT_CM = Range(
     Decimal("54"),
     Decimal("275"),
@@ -259,6 +287,27 @@ PUMP_RATE_SOFT_MAX_ML_PER_H = Default(
     "e.g. a 1 L bag over 40 min)",
     "highest usual pump rate (more warns)",
 )
+
+# Common syringes and the marks they measure to, smallest first (RMIT University, "Reading a syringe": a 1 mL
+# tuberculin syringe is marked in 0.01 mL, a 3 mL in 0.1 mL, 5 and 10 mL in 0.2 mL; BD Plastipak 20 mL and
+# 50 mL syringes in 1 mL). Not in the seed.
+SYRINGES_ML: tuple[tuple[Decimal, Decimal], ...] = (
+    (Decimal("1"), Decimal("0.01")),
+    (Decimal("3"), Decimal("0.1")),
+    (Decimal("5"), Decimal("0.2")),
+    (Decimal("10"), Decimal("0.2")),
+    (Decimal("20"), Decimal("1")),
+    (Decimal("50"), Decimal("1")),
+)
+FINAL_CONCENTRATION_MG_PER_ML = Range(
+    Decimal("0.1"),
+    Decimal("100"),
+    "mg/mL",
+    "not in the seed: a premixed bag or syringe at a standard concentration (e.g. 1 mg/mL in a bag, 10 mg/mL in "
+    "a syringe), up to the strongest stock sold (100 mg/mL); below 0.1 mg/mL a session's dose needs litres",
+    "standard (final) concentration",
+)
+DILUENT_DEFAULT = "sodium chloride 0.9%"
 
 # --- Informational only ---------------------------------------------------------------------------
 DISCLAIMER = "Informational only, not medical advice: a clinician must check every number."

@@ -182,6 +182,7 @@ def _cost(infusions: int, currency: str, low: Decimal, high: Decimal) -> Cost:
                 f"{infusions} infusions is more than the usual first series of {usual}; "
                 f"if a patient does not respond to treatment after {usual} sessions, "
                 "further sessions are unlikely to show improvements",
+                "Infusions",
             )
         )
     return Cost(infusions, currency, low, high, tuple(warnings))

@@ -6,10 +6,12 @@ import math
 import re
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
+from typing import Literal
 
 from ketacalc import limits, places, units
 from ketacalc.errors import InputError, SoftWarning
 from ketacalc.exact import Exact, add, div, mul, rounded
+from ketacalc.limits import plain
 from ketacalc.values import Given, as_text, bounded_quantity
 
 _MINUTES_PER_DAY = 24 * 60
@@ -53,63 +55,190 @@ def parse_start(value: Given, field: str = "start") -> int:
     return hour * 60 + int(minute)
 
 
+VtbiBasis = Literal["bag+drug", "bag"]
+VTBI_BASES: tuple[VtbiBasis, ...] = ("bag+drug", "bag")
+FINAL_CONCENTRATION_ALLOWED = f"{limits.FINAL_CONCENTRATION_MG_PER_ML.allowed()}, e.g. 1 mg/mL, 10 mg/mL"
+VTBI_ALLOWED = "bag+drug (the bag and the drug drawn into it) or bag (the bag's nominal volume)"
+DILUENT_ALLOWED = "a diluent's name, e.g. sodium chloride 0.9% or glucose 5%, up to 60 characters"
+_DILUENT_MAX_CHARS = 60
+
+
+def parse_final_concentration(value: Given, field: str = "final_concentration") -> Decimal:
+    """A standard (final) concentration in mg/mL, for a premixed bag or syringe. A unit is required."""
+    low, high = limits.FINAL_CONCENTRATION_MG_PER_ML.low, limits.FINAL_CONCENTRATION_MG_PER_ML.high
+    kind = units.CONCENTRATION
+    return bounded_quantity(field, value, kind, low, high, FINAL_CONCENTRATION_ALLOWED, unit_required=True).value
+
+
+def parse_vtbi_basis(value: Given, field: str = "vtbi") -> VtbiBasis:
+    """How the volume to be infused is counted: bag+drug (default) or bag."""
+    text = as_text(value)
+    word = text.strip().lower().replace(" ", "")
+    for basis in VTBI_BASES:
+        if word == basis:
+            return basis
+    raise InputError(field, text, "is not a volume basis", VTBI_ALLOWED)
+
+
+def parse_diluent(value: Given, field: str = "diluent") -> str:
+    """The diluent's name, for the read-back line: printable text, one line."""
+    text = as_text(value).strip()
+    if not text or len(text) > _DILUENT_MAX_CHARS or not text.isprintable():
+        problem = "is empty" if not text else "is not a short line of printable text"
+        raise InputError(field, text, problem, DILUENT_ALLOWED)
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Syringe:
+    """The smallest common syringe that holds a draw, and the marks it measures to."""
+
+    capacity_ml: Decimal
+    graduation_ml: Decimal
+
+
+def syringe_for(volume_ml: Decimal) -> Syringe | None:
+    """The smallest common syringe (``limits.SYRINGES_ML``) that holds ``volume_ml``; None above the largest."""
+    for capacity, graduation in limits.SYRINGES_ML:
+        if volume_ml <= capacity:
+            return Syringe(capacity, graduation)
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Pump:
-    """A dose drawn from stock into a bag, and the rates to program. The
-    volume to be infused (VTBI) is the bag plus the drug drawn into it."""
+    """A dose made up for the pump, and the rates to program.
 
-    concentration_mg_per_ml: Decimal
-    bag_ml: Decimal
+    Made up one of two ways: drawn from stock (``concentration_mg_per_ml``)
+    into a bag of diluent (``bag_ml``); or at a standard concentration
+    (``standard_mg_per_ml``, ``--final-concentration``), premixed, or drawn
+    from stock and made up to volume when the stock is given too. The volume
+    to be infused (VTBI) is the bag plus the drug drawn into it (basis
+    ``bag+drug``) or the bag's nominal volume (``bag``); a standard
+    concentration's VTBI is the dose's own volume. Every figure is one
+    division of exact products."""
+
+    concentration_mg_per_ml: Decimal | None
+    bag_ml: Decimal | None
     dose_mg: Exact
+    standard_mg_per_ml: Decimal | None = None
+    vtbi_basis: VtbiBasis = "bag+drug"
 
     @property
     def _volume_x_concentration(self) -> Exact:
-        # VTBI x concentration, exact: every figure below is one division of it.
+        # (bag + drug) x stock, exact: the bag's figures are each one division of it.
+        assert self.bag_ml is not None and self.concentration_mg_per_ml is not None
         return add(mul(self.bag_ml, self.concentration_mg_per_ml), self.dose_mg)
 
     @property
-    def drug_volume_ml(self) -> Exact:
+    def drug_volume_ml(self) -> Exact | None:
+        """The stock to draw; None for a premixed bag (no stock given)."""
+        if self.concentration_mg_per_ml is None:
+            return None
         return div(self.dose_mg, self.concentration_mg_per_ml)
 
     @property
-    def total_volume_ml(self) -> Exact:
-        """The volume to be infused (VTBI)."""
+    def mixed_volume_ml(self) -> Exact:
+        """The volume the dose is made up in: bag plus drug, or the dose at the standard concentration."""
+        if self.standard_mg_per_ml is not None:
+            return div(self.dose_mg, self.standard_mg_per_ml)
+        assert self.concentration_mg_per_ml is not None
         return div(self._volume_x_concentration, self.concentration_mg_per_ml)
 
     @property
+    def total_volume_ml(self) -> Exact:
+        """The volume to be infused (VTBI), on the pump's basis."""
+        if self.vtbi_basis == "bag" and self.bag_ml is not None:
+            return self.bag_ml
+        return self.mixed_volume_ml
+
+    @property
+    def diluent_to_add_ml(self) -> Exact | None:
+        """Drawn from stock to a standard concentration: the diluent that makes it up to volume."""
+        if self.standard_mg_per_ml is None or self.concentration_mg_per_ml is None:
+            return None
+        c, s = self.concentration_mg_per_ml, self.standard_mg_per_ml
+        return div(mul(self.dose_mg, c - s), mul(c, s))
+
+    @property
     def final_concentration_mg_per_ml(self) -> Exact:
+        if self.standard_mg_per_ml is not None:
+            return self.standard_mg_per_ml
+        assert self.concentration_mg_per_ml is not None
         return div(mul(self.dose_mg, self.concentration_mg_per_ml), self._volume_x_concentration)
 
+    @property
+    def residual_mg(self) -> Exact | None:
+        """With the bag's nominal volume programmed: the drug left in the bag and line at the end."""
+        if self.vtbi_basis != "bag" or self.bag_ml is None:
+            return None
+        return div(mul(self.dose_mg, self.dose_mg), self._volume_x_concentration)
+
     def rate_ml_per_h(self, duration_min: Exact) -> Exact:
-        """The pump rate that runs the whole bag over ``duration_min``."""
+        """The pump rate that runs the VTBI over ``duration_min``."""
+        if self.vtbi_basis == "bag" and self.bag_ml is not None:
+            return div(mul(self.bag_ml, units.MINUTES_PER_HOUR), duration_min)
+        if self.standard_mg_per_ml is not None:
+            return div(mul(self.dose_mg, units.MINUTES_PER_HOUR), mul(self.standard_mg_per_ml, duration_min))
+        assert self.concentration_mg_per_ml is not None
         return div(
             mul(self._volume_x_concentration, units.MINUTES_PER_HOUR),
             mul(self.concentration_mg_per_ml, duration_min),
         )
 
+    @property
+    def syringe(self) -> Syringe | None:
+        """The smallest common syringe for the draw, as printed."""
+        volume = self.drug_volume_ml
+        return None if volume is None else syringe_for(rounded(volume, places.DRUG_ML))
+
 
 def pump(
-    dose_mg: Exact, concentration_mg_per_ml: Decimal, bag_ml: Decimal, duration_min: Exact
+    dose_mg: Exact,
+    concentration_mg_per_ml: Decimal | None,
+    bag_ml: Decimal | None,
+    duration_min: Exact,
+    standard_mg_per_ml: Decimal | None = None,
+    vtbi_basis: VtbiBasis = "bag+drug",
 ) -> tuple[Pump, list[SoftWarning]]:
-    """Draw ``dose_mg`` from stock at ``concentration_mg_per_ml`` into ``bag_ml``,
-    to run over ``duration_min``."""
-    plan = Pump(concentration_mg_per_ml, bag_ml, dose_mg)
+    """Make up ``dose_mg`` for the pump (see ``Pump``), to run over ``duration_min``."""
+    plan = Pump(concentration_mg_per_ml, bag_ml, dose_mg, standard_mg_per_ml, vtbi_basis)
     warnings = []
+    draw = plan.drug_volume_ml
     # Soft limits compare the figures as printed, so a warning never contradicts them.
-    if rounded(plan.drug_volume_ml, places.DRUG_ML) < limits.DRUG_VOLUME_SOFT_MIN_ML.value:
-        warnings.append(
-            SoftWarning(
-                "drug_volume_below_measurable",
-                f"the stock volume to draw is below {limits.DRUG_VOLUME_SOFT_MIN_ML.value} mL, too small to measure "
-                "accurately; consider a lower stock concentration",
+    if draw is not None:
+        printed = rounded(draw, places.DRUG_ML)
+        if printed < limits.DRUG_VOLUME_SOFT_MIN_ML.value:
+            warnings.append(
+                SoftWarning(
+                    "drug_volume_below_measurable",
+                    f"the stock volume to draw is below {limits.DRUG_VOLUME_SOFT_MIN_ML.value} mL, too small to "
+                    "measure accurately; consider a lower stock concentration",
+                    "Draw",
+                )
             )
-        )
+        syringe = plan.syringe
+        if syringe is not None and printed >= places.DRUG_ML and printed % syringe.graduation_ml:
+            assert concentration_mg_per_ml is not None
+            mark = rounded(div(draw, syringe.graduation_ml), Decimal(1))
+            mark_ml = mark * syringe.graduation_ml
+            mark_mg = rounded(mul(mark_ml, concentration_mg_per_ml), places.MG)
+            warnings.append(
+                SoftWarning(
+                    "draw_not_measurable",
+                    f"the draw of {plain(printed)} mL needs finer marks than a {plain(syringe.capacity_ml)} mL "
+                    f"syringe's {plain(syringe.graduation_ml)} mL; its nearest mark, {plain(mark_ml)} mL, "
+                    f"gives {plain(mark_mg)} mg",
+                    "Draw",
+                )
+            )
     if rounded(plan.rate_ml_per_h(duration_min), places.ML_PER_H) > limits.PUMP_RATE_SOFT_MAX_ML_PER_H.value:
         warnings.append(
             SoftWarning(
                 "pump_rate_above_typical_max",
                 f"the pump rate is above {limits.PUMP_RATE_SOFT_MAX_ML_PER_H.text()}, the top of many infusion "
                 "pumps; check the bag volume and the duration",
+                "Pump rate",
             )
         )
     return plan, warnings
@@ -145,8 +274,18 @@ def visit_times(start_min: int, duration_min: Exact, recovery_min: Decimal) -> V
     return VisitTimes(start_min, infusion_end, recovery_end)
 
 
-def both_or_neither(concentration: Given | None, bag: Given | None) -> None:
-    """Pump maths needs both the stock concentration and the bag."""
+def both_or_neither(concentration: Given | None, bag: Given | None, final: Given | None = None) -> None:
+    """Pump maths needs the stock concentration and the bag, or a standard
+    (final) concentration, with or without the stock it is made from."""
+    if final is not None:
+        if bag is not None:
+            raise InputError(
+                "bag",
+                as_text(bag),
+                "cannot go with --final-concentration (no bag: the dose is made up to volume)",
+                "--bag with --concentration, or --final-concentration",
+            )
+        return
     if concentration is not None and bag is None:
         raise InputError("bag", None, "is missing (--concentration was given)", "both, or neither")
     if bag is not None and concentration is None:

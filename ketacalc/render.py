@@ -21,9 +21,11 @@ from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
 
 from ketacalc import limits, places
+from ketacalc.bedside import draw_text, rate_text, read_back, vtbi_basis
 from ketacalc.chart import Chart
 from ketacalc.dosing import Dose, InfusionRate
 from ketacalc.errors import SoftWarning, printable
+from ketacalc.exact import Exact
 from ketacalc.formatting import amount, minutes, money, with_unit
 from ketacalc.pricing import Cost
 from ketacalc.series import Quote
@@ -45,11 +47,22 @@ _BOUND_SPACE_RE = re.compile(r"(?<=[0-9]) (?=[A-Za-zµ%/(×=])|(?<=\b[A-Z]{3}) (
 
 
 @dataclass(frozen=True, slots=True)
+class Heading:
+    """A line that names what follows: the drug and the patient."""
+
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
 class Pairs:
-    """Labelled figures: a two-column table, or ``label: value`` lines."""
+    """Labelled figures: a two-column table, or ``label: value`` lines.
+    ``strong`` is the label of the row printed bold (the pump rate to
+    program); ``footer`` a line under them all (the read-back line)."""
 
     title: str
     rows: Sequence[tuple[str, str]]
+    strong: str = ""
+    footer: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +78,15 @@ class Grid:
     caption: str = ""  # printed under the table, e.g. what a column means
 
 
-Block = Pairs | Grid
+Block = Heading | Pairs | Grid
+
+
+def heading(what: str, patient_id: str | None) -> Heading:
+    """ "Ketamine infusion: dose" and the patient's id, escaped like every echoed text."""
+    title = f"Ketamine infusion: {what}"
+    if patient_id is not None:
+        title += f" for patient {printable(patient_id)}"
+    return Heading(title)
 
 
 def _weight_rows(d: Dose) -> list[tuple[str, str]]:
@@ -80,7 +101,7 @@ def _weight_rows(d: Dose) -> list[tuple[str, str]]:
     if d.sex is not None:
         rows.append(("Sex", d.sex))
     if d.bmi_kg_per_m2 is not None:
-        rows.append(("BMI", with_unit(d.bmi_kg_per_m2, places.BMI, "kg/m²")))
+        rows.append(("BMI", f"{with_unit(d.bmi_kg_per_m2, places.BMI, 'kg/m²')} ({d.bmi_class}, WHO)"))
     if d.ideal_weight_kg is not None:
         rows.append(("Ideal weight", f"{with_unit(d.ideal_weight_kg, places.KG, 'kg')} (Devine)"))
     if d.adjusted_weight_kg is not None:
@@ -89,6 +110,8 @@ def _weight_rows(d: Dose) -> list[tuple[str, str]]:
     if d.dosing_weight_requested != d.dosing_weight_basis:
         basis += f"; {d.dosing_weight_requested} was asked for"
     rows.append(("Dosing weight", f"{with_unit(d.dosing_weight_kg, places.KG, 'kg')} ({basis})"))
+    if d.rate_ordered is not None:
+        rows.append(("Rate", rate_text(d)))
     rate = with_unit(d.rate_mg_per_kg, places.MG_PER_KG, "mg/kg")
     rows.append(("Dose", f"{with_unit(d.dose_mg, places.MG, 'mg')} ({rate} of dosing weight)"))
     return rows
@@ -100,14 +123,20 @@ def _rate_row(d: Dose, rate: InfusionRate, label: str) -> list[str]:
         amount(rate.mg_per_min, places.MG_PER_MIN),
         amount(rate.mg_per_h, places.MG_PER_H),
         amount(rate.mg_per_kg_per_h, places.MG_PER_KG_PER_H),
+        amount(rate.mcg_per_kg_per_min, places.MCG_PER_KG_PER_MIN),
     ]
     if d.pump is not None:
         row.append(amount(d.pump.rate_ml_per_h(rate.duration_min), places.ML_PER_H))
     return row
 
 
+def _other_durations(d: Dose) -> list[Exact]:
+    """The window's ends that were not chosen, shortest first."""
+    return [m for m in (limits.DURATION_MINUTES.low, limits.DURATION_MINUTES.high) if m != d.duration_min]
+
+
 def _rate_rows(d: Dose) -> list[list[str]]:
-    durations = sorted({d.duration_min, limits.DURATION_MINUTES.low, limits.DURATION_MINUTES.high})
+    durations = [d.duration_min, *_other_durations(d)]  # the chosen one first, at every width
     rows = []
     for duration_min in durations:
         tags = ["chosen"] if duration_min == d.duration_min else []
@@ -117,20 +146,44 @@ def _rate_rows(d: Dose) -> list[list[str]]:
     return rows
 
 
+PUMP_RATE = "Pump rate"
+
+
 def _pump_rows(d: Dose) -> list[tuple[str, str]]:
+    """The rate to program first, once; how the dose is made up; then what
+    the other durations would need, labelled as such."""
     assert d.pump is not None
     p = d.pump
-    return [
-        ("Stock", with_unit(p.concentration_mg_per_ml, places.MG_PER_ML, "mg/mL")),
-        ("Draw", f"{with_unit(p.drug_volume_ml, places.DRUG_ML, 'mL')} of stock"),
-        ("Into bag", with_unit(p.bag_ml, places.VOLUME_ML, "mL")),
-        ("Volume to be infused (VTBI)", with_unit(p.total_volume_ml, places.VOLUME_ML, "mL")),
-        ("Final concentration", with_unit(p.final_concentration_mg_per_ml, places.MG_PER_ML, "mg/mL")),
+    rows = [
         (
-            f"Pump rate over {minutes(d.duration_min)}",
-            with_unit(p.rate_ml_per_h(d.duration_min), places.ML_PER_H, "mL/h"),
-        ),
+            PUMP_RATE,
+            f"{with_unit(p.rate_ml_per_h(d.duration_min), places.ML_PER_H, 'mL/h')} over {minutes(d.duration_min)}",
+        )
     ]
+    if p.concentration_mg_per_ml is not None:
+        rows.append(("Stock", with_unit(p.concentration_mg_per_ml, places.MG_PER_ML, "mg/mL")))
+        assert p.drug_volume_ml is not None
+        syringe = p.syringe
+        tool = (
+            f"{amount(syringe.capacity_ml, places.DRUG_ML)} mL syringe, "
+            f"{amount(syringe.graduation_ml, places.DRUG_ML)} mL marks"
+            if syringe is not None
+            else "more than one syringe"
+        )
+        rows.append(("Draw", f"{draw_text(p.drug_volume_ml)} of stock ({tool})"))
+    if p.bag_ml is not None:
+        rows.append(("Into bag", f"{with_unit(p.bag_ml, places.VOLUME_ML, 'mL')} of {d.diluent}"))
+    elif p.diluent_to_add_ml is not None:
+        rows.append(("Make up to", f"{with_unit(p.mixed_volume_ml, places.VOLUME_ML, 'mL')} with {d.diluent}"))
+    else:
+        rows.append(("Premixed", f"{with_unit(p.mixed_volume_ml, places.VOLUME_ML, 'mL')} in {d.diluent}"))
+    rows.append(("VTBI", f"{with_unit(p.total_volume_ml, places.VOLUME_ML, 'mL')} ({vtbi_basis(p)})"))
+    rows.append(("Final concentration", with_unit(p.final_concentration_mg_per_ml, places.MG_PER_ML, "mg/mL")))
+    if p.residual_mg is not None:
+        rows.append(("Left in bag and line", with_unit(p.residual_mg, places.MG, "mg")))
+    for other in _other_durations(d):
+        rows.append((f"If run over {minutes(other)}", with_unit(p.rate_ml_per_h(other), places.ML_PER_H, "mL/h")))
+    return rows
 
 
 def _visit_rows(d: Dose) -> list[tuple[str, str]]:
@@ -153,29 +206,34 @@ def _visit_rows(d: Dose) -> list[tuple[str, str]]:
 _PER_KG_NOTE = "per kg of dosing weight per hour (a rate, not the dose)"
 
 
-def dose_blocks(d: Dose) -> list[Block]:
-    """Patient and dose, the infusion rates, the pump, and the visit."""
+def dose_blocks(d: Dose, patient_id: str | None = None) -> list[Block]:
+    """The heading, patient and dose, the infusion rates, the pump, and the visit."""
+    return [heading("dose", patient_id), *_dose_body(d)]
+
+
+def _dose_body(d: Dose) -> list[Block]:
     pump = d.pump is not None
     blocks: list[Block] = [
         Pairs("Patient and dose", _weight_rows(d)),
         Grid(
-            "Infusion rate",
-            ["Over", "mg/min", "mg/h", "mg/kg/h", *(["mL/h"] if pump else [])],
+            "Infusion rate (chosen duration first)",
+            ["Over", "mg/min", "mg/h", "mg/kg/h", "mcg/kg/min", *(["mL/h"] if pump else [])],
             _rate_rows(d),
-            units=["mg/min", "mg/h", "mg/kg/h", *(["mL/h"] if pump else [])],
-            notes=["", "", "per kg of dosing weight", *(["pump rate"] if pump else [])],
-            caption=f"mg/kg/h is {_PER_KG_NOTE}.",
+            units=["mg/min", "mg/h", "mg/kg/h", "mcg/kg/min", *(["mL/h"] if pump else [])],
+            notes=["", "", "per kg of dosing weight", "per kg of dosing weight", *([""] if pump else [])],
+            caption=f"mg/kg/h is {_PER_KG_NOTE}; mcg/kg/min likewise.",
         ),
     ]
     if pump:
-        blocks.append(Pairs("Pump", _pump_rows(d)))
+        blocks.append(Pairs("Pump", _pump_rows(d), strong=PUMP_RATE, footer=f"Read-back: {read_back(d)}"))
     blocks.append(Pairs("Visit", _visit_rows(d)))
     return blocks
 
 
-def cost_blocks(c: Cost, series_rows: Sequence[tuple[str, str]] = ()) -> list[Block]:
+def cost_blocks(c: Cost, series_rows: Sequence[tuple[str, str]] = (), patient_id: str | None = None) -> list[Block]:
     """The series and its cost, per infusion and in total."""
     return [
+        *([] if series_rows else [heading("series cost", patient_id)]),
         Pairs("Series", [("Infusions", str(c.infusions)), *series_rows]),
         Grid(
             f"Cost ({c.currency})",
@@ -190,10 +248,10 @@ def cost_blocks(c: Cost, series_rows: Sequence[tuple[str, str]] = ()) -> list[Bl
     ]
 
 
-def quote_blocks(q: Quote) -> list[Block]:
+def quote_blocks(q: Quote, patient_id: str | None = None) -> list[Block]:
     dose_mg = with_unit(q.dose.dose_mg, places.MG, "mg")
     total = ("Total drug", f"{with_unit(q.total_dose_mg, places.MG, 'mg')} = {dose_mg} × {q.cost.infusions}")
-    return [*dose_blocks(q.dose), *cost_blocks(q.cost, [total])]
+    return [heading("dose and series cost", patient_id), *_dose_body(q.dose), *cost_blocks(q.cost, [total])]
 
 
 def chart_blocks(c: Chart) -> list[Block]:
@@ -221,7 +279,7 @@ def chart_blocks(c: Chart) -> list[Block]:
     return [Grid(title, ["Weight", *rates], rows, units=["" for _ in rates], notes=[f"at {r}" for r in rates])]
 
 
-def plan_blocks(p: Plan) -> list[Block]:
+def plan_blocks(p: Plan, patient_id: str | None = None) -> list[Block]:
     """``ketacalc plan``: the patient, the sessions, the totals and the calendar strip."""
     first = p.patient
     pump = first.pump is not None
@@ -264,6 +322,7 @@ def plan_blocks(p: Plan) -> list[Block]:
         ("Cost max", money(total.max, p.currency)),
     ]
     return [
+        heading("treatment plan", patient_id),
         Pairs("Patient", _weight_rows(first)[:-1]),
         Grid("Sessions", header, rows, units=units, notes=notes, caption=caption),
         Pairs("Totals", totals),
@@ -397,7 +456,7 @@ def _pieces(word: str, width: int) -> list[str]:
     return [*pieces, word]
 
 
-def _table(block: Block) -> Table:
+def _table(block: Pairs | Grid) -> Table:
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -407,7 +466,8 @@ def _table(block: Block) -> Table:
         table.add_column("what", style="dim", no_wrap=True)
         table.add_column("value", no_wrap=True)
         for what, value in block.rows:
-            table.add_row(Text(what), Text(value))
+            style = "bold" if what == block.strong else ""
+            table.add_row(Text(what, style=style), Text(value, style=style))
         return table
     table = Table(box=box.SIMPLE_HEAD)
     table.add_column(Text(block.header[0]), no_wrap=True)
@@ -418,13 +478,22 @@ def _table(block: Block) -> Table:
     return table
 
 
-def _lines(block: Block, width: int) -> list[str]:
-    """The block as lines, for a terminal too narrow for its table."""
-    out: list[str] = []
+def _lines(block: Pairs | Grid, width: int) -> list[tuple[str, str, str]]:
+    """The block as lines, for a terminal too narrow for its table: each
+    line, its style, and the label of the row it belongs to (the last line of
+    a row carries it, so a warning about that row follows it)."""
     if isinstance(block, Pairs):
+        out: list[tuple[str, str, str]] = []
         for what, value in block.rows:
-            out += wrap(f"{what}: {value}", width, _INDENT, _INDENT)
+            style = "bold" if what == block.strong else ""
+            texts = wrap(f"{what}: {value}", width, _INDENT, _INDENT)
+            out += [(text, style, what if i == len(texts) - 1 else "") for i, text in enumerate(texts)]
         return out
+    return [(text, "", "") for text in _grid_lines(block, width)]
+
+
+def _grid_lines(block: Grid, width: int) -> list[str]:
+    out: list[str] = []
     for row in block.rows:
         heading = f"{block.header[0]} {row[0]}".strip()
         out += wrap(f"{heading}:", width, _INDENT, _INDENT)
@@ -445,8 +514,10 @@ def print_blocks(
     file: IO[str] | None = None,
     width: int | None = None,
 ) -> None:
-    """Print each block as a table when it fits the width, else as lines; then
-    the warnings, marked as such; then the one-line informational-only notice."""
+    """Print each block as a table when it fits the width, else as lines. A
+    warning about one figure is printed in that figure's block (under its
+    line, or under the table); the others close the output, marked as such;
+    then the one-line informational-only notice."""
     from rich.measure import Measurement
     from rich.text import Text
 
@@ -458,26 +529,56 @@ def print_blocks(
     def line(text: str, style: str = "") -> None:
         console.print(Text(text, style=style), no_wrap=True, overflow="ignore", crop=False)
 
-    for block in blocks:
+    def warned(items: Sequence[SoftWarning], indent: str) -> None:
+        for warning in items:
+            for text in wrap(f"! {warning.message} ({warning.code})", size, indent, _INDENT):
+                line(text)
+
+    placed = _placed(blocks, warnings)
+    for index, block in enumerate(blocks):
+        if isinstance(block, Heading):
+            for title_line in wrap(block.title, size):
+                line(title_line, "bold")
+            line("")
+            continue
+        own = placed.get(index, {})
         for title_line in wrap(block.title, size):
             line(title_line, "bold")
         table = _table(block)
         natural = Measurement.get(console, console.options.update_width(1_000_000), table).maximum
         if natural <= size:
             console.print(table)
+            warned([w for ws in own.values() for w in ws], _INDENT)
+            if own:
+                line("")
         else:
-            for text in _lines(block, size):
-                line(text)
+            for text, style, label in _lines(block, size):
+                line(text, style)
+                warned(own.get(label, []), _INDENT * 2)
             line("")
-        if isinstance(block, Grid) and block.caption:
-            for text in wrap(block.caption, size, _INDENT, _INDENT):
-                line(text, "dim")
+        footer = block.footer if isinstance(block, Pairs) else block.caption
+        if footer:
+            for text in wrap(footer, size, _INDENT, _INDENT):
+                line(text, "" if isinstance(block, Pairs) else "dim")
             line("")
-    if warnings:
+    rest = [w for w in warnings if not any(w in ws for own in placed.values() for ws in own.values())]
+    if rest:
         line("Warnings", "bold")
-        for warning in warnings:
-            for text in wrap(f"! {warning.message} ({warning.code})", size, _INDENT, _INDENT):
-                line(text)
+        warned(rest, _INDENT)
         line("")
     for text in wrap(limits.DISCLAIMER, size):
         line(text, "italic")
+
+
+def _placed(blocks: Sequence[Block], warnings: Sequence[SoftWarning]) -> dict[int, dict[str, list[SoftWarning]]]:
+    """Each warning about a figure, by the block and the row label it goes under: the first block with a
+    row of that label. Each warning is placed once."""
+    placed: dict[int, dict[str, list[SoftWarning]]] = {}
+    for warning in warnings:
+        if not warning.figure:
+            continue
+        for index, block in enumerate(blocks):
+            if isinstance(block, Pairs) and any(label == warning.figure for label, _ in block.rows):
+                placed.setdefault(index, {}).setdefault(warning.figure, []).append(warning)
+                break
+    return placed

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from ketacalc import limits
+from ketacalc.bedside import DRUG
 from ketacalc.chart import DEFAULT_RANGE
 from ketacalc.config import SPECS
 from ketacalc.course import WEEKDAYS
@@ -40,6 +41,10 @@ def _json_number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def _or_null(schema: Schema) -> Schema:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
 def _ref(name: str) -> Schema:
     return {"$ref": f"#/$defs/{name}"}
 
@@ -51,6 +56,7 @@ def _rates() -> Schema:
             "rate_mg_per_min": _NONNEG,
             "rate_mg_per_h": _NONNEG,
             "rate_mg_per_kg_per_h": _NONNEG,
+            "rate_mcg_per_kg_per_min": _NONNEG,
         }
     )
 
@@ -84,6 +90,8 @@ def schema() -> Schema:
     envelope: dict[str, Schema] = {
         "schema_version": {"const": SCHEMA_VERSION},
         "kind": {"type": "string"},
+        "drug": {"const": DRUG},
+        "generator": _object({"name": {"const": "ketacalc"}, "version": {"type": "string"}}),
         "informational_only": {"const": True},
         "disclaimer": {"type": "string"},
         "warnings": {
@@ -102,6 +110,7 @@ def schema() -> Schema:
             "ideal_weight_kg": {"type": ["number", "null"]},
             "adjusted_weight_kg": {"type": ["number", "null"]},
             "bmi_kg_per_m2": {"type": ["number", "null"]},
+            "bmi_class": {"enum": [*(name for _, name in limits.BMI_CLASSES), None]},
             "height_cm": {"anyOf": [_bounded(limits.HEIGHT_CM), {"type": "null"}]},
             "sex": {"enum": [*SEXES, None]},
         }
@@ -109,6 +118,7 @@ def schema() -> Schema:
     dose = _object(
         {
             "rate_mg_per_kg": _bounded(limits.RATE_MG_PER_KG),
+            "rate_ordered": {"type": ["string", "null"], "maxLength": 64},
             "dose_mg": _NONNEG,
         }
     )
@@ -126,6 +136,7 @@ def schema() -> Schema:
             "rate_mg_per_min": _NONNEG,
             "rate_mg_per_h": _NONNEG,
             "rate_mg_per_kg_per_h": _NONNEG,
+            "rate_mcg_per_kg_per_min": _NONNEG,
             "window_rates": _object({"shortest": _rates(), "longest": _rates()}),
             "start": _CLOCK,
             "infusion_end": _CLOCK,
@@ -140,15 +151,30 @@ def schema() -> Schema:
             "rate_mg_per_min",
             "rate_mg_per_h",
             "rate_mg_per_kg_per_h",
+            "rate_mcg_per_kg_per_min",
             "window_rates",
         ],
     )
     pump = _object(
         {
-            "concentration_mg_per_ml": _bounded(limits.CONCENTRATION_MG_PER_ML),
-            "bag_ml": _bounded(limits.BAG_ML),
-            "drug_volume_ml": _NONNEG,
+            "concentration_mg_per_ml": _or_null(_bounded(limits.CONCENTRATION_MG_PER_ML)),
+            "bag_ml": _or_null(_bounded(limits.BAG_ML)),
+            "standard_concentration_mg_per_ml": _or_null(_bounded(limits.FINAL_CONCENTRATION_MG_PER_ML)),
+            "diluent": {"type": "string", "minLength": 1, "maxLength": 60},
+            "drug_volume_ml": _or_null(_NONNEG),
+            "syringe": _or_null(
+                _object(
+                    {
+                        "capacity_ml": {"enum": [_json_number(c) for c, _ in limits.SYRINGES_ML]},
+                        "graduation_ml": {"enum": sorted({_json_number(g) for _, g in limits.SYRINGES_ML})},
+                    }
+                )
+            ),
+            "diluent_to_add_ml": _or_null(_NONNEG),
+            "mixed_volume_ml": _NONNEG,
             "vtbi_ml": _NONNEG,
+            "vtbi_basis": {"enum": ["bag+drug", "bag", "standard"]},
+            "residual_mg": _or_null(_NONNEG),
             "final_concentration_mg_per_ml": _NONNEG,
             "duration_min": _NONNEG,
             "rate_ml_per_h": _NONNEG,
@@ -158,8 +184,17 @@ def schema() -> Schema:
                     "longest": _object({"duration_min": _NONNEG, "rate_ml_per_h": _NONNEG}),
                 }
             ),
+            "read_back": {"type": "string", "pattern": "^Ketamine "},
         }
     )
+    # What the CLI adds: the patient's id (--id) and every setting used, with its source.
+    audit: dict[str, Schema] = {
+        "id": {"type": ["string", "null"]},
+        "inputs": {
+            "type": "object",
+            "additionalProperties": _object({"value": {"type": "string"}, "source": {"type": "string"}}),
+        },
+    }
     money_range = _object({"min": _MONEY, "max": _MONEY, "mid": _MONEY})
     currency: Schema = {"enum": sorted(ISO_4217)}
     cost = {
@@ -168,11 +203,12 @@ def schema() -> Schema:
     }
     infusions = _bounded(limits.INFUSIONS, "integer")
     dose_document = _object(
-        {**envelope, "patient": patient, "dose": dose, "session": session, "pump": pump},
+        {**envelope, "patient": patient, "dose": dose, "session": session, "pump": pump, **audit},
         required=[*envelope, "patient", "dose", "session"],
     )
     cost_document = _object(
-        {**envelope, "series": _object({"infusions": infusions}), "cost": cost},
+        {**envelope, "series": _object({"infusions": infusions}), "cost": cost, "inputs": audit["inputs"]},
+        required=[*envelope, "series", "cost"],
     )
     quote_series = _object({"infusions": infusions, "total_dose_mg": _NONNEG})
     quote_document = _object(
@@ -184,6 +220,7 @@ def schema() -> Schema:
             "pump": pump,
             "series": quote_series,
             "cost": cost,
+            **audit,
         },
         required=[*envelope, "patient", "dose", "session", "series", "cost"],
     )
@@ -192,7 +229,7 @@ def schema() -> Schema:
         "id": {"type": ["string", "number", "null"]},
     }
     batch_quote = _object(
-        {**row_head, **quote_document["properties"]},
+        {**row_head, **{k: v for k, v in quote_document["properties"].items() if k not in audit}},
         required=[*row_head, *quote_document["required"]],
     )
     batch_error = _object(
@@ -203,7 +240,10 @@ def schema() -> Schema:
             "error": _object({"field": {"type": ["string", "null"]}, "message": {"type": "string"}}),
         }
     )
-    notice = {name: envelope[name] for name in ("schema_version", "kind", "informational_only", "disclaimer")}
+    notice = {
+        name: envelope[name]
+        for name in ("schema_version", "kind", "drug", "generator", "informational_only", "disclaimer")
+    }
     count: Schema = {"type": "integer", "minimum": 0}
     batch_summary = _object(
         {
@@ -273,7 +313,9 @@ def schema() -> Schema:
                     "rows": {"type": "array", "items": chart_row},
                 }
             ),
-        }
+            "inputs": audit["inputs"],
+        },
+        required=[*envelope, "chart"],
     )
     clock_or_null: Schema = {"anyOf": [_CLOCK, {"type": "null"}]}
     session_item = {
@@ -330,6 +372,7 @@ def schema() -> Schema:
             }
         ),
     }
+    plan_document["properties"] = {**plan_document["properties"], **audit}
     definitions = {
         "dose": dose_document,
         "cost": cost_document,

@@ -47,6 +47,9 @@ def quote(
     price_max: Given | None = None,
     price: Given | None = None,
     currency: Given | None = None,
+    final_concentration: Given | None = None,
+    vtbi: Given | None = None,
+    diluent: Given | None = None,
 ) -> Quote:
     """A dose (see ``dose``) and the cost of a series of it (see ``cost``)."""
     return Quote(
@@ -60,6 +63,9 @@ def quote(
             concentration=concentration,
             bag=bag,
             start=start,
+            final_concentration=final_concentration,
+            vtbi=vtbi,
+            diluent=diluent,
         ),
         cost=cost(infusions, price_min, price_max, price, currency),
     )

@@ -204,7 +204,7 @@ WeightArg = Annotated[
         metavar="WEIGHT",
         help=(
             f"Patient weight: a number and an optional unit (kg, lb, st, g), e.g. 70, 70kg, '154 lb', "
-            f"'11 stone'. A bare number is kg. {limits.WEIGHT_KG.allowed()}; "
+            f"'11 stone', '11 st 4 lb'. A bare number is kg. {limits.WEIGHT_KG.allowed()}; "
             f"outside {limits.WEIGHT_PLAUSIBLE_KG.allowed()} warns."
         ),
         show_default=False,
@@ -422,6 +422,8 @@ def inputs(settings: Mapping[str, Setting], names: Sequence[str], given: Mapping
     Run again with these as flags, they give the same document."""
     from ketacalc.config import BUILT_IN, SPECS
 
+    from ketacalc.config import replaced
+
     used: dict[str, Any] = {}
     for name, value in given.items():
         if value is not None:
@@ -430,8 +432,12 @@ def inputs(settings: Mapping[str, Setting], names: Sequence[str], given: Mapping
         setting = settings[name]
         if setting.value is not None:
             used[name] = {"value": str(setting.value), "source": setting.source}
-        elif SPECS[name].built_in is not None:
-            used[name] = {"value": SPECS[name].built_in, "source": BUILT_IN}
+    chosen = {name: item["value"] for name, item in used.items()}
+    for name in names:
+        built_in = SPECS[name].built_in
+        if name not in used and built_in is not None and not replaced(name, chosen, ""):
+            # The value itself, as it would be typed ("2 (mon,thu)" is shown as 2).
+            used[name] = {"value": built_in.split(" (")[0], "source": BUILT_IN}
     return used
 
 
@@ -1093,6 +1099,7 @@ def config_command(
     from ketacalc.config import SPECS, find, search, values
     from ketacalc.documents import envelope
     from ketacalc.pricing import cost
+    from ketacalc.pump import both_or_neither
     from ketacalc.render import search_blocks, settings_blocks
 
     if path:
@@ -1114,6 +1121,7 @@ def config_command(
             SPECS[name].parse(flag, name)
     settings = _resolved(config, flags)
     cost(**values(settings, _COST_SETTINGS))  # the same checks as every other command (price_min <= price_max)
+    both_or_neither(settings["concentration"].value, settings["bag"].value, settings["final_concentration"].value)
     shown = {}
     one_price = settings["price"]
     for name, setting in settings.items():

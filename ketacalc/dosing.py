@@ -215,7 +215,8 @@ def parse_rate_order(value: Given, field: str = "rate") -> RateOrder:
             if ratio is None or mass.lower() in ("g", "gram", "grams"):
                 raise InputError(field, value, f"unknown unit {mass!r} per kg per time (use mg or mcg)", RATE_ALLOWED)
             per_kg = mul(Decimal(number), units.factor(ratio, units.RATE.target))
-            per_min = div(per_kg, _MINUTES_IN.get(time.lower(), Decimal(1)))
+            # A Fraction where it does not terminate (0.151/60): the duration may cancel it.
+            per_min = settled(Fraction(per_kg) / Fraction(_MINUTES_IN.get(time.lower(), Decimal(1))))
             if not per_min > 0:
                 raise InputError(field, value, "is not above 0", RATE_ALLOWED)
             return RateOrder(None, per_min, " ".join(value.split()))

@@ -142,9 +142,10 @@ def test_money_totals_add_up(a: Decimal, b: Decimal, n: int) -> None:
 
 
 def test_pump_block_names_its_duration_and_the_vtbi() -> None:
-    out = cli("dose", "70", "--concentration", "10 mg/mL", "--bag", "100 mL", "--duration", "45").stdout
-    assert "Pump rate over 45 min" in out and "138 mL/h" in out
-    assert "Volume to be infused (VTBI)" in out and "103.5 mL" in out
+    args = ["dose", "70", "--concentration", "10 mg/mL", "--bag", "100 mL", "--duration", "45"]
+    out = cli(*args, env={"COLUMNS": "40"}).stdout
+    assert "Pump rate: 138 mL/h over 45 min" in out
+    assert "VTBI: 103.5 mL (bag + drug)" in out
 
 
 def test_per_kg_rate_is_labelled_as_a_rate_and_the_dose_shows_its_mg_per_kg() -> None:
@@ -170,7 +171,7 @@ def test_window_rates_are_shortest_and_longest() -> None:
     pump = doc["pump"]["window_rates"]
     assert pump["shortest"]["rate_ml_per_h"] > pump["longest"]["rate_ml_per_h"]
     assert "window_rates_ml_per_h" not in doc["pump"]
-    assert doc["schema_version"] == "3.0"
+    assert doc["schema_version"] == "3.1"
 
 
 # --- 6. the patient measures a clinician looks for ------------------------------------------
@@ -289,7 +290,7 @@ def test_batch_csv_numbers_have_no_trailing_zeros() -> None:
     out = cli("batch", "--output", "csv", input="weight,duration\n70,40\n").stdout
     values = next(csv.DictReader(io.StringIO(out)))
     assert values["session.duration_min"] == "40" and values["dose.dose_mg"] == "35"
-    assert not any(v.endswith(".0") for k, v in values.items() if k != "schema_version")
+    assert not any(v.endswith(".0") for k, v in values.items() if k not in ("schema_version", "generator.version"))
 
 
 # --- found by a review: warnings and limits agree with the figures printed --------------------
@@ -300,10 +301,16 @@ def test_soft_limits_compare_the_figure_as_printed() -> None:
     assert at_999.json()["pump"]["rate_ml_per_h"] == 999  # 999.04 exactly: printed 999, so no warning
     assert "pump_rate_above_typical_max" not in [w["code"] for w in at_999.json()["warnings"]]
     at_01 = cli("dose", "19.8", "--concentration", "100 mg/mL", "--bag", "10 mL", "--json")
-    assert at_01.json()["pump"]["drug_volume_ml"] == 0.1  # 0.099 exactly
+    assert at_01.json()["pump"]["drug_volume_ml"] == 0.099  # exact to 4 places in the JSON; printed 0.1 mL
+    assert "Draw: 0.1 mL" in cli(*at_01_args(), env={"COLUMNS": "40"}).stdout
     assert "drug_volume_below_measurable" not in [w["code"] for w in at_01.json()["warnings"]]
     heavy = cli("dose", "250.004", "--json").json()
-    assert heavy["patient"]["weight_kg"] == 250 and heavy["warnings"] == []
+    assert heavy["patient"]["weight_kg"] == 250
+    assert [w["code"] for w in heavy["warnings"]] == ["height_and_sex_suggested"]
+
+
+def at_01_args() -> list[str]:
+    return ["dose", "19.8", "--concentration", "100 mg/mL", "--bag", "10 mL"]
 
 
 def test_a_clinic_limit_finer_than_its_figure_is_rejected(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ def test_quote_document_has_every_required_field() -> None:
     assert "not medical advice" in doc["disclaimer"]
     assert doc["warnings"] == []
     assert doc["patient"]["weight_kg"] == 70
-    assert doc["dose"] == {"rate_mg_per_kg": 0.5, "dose_mg": 35}
+    assert doc["dose"] == {"rate_mg_per_kg": 0.5, "rate_ordered": None, "dose_mg": 35}
     session = doc["session"]
     assert session["duration_min"] == 40
     assert session["window_min"] == {"min": 40, "max": 100}

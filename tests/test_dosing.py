@@ -83,10 +83,10 @@ def test_non_finite_and_odd_python_values_are_rejected(value: object) -> None:
 def test_heaviest_recorded_human_is_still_answered_with_a_warning() -> None:
     d = dose("635 kg")
     assert d.dose_mg == Decimal("317.5")
-    assert codes(d) == ["weight_above_adult_range"]
+    assert codes(d) == ["weight_above_adult_range", "height_and_sex_suggested"]
 
 
 def test_light_weight_warns() -> None:
     assert codes(dose("25 kg")) == ["weight_below_adult_range"]
     assert codes(dose("30 kg")) == []
-    assert codes(dose("250 kg")) == []
+    assert codes(dose("250 kg")) == ["height_and_sex_suggested"]  # a note, not the adult range

@@ -304,7 +304,8 @@ def test_unicode_is_kept_and_isolated_not_escaped(tmp_path: Path) -> None:
 
 def test_handout_options_need_html_and_html_stdout_is_not_json(tmp_path: Path) -> None:
     assert cli(*QUOTE_ARGS, "--valid-days", "10").code == 2
-    assert cli(*QUOTE_ARGS, "--id", "P-1").code == 2
+    with_id = cli(*QUOTE_ARGS, "--id", "P-1")  # the id is the heading's and the JSON's too, not only the page's
+    assert with_id.code == 0 and "for patient P-1" in with_id.stdout
     assert cli(*QUOTE_ARGS, "--html", "-", "--json").code == 2
 
 

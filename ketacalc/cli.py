@@ -363,6 +363,17 @@ IdOpt = Annotated[
         help="The patient's id or reference: in the heading, the JSON and the handout (the only patient data there).",
     ),
 ]
+PrepSheetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--prep-sheet",
+        metavar="FILE",
+        help=(
+            "Also write a one-page preparation sheet for the nurse (HTML) to FILE; - writes it to stdout instead "
+            "of the usual output. Needs pump settings."
+        ),
+    ),
+]
 FinalConcentrationOpt = Annotated[
     str | None,
     typer.Option(
@@ -420,9 +431,7 @@ def inputs(settings: Mapping[str, Setting], names: Sequence[str], given: Mapping
     """The JSON's ``inputs``: every setting the run used, as given, with its
     source (flag, the config file's path, built-in), and every argument given.
     Run again with these as flags, they give the same document."""
-    from ketacalc.config import BUILT_IN, SPECS
-
-    from ketacalc.config import replaced
+    from ketacalc.config import BUILT_IN, SPECS, replaced
 
     used: dict[str, Any] = {}
     for name, value in given.items():
@@ -502,6 +511,7 @@ def dose_command(
     config: ConfigOpt = None,
     as_json: JsonOpt = False,
     strict: StrictOpt = False,
+    prep_sheet: PrepSheetOpt = None,
 ) -> None:
     from ketacalc.config import clinic_limits, values
     from ketacalc.documents import dose_document
@@ -515,6 +525,8 @@ def dose_command(
     result = clinic_limits(settings).check(dose(weight, height=height, sex=sex, start=start, **s))
     given = {"weight": weight, "height": height, "sex": sex, "start": start}
     used = inputs(settings, _used(_DOSE_SETTINGS, result.pump is not None), given)
+    if prep_sheet is not None and _write_prep_sheet(prep_sheet, result, patient_id, as_json, config, []):
+        return _finish(result.warnings, strict)
     show(
         result,
         as_json=as_json,
@@ -523,6 +535,39 @@ def dose_command(
         blocks=lambda r: dose_blocks(r, patient_id),
         warnings=result.warnings,
     )
+
+
+def _run_files(config: str | None) -> list[tuple[str, str | None]]:
+    """The files this run reads: the config file (named or found)."""
+    from ketacalc.config import find
+
+    try:
+        found = find(config, os.environ)
+    except KetacalcError:
+        found = None
+    return [("the config file", None if found is None else str(found))]
+
+
+def _write_prep_sheet(
+    path: str, d: Any, patient_id: str | None, as_json: bool, config: str | None, others: list[tuple[str, str | None]]
+) -> bool:
+    """Write the preparation sheet; True when it went to stdout (and the usual output must not)."""
+    import datetime as dates
+
+    from ketacalc import outputs, prepsheet
+
+    prepsheet.needs_pump(d)
+    if path == "-" and as_json:
+        raise InputError("prep_sheet", "-", "and --json would both go to stdout", "--prep-sheet FILE with --json")
+    page = prepsheet.page(d, patient_id, dates.date.today())
+    if path == "-":
+        with writing():
+            sys.stdout.write(page)
+            sys.stdout.flush()
+        return True
+    outputs.check("prep_sheet", path, [*_run_files(config), *others])
+    outputs.write("prep_sheet", path, page.encode("utf-8"))
+    return False
 
 
 def _used(names: Sequence[str], pump: bool) -> tuple[str, ...]:
@@ -606,6 +651,7 @@ def quote_command(
     valid_days: ValidDaysOpt = None,
     patient_id: IdOpt = None,
     include_dose: IncludeDoseOpt = False,
+    prep_sheet: PrepSheetOpt = None,
 ) -> None:
     from ketacalc.config import clinic_limits, values
     from ketacalc.documents import quote_document
@@ -624,6 +670,12 @@ def quote_command(
     given = {"weight": weight, "height": height, "sex": sex, "start": start}
     used = inputs(settings, _used(_DOSE_SETTINGS, result.dose.pump is not None) + _COST_SETTINGS, given)
     document = audited(quote_document(result), patient_id, used)
+    if prep_sheet is not None:
+        if prep_sheet == "-" and html == "-":
+            raise InputError("prep_sheet", "-", "and --html - would both go to stdout", "one of them to a file")
+        others = [("--html", html)]
+        if _write_prep_sheet(prep_sheet, result.dose, patient_id, as_json, config, others) and html is None:
+            return _finish(result.warnings, strict)
     if html is not None and _write_handout(handout, "quote", result, document, settings):
         return _finish(result.warnings, strict)
     show(

@@ -281,13 +281,14 @@ def plan(
             )
         if titrate_after is not None and titrate is None:
             raise InputError("titrate_after", as_text(titrate_after), "needs --titrate", "--titrate FROM:STEP:TO")
+        session_rates: list[Given]
         if rates is not None:
             session_rates = parse_rates_list(rates, n)
         elif titrate is not None:
             after = (
                 0 if titrate_after is None else whole_number("titrate_after", titrate_after, 0, n, f"0–{n} sessions")
             )
-            session_rates = titrated_rates(titrate, after, n)
+            session_rates = list(titrated_rates(titrate, after, n))
         else:
             single: Given = limits.RATE_DEFAULT_MG_PER_KG.value if rate is None else rate
             if rate is not None:

@@ -88,7 +88,7 @@ def test_control_characters_in_user_text_are_escaped_in_tables() -> None:
 # --- 1. a number never breaks ----------------------------------------------------------
 
 _NUMBER_RE = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?")
-_UNITS = r"mg/kg/h|mg/kg|mg/min|mg/mL|mg/h|mL/h|mL|mg|kg/m²|kg|min|lb|cm"
+_UNITS = r"mcg/kg/min|mg/kg/h|mg/kg|mg/min|mg/mL|mg/h|mL/h|mL|mg|kg/m²|kg|min|lb|cm"
 _WITH_UNIT_RE = re.compile(rf"([0-9][0-9,]*(?:\.[0-9]+)?) ({_UNITS})(?![A-Za-z/])")
 
 COMMANDS = {
@@ -101,6 +101,12 @@ COMMANDS = {
     "config": ["config", "--price", "650", "--rates", "0.1,0.2,0.25,0.3,0.4,0.5,0.6,0.75"],
     "big-money": ["cost", "--currency", "EUR", "--price", "99999.99", "--infusions", "52"],
     "warned": ["quote", "300", "--infusions", "8", "--concentration", "10 mg/mL", "--bag", "1 L"],
+    # The bedside's second round: an hourly order, a questioned dosing weight, a standard concentration,
+    # an id; a draw no syringe mark measures and one below its printed places.
+    "ordered": ["dose", "140kg", "--height", "165 cm", "--sex", "f", "--rate", "0.75 mg/kg/h", "--id", "P-12"]
+    + ["--final-concentration", "1 mg/mL", "--concentration", "50 mg/mL", "--duration", "60"],
+    "draw": ["quote", "70", "--duration", "100", "--concentration", "10 mg/mL", "--bag", "100 mL", "--start", "9:30"],
+    "tiny-draw": ["dose", "1", "--rate", "0.1", "--concentration", "100 mg/mL", "--bag", "10 mL"],
     "plan": [
         "plan",
         "70",

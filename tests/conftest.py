@@ -4,15 +4,42 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner
 
 from ketacalc.cli import app
+
+# The handout and preparation-sheet tests print pages in Debian's Chromium (.ci/run installs it).
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Chromium as this machine's closed network needs it (no background connections).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Chromium, headless, driven by Playwright."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
 
 # "Never a hang": an input that used to loop or grow without bound must answer
 # within this. A real answer takes milliseconds; the bound is loose so a busy

@@ -205,7 +205,8 @@ def test_shell_completion_completes_commands_and_options() -> None:
     assert result.stdout.split() == ["--summary-json"]
     # Each shell's script, asked for by name (--show-completion guesses the shell from the parent processes,
     # which differ from one test runner to another).
-    for shell, mark in (("bash", "_ketacalc_completion()"), ("zsh", "#compdef ketacalc"), ("fish", "complete --command")):
+    marks = {"bash": "_ketacalc_completion()", "zsh": "#compdef ketacalc", "fish": "complete --command"}
+    for shell, mark in marks.items():
         env = {**os.environ, "_KETACALC_COMPLETE": f"source_{shell}"}
         script = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=30)
         assert mark in script.stdout, shell

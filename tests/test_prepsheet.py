@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import cli, write
-from tests.test_handout import CHROMIUM, browser, pdf_pages_and_text  # noqa: F401 (browser is a fixture)
+from tests.conftest import CHROMIUM, cli, write
+from tests.test_handout import pdf_pages_and_text
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed (.ci/run installs it)")
 
@@ -51,7 +51,7 @@ def test_one_printed_page_with_every_figure_as_the_json_gives_it(
     browser: Any,
     tmp_path: Path,
     case: str,
-    paper: str,  # noqa: F811
+    paper: str,
 ) -> None:
     sheet = tmp_path / "prep.html"
     args = CASES[case]
@@ -68,7 +68,7 @@ def test_one_printed_page_with_every_figure_as_the_json_gives_it(
     assert "Checked by" in flat and "Informational only" in flat
 
 
-def test_hostile_id_runs_nothing(browser: Any, tmp_path: Path) -> None:  # noqa: F811
+def test_hostile_id_runs_nothing(browser: Any, tmp_path: Path) -> None:
     sheet = tmp_path / "prep.html"
     hostile = "<img src=x onerror=alert(1)><script>alert(2)</script>"
     assert cli(*CASES["bag"], "--id", hostile, "--prep-sheet", str(sheet)).code == 0

@@ -676,8 +676,11 @@ def quote_command(
         others = [("--html", html)]
         if _write_prep_sheet(prep_sheet, result.dose, patient_id, as_json, config, others) and html is None:
             return _finish(result.warnings, strict)
-    if html is not None and _write_handout(handout, "quote", result, document, settings):
-        return _finish(result.warnings, strict)
+    if html is not None:
+        page = _handout_page(handout, "quote", result, document, settings)
+        others = [*_run_files(config), *_handout_inputs(settings), ("--prep-sheet", prep_sheet)]
+        if _emit_page("html", html, page, others):
+            return _finish(result.warnings, strict)
     show(
         result,
         as_json=as_json,
@@ -829,11 +832,20 @@ def plan_command(
     if rates is not None or titrate is not None:
         names = tuple(name for name in names if name != "rate")
     document = audited(plan_document(result), patient_id, inputs(settings, names, given))
-    if ics is not None:
-        _write_calendar(ics, result, ics_details, patient_id)
     handout = Handout(html, date, ref, valid_days, patient_id, include_dose=False)
     _handout_options(handout, as_json, [config, os.environ.get("KETACALC_CONFIG"), ics])
-    if html is not None and _write_handout(handout, "plan", result, document, settings):
+    # Every input is checked, and every page made, before anything is written.
+    page = None if html is None else _handout_page(handout, "plan", result, document, settings)
+    calendar = None if ics is None else _calendar(ics, result, ics_details, patient_id)
+    read = [*_run_files(config), *_handout_inputs(settings)]
+    if ics is not None and calendar is not None:
+        from ketacalc import outputs
+
+        if html not in (None, "-"):
+            outputs.check("html", html, [*read, ("--ics", ics)])
+        outputs.check("ics", ics, [*read, ("--html", html)])
+        outputs.write("ics", ics, calendar)
+    if html is not None and page is not None and _emit_page("html", html, page, [*read, ("--ics", ics)]):
         return _finish(result.warnings, strict)
     show(
         result,
@@ -875,8 +887,34 @@ def _handout_options(handout: Handout, as_json: bool, others: Sequence[str | Non
                     raise InputError("html", handout.path, "is a file this command reads or writes", "another file")
 
 
-def _write_handout(handout: Handout, kind: str, result: Any, document: dict[str, Any], settings: Any) -> bool:
-    """Write the page; True when it went to stdout (and the usual output must not)."""
+def _handout_inputs(settings: Any) -> list[tuple[str, str | None]]:
+    """The files a handout reads: the config file and the logo."""
+    config = settings["logo"].source if settings["logo"].source not in ("built-in", "flag") else None
+    logo = settings["logo"].value
+    logo_path = None
+    if logo is not None:
+        logo_path = Path(str(logo)).expanduser()
+        if not logo_path.is_absolute() and config is not None:
+            logo_path = Path(config).parent / logo_path
+    return [("the [clinic] logo", None if logo_path is None else str(logo_path))]
+
+
+def _emit_page(field: str, path: str, page: str, others: Sequence[tuple[str, str | None]]) -> bool:
+    """A page to stdout (True: the usual output must not follow), or to its file through the guarded writer."""
+    from ketacalc import outputs
+
+    if path == "-":
+        with writing():
+            sys.stdout.write(page)
+            sys.stdout.flush()
+        return True
+    outputs.check(field, path, others)
+    outputs.write(field, path, page.encode("utf-8"))
+    return False
+
+
+def _handout_page(handout: Handout, kind: str, result: Any, document: dict[str, Any], settings: Any) -> str:
+    """The handout as HTML; every option checked (nothing is written here)."""
     assert handout.path is not None
     from ketacalc import handout as pages
     from ketacalc.course import parse_date
@@ -907,19 +945,10 @@ def _write_handout(handout: Handout, kind: str, result: Any, document: dict[str,
         patient=None if handout.patient_id is None else pages.parse_text(handout.patient_id, "id"),
         include_dose=handout.include_dose,
     )
-    page = pages.quote_page(result, clinic, details) if kind == "quote" else pages.plan_page(result, clinic, details)
-    if handout.path == "-":
-        with writing():
-            sys.stdout.write(page)
-            sys.stdout.flush()
-        return True
-    try:
-        with open(handout.path, "w", encoding="utf-8") as out:
-            out.write(page)
-    except OSError as error:
-        problem = f"cannot be written ({error.strerror or error})"
-        raise InputError("html", handout.path, problem, "a writable file path") from None
-    return False
+    page: str = (
+        pages.quote_page(result, clinic, details) if kind == "quote" else pages.plan_page(result, clinic, details)
+    )
+    return page
 
 
 def _finish(warnings: Sequence[SoftWarning], strict: bool, on_stderr: bool = True) -> None:
@@ -931,19 +960,14 @@ def _finish(warnings: Sequence[SoftWarning], strict: bool, on_stderr: bool = Tru
         raise typer.Exit(int(ExitStatus.STRICT_WARNING))
 
 
-def _write_calendar(path: str, result: Any, details: bool, reference: str | None) -> None:
+def _calendar(path: str, result: Any, details: bool, reference: str | None) -> bytes:
+    """The calendar file's bytes; ``-`` is refused (stdout holds the table or the JSON)."""
     from ketacalc.ics import plan_calendar
 
-    data = plan_calendar(result, details=details, reference=reference)
-    try:
-        if path == "-":
-            raise InputError("ics", path, "is stdout, where the table or JSON goes", "a file path")
-        with open(path, "wb") as handle:
-            handle.write(data)
-    except OSError as error:
-        raise InputError(
-            "ics", path, f"cannot be written ({error.strerror or error})", "a writable file path"
-        ) from None
+    if path == "-":
+        raise InputError("ics", path, "is stdout, where the table or JSON goes", "a file path")
+    data: bytes = plan_calendar(result, details=details, reference=reference)
+    return data
 
 
 @app.command(
@@ -1055,7 +1079,7 @@ def batch_command(
     )
     writing_as = Writing(format=parse_output_format(output), bom=bom, quiet=quiet)
     if summary_json is not None:
-        _check_summary_path(summary_json, source)  # before any row is quoted
+        _check_summary_path(summary_json, source, config)  # before any row is quoted
     with writing():
         summary = run_batch(source, reading, writing_as, defaults, sys.stdout, sys.stderr, clinic_limits(settings))
     if summary_json is not None:
@@ -1069,30 +1093,29 @@ def batch_command(
         raise typer.Exit(int(ExitStatus.STRICT_WARNING))
 
 
-def _check_summary_path(path: str, source: str) -> None:
-    """--summary-json PATH can be written, and is not the input: said before any row is quoted."""
+def _check_summary_path(path: str, source: str, config: str | None = None) -> None:
+    """--summary-json PATH can be written, and is none of the run's inputs (the
+    batch input, stdin's file, the config) nor stdout's file: said before any row is quoted."""
+    from ketacalc import outputs
+
+    if path == "-":
+        raise InputError("summary_json", path, "is stdout, where the records go", "a file path")
     target = os.path.abspath(path)
     folder = os.path.dirname(target)
-    if os.path.isdir(target) or not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+    if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
         raise InputError("summary_json", path, "cannot be written (no such folder, or not writable)", "a file path")
-    if source != "-" and os.path.exists(target) and os.path.exists(source) and os.path.samefile(target, source):
-        raise InputError("summary_json", path, "is the input file", "another file")
+    inputs = [("the batch input", source if source != "-" else "/dev/stdin"), *_run_files(config)]
+    outputs.check("summary_json", path, inputs)
 
 
 def _write_summary(path: str, text: str) -> None:
-    """The summary, written whole or not at all: a file beside it, then renamed
-    over it, so a summary from an earlier batch is never left half-written."""
-    import tempfile  # here only: its import (random, shutil) would cost every start a few ms
+    """The summary, written whole or not at all (the guarded writer)."""
+    from ketacalc import outputs
 
-    folder = os.path.dirname(os.path.abspath(path))
     try:
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, delete=False, suffix=".tmp") as handle:
-            handle.write(text)
-        os.replace(handle.name, path)
-    except OSError as error:
-        with contextlib.suppress(OSError, UnboundLocalError):
-            os.unlink(handle.name)
-        raise OutputError(f"cannot write the summary to {path!r}: {error.strerror or error}") from None
+        outputs.write("summary_json", path, text.encode("utf-8"))
+    except InputError as error:
+        raise OutputError(f"cannot write the summary to {path!r}: {error.problem}") from None
 
 
 @app.command(

@@ -267,7 +267,7 @@ def test_the_page_never_overwrites_the_config_or_the_calendar(tmp_path: Path) ->
     assert Path(config).read_text() == before
     ics = tmp_path / "c.ics"
     assert cli(*PLAN_ARGS, "--ics", str(ics), "--html", str(ics)).code == 2
-    assert ics.read_bytes().startswith(b"BEGIN:VCALENDAR")
+    assert not ics.exists()  # refused before anything is written
 
 
 def test_unicode_is_kept_and_isolated_not_escaped(tmp_path: Path) -> None:

@@ -34,6 +34,7 @@ from ketacalc.fastpath import FastPath
 from ketacalc.formatting import money, with_unit
 from ketacalc.pricing import Cost
 from ketacalc.series import Quote, quote
+from ketacalc.stdout import check_interrupt
 from ketacalc.values import Given
 
 FORMATS = ("csv", "jsonl", "xlsx")
@@ -843,8 +844,7 @@ def _write(
     for row in rows:
         if fast is not None and row.problem is None and (done := fast.record(row.number, row.id, row.cells)):
             summary.add(done.cost, done.total_dose_centi_mg, done.warned)
-            out.write(done.line)
-            out.write("\n")
+            out.write(done.line + "\n")  # one write: a record and its newline are never apart
         else:
             result = quote_row(row, defaults, clinic)
             if isinstance(result, Quote):
@@ -862,6 +862,7 @@ def _write(
                 out.write(quote_record_json(row.number, row.id, result) + "\n")
             else:
                 out.write(record_json(result) + "\n")
+        check_interrupt()  # a Ctrl-C during a write stops here, after a whole record
         if progress and summary.rows % _PROGRESS_EVERY == 0:
             err.write(f"\r{summary.rows:,} rows")
             err.flush()

@@ -96,7 +96,9 @@ class _Group(TyperGroup):
         if threading.current_thread() is threading.main_thread():
             # From here on, Ctrl-C is a KeyboardInterrupt that the boundary below
             # turns into one line and exit 130, after what was written is flushed.
-            signal.signal(signal.SIGINT, signal.default_int_handler)
+            from ketacalc.stdout import on_interrupt
+
+            signal.signal(signal.SIGINT, on_interrupt)
         stdout = sys.stdout
         try:
             status = super().main(
@@ -1282,9 +1284,31 @@ def chart_command(
         raise typer.Exit(int(ExitStatus.STRICT_WARNING))
 
 
+def _whole_stdout() -> None:
+    """stdout as UTF-8 text over ``WholeWrites``, line-buffered on a terminal."""
+    if not isinstance(sys.stdout, io.TextIOWrapper):
+        return
+    try:
+        fd = sys.stdout.fileno()
+        sys.stdout.flush()
+    except (ValueError, OSError):
+        return  # closed (>&-): the commands say so when they write
+    from ketacalc.stdout import WholeWrites
+
+    raw = WholeWrites(fd)
+    sys.stdout = io.TextIOWrapper(
+        io.BufferedWriter(raw),
+        encoding="utf-8",
+        errors="backslashreplace",
+        line_buffering=raw.isatty(),
+    )
+
+
 def main() -> None:
     """The console script. Output is UTF-8 whatever the locale; text that UTF-8
-    cannot hold (a lone surrogate in an id) is written escaped, never lost."""
+    cannot hold (a lone surrogate in an id) is written escaped, never lost; and
+    every byte written to stdout is delivered or is an error (``WholeWrites``)."""
+    _whole_stdout()
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             with contextlib.suppress(ValueError, OSError):

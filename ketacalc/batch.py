@@ -234,6 +234,11 @@ def _bytes_shown(text: str) -> str:
     return _UNDECODABLE_RE.sub(lambda found: f"\\x{ord(found.group()) - 0xDC00:02x}", text)
 
 
+def _json_number(value: object) -> object:
+    """A Decimal inside a JSON id (a list, an object) as the number it was."""
+    return float(value) if isinstance(value, Decimal) and math.isfinite(float(value)) else str(value)
+
+
 def _echo_id(value: Any) -> Any:
     if value is None or value == "":
         return None
@@ -242,7 +247,7 @@ def _echo_id(value: Any) -> Any:
         exact = math.isfinite(as_float) and Decimal(repr(as_float)) == value
         return as_float if exact and len(repr(as_float)) <= _ID_MAX_CHARS else f"{value}"[:_ID_MAX_CHARS]
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        return json.dumps(value)[:_ID_MAX_CHARS]
+        return json.dumps(value, default=_json_number)[:_ID_MAX_CHARS]  # a list or object of exact Decimals too
     if isinstance(value, str):
         if _UNDECODABLE_RE.search(value):
             value = _bytes_shown(value)
@@ -324,6 +329,7 @@ class _Record(NamedTuple):
     last_line: int
     text: str | None  # None: it could not be read (see problem)
     problem: str | None = None
+    head: str = ""  # an unreadable record's text before its first quote: the cells that can still be read
 
 
 def _records(chunks: Iterator[str], delimiter: str) -> Iterator[_Record]:
@@ -362,11 +368,13 @@ def _records(chunks: Iterator[str], delimiter: str) -> Iterator[_Record]:
     if state.pending:  # a quote at the very end of the input closes its cell
         state = _Quotes()
     if state.open:
+        opening = "".join(parts)[: _RECORD_MAX_CHARS if not too_long else 0]
         yield _Record(
             first,
             line,
             None,
             f"opens a quote that is never closed, so lines {first}–{line} could not be split into rows",
+            opening.partition('"')[0],
         )
     elif too_long:  # the last line, without a line end
         yield _Record(first, line, None, too_long_problem)
@@ -431,7 +439,10 @@ def _csv_rows(
     for record in records:
         if record.text is None:
             number += 1
-            yield Row(number, None, {}, f"on line {record.first_line} {record.problem}")
+            head = next(csv.reader([record.head], delimiter=delimiter), []) if record.head else []
+            # The cells before the cell the quote opened in are whole: the id among them is the row's.
+            head_id = next((head[i] for i, name in positions if name == "id" and i < len(head) - 1), None)
+            yield Row(number, _echo_id(head_id), {}, f"on line {record.first_line} {record.problem}")
             continue
         if not record.text.strip():
             continue  # a blank line is not a row

@@ -100,6 +100,10 @@ class _Group(TyperGroup):
 
             signal.signal(signal.SIGINT, on_interrupt)
         stdout = sys.stdout
+        given = list(args) if args is not None else sys.argv[1:]
+        if stdout is None and any(word in ("-h", "--help") for word in given):
+            # Click prints help to a closed stdout without a word: say it, as every other output does.
+            fail("cannot write output: stdout is closed", ExitStatus.FAILURE)
         try:
             status = super().main(
                 args=args,
@@ -812,6 +816,13 @@ def plan_command(
     s = values(settings, _DOSE_SETTINGS + _COST_SETTINGS + _PLAN_SETTINGS)
     if ics_details and ics is None:
         raise InputError("ics_details", None, "needs --ics FILE", "--ics FILE --ics-details")
+    given_boosters = settings["boosters"]
+    if given_boosters.source not in ("built-in", "flag") and settings["booster_every"].value is None:
+        if str(given_boosters.value).strip() not in ("0", ""):
+            raise KetacalcError(
+                f"config {given_boosters.source}: [plan] boosters = {given_boosters.value} needs booster_every "
+                '(e.g. booster_every = "4w"), in the file or as --booster-every'
+            )
     result = plan(
         weight,
         start_date,
@@ -1080,6 +1091,8 @@ def batch_command(
         sheet=sheet,
     )
     writing_as = Writing(format=parse_output_format(output), bom=bom, quiet=quiet)
+    if bom and writing_as.format != "csv":
+        raise InputError("bom", None, f"is for csv output, and the output is {writing_as.format}", "--output csv --bom")
     if summary_json is not None:
         _check_summary_path(summary_json, source, config)  # before any row is quoted
     with writing():

@@ -59,7 +59,8 @@ NUMERIC = frozenset({*_UNIT_KINDS, *_PRICES, "infusions"})
 # Headers that are the id when no column is named id (normalised).
 ID_ALIASES = ("patient_id", "mrn", "patient", "patient_number", "patient_no", "record_id", "chart_number")
 
-_HINT_RE = re.compile(r"^(.*?)[ \t]*[(\[][ \t]*([^()\[\]]{1,20}?)[ \t]*[)\]][ \t]*$")
+# A unit hint in matching brackets: "(lb)" or "[lb]", never "(lb]" (a typo is not a unit).
+_HINT_RE = re.compile(r"^(.*?)[ \t]*(?:\([ \t]*([^()\[\]]{1,20}?)[ \t]*\)|\[[ \t]*([^()\[\]]{1,20}?)[ \t]*\])[ \t]*$")
 _BARE_NUMBER_RE = re.compile(r"[ \t]*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[ \t]*")
 # 1.250,00 and 82,5: thousands separated by points in threes, a decimal comma.
 _COMMA_NUMBER_RE = re.compile(
@@ -70,6 +71,11 @@ _COMMA_NUMBER_RE = re.compile(
 _LOOKS_LIKE_DECIMAL_COMMA_RE = re.compile(
     r"[ \t]*[0-9]+,[0-9]{1,2}(?![0-9]).*|[ \t]*[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+.*"
 )
+
+
+def _hint(found: re.Match[str] | None) -> str | None:
+    """The unit in a header's brackets, round or square."""
+    return None if found is None else found.group(2) or found.group(3)
 
 
 class HeaderError(KetacalcError):
@@ -129,14 +135,14 @@ def read_header(names: list[str], mappings: Mapping[str, str]) -> Header:
         if not matches:
             raise HeaderError(f"--column {field}={wanted!r}: the header has no such column (columns: {_shown(names)})")
         found = _HINT_RE.match(names[matches[0]].strip())
-        columns[field] = _column(matches[0], field, names[matches[0]], found.group(2) if found else None)
+        columns[field] = _column(matches[0], field, names[matches[0]], _hint(found))
         mapped_indexes.add(matches[0])
     for index, name in enumerate(normalized):
         if index in mapped_indexes or not name:
             continue
         base, hint = name, None
         if (found := _HINT_RE.match(names[index].strip())) is not None and normalize(found.group(1)) in KNOWN:
-            base, hint = normalize(found.group(1)), found.group(2)
+            base, hint = normalize(found.group(1)), _hint(found)
         if base not in KNOWN or base in mappings:
             continue  # a field mapped by --column is read from that column only
         if base in columns:

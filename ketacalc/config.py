@@ -226,7 +226,12 @@ def _shallow(path: Path, text: str) -> None:
             dots += 1
         if at_key:
             key_chars += 1
-        if depth > _MAX_DEPTH or dots >= _MAX_DEPTH or key_chars > _MAX_KEY_CHARS:
+        if key_chars > _MAX_KEY_CHARS:
+            raise ConfigError(
+                f"config {path}: a key longer than {_MAX_KEY_CHARS} characters "
+                f"(line {text.count(chr(10), 0, index) + 1}); a ketacalc config's keys are short names such as rate"
+            )
+        if depth > _MAX_DEPTH or dots >= _MAX_DEPTH:
             raise ConfigError(
                 f"config {path}: nested deeper than a ketacalc config (line {text.count(chr(10), 0, index) + 1}); "
                 "a config has [section] headers and key = value lines"

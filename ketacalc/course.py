@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from typing import Literal
@@ -92,18 +92,28 @@ class Plan:
         """The patient, as every session's dose has it (the first session's)."""
         return self.sessions[0].dose
 
+    # The totals are added in ketacalc's exact context, never the caller's
+    # (getcontext().prec = 6 would round 52 x 649.99 to 33799.8).
+
     @property
     def total_dose_mg(self) -> Decimal:
         """The printed doses added up, so the total adds up on the page."""
-        return sum((rounded(s.dose.dose_mg, places.MG) for s in self.sessions), Decimal(0))
+        return _exact_sum(rounded(s.dose.dose_mg, places.MG) for s in self.sessions)
 
     @property
     def total_price(self) -> Price:
         return Price(
-            min=sum((s.price.min for s in self.sessions), Decimal(0)),
-            mid=sum((s.price.mid for s in self.sessions), Decimal(0)),
-            max=sum((s.price.max for s in self.sessions), Decimal(0)),
+            min=_exact_sum(s.price.min for s in self.sessions),
+            mid=_exact_sum(s.price.mid for s in self.sessions),
+            max=_exact_sum(s.price.max for s in self.sessions),
         )
+
+
+def _exact_sum(values: Iterable[Decimal]) -> Decimal:
+    total = Decimal(0)
+    for value in values:
+        total = EXACT.add(total, value)
+    return total
 
 
 _YEARS = f"{limits.START_YEARS.low}–{limits.START_YEARS.high}"
@@ -295,7 +305,11 @@ def plan(
                 parse_rate_order(rate)
             session_rates = [single] * n
         booster_count = 0 if boosters is None else parse_boosters(boosters)
-        interval = None if booster_every is None or not booster_count else parse_interval(booster_every)
+        interval = None if booster_every is None else parse_interval(booster_every)
+        if interval is not None and not booster_count:
+            raise InputError(
+                "booster_every", as_text(booster_every), "is given without boosters", "--boosters N (1 or more) with it"
+            )
         if booster_count and interval is None:
             raise InputError("booster_every", None, "is needed with boosters", INTERVAL_ALLOWED)
         boost_rate = session_rates[-1] if booster_rate is None else parse_rate(booster_rate, "booster_rate")
@@ -368,7 +382,7 @@ def plan(
             days=weekdays,
             infusions=n,
             boosters=booster_count,
-            booster_every_days=interval,
+            booster_every_days=interval if booster_count else None,
             currency=code,
             time_given=start_min is not None,
             sessions=tuple(sessions),

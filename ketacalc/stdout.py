@@ -43,6 +43,7 @@ class WholeWrites(io.RawIOBase):
     def __init__(self, fd: int) -> None:
         super().__init__()
         self._fd = fd
+        self._failed = False  # after the one error the run reports, the rest is let go
 
     def writable(self) -> bool:
         return True
@@ -54,9 +55,17 @@ class WholeWrites(io.RawIOBase):
         return os.isatty(self._fd)
 
     def write(self, data: Any) -> int:
+        view = memoryview(data).cast("B")
+        if self._failed:
+            # The failure was raised once and reported (exit 1, or 141 for a reader gone); what is
+            # still buffered, flushed again at exit, is let go rather than failing a second time.
+            return len(view)
         _state["writing"] = True
         try:
-            return self._write_all(memoryview(data).cast("B"))
+            return self._write_all(view)
+        except OSError:
+            self._failed = True
+            raise
         finally:
             _state["writing"] = False
 

@@ -29,6 +29,7 @@ from ketacalc.clinic import ClinicLimits
 from ketacalc.columns import KNOWN, Header, HeaderError, decimal_comma_hint, normalize, prepare, read_header
 from ketacalc.config import replaced
 from ketacalc.documents import Document, batch_error, batch_quote, envelope, money_text, quote_record_json, record_json
+from ketacalc.dosing import parse_rate_order
 from ketacalc.errors import InputError, KetacalcError, is_terminal, printable
 from ketacalc.fastpath import FastPath
 from ketacalc.formatting import money, with_unit
@@ -749,6 +750,8 @@ def run_batch(
     checked = {k: v for k, v in defaults.items() if v is not None and k != "dosing_weight"}
     if not any(name in checked for name in ("price", "price_min", "price_max")):
         checked["price"] = "0"  # a currency without a default price: each row must then give one
+    if isinstance(checked.get("rate"), str) and parse_rate_order(str(checked["rate"])).mg_per_kg is None:
+        del checked["rate"]  # an order per time is checked with each row's own duration
     quote(70, **checked)
     if reading.sheet is not None and fmt != "xlsx":
         raise InputError("sheet", reading.sheet, "is for a workbook, and the input is not one", "--input-format xlsx")
@@ -843,6 +846,7 @@ def _write(
     progress = not writing.quiet and is_terminal(err)  # not when stderr is closed (2>&-)
     output = writing.format
     columns = csv_columns()
+    known = frozenset(columns)
     table: list[list[object]] = []  # xlsx: a workbook is written whole, at the end
     if output == "csv":
         if writing.bom:
@@ -866,7 +870,9 @@ def _write(
                 summary.rejected += 1
                 record = result
             if output == "csv":
-                writer.writerow(flatten(cast(Document, record)))
+                # A block that is null here (a premixed bag has no syringe) leaves its columns empty.
+                flat = flatten(cast(Document, record))
+                writer.writerow({k: v for k, v in flat.items() if v is not None or k in known})
             elif output == "xlsx":
                 table.append(_typed_row(cast(Document, record), columns))
             elif isinstance(result, Quote):

@@ -10,7 +10,15 @@ from ketacalc import limits, units
 from ketacalc.dosing import parse_duration, parse_rate, weight_warnings
 from ketacalc.errors import InputError, SoftWarning
 from ketacalc.exact import EXACT, Exact, exact, mul
-from ketacalc.pump import both_or_neither, parse_bag, parse_concentration, pump
+from ketacalc.pump import (
+    VtbiBasis,
+    both_or_neither,
+    parse_bag,
+    parse_concentration,
+    parse_final_concentration,
+    parse_vtbi_basis,
+    pump,
+)
 from ketacalc.values import Given, as_text, in_range
 
 MAX_ROWS = 200
@@ -40,6 +48,8 @@ class Chart:
     bag_ml: Decimal | None
     rows: tuple[ChartRow, ...]
     warnings: tuple[SoftWarning, ...]
+    standard_mg_per_ml: Decimal | None = None  # --final-concentration
+    vtbi_basis: VtbiBasis = "bag+drug"
 
 
 def parse_rates(value: Given, field: str = "rates") -> tuple[Decimal, ...]:
@@ -47,7 +57,7 @@ def parse_rates(value: Given, field: str = "rates") -> tuple[Decimal, ...]:
     parts = value.split(",") if len(value) <= 200 else []
     if not parts or len(parts) > MAX_RATES:
         raise InputError(field, value, "is not a list of rates", RATES_ALLOWED)
-    return tuple(parse_rate(part.strip(), field) for part in parts)
+    return tuple(parse_rate(part.strip(), field, per_time_allowed=False) for part in parts)
 
 
 def chart(
@@ -60,6 +70,8 @@ def chart(
     concentration: Given | None = None,
     bag: Given | None = None,
     duration: Given | None = None,
+    final_concentration: Given | None = None,
+    vtbi: Given | None = None,
 ) -> Chart:
     """Doses for weights ``start``..``stop`` by ``step`` (numbers in ``unit``),
     at each of ``rates``. With ``concentration`` and ``bag``, pump rates too.
@@ -82,9 +94,12 @@ def chart(
             raise InputError("step", step_text, "gives no rows or too many", STEP_ALLOWED)
         count = int(EXACT.divide_int(last - first, increment.value)) + 1
         rates_mg_per_kg = parse_rates(DEFAULT_RATES if rates is None else rates)
-        both_or_neither(concentration, bag)
+        both_or_neither(concentration, bag, final_concentration)
         concentration_mg_per_ml = None if concentration is None else parse_concentration(concentration)
         bag_ml = None if bag is None else parse_bag(bag)
+        standard = None if final_concentration is None else parse_final_concentration(final_concentration)
+        basis: VtbiBasis = "bag+drug" if vtbi is None else parse_vtbi_basis(vtbi)
+        pumped = bag_ml is not None or standard is not None
         duration_min = limits.DURATION_DEFAULT_MINUTES.value if duration is None else parse_duration(duration)
 
         rows = []
@@ -96,8 +111,11 @@ def chart(
                 warnings.setdefault(warning.code, warning)
             doses_mg = tuple(mul(weight_kg, rate) for rate in rates_mg_per_kg)
             pump_rates = None
-            if concentration_mg_per_ml is not None and bag_ml is not None:
-                plans = [pump(dose_mg, concentration_mg_per_ml, bag_ml, duration_min) for dose_mg in doses_mg]
+            if pumped:
+                plans = [
+                    pump(dose_mg, concentration_mg_per_ml, bag_ml, duration_min, standard, basis)
+                    for dose_mg in doses_mg
+                ]
                 pump_rates = tuple(plan.rate_ml_per_h(duration_min) for plan, _ in plans)
                 for _, plan_warnings in plans:
                     for warning in plan_warnings:
@@ -109,6 +127,8 @@ def chart(
             duration_min=duration_min,
             concentration_mg_per_ml=concentration_mg_per_ml,
             bag_ml=bag_ml,
+            standard_mg_per_ml=standard,
+            vtbi_basis=basis,
             rows=tuple(rows),
             warnings=tuple(warnings.values()),
         )

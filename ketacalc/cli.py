@@ -380,6 +380,22 @@ PrepSheetOpt = Annotated[
         ),
     ),
 ]
+VtbiOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--vtbi",
+        metavar="BASIS",
+        help="The volume the pump is programmed with: bag+drug (default) or bag (the bag's nominal volume).",
+    ),
+]
+DiluentOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--diluent",
+        metavar="NAME",
+        help=f"The diluent's name, for the read-back line (default {limits.DILUENT_DEFAULT}).",
+    ),
+]
 FinalConcentrationOpt = Annotated[
     str | None,
     typer.Option(
@@ -457,11 +473,41 @@ def inputs(settings: Mapping[str, Setting], names: Sequence[str], given: Mapping
 
 
 FLAG_SOURCE = "flag"
+# The clinic's limits in the config: part of a run's inputs when the file sets them.
+_LIMITS = ("dose_mg_soft_max", "dose_mg_hard_max", "pump_rate_ml_per_h_soft_max")
+ID_MAX_CHARS = 100
+
+
+def patient_id_of(value: str | None) -> str | None:
+    """--id: a short, non-empty line; bytes the shell passed that are not UTF-8 are kept escaped."""
+    if value is None:
+        return None
+    text = value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if not text.strip() or len(text) > ID_MAX_CHARS:
+        problem = "is empty" if not text.strip() else f"is longer than {ID_MAX_CHARS} characters"
+        raise InputError("id", text, problem, f"the patient's id or reference, 1–{ID_MAX_CHARS} characters")
+    return text
 
 
 def audited(document: dict[str, Any], patient_id: str | None, used: dict[str, Any]) -> dict[str, Any]:
     """The document with the patient's id and the inputs, after the notice."""
     return {**document, "id": patient_id, "inputs": used}
+
+
+@contextlib.contextmanager
+def named_by(settings: Mapping[str, Setting]) -> Iterator[None]:
+    """An input error about a value the config file gave names the file and the
+    key, not a flag nobody typed."""
+    from ketacalc.config import BUILT_IN, SPECS, ConfigError
+
+    try:
+        yield
+    except InputError as error:
+        setting = settings.get(error.field)
+        if setting is None or setting.source in (BUILT_IN, FLAG_SOURCE):
+            raise
+        section = SPECS[error.field].section
+        raise ConfigError(f"config {setting.source}: [{section}] {error.describe(error.field)}") from None
 
 
 def show(
@@ -512,6 +558,8 @@ def dose_command(
     concentration: ConcentrationOpt = None,
     bag: BagOpt = None,
     final_concentration: FinalConcentrationOpt = None,
+    vtbi: VtbiOpt = None,
+    diluent: DiluentOpt = None,
     start: StartOpt = None,
     patient_id: IdOpt = None,
     config: ConfigOpt = None,
@@ -524,14 +572,17 @@ def dose_command(
     from ketacalc.dosing import dose
     from ketacalc.render import dose_blocks
 
+    patient_id = patient_id_of(patient_id)
     flags = {"rate": rate, "duration": duration, "dosing_weight": dosing_weight}
     flags |= {"concentration": concentration, "bag": bag, "final_concentration": final_concentration}
+    flags |= {"vtbi": vtbi, "diluent": diluent}
     settings = _resolved(config, flags)
     s = values(settings, _DOSE_SETTINGS)
-    result = clinic_limits(settings).check(dose(weight, height=height, sex=sex, start=start, **s))
+    with named_by(settings):
+        result = clinic_limits(settings).check(dose(weight, height=height, sex=sex, start=start, **s))
     given = {"weight": weight, "height": height, "sex": sex, "start": start}
-    used = inputs(settings, _used(_DOSE_SETTINGS, result.pump is not None), given)
-    if prep_sheet is not None and _write_prep_sheet(prep_sheet, result, patient_id, as_json, config, []):
+    used = inputs(settings, _used(_DOSE_SETTINGS, result.pump is not None) + _LIMITS, given)
+    if prep_sheet is not None and _write_prep_sheet(prep_sheet, result, patient_id, as_json, config, settings, []):
         return _finish(result.warnings, strict)
     show(
         result,
@@ -555,7 +606,13 @@ def _run_files(config: str | None) -> list[tuple[str, str | None]]:
 
 
 def _write_prep_sheet(
-    path: str, d: Any, patient_id: str | None, as_json: bool, config: str | None, others: list[tuple[str, str | None]]
+    path: str,
+    d: Any,
+    patient_id: str | None,
+    as_json: bool,
+    config: str | None,
+    settings: Mapping[str, Setting],
+    others: list[tuple[str, str | None]],
 ) -> bool:
     """Write the preparation sheet; True when it went to stdout (and the usual output must not)."""
     import datetime as dates
@@ -571,7 +628,7 @@ def _write_prep_sheet(
             sys.stdout.write(page)
             sys.stdout.flush()
         return True
-    outputs.check("prep_sheet", path, [*_run_files(config), *others])
+    outputs.check("prep_sheet", path, [*_run_files(config), *_handout_inputs(settings), *others])
     outputs.write("prep_sheet", path, page.encode("utf-8"))
     return False
 
@@ -611,7 +668,8 @@ def cost_command(
     flags = {"infusions": infusions, "price_min": price_min, "price_max": price_max, "price": price}
     settings = _resolved(config, {**flags, "currency": currency})
     s = values(settings, _COST_SETTINGS)
-    result = cost(**s)
+    with named_by(settings):
+        result = cost(**s)
     used = inputs(settings, _COST_SETTINGS, {})
     show(
         result,
@@ -642,6 +700,8 @@ def quote_command(
     concentration: ConcentrationOpt = None,
     bag: BagOpt = None,
     final_concentration: FinalConcentrationOpt = None,
+    vtbi: VtbiOpt = None,
+    diluent: DiluentOpt = None,
     start: StartOpt = None,
     infusions: InfusionsOpt = None,
     price_min: PriceMinOpt = None,
@@ -664,23 +724,25 @@ def quote_command(
     from ketacalc.render import quote_blocks
     from ketacalc.series import Quote, quote
 
+    patient_id = patient_id_of(patient_id)
     flags = {"rate": rate, "duration": duration, "dosing_weight": dosing_weight, "concentration": concentration}
     flags |= {"bag": bag, "infusions": infusions, "price_min": price_min, "price_max": price_max}
-    flags |= {"final_concentration": final_concentration}
+    flags |= {"final_concentration": final_concentration, "vtbi": vtbi, "diluent": diluent}
     settings = _resolved(config, {**flags, "price": price, "currency": currency})
     s = values(settings, _DOSE_SETTINGS + _COST_SETTINGS)
-    plain = quote(weight, height=height, sex=sex, start=start, **s)
+    with named_by(settings):
+        plain = quote(weight, height=height, sex=sex, start=start, **s)
     result = Quote(clinic_limits(settings).check(plain.dose), plain.cost)
     handout = Handout(html, date, ref, valid_days, patient_id, include_dose)
     _handout_options(handout, as_json, [config, os.environ.get("KETACALC_CONFIG")])
     given = {"weight": weight, "height": height, "sex": sex, "start": start}
-    used = inputs(settings, _used(_DOSE_SETTINGS, result.dose.pump is not None) + _COST_SETTINGS, given)
+    used = inputs(settings, _used(_DOSE_SETTINGS, result.dose.pump is not None) + _COST_SETTINGS + _LIMITS, given)
     document = audited(quote_document(result), patient_id, used)
     if prep_sheet is not None:
         if prep_sheet == "-" and html == "-":
             raise InputError("prep_sheet", "-", "and --html - would both go to stdout", "one of them to a file")
         others = [("--html", html)]
-        if _write_prep_sheet(prep_sheet, result.dose, patient_id, as_json, config, others) and html is None:
+        if _write_prep_sheet(prep_sheet, result.dose, patient_id, as_json, config, settings, others) and html is None:
             return _finish(result.warnings, strict)
     if html is not None:
         page = _handout_page(handout, "quote", result, document, settings)
@@ -777,6 +839,8 @@ def plan_command(
     concentration: ConcentrationOpt = None,
     bag: BagOpt = None,
     final_concentration: FinalConcentrationOpt = None,
+    vtbi: VtbiOpt = None,
+    diluent: DiluentOpt = None,
     price_min: PriceMinOpt = None,
     price_max: PriceMaxOpt = None,
     price: PriceOpt = None,
@@ -805,11 +869,12 @@ def plan_command(
     from ketacalc.documents import plan_document
     from ketacalc.render import plan_blocks
 
+    patient_id = patient_id_of(patient_id)
     flags = {"rate": rate, "duration": duration, "dosing_weight": dosing_weight, "concentration": concentration}
     flags |= {"bag": bag, "infusions": infusions, "price_min": price_min, "price_max": price_max}
     flags |= {"price": price, "currency": currency, "days": days, "per_week": per_week, "boosters": boosters}
     flags |= {"booster_every": booster_every, "booster_price": booster_price}
-    flags |= {"final_concentration": final_concentration}
+    flags |= {"final_concentration": final_concentration, "vtbi": vtbi, "diluent": diluent}
     # Not settings, but they replace the file's rate or prices (config.replaced).
     replacing = {"session_rates": rates, "titrate": titrate, "package_price": package_price}
     settings = _resolved(config, {**flags, **replacing})
@@ -823,25 +888,26 @@ def plan_command(
                 f"config {given_boosters.source}: [plan] boosters = {given_boosters.value} needs booster_every "
                 '(e.g. booster_every = "4w"), in the file or as --booster-every'
             )
-    result = plan(
-        weight,
-        start_date,
-        skip=skip,
-        rates=rates,
-        titrate=titrate,
-        titrate_after=titrate_after,
-        booster_rate=booster_rate,
-        time=time,
-        height=height,
-        sex=sex,
-        package_price=package_price,
-        clinic=clinic_limits(settings),
-        **s,
-    )
+    with named_by(settings):
+        result = plan(
+            weight,
+            start_date,
+            skip=skip,
+            rates=rates,
+            titrate=titrate,
+            titrate_after=titrate_after,
+            booster_rate=booster_rate,
+            time=time,
+            height=height,
+            sex=sex,
+            package_price=package_price,
+            clinic=clinic_limits(settings),
+            **s,
+        )
     given = {"weight": weight, "start_date": start_date, "skip": skip, "rates": rates, "titrate": titrate}
     given |= {"titrate_after": titrate_after, "booster_rate": booster_rate, "time": time, "height": height}
     given |= {"sex": sex, "package_price": package_price}
-    names = _used(_DOSE_SETTINGS, result.patient.pump is not None) + _COST_SETTINGS + _PLAN_SETTINGS
+    names = _used(_DOSE_SETTINGS, result.patient.pump is not None) + _COST_SETTINGS + _PLAN_SETTINGS + _LIMITS
     if rates is not None or titrate is not None:
         names = tuple(name for name in names if name != "rate")
     document = audited(plan_document(result), patient_id, inputs(settings, names, given))
@@ -1258,6 +1324,8 @@ def chart_command(
     rates: ChartRatesOpt = None,
     concentration: ConcentrationOpt = None,
     bag: BagOpt = None,
+    final_concentration: FinalConcentrationOpt = None,
+    vtbi: VtbiOpt = None,
     duration: DurationOpt = None,
     config: ConfigOpt = None,
     as_json: JsonOpt = False,
@@ -1271,9 +1339,11 @@ def chart_command(
     if as_json and as_csv:
         raise InputError("csv", None, "cannot be given with --json", "one of --json and --csv")
     flags = {"rates": rates, "concentration": concentration, "bag": bag, "duration": duration}
+    flags |= {"final_concentration": final_concentration, "vtbi": vtbi}
     settings = _resolved(config, flags)
     s = values(settings, tuple(flags))
-    result = chart.chart(start, stop, step, unit=unit, **s)  # type: ignore[arg-type]
+    with named_by(settings):
+        result = chart.chart(start, stop, step, unit=unit, **s)  # type: ignore[arg-type]
     used = inputs(settings, tuple(flags), {"from": start, "to": stop, "step": step, "unit": unit})
     if not as_csv:
         show(

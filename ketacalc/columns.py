@@ -52,6 +52,7 @@ _UNIT_KINDS: dict[str, units.Kind] = {
     "duration": units.DURATION,
     "concentration": units.CONCENTRATION,
     "bag": units.VOLUME,
+    "final_concentration": units.CONCENTRATION,
 }
 _PRICES = ("price", "price_min", "price_max")
 # Columns that hold numbers (a decimal comma applies to them).

@@ -312,7 +312,11 @@ def plan(
             )
         if booster_count and interval is None:
             raise InputError("booster_every", None, "is needed with boosters", INTERVAL_ALLOWED)
-        boost_rate = session_rates[-1] if booster_rate is None else parse_rate(booster_rate, "booster_rate")
+        boost_rate = (
+            session_rates[-1]
+            if booster_rate is None
+            else parse_rate(booster_rate, "booster_rate", per_time_allowed=False)
+        )
         code = series.currency
         unit = quantum(code)
         each = Price(series.price_min, series.price_mid, series.price_max)
@@ -358,11 +362,22 @@ def plan(
                 doses[session_rate] = clinic.check(plain)
             return doses[session_rate]
 
+        def checked_dose_at(session_rate: Given) -> Dose:
+            # A session's order per time is checked with the duration: its error names --rates when given so.
+            try:
+                return dose_at(session_rate)
+            except InputError as error:
+                if rates is None or error.field != "rate":
+                    raise
+                raise InputError("rates", error.given, error.problem, error.allowed) from None
+
         sessions: list[Session] = []
         day = start
         for k in range(1, n + 1):
             day = _next_day(day if k == 1 else day + datetime.timedelta(days=1), weekdays, skipped)
-            sessions.append(Session(k, "induction", k, n, day, dose_at(session_rates[k - 1]), induction_prices[k - 1]))
+            sessions.append(
+                Session(k, "induction", k, n, day, checked_dose_at(session_rates[k - 1]), induction_prices[k - 1])
+            )
         for i in range(1, booster_count + 1):
             assert interval is not None
             day = _next_day(day + datetime.timedelta(days=interval), weekdays, skipped)

@@ -253,6 +253,10 @@ def chart_document(c: Chart) -> Document:
             "duration_min": num(c.duration_min, places.MIN),
             "concentration_mg_per_ml": _maybe(c.concentration_mg_per_ml, places.MG_PER_ML),
             "bag_ml": _maybe(c.bag_ml, places.VOLUME_ML),
+            "standard_concentration_mg_per_ml": _maybe(c.standard_mg_per_ml, places.MG_PER_ML),
+            "vtbi_basis": None
+            if c.bag_ml is None and c.standard_mg_per_ml is None
+            else ("standard" if c.standard_mg_per_ml is not None else c.vtbi_basis),
             "rows": rows,
         },
     }
@@ -273,6 +277,7 @@ def plan_document(p: Plan) -> Document:
                 "date": session.date.isoformat(),
                 "weekday": session.weekday,
                 "rate_mg_per_kg": _fixed(d.rate_mg_per_kg, places.MG_PER_KG),
+                "rate_ordered": d.rate_ordered,
                 "dose_mg": num(d.dose_mg, places.MG),
                 "duration_min": _fixed(d.duration_min, places.MIN),
                 "rate_mg_per_h": num(d.rate_at(d.duration_min).mg_per_h, places.MG_PER_H),

@@ -16,6 +16,7 @@ from typing import Literal
 from ketacalc import limits, places, units
 from ketacalc.errors import InputError, SoftWarning
 from ketacalc.exact import EXACT, Exact, add, div, exact, mul, rounded, settled
+from ketacalc.limits import plain
 from ketacalc.pump import (
     Pump,
     VisitTimes,
@@ -58,12 +59,16 @@ _FEET_INCHES_RE = re.compile(
 
 
 # An order per time: 0.75 mg/kg/h, 12.5 mcg/kg/min (the mass per kg, then the time).
+# ASCII case folding only: a Greek capital Mu (U+039C) is not a micro sign, nor K (U+212A) a k.
 _PER_TIME_RE = re.compile(
-    r"[ \t]*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)[ \t]*([A-Za-zµμ]+)[ \t]*/[ \t]*(kg|kilogram)[ \t]*/[ \t]*"
-    r"(h|hr|hour|min|minute)[ \t]*",
-    re.IGNORECASE,
+    r"[ \t]*([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))[ \t]*([A-Za-zµμ]+)[ \t]*/[ \t]*(kg|kilograms?)[ \t]*/[ \t]*"
+    r"([A-Za-z]+)\.?[ \t]*",
+    re.IGNORECASE | re.ASCII,
 )
-_MINUTES_IN = {"h": units.MINUTES_PER_HOUR, "hr": units.MINUTES_PER_HOUR, "hour": units.MINUTES_PER_HOUR}
+_MINUTES_IN: dict[str, Decimal] = {
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), units.MINUTES_PER_HOUR),
+    **dict.fromkeys(("min", "mins", "minute", "minutes"), Decimal(1)),
+}
 # 11 st 4 lb, 11st 4lbs, 11 stone 4 pounds: British weights, read here and never handed to pint.
 _STONE_POUNDS_RE = re.compile(
     r"[ \t]*([0-9]{1,3})[ \t]*(?:st|stone|stones)[ \t]*([0-9]{1,2}(?:\.[0-9]+)?)[ \t]*(?:lb|lbs|pound|pounds)?[ \t]*",
@@ -91,12 +96,11 @@ class RateOrder:
         per_kg = mul(self.mg_per_kg_per_min, duration_min)
         low, high = limits.RATE_MG_PER_KG.low, limits.RATE_MG_PER_KG.high
         if not low <= per_kg <= high:
-            gives = f"{rounded(per_kg, places.MG_PER_KG).normalize():f} mg/kg"
+            # "more than 0.75", not a rounded "0.75" that would contradict the range beside it
+            side = f"less than {plain(low)}" if per_kg < low else f"more than {plain(high)}"
+            over = f"{rounded(duration_min, places.MIN).normalize():f} min"
             raise InputError(
-                field,
-                self.written,
-                f"gives {gives} over {rounded(duration_min, places.MIN).normalize():f} min, outside the dose range",
-                RATE_ALLOWED,
+                field, self.written, f"gives {side} mg/kg over {over}, outside the dose range", RATE_ALLOWED
             )
         return per_kg
 
@@ -214,19 +218,31 @@ def parse_rate_order(value: Given, field: str = "rate") -> RateOrder:
             ratio = units.RATE.spellings.get(f"{mass.lower()}/kg")
             if ratio is None or mass.lower() in ("g", "gram", "grams"):
                 raise InputError(field, value, f"unknown unit {mass!r} per kg per time (use mg or mcg)", RATE_ALLOWED)
+            minutes = _MINUTES_IN.get(time.lower())
+            if minutes is None:
+                raise InputError(
+                    field, value, f"is per {time!r}: an order per time is per hour or per minute", RATE_ALLOWED
+                )
             per_kg = mul(Decimal(number), units.factor(ratio, units.RATE.target))
-            # A Fraction where it does not terminate (0.151/60): the duration may cancel it.
-            per_min = settled(Fraction(per_kg) / Fraction(_MINUTES_IN.get(time.lower(), Decimal(1))))
-            if not per_min > 0:
+            if not per_kg > 0:
                 raise InputError(field, value, "is not above 0", RATE_ALLOWED)
+            # A Fraction where it does not terminate (0.151/60): the duration may cancel it.
+            per_min = settled(Fraction(per_kg) / Fraction(minutes))
             return RateOrder(None, per_min, " ".join(value.split()))
     return RateOrder(parse_rate(value, field))
 
 
-def parse_rate(value: Given, field: str = "rate") -> Decimal:
-    """A dose rate in mg/kg for the session, within the seed's ``limits.RATE_MG_PER_KG``."""
+PLAIN_RATE_ALLOWED = f"{limits.RATE_MG_PER_KG.allowed()} for the session (a bare number is mg/kg; also mcg/kg)"
+
+
+def parse_rate(value: Given, field: str = "rate", per_time_allowed: bool = True) -> Decimal:
+    """A dose rate in mg/kg for the session, within the seed's ``limits.RATE_MG_PER_KG``.
+    Where no order per time is taken (chart rates, titration, a booster's rate), one is refused saying so."""
     low, high = limits.RATE_MG_PER_KG.low, limits.RATE_MG_PER_KG.high
-    return bounded_quantity(field, value, units.RATE, low, high, RATE_ALLOWED).value
+    allowed = RATE_ALLOWED if per_time_allowed else PLAIN_RATE_ALLOWED
+    if not per_time_allowed and isinstance(value, str) and _PER_TIME_RE.fullmatch(value[: units.MAX_INPUT_CHARS]):
+        raise InputError(field, value, "is an order per time, which is not taken here", allowed)
+    return bounded_quantity(field, value, units.RATE, low, high, allowed).value
 
 
 def parse_duration(value: Given, field: str = "duration") -> Exact:
@@ -551,12 +567,22 @@ def _actual_weight_questioned(
     """Dosing on actual weight well above ideal (over 130% of it, or BMI 35 or more): a warning that
     gives the adjusted- and ideal-weight doses, so the choice is informed. Never a change of basis."""
     ideal = weights.ideal_kg
+    heavy = bmi_kg_per_m2 is not None and rounded(bmi_kg_per_m2, places.BMI) >= limits.BMI_DOSING_SOFT_MAX.value
     if ideal is None or weights.adjusted_kg is None:
-        return []
+        if not heavy:
+            return []
+        # A height without a sex: BMI is known, ideal weight is not, so the other doses cannot be given.
+        return [
+            SoftWarning(
+                "dosing_on_actual_weight_above_ideal",
+                f"the dose is on actual weight at a BMI of {limits.BMI_DOSING_SOFT_MAX.text()} or more; give the "
+                "sex too, to see the doses on ideal and adjusted weight",
+                "Dosing weight",
+            )
+        ]
     ratio = div(weight_kg, ideal)
     over = ratio > limits.ACTUAL_OVER_IDEAL_SOFT_MAX.value
-    # Compared as printed, so the warning never contradicts the BMI beside it.
-    heavy = bmi_kg_per_m2 is not None and rounded(bmi_kg_per_m2, places.BMI) >= limits.BMI_DOSING_SOFT_MAX.value
+    # BMI is compared as printed, so the warning never contradicts the BMI beside it.
     if not (over or heavy):
         return []
     adjusted_mg = rounded(mul(weights.adjusted_kg, rate_mg_per_kg), places.MG).normalize()

@@ -308,6 +308,19 @@ FINAL_CONCENTRATION_MG_PER_ML = Range(
     "standard (final) concentration",
 )
 DILUENT_DEFAULT = "sodium chloride 0.9%"
+VTBI_MIN_ML = Default(
+    Decimal("1"),
+    "mL",
+    "not in the seed: below 1 mL the volume to infuse, printed to 0.1 mL, is off by up to 5% and its rate may "
+    "print as 0 mL/h; a syringe pump's practical minimum",
+    "smallest volume to infuse (less is refused)",
+)
+RESIDUAL_SOFT_MAX_PERCENT = Default(
+    Decimal("5"),
+    "%",
+    'not in the seed: with [pump] vtbi = "bag", more of the dose than this left in the bag and line warns',
+    "dose left in the bag and line (more warns)",
+)
 
 # --- Informational only ---------------------------------------------------------------------------
 DISCLAIMER = "Informational only, not medical advice: a clinician must check every number."

@@ -49,6 +49,11 @@ def check(field: str, path: str, others: Iterable[tuple[str, str | None]]) -> No
     if info is not None and not stat.S_ISREG(info.st_mode):
         kind = "a directory" if stat.S_ISDIR(info.st_mode) else "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a device"
         raise InputError(field, path, f"is {kind}, not a file", ALLOWED)
+    if path.endswith(os.sep) or (os.altsep is not None and path.endswith(os.altsep)):
+        raise InputError(field, path, "names a folder, not a file", ALLOWED)
+    if info is not None and not info.st_mode & stat.S_IWUSR:
+        # Read-only on purpose (a signed-off sheet, say): renaming over it would replace it all the same.
+        raise InputError(field, path, "is read-only", ALLOWED)
     here = None if info is None else (info.st_dev, info.st_ino)
     if here is not None and here == _stdout_identity():
         raise InputError(field, path, "is the file stdout is written to", ALLOWED)

@@ -13,7 +13,7 @@ from typing import Any
 from ketacalc import limits, places
 from ketacalc.bedside import DRUG, draw_text, rate_text, read_back, vtbi_basis
 from ketacalc.dosing import Dose
-from ketacalc.errors import InputError
+from ketacalc.errors import InputError, printable
 from ketacalc.formatting import minutes, with_unit
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
@@ -86,10 +86,12 @@ def page(d: Dose, patient_id: str | None, today: datetime.date) -> str:
         "VTBI": f"{with_unit(p.total_volume_ml, places.VOLUME_ML, 'mL')} ({vtbi_basis(p)})",
         "Final concentration": with_unit(p.final_concentration_mg_per_ml, places.MG_PER_ML, "mg/mL"),
     }
+    if p.residual_mg is not None:
+        pump["Left in bag and line"] = with_unit(p.residual_mg, places.MG, "mg")
     text: str = environment.get_template("prep-sheet.html.j2").render(
         csp=CSP,
         drug=DRUG.capitalize(),
-        patient_id=patient_id,
+        patient_id=None if patient_id is None else printable(patient_id),  # exactly as typed: bidi and controls shown
         date=today.isoformat(),
         figures=figures,
         steps=steps(d),

@@ -86,7 +86,13 @@ def parse_diluent(value: Given, field: str = "diluent") -> str:
     if not text or len(text) > _DILUENT_MAX_CHARS or not text.isprintable():
         problem = "is empty" if not text else "is not a short line of printable text"
         raise InputError(field, text, problem, DILUENT_ALLOWED)
+    if _VOLUME_IN_NAME_RE.search(text):
+        # The read-back line gives the volume itself: a second one in the name could be read instead.
+        raise InputError(field, text, "names a volume; the bag's volume is --bag", DILUENT_ALLOWED)
     return text
+
+
+_VOLUME_IN_NAME_RE = re.compile(r"[0-9]\s*(?:ml|l|cc|litres?|liters?)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +199,11 @@ class Pump:
         return None if volume is None else syringe_for(rounded(volume, places.DRUG_ML))
 
 
+VTBI_MIN_ALLOWED = (
+    f"a volume to infuse of at least {limits.VTBI_MIN_ML.text()}: a lower standard concentration, or a bag"
+)
+
+
 def pump(
     dose_mg: Exact,
     concentration_mg_per_ml: Decimal | None,
@@ -203,7 +214,30 @@ def pump(
 ) -> tuple[Pump, list[SoftWarning]]:
     """Make up ``dose_mg`` for the pump (see ``Pump``), to run over ``duration_min``."""
     plan = Pump(concentration_mg_per_ml, bag_ml, dose_mg, standard_mg_per_ml, vtbi_basis)
+    if rounded(plan.total_volume_ml, places.VOLUME_ML) < limits.VTBI_MIN_ML.value:
+        # A hard limit: 0.35 mL prints as 0.4 mL (40 mg at 100 mg/mL, not 35), and less as 0 mL/h.
+        raise InputError(
+            "final_concentration",
+            f"{standard_mg_per_ml} mg/mL",
+            f"gives {plain(rounded(plan.total_volume_ml, Decimal('0.001')))} mL to infuse, too little to program",
+            VTBI_MIN_ALLOWED,
+        )
     warnings = []
+    residual = plan.residual_mg
+    if (
+        residual is not None
+        and rounded(div(mul(residual, 100), dose_mg), Decimal(1)) > limits.RESIDUAL_SOFT_MAX_PERCENT.value
+    ):
+        delivered = rounded(add(dose_mg, -residual), places.MG)
+        warnings.append(
+            SoftWarning(
+                "drug_left_in_bag",
+                f"with the bag's nominal volume programmed, {plain(rounded(residual, places.MG))} mg stays in the "
+                f"bag and line: the patient receives {plain(delivered)} mg, and the rates in mg assume the whole "
+                "dose; program the bag plus drug, or a larger bag",
+                "Left in bag and line",
+            )
+        )
     draw = plan.drug_volume_ml
     # Soft limits compare the figures as printed, so a warning never contradicts them.
     if draw is not None:
@@ -282,8 +316,8 @@ def both_or_neither(concentration: Given | None, bag: Given | None, final: Given
             raise InputError(
                 "bag",
                 as_text(bag),
-                "cannot go with --final-concentration (no bag: the dose is made up to volume)",
-                "--bag with --concentration, or --final-concentration",
+                "cannot go with a final concentration (no bag: the dose is made up to volume)",
+                "a bag with a stock concentration, or a final (standard) concentration",
             )
         return
     if concentration is not None and bag is None:

@@ -131,8 +131,10 @@ def _rate_row(d: Dose, rate: InfusionRate, label: str) -> list[str]:
 
 
 def _other_durations(d: Dose) -> list[Exact]:
-    """The window's ends that were not chosen, shortest first."""
-    return [m for m in (limits.DURATION_MINUTES.low, limits.DURATION_MINUTES.high) if m != d.duration_min]
+    """The window's ends that were not chosen, shortest first; compared as
+    printed, so 99.996 min (printed 100 min) is not shown twice."""
+    chosen = minutes(d.duration_min)
+    return [m for m in (limits.DURATION_MINUTES.low, limits.DURATION_MINUTES.high) if minutes(m) != chosen]
 
 
 def _rate_rows(d: Dose) -> list[list[str]]:
@@ -181,8 +183,10 @@ def _pump_rows(d: Dose) -> list[tuple[str, str]]:
     rows.append(("Final concentration", with_unit(p.final_concentration_mg_per_ml, places.MG_PER_ML, "mg/mL")))
     if p.residual_mg is not None:
         rows.append(("Left in bag and line", with_unit(p.residual_mg, places.MG, "mg")))
+    # Another duration keeps the dose; for an order per time that is not the ordered rate, and the label says so.
+    label = "Same dose over" if d.rate_ordered is not None else "If run over"
     for other in _other_durations(d):
-        rows.append((f"If run over {minutes(other)}", with_unit(p.rate_ml_per_h(other), places.ML_PER_H, "mL/h")))
+        rows.append((f"{label} {minutes(other)}", with_unit(p.rate_ml_per_h(other), places.ML_PER_H, "mL/h")))
     return rows
 
 
@@ -221,7 +225,13 @@ def _dose_body(d: Dose) -> list[Block]:
             _rate_rows(d),
             units=["mg/min", "mg/h", "mg/kg/h", "mcg/kg/min", *(["mL/h"] if pump else [])],
             notes=["", "", "per kg of dosing weight", "per kg of dosing weight", *([""] if pump else [])],
-            caption=f"mg/kg/h is {_PER_KG_NOTE}; mcg/kg/min likewise.",
+            caption=f"mg/kg/h is {_PER_KG_NOTE}; mcg/kg/min likewise."
+            + (
+                f" Other durations keep the {with_unit(d.dose_mg, places.MG, 'mg')} dose, not the ordered "
+                f"{d.rate_ordered}."
+                if d.rate_ordered is not None
+                else ""
+            ),
         ),
     ]
     if pump:
@@ -272,9 +282,15 @@ def chart_blocks(c: Chart) -> list[Block]:
         rows.append([weight, *cells])
     title = "Ketamine dose by weight"
     if c.concentration_mg_per_ml is not None and c.bag_ml is not None:
+        basis = " (the bag's volume programmed)" if c.vtbi_basis == "bag" else ""
         title += (
             f"; pump rate for {with_unit(c.concentration_mg_per_ml, places.MG_PER_ML, 'mg/mL')} stock"
-            f" in {with_unit(c.bag_ml, places.VOLUME_ML, 'mL')} over {minutes(c.duration_min)}"
+            f" in {with_unit(c.bag_ml, places.VOLUME_ML, 'mL')}{basis} over {minutes(c.duration_min)}"
+        )
+    elif c.standard_mg_per_ml is not None:
+        title += (
+            f"; pump rate at {with_unit(c.standard_mg_per_ml, places.MG_PER_ML, 'mg/mL')} over "
+            f"{minutes(c.duration_min)}"
         )
     return [Grid(title, ["Weight", *rates], rows, units=["" for _ in rates], notes=[f"at {r}" for r in rates])]
 
@@ -323,7 +339,7 @@ def plan_blocks(p: Plan, patient_id: str | None = None) -> list[Block]:
     ]
     return [
         heading("treatment plan", patient_id),
-        Pairs("Patient", _weight_rows(first)[:-1]),
+        Pairs("Patient", [row for row in _weight_rows(first) if row[0] not in ("Rate", "Dose")]),
         Grid("Sessions", header, rows, units=units, notes=notes, caption=caption),
         Pairs("Totals", totals),
         Pairs("Calendar (I induction, B booster)", calendar_strip(p)),
@@ -365,6 +381,7 @@ def settings_blocks(document: Mapping[str, Any]) -> list[Block]:
     ]
     used = document["file"]["used"]
     return [
+        heading("settings", None),
         Grid("Settings", ["Setting", "Value", "Source"], rows, units=["", ""], notes=["value", "from"]),
         Pairs("Config file", [("used", printable(used) if used else "none (built-in settings)")]),
     ]

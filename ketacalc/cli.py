@@ -881,6 +881,10 @@ def plan_command(
     s = values(settings, _DOSE_SETTINGS + _COST_SETTINGS + _PLAN_SETTINGS)
     if ics_details and ics is None:
         raise InputError("ics_details", None, "needs --ics FILE", "--ics FILE --ics-details")
+    if booster_every is not None and str(settings["boosters"].value or "0").strip() == "0":
+        raise InputError(
+            "booster_every", booster_every, "is given without boosters", "--boosters N (1 or more) with it"
+        )
     given_boosters = settings["boosters"]
     if given_boosters.source not in ("built-in", "flag") and settings["booster_every"].value is None:
         if str(given_boosters.value).strip() not in ("0", ""):

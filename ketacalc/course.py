@@ -305,11 +305,9 @@ def plan(
                 parse_rate_order(rate)
             session_rates = [single] * n
         booster_count = 0 if boosters is None else parse_boosters(boosters)
+        # Checked whenever given (garbage is refused), used only with boosters: a clinic's
+        # [plan] booster_every is a default for the courses that have them.
         interval = None if booster_every is None else parse_interval(booster_every)
-        if interval is not None and not booster_count:
-            raise InputError(
-                "booster_every", as_text(booster_every), "is given without boosters", "--boosters N (1 or more) with it"
-            )
         if booster_count and interval is None:
             raise InputError("booster_every", None, "is needed with boosters", INTERVAL_ALLOWED)
         boost_rate = (

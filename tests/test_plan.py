@@ -326,8 +326,14 @@ def test_a_config_with_both_days_and_per_week_is_refused_and_config_takes_plan_o
     assert settings["days"] == {"value": "tue,fri", "source": "flag"} and settings["boosters"]["value"] == "2"
 
 
-def test_no_booster_interval_without_boosters() -> None:
-    assert course("--booster-every", "4w")["plan"]["booster_every_days"] is None
+def test_no_booster_interval_without_boosters(tmp_path: Path) -> None:
+    # From the config it is a default for courses with boosters; as a flag without boosters it is a slip.
+    config = write(tmp_path, "c.toml", '[plan]\nbooster_every = "4w"\n')
+    assert course("--config", config)["plan"]["booster_every_days"] is None
+    for args in (["--booster-every", "4w"], ["--boosters", "0", "--booster-every", "1w"]):
+        run = cli("plan", "70", "--start-date", "2026-12-07", *args)
+        assert run.code == 2 and "without boosters" in run.stderr
+    assert cli("plan", "70", "--start-date", "2026-12-07", "--config", config, "--booster-every", "garbage").code == 2
 
 
 @pytest.mark.parametrize("width", [20, 30, 40])

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import IO, Any
 
 import pytest
 
@@ -52,12 +53,14 @@ def test_nothing_is_written_before_every_input_is_checked(tmp_path: Path) -> Non
     assert bad_date.code == 2 and not calendar.exists()
 
 
-def _ketacalc(args: list[str], stdin: object = subprocess.DEVNULL, stdout: object = subprocess.PIPE) -> int:
+def _ketacalc(
+    args: list[str], stdin: int | IO[Any] = subprocess.DEVNULL, stdout: int | IO[Any] = subprocess.PIPE
+) -> int:
     env = {k: v for k, v in os.environ.items() if k != "KETACALC_CONFIG"}
     done = subprocess.run(
         [sys.executable, "-m", "ketacalc", *args],
-        stdin=stdin,  # type: ignore[arg-type]
-        stdout=stdout,  # type: ignore[arg-type]
+        stdin=stdin,
+        stdout=stdout,
         stderr=subprocess.PIPE,
         env=env,
         timeout=30,

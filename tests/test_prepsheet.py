@@ -76,7 +76,12 @@ def test_hostile_id_runs_nothing(browser: Any, tmp_path: Path) -> None:
     assert "<script>alert" not in html and "&lt;script&gt;" in html and "Content-Security-Policy" in html
     page = browser.new_page()
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def dismiss(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     page.goto(sheet.as_uri())
     assert dialogs == [] and hostile in page.inner_text("body")
     page.close()

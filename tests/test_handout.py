@@ -207,8 +207,17 @@ def test_the_page_to_stdout_instead_of_the_usual_output(tmp_path: Path) -> None:
     ("name", "data", "problem"),
     [
         ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "script"),
-        ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "script"),
-        ("logo.svg", b'<svg><image href="https://example.com/x.png"/></svg>', "external"),
+        ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "'onload' on <svg>"),
+        (
+            "logo.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><image href="https://example.com/x.png"/></svg>',
+            "<image>",
+        ),
+        (
+            "logo.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><use href="https://example.com/x.svg#a"/></svg>',
+            "outside",
+        ),
         ("logo.gif", b"GIF89a" + b"\x00" * 20, "not a PNG, JPEG or SVG"),
         ("big.png", PNG + b"\x00" * (256 * 1024), "256 KiB"),
     ],
@@ -316,3 +325,44 @@ def test_a_package_reads_as_one_and_references_differ_by_patient(tmp_path: Path)
     reference = re.compile(r"Q-20261127-[0-9A-F]{6}")
     found_first, found_second = reference.search(first), reference.search(second)
     assert found_first and found_second and found_first.group() != found_second.group()
+
+
+SVG_OPEN = b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:svg="http://www.w3.org/2000/svg" '
+SVG_OPEN += b'xmlns:h="http://www.w3.org/1999/xhtml" xmlns:xlink="http://www.w3.org/1999/xlink">'
+
+
+@pytest.mark.parametrize(
+    ("body", "found"),
+    [
+        (SVG_OPEN + b"<svg:script>alert(1)</svg:script></svg>", "<script>"),
+        (SVG_OPEN + b"<h:script>alert(1)</h:script></svg>", "xhtml}script"),
+        (SVG_OPEN + b'<set attributeName="href" to="http://example.com/"/></svg>', "<set>"),
+        (SVG_OPEN + b'<set attributeName="onload" to="alert(1)"/></svg>', "<set>"),
+        (SVG_OPEN + b"<style>@\\69mport 'http://example.com/a.css';</style></svg>", "<style>"),
+        (SVG_OPEN + b'<rect fill="u\\72l(http://example.com/#g)"/></svg>', "only url(#id)"),
+        (SVG_OPEN + b"<rect fill=\"image-set('http://example.com/a.png' 1x)\"/></svg>", "only url(#id)"),
+        (SVG_OPEN + b'<rect style="fill:red"/></svg>', "'style'"),
+        (SVG_OPEN + b'<use xlink:href="http://example.com/a.svg#x"/></svg>', "outside"),
+        (b'<!DOCTYPE svg SYSTEM "http://example.com/a.dtd">' + SVG_OPEN + b"</svg>", "DOCTYPE"),
+        (b'<?xml-stylesheet href="http://example.com/a.css"?>' + SVG_OPEN + b"</svg>", "processing instruction"),
+        (SVG_OPEN + b"<foreignObject/></svg>", "<foreignObject>"),
+    ],
+)
+def test_an_svg_logo_is_checked_against_an_allowlist(tmp_path: Path, body: bytes, found: str) -> None:
+    logo = tmp_path / "logo.svg"
+    logo.write_bytes(body)
+    run = cli(*QUOTE_ARGS, "--config", clinic_config(tmp_path, logo=str(logo)), "--html", str(tmp_path / "q.html"))
+    assert run.code == 2 and found in run.stderr and len(run.stderr.splitlines()) == 1
+    assert not (tmp_path / "q.html").exists()
+
+
+def test_a_drawn_logo_with_gradients_text_and_fragment_references_passes(tmp_path: Path) -> None:
+    logo = tmp_path / "logo.svg"
+    logo.write_bytes(
+        b'<?xml version="1.0" encoding="UTF-8"?>\n' + SVG_OPEN + b'<defs><linearGradient id="g"><stop offset="0" '
+        b'stop-color="#2d5f8b"/></linearGradient><clipPath id="c"><circle r="5"/></clipPath></defs>'
+        b'<g clip-path="url(#c)"><rect width="10" height="10" fill="url(#g)"/><path d="M0 0L10 10" stroke="#000"/>'
+        b'<use xlink:href="#g"/><text x="1" y="9" font-family="Arial">Harbour</text></g></svg>'
+    )
+    run = cli(*QUOTE_ARGS, "--config", clinic_config(tmp_path, logo=str(logo)), "--html", str(tmp_path / "q.html"))
+    assert run.code == 0, run.stderr

@@ -16,6 +16,7 @@ import base64
 import datetime
 import hashlib
 import os
+import re
 import stat
 import unicodedata
 from dataclasses import dataclass
@@ -72,13 +73,20 @@ class Details:
 
 def parse_text(value: Given, field_name: str) -> str:
     """A letterhead field or a reference: one line of text. Control characters
-    (line breaks, NUL, ESC) are dropped; every other character is kept as it
-    is (a no-break space, a joiner, right-to-left text) and the template
-    escapes it for HTML and isolates its direction."""
+    (line breaks, NUL, ESC) are dropped; direction overrides and embeddings
+    (U+202E would print Q-1234 as 4321-Q) are shown escaped (\\u202e), as every
+    other output shows them; every other character is kept as it is (a
+    no-break space, a joiner, right-to-left letters) and the template escapes
+    it for HTML and isolates its direction."""
     text = as_text(value)
     if len(text) > MAX_FIELD_CHARS:
         raise InputError(field_name, text, "is too long for a letterhead", f"at most {MAX_FIELD_CHARS} characters")
-    return "".join(char for char in text.strip() if unicodedata.category(char) != "Cc")
+    kept = "".join(char for char in text.strip() if unicodedata.category(char) != "Cc")
+    return _BIDI_CONTROLS_RE.sub(lambda found: f"\\u{ord(found.group()):04x}", kept)
+
+
+# Explicit direction controls: embeddings, overrides, isolates and marks that reorder what follows.
+_BIDI_CONTROLS_RE = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
 def parse_valid_days(value: Given, field_name: str = "valid_days") -> int:

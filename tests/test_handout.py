@@ -279,14 +279,16 @@ def test_the_page_never_overwrites_the_config_or_the_calendar(tmp_path: Path) ->
     assert not ics.exists()  # refused before anything is written
 
 
-def test_unicode_is_kept_and_isolated_not_escaped(tmp_path: Path) -> None:
+def test_unicode_is_kept_and_isolated_and_direction_overrides_escaped(tmp_path: Path) -> None:
     config = clinic_config(tmp_path, phone="+33\u00a01\u00a023", address="12\u202frue de la Paix")
     page = tmp_path / "u.html"
-    run = cli(*QUOTE_ARGS, "--config", config, "--html", str(page), "--id", "P\u202e-1", "--ref", "Q\u200d7")
+    args = ["--html", str(page), "--id", "P\u202e-1", "--ref", "Q-\u202e1234\u200d7"]
+    run = cli(*QUOTE_ARGS, "--config", config, *args)
     assert run.code == 0
     html = page.read_text()
-    assert "+33\u00a01\u00a023" in html and "12\u202frue" in html and "<bdi>P\u202e-1</bdi>" in html
-    assert "\\x" not in html and "\\u" not in html
+    assert "+33\u00a01\u00a023" in html and "12\u202frue" in html and "\u200d" in html  # kept as they are
+    # An override would print Q-1234 as 4321-Q: shown escaped, as the terminal shows it.
+    assert "<bdi>P\\u202e-1</bdi>" in html and "Q-\\u202e1234" in html and "\u202e" not in html
 
 
 def test_handout_options_need_html_and_html_stdout_is_not_json(tmp_path: Path) -> None:
@@ -366,3 +368,16 @@ def test_a_drawn_logo_with_gradients_text_and_fragment_references_passes(tmp_pat
     )
     run = cli(*QUOTE_ARGS, "--config", clinic_config(tmp_path, logo=str(logo)), "--html", str(tmp_path / "q.html"))
     assert run.code == 0, run.stderr
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_a_letterhead_at_every_fields_maximum_length_still_fits_one_page(
+    browser: Any, tmp_path: Path, paper: str
+) -> None:
+    longest = {name: ("W" * 49 + " ") * 2 for name in ("name", "address", "phone", "email")}  # 100 characters each
+    config = clinic_config(tmp_path, **{name: value[:100] for name, value in longest.items()})
+    page = tmp_path / "plan.html"
+    run = cli(*PLAN_ARGS, "--config", config, "--html", str(page), "--date", "2026-11-27", "--id", "P" * 100)
+    assert run.code == 0, run.stderr
+    pages, _ = pdf_pages_and_text(browser, page, paper)
+    assert pages == 1

@@ -374,7 +374,7 @@ def test_a_drawn_logo_with_gradients_text_and_fragment_references_passes(tmp_pat
 def test_a_letterhead_at_every_fields_maximum_length_still_fits_one_page(
     browser: Any, tmp_path: Path, paper: str
 ) -> None:
-    longest = {name: ("W" * 49 + " ") * 2 for name in ("name", "address", "phone", "email")}  # 100 characters each
+    longest = dict.fromkeys(("name", "address", "phone", "email"), ("W" * 49 + " ") * 2)  # 100 characters each
     config = clinic_config(tmp_path, **{name: value[:100] for name, value in longest.items()})
     page = tmp_path / "plan.html"
     run = cli(*PLAN_ARGS, "--config", config, "--html", str(page), "--date", "2026-11-27", "--id", "P" * 100)

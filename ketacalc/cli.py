@@ -1124,6 +1124,9 @@ def batch_command(
     dosing_weight: DosingWeightOpt = None,
     concentration: ConcentrationOpt = None,
     bag: BagOpt = None,
+    final_concentration: FinalConcentrationOpt = None,
+    vtbi: VtbiOpt = None,
+    diluent: DiluentOpt = None,
     infusions: InfusionsOpt = None,
     price_min: PriceMinOpt = None,
     price_max: PriceMaxOpt = None,
@@ -1146,6 +1149,7 @@ def batch_command(
 
     flags = {"rate": rate, "duration": duration, "dosing_weight": dosing_weight, "concentration": concentration}
     flags |= {"bag": bag, "infusions": infusions, "price_min": price_min, "price_max": price_max}
+    flags |= {"final_concentration": final_concentration, "vtbi": vtbi, "diluent": diluent}
     settings = _resolved(config, {**flags, "price": price, "currency": currency})
     defaults = values(settings, _DOSE_SETTINGS + _COST_SETTINGS)
     if defaults["dosing_weight"] is not None:
@@ -1235,6 +1239,9 @@ def config_command(
     rates: ChartRatesOpt = None,
     concentration: ConcentrationOpt = None,
     bag: BagOpt = None,
+    final_concentration: FinalConcentrationOpt = None,
+    vtbi: VtbiOpt = None,
+    diluent: DiluentOpt = None,
     infusions: InfusionsOpt = None,
     price_min: PriceMinOpt = None,
     price_max: PriceMaxOpt = None,
@@ -1275,7 +1282,8 @@ def config_command(
     flags |= {"bag": bag, "infusions": infusions, "price_min": price_min, "price_max": price_max}
     flags |= {"price": price, "currency": currency, "rates": rates}
     flags |= {"days": days, "per_week": per_week, "boosters": boosters, "booster_every": booster_every}
-    flags |= {"booster_price": booster_price}
+    flags |= {"booster_price": booster_price, "final_concentration": final_concentration, "vtbi": vtbi}
+    flags |= {"diluent": diluent}
     for name, flag in flags.items():
         if flag is not None:
             SPECS[name].parse(flag, name)

@@ -265,6 +265,10 @@ def plan(
     """A course: see the README's "plan". Raises InputError for any input
     outside its limits, as ``quote`` does."""
     with exact():
+        if not isinstance(clinic, ClinicLimits):
+            raise InputError(
+                "clinic", type(clinic).__name__, "is not a ClinicLimits", "ketacalc.clinic.ClinicLimits(...)"
+            )
         start = parse_date(start_date)
         if days is not None and per_week is not None:
             raise InputError("days", as_text(days), "cannot be given with per_week", "either --days or --per-week")

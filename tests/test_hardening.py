@@ -19,7 +19,9 @@ from hypothesis import strategies as st
 
 from ketacalc import limits
 from ketacalc.columns import FIELDS
+from ketacalc.config import SPECS
 from tests.conftest import HANG_SECONDS, cli
+from tests.surfaces import OPTIONS
 
 # Text a shell can pass (no NUL), biased towards things that look like values.
 near_values = st.sampled_from(
@@ -72,8 +74,9 @@ near_values = st.sampled_from(
 hostile_text = st.one_of(near_values, st.text(st.characters(blacklist_characters="\x00"), max_size=40))
 
 
-DOSE_OPTIONS = ["--rate", "--duration", "--height", "--sex", "--concentration", "--bag", "--start", "--dosing-weight"]
-COST_OPTIONS = ["--infusions", "--price", "--price-min", "--price-max", "--currency"]
+# From the registry of surfaces (tests/surfaces.py): a new option is fuzzed too.
+DOSE_OPTIONS = sorted(OPTIONS["dose"])
+COST_OPTIONS = sorted(OPTIONS["cost"])
 
 
 def assert_answered(run_args: list[str], allowed: set[int], **kwargs: object) -> object:
@@ -134,25 +137,13 @@ def test_fuzzed_options_of_cost(option: str, text: str) -> None:
         assert Decimal(doc["cost"]["total"]["max"]) >= 0
 
 
-@given(
-    st.sampled_from(["--from", "--to", "--step", "--rates", "--unit", "--concentration", "--duration"]), hostile_text
-)
+@given(st.sampled_from(sorted(OPTIONS["chart"])), hostile_text)
 def test_fuzzed_options_of_chart(option: str, text: str) -> None:
     assert_answered(["chart", option, text, "--json"], {0, 2})
 
 
 config_keys = st.sampled_from(
-    [
-        ("dose", "rate"),
-        ("dose", "duration"),
-        ("cost", "price_min"),
-        ("cost", "price_max"),
-        ("cost", "price"),
-        ("cost", "infusions"),
-        ("cost", "currency"),
-        ("pump", "concentration"),
-        ("pump", "bag"),
-    ]
+    [(spec.section, key) for key, spec in SPECS.items() if spec.section in ("dose", "cost", "pump", "limits")]
 )
 
 
@@ -372,19 +363,7 @@ def test_a_garbage_header_made_a_long_error_line(tmp_path: Path) -> None:
     assert run.code == 2 and len(run.stderr) < 300
 
 
-BATCH_OPTIONS = [
-    "--input-format",
-    "--output",
-    "--rate",
-    "--duration",
-    "--dosing-weight",
-    "--concentration",
-    "--infusions",
-    "--price",
-    "--price-min",
-    "--price-max",
-    "--currency",
-]
+BATCH_OPTIONS = sorted(OPTIONS["batch"])
 
 
 @given(st.sampled_from(BATCH_OPTIONS), hostile_text)

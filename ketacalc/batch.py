@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any, NamedTuple, cast
 
-from ketacalc import excel, limits, places
+from ketacalc import excel, limits, places, workbook
 from ketacalc.clinic import ClinicLimits
 from ketacalc.columns import KNOWN, Header, HeaderError, decimal_comma_hint, normalize, prepare, read_header
 from ketacalc.config import replaced
@@ -785,30 +785,35 @@ def run_batch(
 
 
 def read_xlsx(binary: IO[bytes], reading: Reading) -> tuple[Iterator[Row], Header]:
-    """The rows of a workbook's sheet, read as a CSV export of it would be."""
+    """The rows of a workbook's sheet, read as a CSV export of it would be (``ketacalc.workbook``:
+    bounded by the cells present, rows placed by their references)."""
     try:
-        sheet_rows = excel.read_rows(binary, reading.sheet)
-        for first in sheet_rows:
+        sheet = workbook.read(binary, reading.sheet)
+        rows = sheet.rows
+        for _, first in rows:
             if any(cell.text.strip() for cell in first):
                 break
         else:
-            raise BatchInputError("the sheet is empty: it needs a header row with a 'weight' column")
-    except excel.ExcelError as error:
+            raise BatchInputError(f"the sheet {sheet.name!r} is empty: it needs a header row with a 'weight' column")
+    except workbook.WorkbookError as error:
         raise BatchInputError(str(error)) from None
     header = _header([cell.text for cell in first], reading)
-    return _sheet_rows(sheet_rows, header, reading.decimal_comma), header
+    header = Header(header.columns, (*sheet.notes, *header.notes))
+    return _sheet_rows((cells for _, cells in rows), header, reading.decimal_comma), header
 
 
-def _sheet_rows(sheet_rows: Iterator[list[excel.Cell]], header: Header, decimal_comma: bool) -> Iterator[Row]:
+def _sheet_rows(sheet_rows: Iterator[list[workbook.Cell]], header: Header, decimal_comma: bool) -> Iterator[Row]:
     number = 0
+    units = {c.field: c.unit for c in header.columns}
     for cells in sheet_rows:
-        if not any(cell.text.strip() or cell.unsaved_formula for cell in cells):
+        if not any(cell.text.strip() or cell.unsaved_formula or cell.problem for cell in cells):
             continue
         number += 1
         mine = [(c.field, cells[c.index]) for c in header.columns if c.index < len(cells)]
         values = {name: cell.text for name, cell in mine if cell.text.strip()}
         row_id = _echo_id(values.pop("id", None))
         unsaved = [name for name, cell in mine if cell.unsaved_formula]
+        broken = [(name, cell.problem) for name, cell in mine if cell.problem]
         if unsaved:
             problem = (
                 f"{unsaved[0]} is a formula with no value saved in the workbook "
@@ -816,9 +821,35 @@ def _sheet_rows(sheet_rows: Iterator[list[excel.Cell]], header: Header, decimal_
             )
             yield Row(number, row_id, {}, problem, unsaved[0])
             continue
-        typed = frozenset(name for name, cell in mine if cell.typed)
+        if broken:
+            yield Row(number, row_id, {}, f"{broken[0][0]} cell {broken[0][1]}", broken[0][0])
+            continue
+        shown = _format_units(mine, units, values)
+        if shown is not None:
+            yield Row(number, row_id, {}, shown[1], shown[0])
+            continue
+        typed = frozenset(name for name, cell in mine if cell.typed and values.get(name) == cell.text)
         found = prepare(values, header, decimal_comma, typed)
         yield Row(number, row_id, {}, found[1], found[0]) if found else Row(number, row_id, values)
+
+
+def _format_units(
+    mine: list[tuple[str, workbook.Cell]], header_units: Mapping[str, str | None], values: dict[str, Any]
+) -> tuple[str, str] | None:
+    """A number cell whose format shows a unit (154 shown as "154 lb") is read in that unit; one that
+    disagrees with its column's header is the row's error (field, problem)."""
+    for name, cell in mine:
+        if cell.unit is None or not cell.typed or name not in values or name == "id":
+            continue
+        header_unit = header_units.get(name)
+        if header_unit is not None:
+            if header_unit.strip().lower() != cell.unit.strip().lower():
+                return name, (
+                    f"{name} cell shows {cell.text} {cell.unit!r}, but the column's header says {header_unit!r}"
+                )
+            continue
+        values[name] = f"{cell.text} {cell.unit}"
+    return None
 
 
 def _open(source: str) -> IO[bytes]:
@@ -847,7 +878,8 @@ def _write(
     output = writing.format
     columns = csv_columns()
     known = frozenset(columns)
-    table: list[list[object]] = []  # xlsx: a workbook is written whole, at the end
+    # xlsx: rows go to a write-only workbook as they come (constant memory); it is saved whole at the end.
+    book = excel.WorkbookWriter(columns) if output == "xlsx" else None
     if output == "csv":
         if writing.bom:
             out.write("\ufeff")
@@ -874,7 +906,8 @@ def _write(
                 flat = flatten(cast(Document, record))
                 writer.writerow({k: v for k, v in flat.items() if v is not None or k in known})
             elif output == "xlsx":
-                table.append(_typed_row(cast(Document, record), columns))
+                assert book is not None
+                book.append(_typed_row(cast(Document, record), columns))
             elif isinstance(result, Quote):
                 out.write(quote_record_json(row.number, row.id, result) + "\n")
             else:
@@ -885,7 +918,8 @@ def _write(
             err.flush()
     if output == "xlsx":
         out.flush()
-        excel.write_workbook(columns, table, out.buffer)  # type: ignore[attr-defined]
+        assert book is not None
+        book.save(out.buffer)  # type: ignore[attr-defined]
         out.buffer.flush()  # type: ignore[attr-defined]  # a reader gone mid-workbook is a broken pipe, not success
     out.flush()
     if progress and summary.rows >= _PROGRESS_EVERY:

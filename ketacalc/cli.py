@@ -1107,7 +1107,12 @@ def batch_command(
         ),
     ] = None,
     sheet: Annotated[
-        str | None, typer.Option("--sheet", metavar="NAME", help="xlsx input: the sheet to read (default: the first).")
+        str | None,
+        typer.Option(
+            "--sheet",
+            metavar="NAME",
+            help="xlsx input: the sheet to read (default: the active sheet if visible, else the first visible one).",
+        ),
     ] = None,
     bom: Annotated[
         bool, typer.Option("--bom", help="csv output: start with a UTF-8 BOM, so Excel opens it as UTF-8.")

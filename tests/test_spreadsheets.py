@@ -197,16 +197,23 @@ def test_xlsx_typed_cells_are_read_as_what_they_are(tmp_path: Path) -> None:
     assert cli("batch", path, "--sheet", "Nope").code == 2
 
 
-def test_xlsx_without_the_extra_says_how_to_install_it(tmp_path: Path) -> None:
+def test_xlsx_is_read_without_the_extra_and_written_only_with_it(tmp_path: Path) -> None:
+    # Reading is ketacalc's own bounded reader (ketacalc.workbook); writing a workbook needs openpyxl.
     path = _workbook(tmp_path, [["weight"], [70]])
-    code = (
-        "import sys; sys.modules['openpyxl'] = None\n"
-        f"sys.argv = ['ketacalc', 'batch', {path!r}]\n"
-        "from ketacalc.cli import main\nmain()\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    assert result.returncode == 2 and "pip install 'ketacalc[excel]'" in result.stderr
-    assert result.stdout == ""
+
+    def without_openpyxl(*args: str) -> subprocess.CompletedProcess[str]:
+        code = (
+            "import sys; sys.modules['openpyxl'] = None\n"
+            f"sys.argv = ['ketacalc', 'batch', {path!r}, '--sheet', 'Sheet1', *{list(args)!r}]\n"
+            "from ketacalc.cli import main\nmain()\n"
+        )
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+
+    read = without_openpyxl()
+    assert read.returncode == 0 and '"dose_mg":35' in read.stdout
+    written = without_openpyxl("--output", "xlsx")
+    assert written.returncode == 2 and "pip install 'ketacalc[excel]'" in written.stderr
+    assert written.stdout == ""
 
 
 # --- out -------------------------------------------------------------------------------------
@@ -305,12 +312,18 @@ def test_jpy_totals_have_no_minor_unit(tmp_path: Path) -> None:
     }
 
 
-def test_workbook_cells_read_as_a_csv_export_would_hold_them() -> None:
-    from ketacalc.excel import cell_text
+def test_workbook_cells_read_as_a_csv_export_would_hold_them(tmp_path: Path) -> None:
+    from ketacalc import workbook
 
-    assert cell_text(70.0) == "70" and cell_text(82.5) == "82.5" and cell_text(0.1) == "0.1"
-    assert cell_text(datetime.time(9, 5)) == "09:05" and cell_text(None) == ""
-    assert cell_text(True) == "TRUE" and cell_text(io.__name__) == "io"
+    row = [70.0, 82.5, 0.1, datetime.time(9, 5), None, True, "io", datetime.datetime(2025, 12, 8, 9, 30)]
+    book = openpyxl.Workbook()
+    book.active.append(row)
+    data = io.BytesIO()
+    book.save(data)
+    data.seek(0)
+    (_, cells), *_ = list(workbook.read(data, None).rows)
+    assert [cell.text for cell in cells] == ["70", "82.5", "0.1", "09:05", "", "TRUE", "io", "2025-12-08 09:30:00"]
+    assert [cell.typed for cell in cells[:3]] == [True, True, True]
 
 
 # --- fuzzers: a decimal comma is read exactly, or refused; never a number off by 10x or 1000x ---

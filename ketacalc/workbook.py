@@ -1,0 +1,312 @@
+"""Reading an .xlsx workbook with bounded work, whatever the file claims.
+
+A workbook is a zip of XML parts. Each part is read through a cap on its
+decompressed size (a 1.9 MB file can hold a 2 GB string), and parsed as a
+stream, with no DTD and no entities. Rows are placed by their cell
+references, not by the order they come in or by the sheet's declared
+dimension (a 4.9 KB file can declare A1:XFD1048576): a duplicate row is
+refused, rows and cells out of order are put in their place, and the work is
+bounded by the cells actually present. A malformed cell (an out-of-range
+shared string, a number that is not one, a bad date) is that row's problem,
+never the whole run's. Standard library only: no openpyxl is needed to read.
+
+Which sheet: the one named, else the active sheet if it is visible, else the
+first visible worksheet; a chart sheet is never read, and the sheet read is
+named (``Sheet.name``). A number format that names a unit (``0 "lb"``) is
+kept as the cell's unit.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import IO
+from xml.etree import ElementTree
+
+from ketacalc.errors import KetacalcError, printable
+
+MAX_FILE_BYTES = 256 * 1024 * 1024  # a workbook from stdin is held in memory: bounded
+MAX_PART_BYTES = 64 * 1024 * 1024  # any one part, decompressed
+MAX_ROWS = 1_048_576  # Excel's own limit
+MAX_COLUMNS = 16_384
+MAX_SHARED_CHARS = 32 * 1024 * 1024
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CHARTSHEET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chartsheet"
+_REF_RE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+# Built-in number formats that are dates or times (ECMA-376 18.8.30).
+_DATE_FORMATS = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47})
+# A unit in a number format's quoted text: 0 "lb", 0.0" kg", #,##0 "mg/kg".
+_FORMAT_UNIT_RE = re.compile(r'"\s*([A-Za-zµ/ .]{1,12}?)\s*"')
+_EPOCH_1900 = datetime.datetime(1899, 12, 30)
+_EPOCH_1904 = datetime.datetime(1904, 1, 1)
+
+
+class WorkbookError(KetacalcError):
+    """A workbook that cannot be read (exit 2): the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell as a CSV export of it would hold it."""
+
+    text: str
+    typed: bool = False  # a number cell: it has no decimal mark to read
+    unsaved_formula: bool = False  # a formula with no value saved
+    problem: str | None = None  # a cell that cannot be read: its row is an error
+    unit: str | None = None  # a unit its number format shows (0 "lb")
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    name: str
+    rows: Iterator[tuple[int, list[Cell]]]  # (the sheet's own row number, cells)
+    notes: tuple[str, ...]  # said on stderr: which sheet was read, what was skipped
+
+
+def read(binary: IO[bytes], sheet: str | None) -> Sheet:
+    """The sheet to read (see the module) and its rows, bounded."""
+    data = binary.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise WorkbookError(f"the workbook is over {MAX_FILE_BYTES // 1024 // 1024} MiB")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise WorkbookError("not a readable .xlsx workbook (not a zip file)") from None
+    book = _Book(archive)
+    name, path, notes = book.choose(sheet)
+    return Sheet(name, book.rows(path), notes)
+
+
+class _Book:
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self.archive = archive
+        workbook = self.tree("xl/workbook.xml")
+        self.date1904 = any(element.get("date1904") in ("1", "true") for element in workbook.iter(f"{_MAIN}workbookPr"))
+        view = next(workbook.iter(f"{_MAIN}workbookView"), None)
+        self.active = int(view.get("activeTab", "0")) if view is not None and view.get("activeTab", "").isdigit() else 0
+        rels = self.relationships("xl/_rels/workbook.xml.rels", "xl")
+        self.sheets: list[tuple[str, str, str, str]] = []  # name, state, kind, path
+        for element in workbook.iter(f"{_MAIN}sheet"):
+            target, kind = rels.get(element.get(f"{_REL}id", ""), ("", ""))
+            self.sheets.append((element.get("name", ""), element.get("state", "visible"), kind, target))
+        self._shared: list[str] | None = None
+        self._formats: tuple[list[bool], list[str | None]] | None = None
+
+    # --- parts, bounded ---------------------------------------------------------------------------
+
+    def part(self, name: str) -> bytes:
+        try:
+            info = self.archive.getinfo(name)
+        except KeyError:
+            raise WorkbookError(f"not a readable .xlsx workbook (no {name})") from None
+        if info.file_size > MAX_PART_BYTES:
+            raise WorkbookError(f"the workbook's part {name} is over {MAX_PART_BYTES // 1024 // 1024} MiB unpacked")
+        with self.archive.open(info) as handle:
+            data = handle.read(MAX_PART_BYTES + 1)  # the size in the zip's directory may lie: read through a cap
+        if len(data) > MAX_PART_BYTES:
+            raise WorkbookError(f"the workbook's part {name} is over {MAX_PART_BYTES // 1024 // 1024} MiB unpacked")
+        if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
+            raise WorkbookError(f"the workbook's part {name} holds a DTD, which no spreadsheet writes")
+        return data
+
+    def tree(self, name: str) -> ElementTree.Element:
+        try:
+            return ElementTree.fromstring(self.part(name))
+        except ElementTree.ParseError as error:
+            raise WorkbookError(f"not a readable .xlsx workbook ({name}: {error})") from None
+
+    def relationships(self, name: str, base: str) -> dict[str, tuple[str, str]]:
+        if name not in self.archive.namelist():
+            return {}
+        found = {}
+        for element in self.tree(name).iter(f"{_PKG_REL}Relationship"):
+            target = element.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
+            found[element.get("Id", "")] = (path, element.get("Type", ""))
+        return found
+
+    # --- which sheet ------------------------------------------------------------------------------
+
+    def choose(self, wanted: str | None) -> tuple[str, str, tuple[str, ...]]:
+        names = ", ".join(repr(printable(name)) for name, *_ in self.sheets)
+        worksheets = [(i, s) for i, s in enumerate(self.sheets) if s[2] != _CHARTSHEET]
+        if wanted is not None:
+            for _, (name, _state, kind, path) in enumerate(self.sheets):
+                if name == wanted:
+                    if kind == _CHARTSHEET:
+                        raise WorkbookError(
+                            f"the sheet {printable(wanted)!r} is a chart, not a table (sheets: {names})"
+                        )
+                    return name, path, (f"note: reading sheet {printable(name)!r}",)
+            raise WorkbookError(f"the workbook has no sheet {printable(wanted)!r} (sheets: {names})")
+        visible = [(i, s) for i, s in worksheets if s[1] == "visible"]
+        if not visible:
+            raise WorkbookError(f"the workbook has no visible worksheet; name one with --sheet (sheets: {names})")
+        index, (name, _, _, path) = next(((i, s) for i, s in visible if i == self.active), visible[0])
+        notes = [f"note: reading sheet {printable(name)!r}"]
+        skipped = [s[0] for i, s in enumerate(self.sheets) if i < index and (s[1] != "visible" or s[2] == _CHARTSHEET)]
+        if skipped:
+            notes.append("note: not read: " + ", ".join(repr(printable(n)) for n in skipped) + " (hidden or a chart)")
+        return name, path, tuple(notes)
+
+    # --- shared strings and number formats ----------------------------------------------------------
+
+    def shared(self) -> list[str]:
+        if self._shared is None:
+            self._shared = []
+            if "xl/sharedStrings.xml" in self.archive.namelist():
+                total = 0
+                for item in self.tree("xl/sharedStrings.xml").iter(f"{_MAIN}si"):
+                    text = "".join(t.text or "" for t in item.iter(f"{_MAIN}t"))
+                    total += len(text)
+                    if total > MAX_SHARED_CHARS:
+                        raise WorkbookError("the workbook's shared strings are over 32 million characters")
+                    self._shared.append(text)
+        return self._shared
+
+    def formats(self) -> tuple[list[bool], list[str | None]]:
+        """Per cell style: whether it is a date or time, and a unit its number format shows."""
+        if self._formats is None:
+            is_date: list[bool] = []
+            units: list[str | None] = []
+            if "xl/styles.xml" in self.archive.namelist():
+                styles = self.tree("xl/styles.xml")
+                codes = {int(f.get("numFmtId", "0")): f.get("formatCode", "") for f in styles.iter(f"{_MAIN}numFmt")}
+                cell_xfs = next(styles.iter(f"{_MAIN}cellXfs"), None)
+                for xf in cell_xfs.iter(f"{_MAIN}xf") if cell_xfs is not None else ():
+                    number = int(xf.get("numFmtId", "0")) if xf.get("numFmtId", "0").isdigit() else 0
+                    code = codes.get(number, "")
+                    plain = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code).lower()
+                    is_date.append(number in _DATE_FORMATS or bool(re.search(r"[dmyhs]", plain)))
+                    found = _FORMAT_UNIT_RE.search(code)
+                    units.append(found.group(1).strip() if found else None)
+            self._formats = (is_date, units)
+        return self._formats
+
+    # --- rows -------------------------------------------------------------------------------------
+
+    def rows(self, path: str) -> Iterator[tuple[int, list[Cell]]]:
+        """The sheet's rows in order of their numbers, each cell in its column. Work is bounded by the
+        cells present: a declared dimension is never used."""
+        data = self.part(path)
+        rows: dict[int, dict[int, Cell]] = {}
+        try:
+            for _, element in ElementTree.iterparse(io.BytesIO(data)):
+                if element.tag != f"{_MAIN}row":
+                    continue
+                number = _row_number(element, rows)
+                cells: dict[int, Cell] = {}
+                for position, cell in enumerate(element.iter(f"{_MAIN}c")):
+                    column = _column(cell.get("r"), number, max(cells, default=-1) + 1 if position else 0)
+                    if column in cells:
+                        raise WorkbookError(f"the sheet has the cell {cell.get('r')!r} twice")
+                    cells[column] = self.cell(cell)
+                rows[number] = cells
+                element.clear()
+        except ElementTree.ParseError as error:
+            raise WorkbookError(f"not a readable .xlsx workbook ({path}: {error})") from None
+        return self._in_order(rows)
+
+    @staticmethod
+    def _in_order(rows: dict[int, dict[int, Cell]]) -> Iterator[tuple[int, list[Cell]]]:
+        for number in sorted(rows):
+            cells = rows[number]
+            width = max(cells) + 1 if cells else 0
+            yield number, [cells.get(i, Cell("")) for i in range(width)]
+
+    def cell(self, element: ElementTree.Element) -> Cell:
+        kind = element.get("t", "n")
+        value_element = element.find(f"{_MAIN}v")
+        value = None if value_element is None else value_element.text
+        formula = element.find(f"{_MAIN}f") is not None
+        style = int(element.get("s", "0")) if element.get("s", "0").isdigit() else 0
+        if kind == "inlineStr":
+            return Cell("".join(t.text or "" for t in element.iter(f"{_MAIN}t")))
+        if value is None:
+            return Cell("", unsaved_formula=formula)
+        if kind == "s":
+            shared = self.shared()
+            if not value.isdigit() or int(value) >= len(shared):
+                return Cell("", problem=f"refers to shared string {printable(value)[:20]}, which the workbook lacks")
+            return Cell(shared[int(value)])
+        if kind in ("str", "e"):
+            return Cell(value) if kind == "str" else Cell("", problem=f"is a spreadsheet error ({printable(value)})")
+        if kind == "b":
+            return Cell("TRUE" if value == "1" else "FALSE")
+        if kind == "d":
+            return _iso_date(value)
+        return self._number(value, style)
+
+    def _number(self, value: str, style: int) -> Cell:
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            return Cell("", problem=f"holds {printable(value)[:20]!r} in a number cell")
+        if not number.is_finite():
+            return Cell("", problem=f"holds {printable(value)[:20]!r} in a number cell")
+        is_date, units = self.formats()
+        if style < len(is_date) and is_date[style]:
+            return self._serial(number)
+        text = f"{number.normalize():f}" if number == number.to_integral_value() else f"{number:f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return Cell(text, typed=True, unit=units[style] if style < len(units) else None)
+
+    def _serial(self, number: Decimal) -> Cell:
+        """A date or time cell (days since the workbook's epoch): as CSV holds it."""
+        if not Decimal(-1) < number < Decimal(2958466):  # up to 9999-12-31
+            return Cell("", problem=f"holds {number} as a date, which is no date")
+        epoch = _EPOCH_1904 if self.date1904 else _EPOCH_1900
+        moment = epoch + datetime.timedelta(seconds=round(float(number) * 86400))
+        if number < 1:  # a time of day
+            seconds = moment.second
+            return Cell(f"{moment.hour:02d}:{moment.minute:02d}" + (f":{seconds:02d}" if seconds else ""))
+        if moment.time() == datetime.time():
+            return Cell(moment.date().isoformat())
+        return Cell(moment.isoformat(sep=" "))
+
+
+def _row_number(element: ElementTree.Element, rows: dict[int, dict[int, Cell]]) -> int:
+    given = element.get("r")
+    number = int(given) if given is not None and given.isdigit() else (max(rows) + 1 if rows else 1)
+    if not 1 <= number <= MAX_ROWS:
+        raise WorkbookError(f"the sheet has a row numbered {printable(str(given))[:12]}, past Excel's {MAX_ROWS:,}")
+    if number in rows:
+        raise WorkbookError(f"the sheet has row {number} twice; open and save it in a spreadsheet program")
+    if len(rows) >= MAX_ROWS:
+        raise WorkbookError(f"the sheet has more than {MAX_ROWS:,} rows")
+    return number
+
+
+def _column(reference: str | None, row: int, position: int) -> int:
+    """A cell's column from its reference (B2 is 1); a cell without one follows the one before."""
+    if reference is None:
+        return position
+    found = _REF_RE.fullmatch(reference)
+    if found is None or int(found.group(2)) != row:
+        raise WorkbookError(f"the sheet has a cell {printable(reference)[:12]!r} in row {row}")
+    column = 0
+    for letter in found.group(1):
+        column = column * 26 + ord(letter) - 64
+    if column > MAX_COLUMNS:
+        raise WorkbookError(f"the sheet has a cell {reference!r} past Excel's last column")
+    return column - 1
+
+
+def _iso_date(value: str) -> Cell:
+    try:
+        moment = datetime.datetime.fromisoformat(value.strip())
+    except ValueError:
+        return Cell("", problem=f"holds {printable(value)[:20]!r} as a date, which is no date")
+    if moment.time() == datetime.time():
+        return Cell(moment.date().isoformat())
+    return Cell(moment.isoformat(sep=" "))

@@ -1,0 +1,221 @@
+"""workbook: ketacalc's own bounded .xlsx reader, against workbooks written the
+way an attacker or a careless generator writes them, and the workbook writer's
+limits (excel.WorkbookWriter)."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from ketacalc import excel, workbook
+from tests.conftest import HANG_SECONDS, cli, process, records
+
+_MAIN = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def _base(tmp_path: Path, rows: list[list[object]] | None = None) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Patients"
+    for row in rows or [["id", "weight"], ["A", 70], ["B", 80]]:
+        sheet.append(row)
+    path = tmp_path / "base.xlsx"
+    book.save(path)
+    return path
+
+
+def _patched(tmp_path: Path, parts: dict[str, bytes], base: Path | None = None) -> str:
+    """The base workbook with some of its parts replaced (or added)."""
+    source = zipfile.ZipFile(base or _base(tmp_path))
+    out = tmp_path / "patched.xlsx"
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, parts.pop(info.filename, source.read(info.filename)))
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return str(out)
+
+
+def _sheet(body: str, dimension: str = "A1:B3") -> bytes:
+    return f'<worksheet {_MAIN}><dimension ref="{dimension}"/><sheetData>{body}</sheetData></worksheet>'.encode()
+
+
+def _row(number: int, *cells: str) -> str:
+    return f'<row r="{number}">{"".join(cells)}</row>'
+
+
+def _text(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def _number(ref: str, value: str, kind: str = "n", style: int | None = None) -> str:
+    styled = "" if style is None else f' s="{style}"'
+    return f'<c r="{ref}" t="{kind}"{styled}><v>{value}</v></c>'
+
+
+HEADER = _row(1, _text("A1", "id"), _text("B1", "weight"))
+
+
+def test_a_declared_dimension_of_the_whole_sheet_costs_nothing(tmp_path: Path) -> None:
+    body = HEADER + _row(2, _text("A2", "A"), _number("B2", "70"))
+    path = _patched(tmp_path, {"xl/worksheets/sheet1.xml": _sheet(body, "A1:XFD1048576")})
+    start = time.perf_counter()
+    run = cli("batch", path)
+    assert time.perf_counter() - start < HANG_SECONDS
+    assert run.code == 0 and [r["id"] for r in records(run.stdout)] == ["A"]
+
+
+def test_a_part_that_unpacks_past_its_cap_is_refused_without_reading_it_whole(tmp_path: Path) -> None:
+    huge = b"<sst " + _MAIN.encode() + b"><si><t>" + b"a" * (workbook.MAX_PART_BYTES + 10) + b"</t></si></sst>"
+    body = HEADER + _row(2, _number("A2", "0", kind="s"), _number("B2", "70"))
+    path = _patched(tmp_path, {"xl/sharedStrings.xml": huge, "xl/worksheets/sheet1.xml": _sheet(body)})
+    assert Path(path).stat().st_size < 1_000_000  # a small file that unpacks to 64 MiB and more
+    run = cli("batch", path)
+    assert run.code == 2 and "sharedStrings.xml is over 64 MiB unpacked" in run.stderr and run.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("cell", "problem"),
+    [
+        (_number("B2", "99", kind="s"), "shared string 99"),
+        (_number("B2", "abc"), "'abc' in a number cell"),
+        (_number("B2", "2026-13-45", kind="d"), "no date"),
+        (_number("B2", "#DIV/0!", kind="e"), "spreadsheet error"),
+    ],
+)
+def test_a_malformed_cell_is_its_rows_error_and_the_others_are_quoted(tmp_path: Path, cell: str, problem: str) -> None:
+    body = HEADER + _row(2, _text("A2", "A"), cell) + _row(3, _text("A3", "B"), _number("B3", "80"))
+    run = cli("batch", _patched(tmp_path, {"xl/worksheets/sheet1.xml": _sheet(body)}))
+    assert run.code == 3, run.stderr
+    first, second = records(run.stdout)
+    assert first["kind"] == "batch_error" and problem in first["error"]["message"] and first["id"] == "A"
+    assert second["kind"] == "batch_quote" and second["id"] == "B"
+
+
+def test_a_dtd_in_a_part_is_one_clear_refusal(tmp_path: Path) -> None:
+    doctype = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>'
+    run = cli("batch", _patched(tmp_path, {"xl/worksheets/sheet1.xml": doctype + _sheet(HEADER)}))
+    assert run.code == 2 and "DTD" in run.stderr
+
+
+def test_rows_and_cells_out_of_order_are_each_in_their_place(tmp_path: Path) -> None:
+    body = (
+        _row(3, _number("B3", "80"), _text("A3", "B"))
+        + HEADER
+        + _row(2, _number("B2", "70"), _text("A2", "A"))
+        + _row(5, _text("A5", "C"), _number("B5", "90"))
+    )
+    run = cli("batch", _patched(tmp_path, {"xl/worksheets/sheet1.xml": _sheet(body)}))
+    assert run.code == 0, run.stderr
+    assert [(r["id"], r["patient"]["weight_kg"]) for r in records(run.stdout)] == [("A", 70), ("B", 80), ("C", 90)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        HEADER + _row(2, _text("A2", "A"), _number("B2", "70")) + _row(2, _text("A2", "B"), _number("B2", "80")),
+        HEADER + _row(2, _text("A2", "A"), _number("B2", "70"), _number("B2", "80")),
+    ],
+    ids=["a row twice", "a cell twice"],
+)
+def test_a_row_or_cell_given_twice_refuses_the_file_rather_than_drop_a_patient(tmp_path: Path, body: str) -> None:
+    run = cli("batch", _patched(tmp_path, {"xl/worksheets/sheet1.xml": _sheet(body)}))
+    assert run.code == 2 and "twice" in run.stderr and run.stdout == ""
+
+
+def test_a_chart_sheet_first_is_skipped_with_a_note(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    chart_sheet = book.create_chartsheet("Chart", 0)
+    data = book["Sheet"]
+    data.title = "Patients"
+    for row in (["id", "weight"], ["A", 70]):
+        data.append(row)
+    chart = openpyxl.chart.BarChart()
+    chart.add_data(openpyxl.chart.Reference(data, min_col=2, min_row=1, max_row=2))
+    chart_sheet.add_chart(chart)
+    book.active = 0
+    path = tmp_path / "chart.xlsx"
+    book.save(path)
+    run = cli("batch", str(path))
+    assert run.code == 0, run.stderr
+    assert "reading sheet 'Patients'" in run.stderr and "'Chart'" in run.stderr
+    assert [r["id"] for r in records(run.stdout)] == ["A"]
+
+
+def test_a_hidden_first_sheet_is_not_read_unless_named(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    template = book.active
+    template.title = "Template"
+    template.append(["id", "weight"])
+    template.append(["TEMPLATE", 99])
+    template.sheet_state = "hidden"
+    real = book.create_sheet("Today")
+    for row in (["id", "weight"], ["A", 70]):
+        real.append(row)
+    path = tmp_path / "hidden.xlsx"
+    book.save(path)
+    run = cli("batch", str(path))
+    assert [r["id"] for r in records(run.stdout)] == ["A"] and "reading sheet 'Today'" in run.stderr
+    assert [r["id"] for r in records(cli("batch", str(path), "--sheet", "Template").stdout)] == ["TEMPLATE"]
+
+
+def _formatted(tmp_path: Path, header: str, number_format: str) -> str:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["id", header])
+    sheet.append(["A", 154])
+    sheet["B2"].number_format = number_format
+    path = tmp_path / "formatted.xlsx"
+    book.save(path)
+    return str(path)
+
+
+def test_a_unit_in_a_cells_number_format_is_read(tmp_path: Path) -> None:
+    run = cli("batch", _formatted(tmp_path, "weight", '0 "lb"'))
+    record = records(run.stdout)[0]
+    assert record["dose"]["dose_mg"] == 34.93 and record["patient"]["weight_given"] == "154 lb"
+
+
+def test_a_number_format_unit_that_disagrees_with_the_header_is_a_row_error(tmp_path: Path) -> None:
+    run = cli("batch", _formatted(tmp_path, "Weight (kg)", '0 "lb"'))
+    record = records(run.stdout)[0]
+    assert run.code == 3 and record["kind"] == "batch_error" and "'lb'" in record["error"]["message"]
+
+
+# --- writing ----------------------------------------------------------------------------------------
+
+
+def test_an_id_a_float_cannot_hold_is_written_as_text() -> None:
+    done = process(
+        "batch", "--input-format", "jsonl", "--output", "xlsx", input='{"id": 12345678901234567890, "weight": 70}\n'
+    )
+    assert done.returncode == 0, done.stderr
+    sheet = openpyxl.load_workbook(io.BytesIO(done.stdout))["quotes"]
+    assert sheet["B2"].value == "12345678901234567890"  # column B is the id; a float would be 1.2345678901234568e19
+    buffer = io.BytesIO()
+    writer = excel.WorkbookWriter(["n"])
+    writer.append([Decimal("1234567890.123456789")])
+    writer.save(buffer)
+    assert openpyxl.load_workbook(buffer)["quotes"]["A2"].value == "1234567890.123456789"
+
+
+def test_more_rows_than_a_sheet_holds_is_an_error_before_anything_is_written(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(excel, "MAX_ROWS", 3)  # the header and 2 records
+    run = cli("batch", "--output", "xlsx", input="weight\n70\n71\n72\n")
+    assert run.code == 2 and "do not fit one sheet" in run.stderr and run.stdout == ""
+    assert cli("batch", "--output", "xlsx", input="weight\n70\n71\n").code == 0
+
+
+def test_records_read_back_from_the_written_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "in.xlsx"
+    _base(tmp_path, [["id", "weight"], ["A", 70], ["B", 80]]).rename(path)
+    assert json.loads(cli("batch", str(path)).stdout.splitlines()[1])["id"] == "B"

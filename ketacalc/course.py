@@ -109,6 +109,13 @@ class Plan:
         )
 
 
+def _sessions_text(numbers: list[int], total: int) -> str | None:
+    """ "session 3", "sessions 1, 2, 4"; None when a warning holds for every session."""
+    if len(numbers) == total:
+        return None
+    return f"session {numbers[0]}" if len(numbers) == 1 else "sessions " + ", ".join(map(str, numbers))
+
+
 def _exact_sum(values: Iterable[Decimal]) -> Decimal:
     total = Decimal(0)
     for value in values:
@@ -391,9 +398,16 @@ def plan(
             )
         for warning in series.warnings:
             warnings.setdefault(warning.code, warning)
+        # A session's warning names its sessions: the same message once, with every session it holds for
+        # (a 44 mg and a 60 mg dose over a clinic's limit are two warnings, each with its sessions).
+        by_message: dict[tuple[str, str], list[int]] = {}
         for session in sessions:
             for warning in session.dose.warnings:
-                warnings.setdefault(warning.code, warning)
+                by_message.setdefault((warning.code, warning.message), []).append(session.number)
+        for (warning_code, message), numbers in by_message.items():
+            which = _sessions_text(numbers, len(sessions))
+            key = warning_code if which is None else f"{warning_code}/{message}"
+            warnings.setdefault(key, SoftWarning(warning_code, message if which is None else f"{which}: {message}"))
         return Plan(
             start_date=as_text(start_date).strip(),
             days=weekdays,

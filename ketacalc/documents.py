@@ -286,6 +286,7 @@ def plan_document(p: Plan) -> Document:
                 else {
                     "drug_volume_ml": _maybe(d.pump.drug_volume_ml, places.DRUG_ML_EXACT),
                     "rate_ml_per_h": num(d.pump.rate_ml_per_h(d.duration_min), places.ML_PER_H),
+                    "read_back": read_back(d),
                 },
                 "start": None if times is None else times.clock(times.start_min),
                 "infusion_end": None if times is None else times.clock(times.infusion_end_min),

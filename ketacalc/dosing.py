@@ -587,13 +587,17 @@ def _actual_weight_questioned(
         return []
     adjusted_mg = rounded(mul(weights.adjusted_kg, rate_mg_per_kg), places.MG).normalize()
     ideal_mg = rounded(mul(ideal, rate_mg_per_kg), places.MG).normalize()
-    percent = rounded(mul(ratio, 100), Decimal(1))
+    threshold = f"{plain(limits.ACTUAL_OVER_IDEAL_SOFT_MAX.value * 100)}%"
+    # "over 130%", never a rounded "130% (warned over 130%)" that contradicts itself
+    reason = (
+        f"which is over {threshold} of ideal weight"
+        if over
+        else f"at a BMI of {limits.BMI_DOSING_SOFT_MAX.text()} or more"
+    )
     return [
         SoftWarning(
             "dosing_on_actual_weight_above_ideal",
-            f"the dose is on actual weight, {percent}% of ideal weight (warned over "
-            f"{rounded(limits.ACTUAL_OVER_IDEAL_SOFT_MAX.value * 100, Decimal(1))}% or at BMI "
-            f"{limits.BMI_DOSING_SOFT_MAX.text()} and over); on adjusted weight it would "
+            f"the dose is on actual weight, {reason}; on adjusted weight it would "
             f"be {adjusted_mg:f} mg, on ideal weight {ideal_mg:f} mg (--dosing-weight adjusted or ideal)",
             "Dosing weight",
         )

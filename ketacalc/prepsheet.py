@@ -42,7 +42,11 @@ def steps(d: Dose) -> list[str]:
         assert p.drug_volume_ml is not None
         stock = with_unit(p.concentration_mg_per_ml, places.MG_PER_ML, "mg/mL")
         syringe = p.syringe
-        tool = "" if syringe is None else f" with a {with_unit(syringe.capacity_ml, places.DRUG_ML, 'mL')} syringe"
+        tool = (
+            " (more than the largest common syringe: in several draws)"
+            if syringe is None
+            else f" with a {with_unit(syringe.capacity_ml, places.DRUG_ML, 'mL')} syringe"
+        )
         out.append(f"Draw {draw_text(p.drug_volume_ml)} of {DRUG} {stock}{tool}.")
     if p.bag_ml is not None:
         out.append(f"Add it to a bag of {with_unit(p.bag_ml, places.VOLUME_ML, 'mL')} of {d.diluent}.")

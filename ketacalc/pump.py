@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
+from fractions import Fraction
 from typing import Literal
 
 from ketacalc import limits, places, units
@@ -86,13 +88,15 @@ def parse_diluent(value: Given, field: str = "diluent") -> str:
     if not text or len(text) > _DILUENT_MAX_CHARS or not text.isprintable():
         problem = "is empty" if not text else "is not a short line of printable text"
         raise InputError(field, text, problem, DILUENT_ALLOWED)
-    if _VOLUME_IN_NAME_RE.search(text):
-        # The read-back line gives the volume itself: a second one in the name could be read instead.
-        raise InputError(field, text, "names a volume; the bag's volume is --bag", DILUENT_ALLOWED)
+    # The read-back line gives the volume and concentration itself: any other number in the name
+    # (250 mL, 250mls, 100, 0.5 mg/mL) could be read instead. A percentage (0.9%, 5%) is the name's own.
+    folded = unicodedata.normalize("NFKC", text)
+    if any(char.isdigit() for char in _PERCENT_RE.sub("", folded)):
+        raise InputError(field, text, "holds a number that is not a percentage (the volume is --bag)", DILUENT_ALLOWED)
     return text
 
 
-_VOLUME_IN_NAME_RE = re.compile(r"[0-9]\s*(?:ml|l|cc|litres?|liters?)\b", re.IGNORECASE)
+_PERCENT_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)?\s*%")
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,10 +228,8 @@ def pump(
         )
     warnings = []
     residual = plan.residual_mg
-    if (
-        residual is not None
-        and rounded(div(mul(residual, 100), dose_mg), Decimal(1)) > limits.RESIDUAL_SOFT_MAX_PERCENT.value
-    ):
+    # Compared exactly: 5.39% of the dose is more than 5%, though it would print as 5%.
+    if residual is not None and mul(residual, 100) > mul(dose_mg, limits.RESIDUAL_SOFT_MAX_PERCENT.value):
         delivered = rounded(add(dose_mg, -residual), places.MG)
         warnings.append(
             SoftWarning(
@@ -254,15 +256,26 @@ def pump(
         syringe = plan.syringe
         if syringe is not None and printed >= places.DRUG_ML and printed % syringe.graduation_ml:
             assert concentration_mg_per_ml is not None
-            mark = rounded(div(draw, syringe.graduation_ml), Decimal(1))
-            mark_ml = mark * syringe.graduation_ml
-            mark_mg = rounded(mul(mark_ml, concentration_mg_per_ml), places.MG)
+            # The marks either side; when the draw is exactly between them, both are given (neither is nearer,
+            # and choosing the upper one would always lean towards more drug).
+            graduation = syringe.graduation_ml
+            marks = Fraction(div(draw, graduation))
+            whole = math.floor(marks)
+            lower, upper = whole * graduation, (whole + 1) * graduation
+
+            def gives(mark_ml: Decimal) -> str:
+                mark_mg = rounded(mul(mark_ml, concentration_mg_per_ml), places.MG)
+                return f"{plain(mark_ml)} mL ({plain(mark_mg)} mg)"
+
+            if marks - whole == Fraction(1, 2):
+                where = f"it is halfway between {gives(lower)} and {gives(upper)}"
+            else:
+                where = f"its nearest mark is {gives(lower if marks - whole < Fraction(1, 2) else upper)}"
             warnings.append(
                 SoftWarning(
                     "draw_not_measurable",
                     f"the draw of {plain(printed)} mL needs finer marks than a {plain(syringe.capacity_ml)} mL "
-                    f"syringe's {plain(syringe.graduation_ml)} mL; its nearest mark, {plain(mark_ml)} mL, "
-                    f"gives {plain(mark_mg)} mg",
+                    f"syringe's {plain(graduation)} mL; {where}",
                     "Draw",
                 )
             )

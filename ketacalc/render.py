@@ -326,6 +326,9 @@ def plan_blocks(p: Plan, patient_id: str | None = None) -> list[Block]:
     notes = ["date", "day", "session", "", "dose", f"over {minutes(first.duration_min)}"]
     notes += [*(["pump"] if pump else []), *(["start"] if timed else []), "price"]
     caption = f"Session: I induction, B booster. Rates over {minutes(first.duration_min)}."
+    ordered = [f"{s.number}: {s.dose.rate_ordered}" for s in p.sessions if s.dose.rate_ordered is not None]
+    if ordered:
+        caption += " mg/kg from orders per time, session " + ", ".join(ordered) + "."
     total = p.total_price
     totals = [
         (
@@ -337,9 +340,22 @@ def plan_blocks(p: Plan, patient_id: str | None = None) -> list[Block]:
         ("Cost mid", money(total.mid, p.currency)),
         ("Cost max", money(total.max, p.currency)),
     ]
+    made_up: list[Block] = []
+    if first.pump is not None:
+        pump_rows = [row for row in _pump_rows(first) if row[0] in ("Stock", "Into bag", "Make up to", "Premixed")]
+        pump_rows = [row for row in pump_rows if row[0] == "Stock" or row[0] == "Into bag"] or pump_rows
+        made_up.append(
+            Pairs(
+                "Pump (every session)",
+                [*pump_rows, ("VTBI basis", vtbi_basis(first.pump))],
+                footer="Each session's rate to program is its mL/h below; its read-back line is in --json "
+                "(sessions[].pump.read_back).",
+            )
+        )
     return [
         heading("treatment plan", patient_id),
         Pairs("Patient", [row for row in _weight_rows(first) if row[0] not in ("Rate", "Dose")]),
+        *made_up,
         Grid("Sessions", header, rows, units=units, notes=notes, caption=caption),
         Pairs("Totals", totals),
         Pairs("Calendar (I induction, B booster)", calendar_strip(p)),

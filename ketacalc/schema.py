@@ -333,7 +333,15 @@ def schema() -> Schema:
                 "dose_mg": _NONNEG,
                 "duration_min": _bounded(limits.DURATION_MINUTES),
                 "rate_mg_per_h": _NONNEG,
-                "pump": _or_null(_object({"drug_volume_ml": _or_null(_NONNEG), "rate_ml_per_h": _NONNEG})),
+                "pump": _or_null(
+                    _object(
+                        {
+                            "drug_volume_ml": _or_null(_NONNEG),
+                            "rate_ml_per_h": _NONNEG,
+                            "read_back": {"type": "string", "pattern": "^Ketamine "},
+                        }
+                    )
+                ),
                 "start": clock_or_null,
                 "infusion_end": clock_or_null,
                 "recovery_end": clock_or_null,

@@ -447,7 +447,7 @@ def test_most_of_the_dose_left_in_the_bag_warns(tmp_path: Path) -> None:
 
 def test_a_diluent_naming_a_volume_is_refused() -> None:
     run = cli("dose", "70", *["--concentration", "10 mg/mL", "--bag", "100"], "--diluent", "water 250 mL")
-    assert run.code == 2 and "names a volume" in run.stderr
+    assert run.code == 2 and "not a percentage" in run.stderr
 
 
 def test_a_duration_that_prints_as_a_window_end_is_not_shown_twice() -> None:
@@ -558,3 +558,60 @@ def test_a_plan_at_a_standard_concentration_fits_the_schema() -> None:
     schema = cli("schema").json()
     doc = cli("plan", "70", "--start-date", "2026-12-07", "--final-concentration", "1 mg/mL", "--json").json()
     Draft202012Validator(schema).validate(doc)
+
+
+# --- found by the second review ---------------------------------------------------------------------
+
+
+def test_a_plan_names_each_sessions_warning_and_keeps_its_currency(tmp_path: Path) -> None:
+    config = write(tmp_path, "c.toml", "[limits]\ndose_mg_soft_max = 40\n")
+    args = ["plan", "80", "--start-date", "2026-12-07", "--infusions", "4", "--rates", "0.55,0.6,0.7,0.75"]
+    doc = cli(*args, *["--concentration", "10 mg/mL", "--bag", "100"], "--config", config, "--json").json()
+    over = [w["message"] for w in doc["warnings"] if w["code"] == "dose_above_clinic_soft_max"]
+    assert len(over) == 4 and over[3].startswith("session 4: the dose of 60 mg")
+    assert doc["totals"]["cost"]["currency"] == "USD"  # a loop variable once replaced it with a warning code
+    out = cli(*args, "--concentration", "10 mg/mL", "--bag", "100", "--config", config).stdout
+    assert "$1,600" in out and "dose_above_clinic_soft_max 1" not in out
+
+
+def test_a_plan_with_pump_settings_says_how_each_bag_is_made() -> None:
+    out = cli("plan", "70", "--start-date", "2026-12-07", "--concentration", "50 mg/mL", "--bag", "250",
+              env={"COLUMNS": "200"}).stdout  # fmt: skip
+    assert "Stock" in out and "250 mL of sodium chloride 0.9%" in out and "VTBI basis" in out
+    doc = cli("plan", "70", "--start-date", "2026-12-07", "--concentration", "50 mg/mL", "--bag", "250", "--json")
+    assert doc.json()["sessions"][0]["pump"]["read_back"].startswith("Ketamine 35 mg in sodium chloride 0.9% 250.7 mL")
+
+
+def test_a_plans_orders_per_time_are_shown() -> None:
+    out = cli("plan", "70", "--start-date", "2026-12-07", "--infusions", "2", "--rates", "0.75 mg/kg/h,0.5",
+              env={"COLUMNS": "200"}).stdout  # fmt: skip
+    assert "session 1: 0.75 mg/kg/h" in out.replace("\n    ", " ")
+
+
+@pytest.mark.parametrize("name", ["NaCl 0.9% 250mls", "saline 250 millilitres", "water 100\uff4dL", "NaCl 0.9% 100",
+                                  "dextrose 5% 0.5 mg/mL", "with ketamine 50 mg"])  # fmt: skip
+def test_a_diluent_with_any_number_but_a_percentage_is_refused(name: str) -> None:
+    run = cli(*NURSE, "--diluent", name)
+    assert run.code == 2 and "not a percentage" in run.stderr
+    assert cli(*NURSE, "--diluent", "glucose 5% in water").code == 0
+
+
+def test_a_config_diluent_that_is_a_number_is_refused(tmp_path: Path) -> None:
+    assert cli(*NURSE, "--config", write(tmp_path, "c.toml", "[pump]\ndiluent = 5\n")).code == 2
+
+
+def test_drug_left_in_the_bag_is_compared_exactly() -> None:
+    doc = cli("dose", "114", "--concentration", "10 mg/mL", "--bag", "100", "--vtbi", "bag", "--json").json()
+    assert "drug_left_in_bag" in [w["code"] for w in doc["warnings"]]  # 5.39% of the dose: more than 5%
+
+
+def test_a_draw_halfway_between_marks_gives_both() -> None:
+    doc = cli(*NURSE[:2], "--concentration", "10 mg/mL", "--bag", "100", "--json").json()
+    message = next(w["message"] for w in doc["warnings"] if w["code"] == "draw_not_measurable")
+    assert "halfway between 3.4 mL (34 mg) and 3.6 mL (36 mg)" in message
+
+
+def test_the_threshold_message_never_contradicts_itself() -> None:
+    doc = cli("dose", "85.75", "--height", "170 cm", "--sex", "m", "--json").json()  # 130.003% of ideal
+    message = next(w["message"] for w in doc["warnings"] if w["code"] == "dosing_on_actual_weight_above_ideal")
+    assert "over 130% of ideal weight" in message and "130% of ideal weight (" not in message

@@ -196,3 +196,24 @@ def test_a_unit_outside_the_written_table_would_ask_pint() -> None:
     code = "from ketacalc import units; units.factor('pound', 'gram'); import sys; print('pint' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=30)
     assert result.stdout.strip() == "True"
+
+
+def loaded(*args: str) -> set[str]:
+    """Every module a real run of ``ketacalc ARGS`` imported."""
+    code = (
+        "import sys\n"
+        f"sys.argv = ['ketacalc', *{list(args)!r}]\n"
+        "from ketacalc.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write('\\nLOADED=' + ','.join(sorted(sys.modules)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, check=False, timeout=30)
+    return set(result.stderr.decode().rsplit("LOADED=", 1)[1].split(","))
+
+
+@pytest.mark.parametrize("args", [["quote", "70", "--json"], ["dose", "154 lb", "--json"]])
+def test_a_quote_imports_none_of_the_plan_handout_calendar_or_workbook_modules(args: list[str]) -> None:
+    # Each costs every quote's start-up milliseconds (tests/benchmarks/bench.py): imported only when used.
+    heavy = {"ketacalc.course", "ketacalc.handout", "ketacalc.ics", "ketacalc.prepsheet", "ketacalc.workbook"}
+    heavy |= {"ketacalc.outputs", "ketacalc.svglogo", "jinja2", "icalendar", "openpyxl", "pint", "rich"}
+    assert not heavy & loaded(*args)

@@ -106,6 +106,7 @@ def test_every_session_is_computed_exactly_as_quote_computes_it() -> None:
         assert session["pump"] == {
             "drug_volume_ml": single["pump"]["drug_volume_ml"],
             "rate_ml_per_h": single["pump"]["rate_ml_per_h"],
+            "read_back": single["pump"]["read_back"],
         }
         assert session["price"] == single["cost"]["per_infusion"]
 

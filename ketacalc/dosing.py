@@ -319,6 +319,15 @@ def _devine_shortest_cm(sex: Sex) -> Decimal:
     return EXACT.multiply(inches, units.CM_PER_INCH).quantize(Decimal("0.1"), rounding=ROUND_CEILING)
 
 
+# The note for a heavy patient without height and sex: one text, which the batch's fast path writes too.
+HEIGHT_AND_SEX_SUGGESTED = SoftWarning(
+    "height_and_sex_suggested",
+    f"the weight is over {limits.HEAVY_WITHOUT_HEIGHT_KG.text()}: give height and sex to see the "
+    "ideal and adjusted weights a clinician may dose on",
+    "Weight",
+)
+
+
 def weight_warnings(weight_kg: Decimal) -> list[SoftWarning]:
     """A warning when a weight, as printed, is outside the plausible adult range."""
     weight_kg = rounded(weight_kg, places.KG)
@@ -489,14 +498,7 @@ def _weights(
                 )
             )
         elif rounded(weight_kg, places.KG) > limits.HEAVY_WITHOUT_HEIGHT_KG.value:
-            warnings.append(
-                SoftWarning(
-                    "height_and_sex_suggested",
-                    f"the weight is over {limits.HEAVY_WITHOUT_HEIGHT_KG.text()}: give height and sex to see the "
-                    "ideal and adjusted weights a clinician may dose on",
-                    "Weight",
-                )
-            )
+            warnings.append(HEIGHT_AND_SEX_SUGGESTED)
         return _Weights(None, None, warnings)
     ideal_kg: Exact | None = ideal_weight_kg(height_cm, sex_)
     adjusted_kg = None

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 from ketacalc import limits, places, units
 from ketacalc.documents import BATCH_ENVELOPE, cost_block, record_json
-from ketacalc.dosing import parse_duration, parse_rate
+from ketacalc.dosing import HEIGHT_AND_SEX_SUGGESTED, parse_duration, parse_rate
 from ketacalc.errors import InputError
 from ketacalc.pricing import Cost, cost
 from ketacalc.values import Given
@@ -99,6 +99,14 @@ _PER_HOUR = int(units.MINUTES_PER_HOUR)
 _MCG_PER_KG_PER_MIN = _scale(places.MCG_PER_KG_PER_MIN)
 _MCG_PER_MG = 1000
 _HEAVY_KG = int(limits.HEAVY_WITHOUT_HEIGHT_KG.value * _KG)
+# The plain path's note for a heavy patient without height and sex, as its record writes it.
+_HEAVY = ({"code": HEIGHT_AND_SEX_SUGGESTED.code, "message": HEIGHT_AND_SEX_SUGGESTED.message},)
+
+
+def series_warnings(series: Cost) -> list[dict[str, str]]:
+    return [{"code": w.code, "message": w.message} for w in series.warnings]
+
+
 _SHORTEST = _ratio(limits.DURATION_MINUTES.low)
 _LONGEST = _ratio(limits.DURATION_MINUTES.high)
 _RECOVERY = _ratio(limits.RECOVERY_MINUTES.value)
@@ -161,7 +169,7 @@ class FastPath:
         ):
             return None
         weight_kg = _half_up(wn, wd, _KG)
-        if not _within((weight_kg, _KG), _WEIGHT_PLAUSIBLE_KG) or weight_kg > _HEAVY_KG:
+        if not _within((weight_kg, _KG), _WEIGHT_PLAUSIBLE_KG):
             return None  # a warning the plain path words
         rn, rd = rate
         dn, dd = wn * rn, wd * rd  # the dose in mg, exactly
@@ -177,7 +185,7 @@ class FastPath:
             "row": number,
             "id": row_id,
             **BATCH_ENVELOPE,
-            "warnings": [{"code": w.code, "message": w.message} for w in series.warnings],
+            "warnings": [*(_HEAVY if weight_kg > _HEAVY_KG else ()), *series_warnings(series)],
             "patient": {
                 "weight_kg": _number(weight_kg, _KG),
                 "weight_given": given,
@@ -211,7 +219,8 @@ class FastPath:
             "series": {"infusions": series.infusions, "total_dose_mg": _number(dose * series.infusions, _MG)},
             "cost": cost_block(series),
         }
-        return FastRecord(record_json(record), series, dose * series.infusions, bool(series.warnings))
+        warned = bool(series.warnings) or weight_kg > _HEAVY_KG
+        return FastRecord(record_json(record), series, dose * series.infusions, warned)
 
     def _weight(self, text: Any) -> tuple[Ratio, bool, str] | None:
         if type(text) is not str or len(text) > units.MAX_INPUT_CHARS or (match := _WEIGHT.fullmatch(text)) is None:

@@ -19,7 +19,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any, NamedTuple, cast
@@ -52,7 +52,8 @@ class Reading:
     delimiter: str | None = None  # None: from the header
     decimal_comma: bool = False
     columns: Mapping[str, str] = field(default_factory=dict)  # field -> header, from --column
-    sheet: str | None = None  # xlsx: None is the first sheet
+    sheet: str | None = None  # xlsx: None is the active visible sheet
+    ignored: tuple[str, ...] = ()  # headers left unread, from --ignore-column
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,28 @@ class Row(NamedTuple):  # a tuple: one is made per input row
     cells: dict[str, Any]  # known column -> non-empty value
     problem: str | None = None  # the row could not even be read, or a cell not used
     field: str | None = None  # the column at fault, when there is one
+    skipped: str | None = None  # a row that is no patient (a totals row): said in the summary, never quoted
+
+
+# A totals or footer row, by its id or its first text cell, in any case (English, German, French, Italian).
+TOTAL_WORDS = frozenset(
+    {"total", "totals", "sum", "subtotal", "grand total", "summe", "gesamt", "total général", "totale"}
+)
+
+
+def is_totals(texts: Iterable[object]) -> bool:
+    """Whether a row's first text cell (not a number) names a total."""
+    for text in texts:
+        if isinstance(text, str) and text.strip():
+            word = " ".join(text.strip().lower().rstrip(":").split())
+            if word in TOTAL_WORDS:
+                return True
+            if not _NUMBER_LIKE_RE.fullmatch(text.strip()):
+                return False
+    return False
+
+
+_NUMBER_LIKE_RE = re.compile(r"[0-9.,\s$€£%+-]+")
 
 
 def parse_output_format(given: str) -> str:
@@ -426,7 +449,7 @@ def read_csv(stream: IO[str], reading: Reading = Reading()) -> tuple[Iterator[Ro
 
 def _header(names: list[str], reading: Reading) -> Header:
     try:
-        return read_header(names, reading.columns)
+        return read_header(names, reading.columns, reading.ignored)
     except HeaderError as error:
         raise BatchInputError(str(error)) from None
 
@@ -456,6 +479,9 @@ def _csv_rows(
         if not any(cell.strip() for cell in cells):
             continue  # an empty row (,,,, as spreadsheets write one) is not a row
         number += 1
+        if is_totals(cells):
+            yield Row(number, None, {}, skipped="a totals row")
+            continue
         values = {name: cells[i] for i, name in positions if i < len(cells) and cells[i].strip()}
         row_id = _echo_id(values.pop("id", None))
         if record.last_line > record.first_line and (broken := _line_break_in(values)):
@@ -668,6 +694,8 @@ class Summary:
     warned: int = 0
     costs: dict[Cost, int] = field(default_factory=dict)  # rows quoted at each cost
     dose_centi_mg: dict[str, int] = field(default_factory=dict)  # drug per currency, in 0.01 mg
+    assumed: tuple[str, ...] = ()  # units read where a column named none ("weight read as kg: ...")
+    skipped: list[str] = field(default_factory=list)  # rows that are no patient ("row 14, a totals row")
 
     def add(self, cost: Cost, total_dose_centi_mg: int, warned: bool) -> None:
         self.rows += 1
@@ -699,14 +727,18 @@ class Summary:
         ]
 
     def lines(self) -> list[str]:
-        """The stderr summary: the counts, then a line per currency."""
+        """The stderr summary: the counts, then a line per currency, then the units read where a column
+        named none."""
         out = [f"{self.rows} {'row' if self.rows == 1 else 'rows'}: {self.quoted} quoted, {self.rejected} rejected"]
         for entry in self.by_currency():
             currency, total = entry["currency"], entry["total"]
             series = " / ".join(money(total[name], currency) for name in ("min", "mid", "max"))
             drug = with_unit(entry["total_dose_mg"], places.MG, "mg")
             out.append(f"{currency}: {entry['quoted']:,} quoted, series total {series} (min / mid / max), drug {drug}")
-        return out
+        out += [f"skipped: {skipped}" for skipped in self.skipped[:_SKIPPED_SHOWN]]
+        if len(self.skipped) > _SKIPPED_SHOWN:
+            out.append(f"skipped: {len(self.skipped) - _SKIPPED_SHOWN:,} more rows")
+        return out + [f"note: {assumed}" for assumed in self.assumed]
 
     def document(self) -> Document:
         """The same as a JSON document (``--summary-json``), kind ``batch_summary``."""
@@ -716,6 +748,7 @@ class Summary:
             "quoted": self.quoted,
             "rejected": self.rejected,
             "warned": self.warned,
+            "skipped": len(self.skipped),
             "by_currency": [
                 {
                     "currency": entry["currency"],
@@ -729,6 +762,7 @@ class Summary:
 
 
 _PROGRESS_EVERY = 2000
+_SKIPPED_SHOWN = 10  # skipped rows named in the summary; more are counted
 
 
 def run_batch(
@@ -778,7 +812,9 @@ def run_batch(
         for note in header.notes if header is not None else ():
             with contextlib.suppress(OSError, ValueError):
                 err.write(note + "\n")
-        return _write(rows, writing, defaults, out, err, clinic)
+        summary = _write(rows, writing, defaults, out, err, clinic)
+        summary.assumed = header.assumed if header is not None else ()
+        return summary
     finally:
         if source != "-":
             binary.close()
@@ -798,7 +834,7 @@ def read_xlsx(binary: IO[bytes], reading: Reading) -> tuple[Iterator[Row], Heade
     except workbook.WorkbookError as error:
         raise BatchInputError(str(error)) from None
     header = _header([cell.text for cell in first], reading)
-    header = Header(header.columns, (*sheet.notes, *header.notes))
+    header = Header(header.columns, (*sheet.notes, *header.notes), header.assumed)
     return _sheet_rows((cells for _, cells in rows), header, reading.decimal_comma), header
 
 
@@ -809,6 +845,9 @@ def _sheet_rows(sheet_rows: Iterator[list[workbook.Cell]], header: Header, decim
         if not any(cell.text.strip() or cell.unsaved_formula or cell.problem for cell in cells):
             continue
         number += 1
+        if is_totals(cell.text for cell in cells):
+            yield Row(number, None, {}, skipped="a totals row")
+            continue
         mine = [(c.field, cells[c.index]) for c in header.columns if c.index < len(cells)]
         values = {name: cell.text for name, cell in mine if cell.text.strip()}
         row_id = _echo_id(values.pop("id", None))
@@ -889,6 +928,9 @@ def _write(
     # path (ketacalc.fastpath), pinned to this one by a property test.
     fast = FastPath.for_batch(defaults) if output == "jsonl" and clinic == ClinicLimits() else None
     for row in rows:
+        if row.skipped is not None:
+            summary.skipped.append(f"row {row.number}, {row.skipped}")
+            continue
         if fast is not None and row.problem is None and (done := fast.record(row.number, row.id, row.cells)):
             summary.add(done.cost, done.total_dose_centi_mg, done.warned)
             out.write(done.line + "\n")  # one write: a record and its newline are never apart

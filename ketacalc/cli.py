@@ -1106,6 +1106,14 @@ def batch_command(
             help="Read a field from a column of any name, e.g. --column weight='Body weight'. Repeatable.",
         ),
     ] = None,
+    ignore_column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore-column",
+            metavar="HEADER",
+            help="Leave a column unread that looks like a field (e.g. 'Infusion date'). Repeatable.",
+        ),
+    ] = None,
     sheet: Annotated[
         str | None,
         typer.Option(
@@ -1167,6 +1175,7 @@ def batch_command(
         delimiter=None if delimiter is None else parse_delimiter(delimiter),
         decimal_comma=parse_decimal(decimal),
         columns=parse_mappings(column or ()),
+        ignored=tuple(ignore_column or ()),
         sheet=sheet,
     )
     writing_as = Writing(format=parse_output_format(output), bom=bom, quiet=quiet)

@@ -102,7 +102,8 @@ class Column:
 @dataclass(frozen=True, slots=True)
 class Header:
     columns: tuple[Column, ...]
-    notes: tuple[str, ...]  # said on stderr: id-like columns left unread
+    notes: tuple[str, ...]  # said on stderr before the rows: columns left unread
+    assumed: tuple[str, ...] = ()  # said in the summary: units read where the column names none
 
     @property
     def plain(self) -> bool:
@@ -126,25 +127,117 @@ def parse_mappings(given: Iterable[str]) -> dict[str, str]:
     return mappings
 
 
-def read_header(names: list[str], mappings: Mapping[str, str]) -> Header:
-    """The columns to read from a header row, or HeaderError."""
+# Headers as people write them: a name (in any case and spacing, punctuation
+# dropped) and the field it is. A unit may follow in brackets or after a
+# separator (see ``recognize``). The README's table "Your spreadsheet's
+# headers" is made from this one table.
+HEADER_NAMES: dict[str, str] = {
+    **{field: field for field in FIELDS},
+    "wt": "weight",
+    "body_weight": "weight",
+    "patient_weight": "weight",
+    "dose_per_kg": "rate",
+    "dose_rate": "rate",
+    "mg/kg": "rate",
+    "mg_per_kg": "rate",
+    "sessions": "infusions",
+    "no_of_infusions": "infusions",
+    "number_of_infusions": "infusions",
+    "no_of_sessions": "infusions",
+    "number_of_sessions": "infusions",
+    "price_per_infusion": "price",
+    "price_per_session": "price",
+    "cost_per_infusion": "price",
+    "cost_per_session": "price",
+    "infusion_time": "duration",
+    "infusion_duration": "duration",
+    "minutes": "duration",
+    "start_time": "start",
+    "dosing_weight_basis": "dosing_weight",
+}
+# A name that is a field only with a unit of that field: "Dose (mg/kg)" is a rate; "Dose" alone could be mg.
+_WITH_A_UNIT = {"dose": "rate"}
+# Names whose unit is in the name itself.
+_NAMED_UNITS = {"minutes": "min", "mg/kg": "mg/kg", "mg_per_kg": "mg/kg"}
+# What a header mentions when it looks like a field ketacalc reads: such a column is mapped with
+# certainty, or the batch is refused until --column or --ignore-column settles it.
+_LOOKS_READ_RE = re.compile(
+    r"dose|rate|mg/?kg|session|infusion|price|cost|duration|minute|time|weight|\bwt\b|height|\bsex\b|gender",
+    re.IGNORECASE,
+)
+# A unit after a separator: "Weight in lbs", "Weight, lb", "Weight_lb", "Weight - lb", "Weight/lb".
+_SEPARATED_RE = re.compile(r"^(.*?)[ \t]*(?:[ \t]in[ \t]|,|_|[ \t]-[ \t]|/)[ \t]*([A-Za-zµ.]{1,10})[ \t]*$")
+
+
+def recognize(header: str) -> tuple[str, str | None] | None:
+    """The field a header names and the unit it gives, or None: "Weight in lbs" is (weight, lbs),
+    "Dose (mg/kg)" is (rate, mg/kg), "Minutes" is (duration, min)."""
+    text = header.strip()
+    name = normalize(text).replace(".", "")  # "No. of infusions"
+    if name in HEADER_NAMES:
+        return HEADER_NAMES[name], _NAMED_UNITS.get(name)
+    for pattern in (_HINT_RE, _SEPARATED_RE):
+        found = pattern.match(text)
+        if found is None:
+            continue
+        base = normalize(found.group(1)).replace(".", "")
+        unit = (_hint(found) if pattern is _HINT_RE else found.group(2)) or ""
+        field = HEADER_NAMES.get(base) or _WITH_A_UNIT.get(base)
+        if field is None:
+            continue
+        if pattern is _SEPARATED_RE and not _is_unit_of(field, unit):
+            continue  # "Price per infusion" is a name, not a price in "infusion"
+        if base in _WITH_A_UNIT and not _is_unit_of(field, unit):
+            continue
+        return field, unit.strip()
+    return None
+
+
+def _is_unit_of(field: str, unit: str) -> bool:
+    """Whether ``unit`` is a unit (or a currency) a field's column may carry."""
+    spelling = "".join(unit.split()).lower().rstrip(".")
+    if field in _PRICES:
+        return _CURRENCY_SIGNS.get(unit.strip(), unit.strip().upper()) in ISO_4217
+    kind = _UNIT_KINDS.get(field)
+    return kind is not None and spelling in kind.spellings
+
+
+def read_header(names: list[str], mappings: Mapping[str, str], ignored: Iterable[str] = ()) -> Header:
+    """The columns to read from a header row, or HeaderError. Every column is read, mapped with
+    --column, ignored with --ignore-column, or, when it looks like a field ketacalc reads but
+    cannot be mapped with certainty, refused naming it."""
     normalized = [normalize(name) for name in names]
+    skipped = {normalize(name) for name in ignored}
+    missing = skipped - set(normalized)
+    if missing:
+        raise HeaderError(
+            f"--ignore-column {sorted(missing)[0]!r}: the header has no such column (columns: {_shown(names)})"
+        )
     columns: dict[str, Column] = {}
     mapped_indexes: set[int] = set()
     for field, wanted in mappings.items():
         matches = [i for i, name in enumerate(normalized) if name == normalize(wanted)]
         if not matches:
             raise HeaderError(f"--column {field}={wanted!r}: the header has no such column (columns: {_shown(names)})")
-        found = _HINT_RE.match(names[matches[0]].strip())
-        columns[field] = _column(matches[0], field, names[matches[0]], _hint(found))
+        found = recognize(names[matches[0]])
+        columns[field] = _column(matches[0], field, names[matches[0]], found[1] if found else None)
         mapped_indexes.add(matches[0])
+    unread: list[str] = []
     for index, name in enumerate(normalized):
-        if index in mapped_indexes or not name:
+        if index in mapped_indexes or not name or name in skipped:
             continue
-        base, hint = name, None
-        if (found := _HINT_RE.match(names[index].strip())) is not None and normalize(found.group(1)) in KNOWN:
-            base, hint = normalize(found.group(1)), _hint(found)
-        if base not in KNOWN or base in mappings:
+        found = recognize(names[index])
+        if found is None:
+            if _LOOKS_READ_RE.search(names[index]) and not _id_like(name):
+                raise HeaderError(
+                    f"the column {printable(names[index])!r} looks like a field ketacalc reads but cannot be mapped "
+                    f"with certainty: --column FIELD={printable(names[index])!r} reads it "
+                    f"(fields: {', '.join(FIELDS)}), --ignore-column {printable(names[index])!r} leaves it"
+                )
+            unread.append(names[index])
+            continue
+        base, hint = found
+        if base in mappings:
             continue  # a field mapped by --column is read from that column only
         if base in columns:
             raise HeaderError(f"the column {base!r} appears twice in the header (--column {base}=... chooses one)")
@@ -167,8 +260,24 @@ def read_header(names: list[str], mappings: Mapping[str, str]) -> Header:
             )
     if "weight" not in columns:
         raise HeaderError(f"the header has no 'weight' column (columns: {_shown(names)}; --column weight=... maps one)")
+    read = {c.index for c in columns.values()}
+    shown_unread = [
+        printable(n) for i, n in enumerate(names) if n.strip() and i not in read and not _id_like(normalized[i])
+    ]
+    if shown_unread:
+        notes.append("note: not read: " + ", ".join(shown_unread))
+    assumed = []
+    for column in sorted(columns.values(), key=lambda c: c.index):
+        default = _BARE_UNITS.get(column.field)
+        if default is not None and column.unit is None:
+            named = printable(column.header)
+            assumed.append(f"{column.field} read as {default}: the column {named!r} names no unit")
     ordered = tuple(sorted(columns.values(), key=lambda c: c.index))
-    return Header(ordered, tuple(notes))
+    return Header(ordered, tuple(notes), tuple(assumed))
+
+
+# What a bare number in a column that names no unit is read as (said once, on stderr).
+_BARE_UNITS = {"weight": "kg", "rate": "mg/kg", "duration": "min", "bag": "mL"}
 
 
 # Currency signs a price header may carry; ¥ is left out (yen or yuan?).
@@ -186,7 +295,8 @@ def _column(index: int, field: str, header: str, hint: str | None) -> Column:
             )
         return Column(index, field, header, currency=code)
     kind = _UNIT_KINDS.get(field)
-    spelling = "".join(hint.split()).lower()
+    spelling = "".join(hint.split()).lower().rstrip(".")  # "(lbs.)" as people abbreviate
+    hint = hint.strip().rstrip(".")
     if kind is None or spelling not in kind.spellings:
         allowed = f" ({kind.allowed_units})" if kind is not None else ""
         raise HeaderError(

@@ -20,6 +20,19 @@ def limits_table() -> str:
     return "\n".join(rows) + "\n"
 
 
+def header_names_table() -> str:
+    """``columns.HEADER_NAMES``: the headers a batch reads as each field, as a Markdown table."""
+    from ketacalc import columns
+
+    by_field: dict[str, list[str]] = {}
+    for name, field in columns.HEADER_NAMES.items():
+        by_field.setdefault(field, []).append(name.replace("_", " "))
+    rows = ["| field | headers read as it (any case and spacing) |", "|---|---|"]
+    for field in columns.FIELDS:
+        rows.append(f"| `{field}` | {', '.join(f'`{name}`' for name in by_field.get(field, []))} |")
+    return "\n".join(rows) + "\n"
+
+
 def help_text(*command: str) -> str:
     """``ketacalc COMMAND --help``, as a console block, at a fixed width."""
     from typer.testing import CliRunner

@@ -252,6 +252,7 @@ def schema() -> Schema:
             "quoted": count,
             "rejected": count,
             "warned": count,
+            "skipped": count,
             "by_currency": {
                 "type": "array",
                 "items": {

@@ -73,6 +73,7 @@ OPTIONS: dict[str, dict[str, str]] = {
         "--delimiter": ",",
         "--decimal": "point",
         "--column": "weight=weight",
+        "--ignore-column": "weight",
         "--sheet": "Sheet1",
     },
     "config": {

@@ -49,6 +49,7 @@ def test_all_rows_quoted_is_exit_0(tmp_path: Path) -> None:
     assert run.stderr.splitlines() == [
         "2 rows: 2 quoted, 0 rejected",
         "USD: 2 quoted, series total $4,800 / $7,200 / $9,600 (min / mid / max), drug 450 mg",
+        "note: weight read as kg: the column 'weight' names no unit",
     ]
 
 

@@ -1,0 +1,121 @@
+"""columns: every column is read, mapped, or named; a unit is never assumed
+where the header names one; totals rows are never quoted (the clerk's cases)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ketacalc.columns import HEADER_NAMES, recognize
+from tests.conftest import cli, records
+
+
+def test_a_sheet_that_names_dose_sessions_price_and_time_is_read_whole() -> None:
+    header = "Patient ID,Weight (kg),Dose (mg/kg),Sessions,Price per infusion,Infusion time (min)"
+    record = records(cli("batch", input=f"{header}\nP1,70,0.25,4,650,60\n").stdout)[0]
+    assert record["id"] == "P1" and record["dose"]["rate_mg_per_kg"] == 0.25 and record["dose"]["dose_mg"] == 17.5
+    assert record["series"]["infusions"] == 4 and record["cost"]["per_infusion"]["mid"] == "650.00"
+    assert record["session"]["duration_min"] == 60
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Weight in lbs", "Weight, lb", "Weight_lb", "Weight - lb", "Weight/lb", "Weight (lbs.)", "Weight [lb]"],
+)
+def test_a_pound_column_is_read_in_pounds_however_it_is_written(header: str) -> None:
+    record = records(cli("batch", input=f'id,"{header}"\nA,154\n').stdout)[0]
+    assert record["dose"]["dose_mg"] == 34.93  # 154 lb, never 154 kg (77 mg)
+
+
+@pytest.mark.parametrize("header", ["Weight in lbs", "Weight, lb", "Weight_lb", "Weight - lb", "Weight/lb"])
+def test_column_keeps_the_headers_unit(header: str) -> None:
+    run = cli("batch", "--column", f"weight={header}", input=f'id,"{header}"\nA,154\n')
+    assert records(run.stdout)[0]["dose"]["dose_mg"] == 34.93
+
+
+@pytest.mark.parametrize(
+    ("header", "field", "unit"),
+    [
+        ("Wt (kg)", "weight", "kg"),
+        ("Body weight", "weight", None),
+        ("mg/kg", "rate", "mg/kg"),
+        ("Dose per kg", "rate", None),
+        ("No. of infusions", "infusions", None),
+        ("Cost per session", "price", None),
+        ("Minutes", "duration", "min"),
+        ("Price (EUR)", "price", "EUR"),
+    ],
+)
+def test_headers_as_people_write_them(header: str, field: str, unit: str | None) -> None:
+    assert recognize(header) == (field, unit)
+
+
+@pytest.mark.parametrize("header", ["Dose", "Dose (mg)", "Infusion date", "Cost", "Time", "Weight loss"])
+def test_a_column_that_looks_read_but_cannot_be_mapped_is_refused_naming_the_fix(header: str) -> None:
+    run = cli("batch", input=f'weight,"{header}"\n70,1\n')
+    assert run.code == 2 and run.stdout == ""
+    assert f"--column FIELD='{header}'" in run.stderr and f"--ignore-column '{header}'" in run.stderr
+    ignored = cli("batch", "--ignore-column", header, input=f'weight,"{header}"\n70,1\n')
+    assert ignored.code == 0
+
+
+def test_other_columns_are_listed_once_as_not_read_and_bare_units_said_once() -> None:
+    run = cli("batch", input="Name,Weight,Notes\nAda,70,x\nBo,80,y\n")
+    assert run.stderr.count("not read: Name, Notes") == 1
+    assert run.stderr.count("weight read as kg: the column 'Weight' names no unit") == 1
+
+
+@pytest.mark.parametrize("word", ["Total", "TOTALS", "Sum", "Subtotal", "Grand total", "Summe", "Gesamt:", "Totale"])
+def test_a_totals_row_is_never_quoted(word: str) -> None:
+    run = cli("batch", input=f"id,Weight (lb)\nA,154\nB,200\n{word},354\n")
+    assert [r["id"] for r in records(run.stdout)] == ["A", "B"]
+    assert "skipped: row 3, a totals row" in run.stderr and "2 rows: 2 quoted" in run.stderr
+
+
+def test_a_totals_row_in_a_workbook_and_in_cp1252(tmp_path: object) -> None:
+    from pathlib import Path
+
+    import openpyxl
+
+    folder = Path(str(tmp_path))
+    book = openpyxl.Workbook()
+    for row in (["Name", "Weight (lb)"], ["Ada", 154], ["Total", 665.5]):
+        book.active.append(row)
+    book.save(folder / "w.xlsx")
+    assert [r["patient"]["weight_kg"] for r in records(cli("batch", str(folder / "w.xlsx")).stdout)] == [69.85]
+    (folder / "c.csv").write_bytes("Name,Weight (lb)\nZoë,154\nTotal général,154\n".encode("cp1252"))
+    run = cli("batch", str(folder / "c.csv"), "--encoding", "cp1252")
+    assert len(records(run.stdout)) == 1 and "a totals row" in run.stderr
+
+
+_UNITS = {"lb": 34.93, "lbs": 34.93, "pounds": 34.93, "kg": 77, "kgs": 77, "kilograms": 77}
+
+
+@given(
+    st.sampled_from(["Weight", "weight", "WEIGHT", "Body weight", "Wt", "Patient weight"]),
+    st.sampled_from(list(_UNITS)),
+    st.sampled_from(["({})", "[{}]", " in {}", ", {}", "_{}", " - {}", "/{}", " ({}.)"]),
+    st.integers(min_value=0, max_value=2),
+)
+def test_a_weight_header_is_read_in_its_unit_or_refused_never_kg_for_lb(
+    name: str, unit: str, form: str, position: int
+) -> None:
+    header = name + form.format(unit)
+    columns = ["Notes", "Ref"]
+    columns.insert(position, header)
+    cells = ["x", "R1"]
+    cells.insert(position, "154")
+    line = ",".join(json.dumps(c) for c in columns)
+    run = cli("batch", "--column", "id=Ref", input=f"{line}\n{','.join(cells)}\n")
+    if run.code == 2:
+        return  # refused, naming the column: allowed
+    assert records(run.stdout)[0]["dose"]["dose_mg"] == _UNITS[unit], header
+
+
+def test_the_table_of_names_covers_every_field() -> None:
+    from ketacalc.columns import FIELDS
+
+    assert set(FIELDS) <= set(HEADER_NAMES.values())

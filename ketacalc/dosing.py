@@ -7,7 +7,9 @@ written out (see ``ketacalc.render`` and ``ketacalc.documents``).
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from fractions import Fraction
@@ -59,8 +61,19 @@ _FEET_INCHES_RE = re.compile(
 
 
 # An order per time: 0.75 mg/kg/h, 12.5 mcg/kg/min (the mass per kg, then the time).
+def _lazy_pattern(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
+    """A pattern compiled when first used: a plain ``quote 70`` never needs these, and compiling
+    them all at import costs every start-up (tests/benchmarks/bench.py)."""
+
+    @functools.cache
+    def compiled() -> re.Pattern[str]:
+        return re.compile(pattern, flags)
+
+    return compiled
+
+
 # ASCII case folding only: a Greek capital Mu (U+039C) is not a micro sign, nor K (U+212A) a k.
-_PER_TIME_RE = re.compile(
+_PER_TIME_RE = _lazy_pattern(
     r"[ \t]*([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))[ \t]*([A-Za-zµμ]+)[ \t]*/[ \t]*(kg|kilograms?)[ \t]*/[ \t]*"
     r"([A-Za-z]+)\.?[ \t]*",
     re.IGNORECASE | re.ASCII,
@@ -70,7 +83,7 @@ _MINUTES_IN: dict[str, Decimal] = {
     **dict.fromkeys(("min", "mins", "minute", "minutes"), Decimal(1)),
 }
 # 11 st 4 lb, 11st 4lbs, 11 stone 4 pounds: British weights, read here and never handed to pint.
-_STONE_POUNDS_RE = re.compile(
+_STONE_POUNDS_RE = _lazy_pattern(
     r"[ \t]*([0-9]{1,3})[ \t]*(?:st|stone|stones)[ \t]*([0-9]{1,2}(?:\.[0-9]+)?)[ \t]*(?:lb|lbs|pound|pounds)?[ \t]*",
     re.IGNORECASE,
 )
@@ -186,7 +199,7 @@ _MCG_PER_MG = 1000
 def parse_weight(value: Given, field: str = "weight") -> units.Parsed:
     """A body weight in kg, within ``limits.WEIGHT_KG``: a number and a unit, or stones and pounds."""
     if isinstance(value, str) and len(value) <= units.MAX_INPUT_CHARS:
-        british = _STONE_POUNDS_RE.fullmatch(value)
+        british = _STONE_POUNDS_RE().fullmatch(value) if "st" in value.lower() else None
         if british is not None:
             stones, pounds = int(british.group(1)), Decimal(british.group(2))
             if pounds >= _POUNDS_PER_STONE:
@@ -194,7 +207,7 @@ def parse_weight(value: Given, field: str = "weight") -> units.Parsed:
             kg = mul(stones * _POUNDS_PER_STONE + pounds, units.decimal_factor("pound", "kilogram"))
             in_range(field, value, kg, limits.WEIGHT_KG.low, limits.WEIGHT_KG.high, WEIGHT_ALLOWED)
             return units.Parsed(kg, unit_given=True)
-        if _MG_WEIGHT_RE.fullmatch(value):
+        if "g" in value.lower() and _MG_WEIGHT_RE().fullmatch(value):
             raise InputError(
                 field,
                 value,
@@ -204,7 +217,9 @@ def parse_weight(value: Given, field: str = "weight") -> units.Parsed:
     return bounded_quantity(field, value, units.WEIGHT, limits.WEIGHT_KG.low, limits.WEIGHT_KG.high, WEIGHT_ALLOWED)
 
 
-_MG_WEIGHT_RE = re.compile(r"[ \t]*[0-9.]+[ \t]*(?:mg|mgs|milligrams?|mcg|µg|μg|ug|micrograms?)[ \t]*", re.IGNORECASE)
+_MG_WEIGHT_RE = _lazy_pattern(
+    r"[ \t]*[0-9.]+[ \t]*(?:mg|mgs|milligrams?|mcg|µg|μg|ug|micrograms?)[ \t]*", re.IGNORECASE
+)
 
 
 def parse_rate_order(value: Given, field: str = "rate") -> RateOrder:
@@ -212,7 +227,7 @@ def parse_rate_order(value: Given, field: str = "rate") -> RateOrder:
     mcg/kg, within ``limits.RATE_MG_PER_KG``), or an order per time with its
     unit (0.75 mg/kg/h, 12.5 mcg/kg/min), checked once the duration is known."""
     if isinstance(value, str) and len(value) <= units.MAX_INPUT_CHARS:
-        per_time = _PER_TIME_RE.fullmatch(value)
+        per_time = _PER_TIME_RE().fullmatch(value) if value.count("/") >= 2 else None
         if per_time is not None:
             number, mass, _, time = per_time.groups()
             ratio = units.RATE.spellings.get(f"{mass.lower()}/kg")
@@ -240,7 +255,7 @@ def parse_rate(value: Given, field: str = "rate", per_time_allowed: bool = True)
     Where no order per time is taken (chart rates, titration, a booster's rate), one is refused saying so."""
     low, high = limits.RATE_MG_PER_KG.low, limits.RATE_MG_PER_KG.high
     allowed = RATE_ALLOWED if per_time_allowed else PLAIN_RATE_ALLOWED
-    if not per_time_allowed and isinstance(value, str) and _PER_TIME_RE.fullmatch(value[: units.MAX_INPUT_CHARS]):
+    if not per_time_allowed and isinstance(value, str) and _PER_TIME_RE().fullmatch(value[: units.MAX_INPUT_CHARS]):
         raise InputError(field, value, "is an order per time, which is not taken here", allowed)
     return bounded_quantity(field, value, units.RATE, low, high, allowed).value
 

@@ -91,12 +91,10 @@ def parse_diluent(value: Given, field: str = "diluent") -> str:
     # The read-back line gives the volume and concentration itself: any other number in the name
     # (250 mL, 250mls, 100, 0.5 mg/mL) could be read instead. A percentage (0.9%, 5%) is the name's own.
     folded = unicodedata.normalize("NFKC", text)
-    if any(char.isdigit() for char in _PERCENT_RE.sub("", folded)):
+    if any(char.isdigit() for char in re.sub(r"[0-9]+(?:[.,][0-9]+)?\s*%", "", folded)):
         raise InputError(field, text, "holds a number that is not a percentage (the volume is --bag)", DILUENT_ALLOWED)
     return text
 
-
-_PERCENT_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)?\s*%")
 
 
 @dataclass(frozen=True, slots=True)

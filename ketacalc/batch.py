@@ -26,7 +26,16 @@ from typing import IO, Any, NamedTuple, cast
 
 from ketacalc import excel, limits, places, workbook
 from ketacalc.clinic import ClinicLimits
-from ketacalc.columns import KNOWN, Header, HeaderError, decimal_comma_hint, normalize, prepare, read_header
+from ketacalc.columns import (
+    KNOWN,
+    Header,
+    HeaderError,
+    decimal_comma_hint,
+    normalize,
+    prepare,
+    read_header,
+    recognize,
+)
 from ketacalc.config import replaced
 from ketacalc.documents import Document, batch_error, batch_quote, envelope, money_text, quote_record_json, record_json
 from ketacalc.dosing import parse_rate_order
@@ -54,6 +63,7 @@ class Reading:
     columns: Mapping[str, str] = field(default_factory=dict)  # field -> header, from --column
     sheet: str | None = None  # xlsx: None is the active visible sheet
     ignored: tuple[str, ...] = ()  # headers left unread, from --ignore-column
+    header_row: int | None = None  # --header-row: the header's line; None: found in the first 20 rows
 
 
 @dataclass(frozen=True)
@@ -419,10 +429,7 @@ def read_csv(stream: IO[str], reading: Reading = Reading()) -> tuple[Iterator[Ro
     rows are read as they are asked for. The delimiter is --delimiter, or a
     comma, semicolon, tab or bar as the header uses most (outside quotes)."""
     chunks = _chunks(stream)
-    header_line = ""
-    for header_line in chunks:
-        if header_line.strip():
-            break
+    header_line, delimiter_given, notes = _find_header(chunks, reading)
     if not header_line.strip():
         raise BatchInputError("the input is empty: it needs a header row with a 'weight' column")
     if len(header_line) >= _RECORD_MAX_CHARS and not header_line.endswith(("\n", "\r")):
@@ -434,7 +441,7 @@ def read_csv(stream: IO[str], reading: Reading = Reading()) -> tuple[Iterator[Ro
             "the header row holds NUL characters: UTF-16 without a BOM? give --encoding utf-16-le or utf-16-be"
         )
     csv.field_size_limit(_RECORD_MAX_CHARS)
-    delimiter = reading.delimiter or _delimiter(header_line)
+    delimiter = reading.delimiter or delimiter_given or _delimiter(header_line)
     records = _records(itertools.chain([header_line], chunks), delimiter)
     header_record = next(records)
     if header_record.text is None:
@@ -443,8 +450,76 @@ def read_csv(stream: IO[str], reading: Reading = Reading()) -> tuple[Iterator[Ro
         names = next(csv.reader([header_record.text], delimiter=delimiter), [])
     except csv.Error as error:
         raise BatchInputError(f"the header row is not readable CSV ({error})") from None
-    header = _header([_bytes_shown(name) for name in names], reading)
+    names = [_bytes_shown(name) for name in names]
+    # A second header row holding only units ("", "(lb)", "USD") gives the units of the columns above it.
+    records, names = _units_row(records, names, delimiter, notes)
+    header = _header(names, reading)
+    header = Header(header.columns, (*notes, *header.notes), header.assumed)
     return _csv_rows(records, header, len(names), delimiter, reading.decimal_comma), header
+
+
+HEADER_SEARCH_ROWS = 20  # where the header is looked for: the first row that names a weight column
+
+
+def _find_header(chunks: Iterator[str], reading: Reading) -> tuple[str, str | None, list[str]]:
+    """The header line, the delimiter a ``sep=`` line gave, and what was said about them. Lines above
+    the header are skipped: a title, Excel's ``sep=;`` line, ``#`` comments, blank rows (``,,,``).
+    The header is the first of the first 20 rows that names a weight column, or ``--header-row N``."""
+    delimiter: str | None = None
+    seen: list[str] = []
+    for number, line in enumerate(chunks, start=1):
+        text = line.removeprefix("\ufeff").strip()
+        if reading.header_row is not None:
+            if number == reading.header_row:
+                return line, delimiter, [f"note: the header is line {number} (--header-row)"]
+            continue
+        if number == 1 and text.lower().startswith("sep=") and len(text) == 5:
+            delimiter = text[4]  # Excel's own line naming the delimiter
+            continue
+        if not text or text.startswith("#") or not text.strip(",;\t|"):
+            continue
+        if len(line) >= _RECORD_MAX_CHARS:
+            return line, delimiter, []  # said as too long by the caller
+        cells = next(csv.reader([text], delimiter=reading.delimiter or delimiter or _delimiter(text)), [])
+        mapped = normalize(reading.columns.get("weight", "")) or None
+        if any((found := recognize(cell)) is not None and found[0] == "weight" for cell in cells) or any(
+            normalize(cell) == mapped for cell in cells
+        ):
+            notes = [f"note: the header is line {number}"] if seen else []
+            return line, delimiter, notes
+        seen.append(line)
+        if len(seen) >= HEADER_SEARCH_ROWS:
+            break
+    if reading.header_row is not None:
+        raise BatchInputError(f"--header-row {reading.header_row}: the input has fewer lines")
+    # No row names a weight column: the first one is the header, and says what is missing.
+    return (seen[0] if seen else ""), delimiter, []
+
+
+_UNIT_CELL_RE = re.compile(r"[ \t]*[(\[]?[ \t]*([A-Za-zµ/$€£.]{1,10})[ \t]*[)\]]?[ \t]*")
+
+
+def _units_row(
+    records: Iterator[_Record], names: list[str], delimiter: str, notes: list[str]
+) -> tuple[Iterator[_Record], list[str]]:
+    """A row under the header that holds only units gives them to the columns above it; any other
+    row is the first data row, put back."""
+    first = next(records, None)
+    if first is None:
+        return iter(()), names
+    rest = itertools.chain([first], records)
+    if first.text is None:
+        return rest, names
+    cells = next(csv.reader([first.text], delimiter=delimiter), [])
+    units = [_UNIT_CELL_RE.fullmatch(cell) if cell.strip() else None for cell in cells]
+    if not any(units) or any(cell.strip() and unit is None for cell, unit in zip(cells, units, strict=False)):
+        return rest, names
+    merged = [
+        f"{name} ({unit.group(1)})" if index < len(units) and (unit := units[index]) is not None else name
+        for index, name in enumerate(names)
+    ]
+    notes.append(f"note: the second header row gives units: {', '.join(n for n in merged if '(' in n)}")
+    return records, merged
 
 
 def _header(names: list[str], reading: Reading) -> Header:

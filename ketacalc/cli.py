@@ -1106,6 +1106,16 @@ def batch_command(
             help="Read a field from a column of any name, e.g. --column weight='Body weight'. Repeatable.",
         ),
     ] = None,
+    header_row: Annotated[
+        int | None,
+        typer.Option(
+            "--header-row",
+            metavar="N",
+            min=1,
+            max=1_000_000,
+            help="CSV: the line the header is on (default: the first of the first 20 rows naming a weight column).",
+        ),
+    ] = None,
     ignore_column: Annotated[
         list[str] | None,
         typer.Option(
@@ -1176,6 +1186,7 @@ def batch_command(
         decimal_comma=parse_decimal(decimal),
         columns=parse_mappings(column or ()),
         ignored=tuple(ignore_column or ()),
+        header_row=header_row,
         sheet=sheet,
     )
     writing_as = Writing(format=parse_output_format(output), bom=bom, quiet=quiet)

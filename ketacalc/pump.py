@@ -96,7 +96,6 @@ def parse_diluent(value: Given, field: str = "diluent") -> str:
     return text
 
 
-
 @dataclass(frozen=True, slots=True)
 class Syringe:
     """The smallest common syringe that holds a draw, and the marks it measures to."""

@@ -74,6 +74,7 @@ OPTIONS: dict[str, dict[str, str]] = {
         "--decimal": "point",
         "--column": "weight=weight",
         "--ignore-column": "weight",
+        "--header-row": "1",
         "--sheet": "Sheet1",
     },
     "config": {

@@ -119,3 +119,29 @@ def test_the_table_of_names_covers_every_field() -> None:
     from ketacalc.columns import FIELDS
 
     assert set(FIELDS) <= set(HEADER_NAMES.values())
+
+
+@pytest.mark.parametrize("units", [",(lb),(USD)", ",lb,USD", ",[lb],usd"])
+def test_a_second_header_row_of_units_gives_the_columns_their_units(units: str) -> None:
+    run = cli("batch", input=f"ID,Weight,Price\n{units}\nA,154,650\n")
+    record = records(run.stdout)[0]
+    assert record["dose"]["dose_mg"] == 34.93 and record["cost"]["currency"] == "USD"  # 154 lb, never 154 kg
+    assert "second header row gives units" in run.stderr
+
+
+def test_lines_above_the_header_are_skipped_and_the_header_line_named() -> None:
+    text = "sep=;\nClinic export, December\n\n# exported by the front desk\n;;;\nid;weight\nA;70\n"
+    run = cli("batch", input=text)
+    assert [r["id"] for r in records(run.stdout)] == ["A"] and "the header is line 6" in run.stderr
+
+
+def test_header_row_sets_the_header() -> None:
+    run = cli("batch", "--header-row", "2", input="Weights of the day\nid,weight\nA,70\n")
+    assert [r["id"] for r in records(run.stdout)] == ["A"]
+    assert cli("batch", "--header-row", "9", input="id,weight\nA,70\n").code == 2
+
+
+def test_a_header_past_the_first_20_rows_is_not_guessed() -> None:
+    text = "".join(f"title line {i}\n" for i in range(25)) + "id,weight\nA,70\n"
+    run = cli("batch", input=text)
+    assert run.code == 2 and "no 'weight' column" in run.stderr

@@ -619,18 +619,64 @@ def _json_int(text: str) -> int | str:
 _MAX_INT_DIGITS = 300
 
 
-def read_jsonl(stream: IO[str], decimal_comma: bool = False) -> Iterator[Row]:
+def read_jsonl(stream: IO[str], decimal_comma: bool = False, array: bool = False) -> Iterator[Row]:
     """JSON Lines: one object per line; values are strings or numbers, read
     exactly (0.75000000000000000001 is not 0.75); null or "" takes the default.
+    With ``array`` (a .json file), input that starts with [ is one JSON array of objects.
     The first line is looked for now, so an empty input stops before anything
     is written."""
     lines = _lines(stream)
     for first in lines:
         if first is not None:
             first = first.removeprefix("\ufeff")  # a BOM that a named encoding kept
+        if array and first is not None and first.lstrip().startswith("["):
+            return _json_array_rows(itertools.chain([first], lines), decimal_comma)
         if first is None or first.strip():
             return _jsonl_rows(itertools.chain([first], lines), decimal_comma)
     raise BatchInputError("the input is empty: it needs one JSON object per line, with a 'weight'")
+
+
+JSON_ARRAY_MAX_CHARS = 256 * 1024 * 1024  # a JSON array is read whole: bounded
+
+
+def _json_array_rows(lines: Iterator[str | None], decimal_comma: bool) -> Iterator[Row]:
+    """A JSON array of objects, as pandas ``to_json(orient="records")`` writes it (indented or not):
+    read whole (the file is one value), each object a row as a JSON line's would be."""
+    parts: list[str] = []
+    size = 0
+    for line in lines:
+        if line is None:
+            raise BatchInputError(f"the JSON array has a line over {_RECORD_MAX_CHARS:,} characters")
+        size += len(line)
+        if size > JSON_ARRAY_MAX_CHARS:
+            raise BatchInputError(f"the JSON array is over {JSON_ARRAY_MAX_CHARS // 1024 // 1024} MiB")
+        parts.append(line)
+    try:
+        array = parse_json("".join(parts))
+    except _DuplicateKey as duplicate:
+        raise BatchInputError(f"the JSON array has an object with the key {str(duplicate)!r} twice") from None
+    except (ValueError, RecursionError):
+        raise BatchInputError(
+            "the input starts with [ but is not a JSON array (JSON Lines has one object a line)"
+        ) from None
+    if not isinstance(array, list):
+        raise BatchInputError("the input is not a JSON array of objects")
+    return (_json_row(number, record, decimal_comma) for number, record in enumerate(array, start=1))
+
+
+def _json_row(number: int, record: object, decimal_comma: bool) -> Row:
+    """One JSON object as a row (JSON Lines and JSON arrays alike)."""
+    if not isinstance(record, dict):
+        return Row(number, None, {}, "is not a JSON object")
+    values = {}
+    for key, value in record.items():
+        name = normalize(str(key))
+        if name in KNOWN and value is not None and value != "":
+            values[name] = value
+    row_id = _echo_id(values.pop("id", None))
+    if decimal_comma and (problem := prepare(values, None, decimal_comma)) is not None:
+        return Row(number, row_id, {}, problem[1], problem[0])
+    return Row(number, row_id, values)
 
 
 def _jsonl_rows(lines: Iterator[str | None], decimal_comma: bool) -> Iterator[Row]:
@@ -647,28 +693,22 @@ def _jsonl_rows(lines: Iterator[str | None], decimal_comma: bool) -> Iterator[Ro
             yield Row(number, None, {}, _undecodable(line))
             continue
         try:
-            record = json.loads(
-                line, parse_constant=_not_json, parse_float=Decimal, parse_int=_json_int, object_pairs_hook=_unique_keys
-            )
+            record = parse_json(line)
         except _DuplicateKey as duplicate:
             yield Row(number, None, {}, f"has the key {str(duplicate)!r} twice (keys match in any case and spacing)")
             continue
         except (ValueError, RecursionError):
             yield Row(number, None, {}, "is not valid JSON")
             continue
-        if not isinstance(record, dict):
-            yield Row(number, None, {}, "is not a JSON object")
-            continue
-        values = {}
-        for key, value in record.items():
-            name = normalize(str(key))
-            if name in KNOWN and value is not None and value != "":
-                values[name] = value
-        row_id = _echo_id(values.pop("id", None))
-        if decimal_comma and (problem := prepare(values, None, decimal_comma)) is not None:
-            yield Row(number, row_id, {}, problem[1], problem[0])
-        else:
-            yield Row(number, row_id, values)
+        yield _json_row(number, record, decimal_comma)
+
+
+def parse_json(text: str) -> Any:
+    """JSON read exactly (Decimal numbers, long integers kept as text), with no NaN or Infinity and
+    no key given twice: for JSON Lines and JSON arrays alike."""
+    return json.loads(
+        text, parse_constant=_not_json, parse_float=Decimal, parse_int=_json_int, object_pairs_hook=_unique_keys
+    )
 
 
 def _not_json(constant: str) -> float:
@@ -883,7 +923,8 @@ def run_batch(
             if fmt == "csv":
                 rows, header = read_csv(stream, reading)
             else:
-                rows = read_jsonl(stream, reading.decimal_comma)
+                # A .json file may be one JSON array (pandas' orient="records"); .jsonl is one object a line.
+                rows = read_jsonl(stream, reading.decimal_comma, array=source.lower().endswith(".json"))
         for note in header.notes if header is not None else ():
             with contextlib.suppress(OSError, ValueError):
                 err.write(note + "\n")

@@ -46,6 +46,8 @@ _REF_RE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 _DATE_FORMATS = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47})
 # A unit in a number format's quoted text: 0 "lb", 0.0" kg", #,##0 "mg/kg".
 _FORMAT_UNIT_RE = re.compile(r'"\s*([A-Za-zµ/ .]{1,12}?)\s*"')
+_NOISE_PLACES = Decimal("1e-9")
+_NOISE = Decimal("1e-9")
 _EPOCH_1900 = datetime.datetime(1899, 12, 30)
 _EPOCH_1904 = datetime.datetime(1904, 1, 1)
 
@@ -256,6 +258,11 @@ class _Book:
         is_date, units = self.formats()
         if style < len(is_date) and is_date[style]:
             return self._serial(number)
+        # Floating-point noise a formula leaves (715.0000000000001, 0.30000000000000004): within 1e-9 of
+        # a number of 9 places, it is that number; anything further off is kept as it is.
+        snapped = number.quantize(_NOISE_PLACES) if number.adjusted() < 15 else number
+        if number != snapped and abs(number - snapped) <= _NOISE:
+            number = snapped
         text = f"{number.normalize():f}" if number == number.to_integral_value() else f"{number:f}"
         if "." in text:
             text = text.rstrip("0").rstrip(".")

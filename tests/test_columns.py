@@ -145,3 +145,17 @@ def test_a_header_past_the_first_20_rows_is_not_guessed() -> None:
     text = "".join(f"title line {i}\n" for i in range(25)) + "id,weight\nA,70\n"
     run = cli("batch", input=text)
     assert run.code == 2 and "no 'weight' column" in run.stderr
+
+
+def test_a_json_array_of_records_as_pandas_writes_it(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "p.json"
+    path.write_text('[\n  {"id":"A","weight":70.5,"rate":0.25},\n  {"id":"B","weight":"154 lb"},\n  [1]\n]\n')
+    run = cli("batch", str(path))
+    out = records(run.stdout)
+    assert [r["id"] for r in out] == ["A", "B", None] and out[0]["dose"]["dose_mg"] == 17.63
+    assert out[2]["kind"] == "batch_error" and "not a JSON object" in out[2]["error"]["message"]
+    (Path(str(tmp_path)) / "b.json").write_text('[{"weight": 70},\n')
+    broken = cli("batch", str(Path(str(tmp_path)) / "b.json"))
+    assert broken.code == 2 and "not a JSON array" in broken.stderr

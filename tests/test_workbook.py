@@ -219,3 +219,13 @@ def test_records_read_back_from_the_written_workbook(tmp_path: Path) -> None:
     path = tmp_path / "in.xlsx"
     _base(tmp_path, [["id", "weight"], ["A", 70], ["B", 80]]).rename(path)
     assert json.loads(cli("batch", str(path)).stdout.splitlines()[1])["id"] == "B"
+
+
+def test_floating_point_noise_from_a_formula_is_the_amount(tmp_path: Path) -> None:
+    body = HEADER.replace("</row>", _text("C1", "price") + "</row>") + _row(
+        2, _text("A2", "A"), _number("B2", "70.00000000000001"), _number("C2", "715.0000000000001")
+    )
+    run = cli("batch", _patched(tmp_path, {"xl/worksheets/sheet1.xml": _sheet(body)}))
+    record = records(run.stdout)[0]
+    assert record["cost"]["per_infusion"]["mid"] == "715.00" and record["patient"]["weight_kg"] == 70
+    assert record["patient"]["weight_given"] == "70"

@@ -93,6 +93,7 @@ class Row(NamedTuple):  # a tuple: one is made per input row
     problem: str | None = None  # the row could not even be read, or a cell not used
     field: str | None = None  # the column at fault, when there is one
     skipped: str | None = None  # a row that is no patient (a totals row): said in the summary, never quoted
+    where: tuple[tuple[str, Any], ...] = ()  # where a clerk finds it: ("line", 7) or ("sheet", ..), ("sheet_row", 6)
 
 
 # A totals or footer row, by its id or its first text cell, in any case (English, German, French, Italian).
@@ -429,7 +430,7 @@ def read_csv(stream: IO[str], reading: Reading = Reading()) -> tuple[Iterator[Ro
     rows are read as they are asked for. The delimiter is --delimiter, or a
     comma, semicolon, tab or bar as the header uses most (outside quotes)."""
     chunks = _chunks(stream)
-    header_line, delimiter_given, notes = _find_header(chunks, reading)
+    header_line, delimiter_given, notes, header_number = _find_header(chunks, reading)
     if not header_line.strip():
         raise BatchInputError("the input is empty: it needs a header row with a 'weight' column")
     if len(header_line) >= _RECORD_MAX_CHARS and not header_line.endswith(("\n", "\r")):
@@ -455,13 +456,14 @@ def read_csv(stream: IO[str], reading: Reading = Reading()) -> tuple[Iterator[Ro
     records, names = _units_row(records, names, delimiter, notes)
     header = _header(names, reading)
     header = Header(header.columns, (*notes, *header.notes), header.assumed)
-    return _csv_rows(records, header, len(names), delimiter, reading.decimal_comma), header
+    # A units row is not a data row: the records' own line count still starts at the header.
+    return _csv_rows(records, header, len(names), delimiter, reading.decimal_comma, header_number - 1), header
 
 
 HEADER_SEARCH_ROWS = 20  # where the header is looked for: the first row that names a weight column
 
 
-def _find_header(chunks: Iterator[str], reading: Reading) -> tuple[str, str | None, list[str]]:
+def _find_header(chunks: Iterator[str], reading: Reading) -> tuple[str, str | None, list[str], int]:
     """The header line, the delimiter a ``sep=`` line gave, and what was said about them. Lines above
     the header are skipped: a title, Excel's ``sep=;`` line, ``#`` comments, blank rows (``,,,``).
     The header is the first of the first 20 rows that names a weight column, or ``--header-row N``."""
@@ -471,7 +473,7 @@ def _find_header(chunks: Iterator[str], reading: Reading) -> tuple[str, str | No
         text = line.removeprefix("\ufeff").strip()
         if reading.header_row is not None:
             if number == reading.header_row:
-                return line, delimiter, [f"note: the header is line {number} (--header-row)"]
+                return line, delimiter, [f"note: the header is line {number} (--header-row)"], number
             continue
         if number == 1 and text.lower().startswith("sep=") and len(text) == 5:
             delimiter = text[4]  # Excel's own line naming the delimiter
@@ -479,21 +481,21 @@ def _find_header(chunks: Iterator[str], reading: Reading) -> tuple[str, str | No
         if not text or text.startswith("#") or not text.strip(",;\t|"):
             continue
         if len(line) >= _RECORD_MAX_CHARS:
-            return line, delimiter, []  # said as too long by the caller
+            return line, delimiter, [], number  # said as too long by the caller
         cells = next(csv.reader([text], delimiter=reading.delimiter or delimiter or _delimiter(text)), [])
         mapped = normalize(reading.columns.get("weight", "")) or None
         if any((found := recognize(cell)) is not None and found[0] == "weight" for cell in cells) or any(
             normalize(cell) == mapped for cell in cells
         ):
             notes = [f"note: the header is line {number}"] if seen else []
-            return line, delimiter, notes
+            return line, delimiter, notes, number
         seen.append(line)
         if len(seen) >= HEADER_SEARCH_ROWS:
             break
     if reading.header_row is not None:
         raise BatchInputError(f"--header-row {reading.header_row}: the input has fewer lines")
     # No row names a weight column: the first one is the header, and says what is missing.
-    return (seen[0] if seen else ""), delimiter, []
+    return (seen[0] if seen else ""), delimiter, [], 1
 
 
 _UNIT_CELL_RE = re.compile(r"[ \t]*[(\[]?[ \t]*([A-Za-zµ/$€£.]{1,10})[ \t]*[)\]]?[ \t]*")
@@ -530,18 +532,19 @@ def _header(names: list[str], reading: Reading) -> Header:
 
 
 def _csv_rows(
-    records: Iterator[_Record], header: Header, width: int, delimiter: str, decimal_comma: bool
+    records: Iterator[_Record], header: Header, width: int, delimiter: str, decimal_comma: bool, line_offset: int = 0
 ) -> Iterator[Row]:
     positions = [(column.index, column.field) for column in header.columns]
     adjust = decimal_comma or not header.plain  # most exports need neither: no per-row call then
     number = 0
     for record in records:
+        where = (("line", record.first_line + line_offset),)  # the physical line the record starts on
         if record.text is None:
             number += 1
             head = next(csv.reader([record.head], delimiter=delimiter), []) if record.head else []
             # The cells before the cell the quote opened in are whole: the id among them is the row's.
             head_id = next((head[i] for i, name in positions if name == "id" and i < len(head) - 1), None)
-            yield Row(number, _echo_id(head_id), {}, f"on line {record.first_line} {record.problem}")
+            yield Row(number, _echo_id(head_id), {}, f"on line {record.first_line} {record.problem}", where=where)
             continue
         if not record.text.strip():
             continue  # a blank line is not a row
@@ -549,13 +552,13 @@ def _csv_rows(
             cells = next(csv.reader([record.text], delimiter=delimiter), [])
         except csv.Error as error:
             number += 1
-            yield Row(number, None, {}, f"is not a readable CSV row ({error})")
+            yield Row(number, None, {}, f"is not a readable CSV row ({error})", where=where)
             continue
         if not any(cell.strip() for cell in cells):
             continue  # an empty row (,,,, as spreadsheets write one) is not a row
         number += 1
         if is_totals(cells):
-            yield Row(number, None, {}, skipped="a totals row")
+            yield Row(number, None, {}, skipped="a totals row", where=where)
             continue
         values = {name: cells[i] for i, name in positions if i < len(cells) and cells[i].strip()}
         row_id = _echo_id(values.pop("id", None))
@@ -566,16 +569,23 @@ def _csv_rows(
                 {},
                 f"has a line break inside its {broken!r} cell (a stray quote?), so lines "
                 f"{record.first_line}–{record.last_line} could not be split into rows",
+                where=where,
             )
         elif len(cells) > width and any(cell.strip() for cell in cells[width:]):
             # Empty cells past the header (70,,) are how spreadsheets pad a row: not an error.
-            yield Row(number, row_id, {}, f"has {len(cells)} cells but the header has {width} (an unquoted delimiter?)")
+            yield Row(
+                number,
+                row_id,
+                {},
+                f"has {len(cells)} cells but the header has {width} (an unquoted delimiter?)",
+                where=where,
+            )
         elif _UNDECODABLE_RE.search(record.text):
-            yield Row(number, row_id, {}, _undecodable(record.text))
+            yield Row(number, row_id, {}, _undecodable(record.text), where=where)
         elif adjust and (unusable := prepare(values, header, decimal_comma)) is not None:
-            yield Row(number, row_id, {}, unusable[1], unusable[0])
+            yield Row(number, row_id, {}, unusable[1], unusable[0], where=where)
         else:
-            yield Row(number, row_id, values)
+            yield Row(number, row_id, values, where=where)
 
 
 def _line_break_in(values: Mapping[str, Any]) -> str | None:
@@ -749,7 +759,7 @@ def quote_row(
 
 
 def _error_record(row: Row, field: str | None, message: str) -> Document:
-    return batch_error(row.number, row.id, field, message)
+    return batch_error(row.number, row.id, field, message, row.where)
 
 
 def flatten(document: Mapping[str, Any], prefix: str = "", typed: bool = False) -> dict[str, Any]:
@@ -794,7 +804,10 @@ def csv_columns() -> list[str]:
     """Every column a CSV record can have, from a quote with every block."""
     example = quote("70", concentration="10 mg/mL", bag="100 mL", start="09:00")
     columns = list(flatten(batch_quote(1, None, example)))
-    return [*columns[:4], "error.field", "error.message", *columns[4:]]
+    return [columns[0], *_WHERE, *columns[1:4], "error.field", "error.message", *columns[4:]]
+
+
+_WHERE = ("line", "sheet", "sheet_row")  # where a record's row is, as each input names it
 
 
 @dataclass
@@ -942,27 +955,46 @@ def read_xlsx(binary: IO[bytes], reading: Reading) -> tuple[Iterator[Row], Heade
     try:
         sheet = workbook.read(binary, reading.sheet)
         rows = sheet.rows
-        for _, first in rows:
-            if any(cell.text.strip() for cell in first):
+        first: list[workbook.Cell] | None = None
+        seen = 0
+        mapped = normalize(reading.columns.get("weight", "")) or None
+        for number, cells in rows:
+            texts = [cell.text for cell in cells]
+            if not any(text.strip() for text in texts):
+                continue
+            seen += 1
+            names_weight = any((found := recognize(t)) is not None and found[0] == "weight" for t in texts)
+            if first is None:
+                first = cells  # the header when no row names a weight column: the error says what is missing
+            if names_weight or any(normalize(t) == mapped for t in texts) or number == reading.header_row:
+                first = cells
+                notes = [f"note: the header is row {number} of the sheet"] if seen > 1 else []
+                break
+            if seen >= HEADER_SEARCH_ROWS:
                 break
         else:
+            notes = []
+        if first is None:
             raise BatchInputError(f"the sheet {sheet.name!r} is empty: it needs a header row with a 'weight' column")
     except workbook.WorkbookError as error:
         raise BatchInputError(str(error)) from None
     header = _header([cell.text for cell in first], reading)
-    header = Header(header.columns, (*sheet.notes, *header.notes), header.assumed)
-    return _sheet_rows((cells for _, cells in rows), header, reading.decimal_comma), header
+    header = Header(header.columns, (*sheet.notes, *notes, *header.notes), header.assumed)
+    return _sheet_rows(rows, header, reading.decimal_comma, sheet.name), header
 
 
-def _sheet_rows(sheet_rows: Iterator[list[workbook.Cell]], header: Header, decimal_comma: bool) -> Iterator[Row]:
+def _sheet_rows(
+    sheet_rows: Iterator[tuple[int, list[workbook.Cell]]], header: Header, decimal_comma: bool, sheet: str = ""
+) -> Iterator[Row]:
     number = 0
     units = {c.field: c.unit for c in header.columns}
-    for cells in sheet_rows:
+    for sheet_row, cells in sheet_rows:
+        where = (("sheet", sheet), ("sheet_row", sheet_row))  # the spreadsheet's own row number
         if not any(cell.text.strip() or cell.unsaved_formula or cell.problem for cell in cells):
             continue
         number += 1
         if is_totals(cell.text for cell in cells):
-            yield Row(number, None, {}, skipped="a totals row")
+            yield Row(number, None, {}, skipped="a totals row", where=where)
             continue
         mine = [(c.field, cells[c.index]) for c in header.columns if c.index < len(cells)]
         values = {name: cell.text for name, cell in mine if cell.text.strip()}
@@ -974,18 +1006,22 @@ def _sheet_rows(sheet_rows: Iterator[list[workbook.Cell]], header: Header, decim
                 f"{unsaved[0]} is a formula with no value saved in the workbook "
                 "(open and save it in a spreadsheet program, or export CSV)"
             )
-            yield Row(number, row_id, {}, problem, unsaved[0])
+            yield Row(number, row_id, {}, problem, unsaved[0], where=where)
             continue
         if broken:
-            yield Row(number, row_id, {}, f"{broken[0][0]} cell {broken[0][1]}", broken[0][0])
+            yield Row(number, row_id, {}, f"{broken[0][0]} cell {broken[0][1]}", broken[0][0], where=where)
             continue
         shown = _format_units(mine, units, values)
         if shown is not None:
-            yield Row(number, row_id, {}, shown[1], shown[0])
+            yield Row(number, row_id, {}, shown[1], shown[0], where=where)
             continue
         typed = frozenset(name for name, cell in mine if cell.typed and values.get(name) == cell.text)
         found = prepare(values, header, decimal_comma, typed)
-        yield Row(number, row_id, {}, found[1], found[0]) if found else Row(number, row_id, values)
+        yield (
+            Row(number, row_id, {}, found[1], found[0], where=where)
+            if found
+            else Row(number, row_id, values, where=where)
+        )
 
 
 def _format_units(
@@ -1047,14 +1083,14 @@ def _write(
         if row.skipped is not None:
             summary.skipped.append(f"row {row.number}, {row.skipped}")
             continue
-        if fast is not None and row.problem is None and (done := fast.record(row.number, row.id, row.cells)):
+        if fast is not None and row.problem is None and (done := fast.record(row.number, row.id, row.cells, row.where)):
             summary.add(done.cost, done.total_dose_centi_mg, done.warned)
             out.write(done.line + "\n")  # one write: a record and its newline are never apart
         else:
             result = quote_row(row, defaults, clinic)
             if isinstance(result, Quote):
                 summary.add(result.cost, int(result.total_dose_mg.scaleb(2)), bool(result.warnings))
-                record = batch_quote(row.number, row.id, result) if output != "jsonl" else None
+                record = batch_quote(row.number, row.id, result, row.where) if output != "jsonl" else None
             else:
                 summary.rows += 1
                 summary.rejected += 1
@@ -1067,7 +1103,7 @@ def _write(
                 assert book is not None
                 book.append(_typed_row(cast(Document, record), columns))
             elif isinstance(result, Quote):
-                out.write(quote_record_json(row.number, row.id, result) + "\n")
+                out.write(quote_record_json(row.number, row.id, result, row.where) + "\n")
             else:
                 out.write(record_json(result) + "\n")
         check_interrupt()  # a Ctrl-C during a write stops here, after a whole record

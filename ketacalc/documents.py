@@ -364,16 +364,20 @@ def record_json(record: Document) -> str:
     return text.decode("ascii") if text.isascii() else json.dumps(record, separators=(",", ":"))
 
 
-def batch_quote(row: int, row_id: Any, q: Quote) -> Document:
+Where = tuple[tuple[str, Any], ...]  # where a row is in its file: ("line", 7), or ("sheet", ..), ("sheet_row", 6)
+
+
+def batch_quote(row: int, row_id: Any, q: Quote, where: Where = ()) -> Document:
     """A batch record for a quoted row: the quote document, after the row's
-    number and id, as kind ``batch_quote``."""
-    return {"row": row, "id": row_id, **quote_document(q), "kind": "batch_quote"}
+    number, where it is and its id, as kind ``batch_quote``."""
+    return {"row": row, **dict(where), "id": row_id, **quote_document(q), "kind": "batch_quote"}
 
 
-def batch_error(row: int, row_id: Any, field: str | None, message: str) -> Document:
+def batch_error(row: int, row_id: Any, field: str | None, message: str, where: Where = ()) -> Document:
     """A batch record for a row that could not be quoted."""
     return {
         "row": row,
+        **dict(where),
         "id": row_id,
         "schema_version": SCHEMA_VERSION,
         "kind": "batch_error",
@@ -403,7 +407,7 @@ def _document(result: Dose | Cost | Quote | Chart | Plan) -> Document:
     raise TypeError(f"to_document takes a Dose, Cost, Quote, Plan or Chart, not {type(result).__name__}")
 
 
-def quote_record_json(row: int, row_id: Any, q: Quote) -> str:
+def quote_record_json(row: int, row_id: Any, q: Quote, where: Where = ()) -> str:
     """A batch record as one JSON line: ``record_json(batch_quote(row, row_id,
     q))`` (a test holds the two equal), built from the same
     block functions, with the blocks that repeat from row to row (the cost,
@@ -411,6 +415,7 @@ def quote_record_json(row: int, row_id: Any, q: Quote) -> str:
     d = q.dose
     record = {
         "row": row,
+        **dict(where),
         "id": row_id,
         **BATCH_ENVELOPE,
         "warnings": [{"code": w.code, "message": w.message} for w in q.warnings],

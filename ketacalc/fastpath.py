@@ -149,7 +149,9 @@ class FastPath:
         costs = {name: given[name] for name in (*_COST_FIELDS, "infusions") if name in given}
         return cls(_ratio(rate), _ratio(duration), costs)
 
-    def record(self, number: int, row_id: Any, cells: Mapping[str, Any]) -> FastRecord | None:
+    def record(
+        self, number: int, row_id: Any, cells: Mapping[str, Any], where: tuple[tuple[str, Any], ...] = ()
+    ) -> FastRecord | None:
         """The row's record, or None when the plain path must quote it."""
         if not cells.keys() <= _ROW_FIELDS:
             return None
@@ -183,6 +185,7 @@ class FastPath:
         (cn, cd) = _RECOVERY
         record = {
             "row": number,
+            **dict(where),
             "id": row_id,
             **BATCH_ENVELOPE,
             "warnings": [*(_HEAVY if weight_kg > _HEAVY_KG else ()), *series_warnings(series)],

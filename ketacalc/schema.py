@@ -226,11 +226,14 @@ def schema() -> Schema:
     )
     row_head: dict[str, Schema] = {
         "row": {"type": "integer", "minimum": 1},
+        "line": {"type": "integer", "minimum": 1},  # CSV: the physical line the row starts on
+        "sheet": {"type": "string"},  # a workbook: the sheet and its own row number
+        "sheet_row": {"type": "integer", "minimum": 1},
         "id": {"type": ["string", "number", "null"]},
     }
     batch_quote = _object(
         {**row_head, **{k: v for k, v in quote_document["properties"].items() if k not in audit}},
-        required=[*row_head, *quote_document["required"]],
+        required=["row", "id", *quote_document["required"]],
     )
     batch_error = _object(
         {
@@ -238,7 +241,8 @@ def schema() -> Schema:
             "schema_version": envelope["schema_version"],
             "kind": {},
             "error": _object({"field": {"type": ["string", "null"]}, "message": {"type": "string"}}),
-        }
+        },
+        required=["row", "id", "schema_version", "kind", "error"],
     )
     notice = {
         name: envelope[name]

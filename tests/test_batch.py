@@ -28,7 +28,7 @@ def test_a_valid_row_is_the_quote_document_plus_row_and_id(tmp_path: Path) -> No
     single = cli("quote", "154 lb", "--rate", "0.4", "--infusions", "4", "--json").json()
     # The batch record carries the row's own id; the run's inputs are the row's cells (not repeated per row).
     single = {k: v for k, v in single.items() if k not in ("id", "inputs")}
-    assert out[1] == {"row": 2, "id": "p2", **single, "kind": "batch_quote"}
+    assert out[1] == {"row": 2, "line": 3, "id": "p2", **single, "kind": "batch_quote"}
 
 
 def test_an_invalid_row_names_the_field_and_the_rows_around_it_are_quoted(tmp_path: Path) -> None:
@@ -38,7 +38,7 @@ def test_an_invalid_row_names_the_field_and_the_rows_around_it_are_quoted(tmp_pa
     assert out[3]["error"]["field"] == "rate"
     assert "0.1–0.75 mg/kg" in out[3]["error"]["message"]
     assert out[1]["dose"]["dose_mg"] and out[4]["dose"]["dose_mg"]
-    assert set(out[2]) == {"row", "id", "schema_version", "kind", "error"}
+    assert set(out[2]) == {"row", "line", "id", "schema_version", "kind", "error"}
     assert out[2]["kind"] == "batch_error"
 
 

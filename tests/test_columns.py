@@ -159,3 +159,25 @@ def test_a_json_array_of_records_as_pandas_writes_it(tmp_path: object) -> None:
     (Path(str(tmp_path)) / "b.json").write_text('[{"weight": 70},\n')
     broken = cli("batch", str(Path(str(tmp_path)) / "b.json"))
     assert broken.code == 2 and "not a JSON array" in broken.stderr
+
+
+def test_each_record_says_where_its_row_is(tmp_path: object) -> None:
+    from pathlib import Path
+
+    import openpyxl
+
+    run = cli("batch", input='Clinic export\nid,weight\n\nP1,70\nP2,"7\n0"\nP3,80\n')
+    out = records(run.stdout)
+    assert [(r["row"], r["line"], r["id"]) for r in out] == [(1, 4, "P1"), (2, 5, "P2"), (3, 7, "P3")]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Patients"
+    for row in (["Weights"], [], ["id", "weight"], ["P1", 70], [], ["P3", 80]):
+        sheet.append(row)
+    path = Path(str(tmp_path)) / "w.xlsx"
+    book.save(path)
+    out = records(cli("batch", str(path)).stdout)
+    assert [(r["row"], r["sheet"], r["sheet_row"], r["id"]) for r in out] == [
+        (1, "Patients", 4, "P1"),
+        (2, "Patients", 6, "P3"),  # the spreadsheet's own row number, as the clerk finds it
+    ]

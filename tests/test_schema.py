@@ -178,7 +178,7 @@ def _mutations(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 # Fields whose removal is allowed: the optional blocks and clock times.
 # The id and inputs are the command line's (a Python caller's to_document has its own arguments).
 _OPTIONAL = {"pump", "start", "infusion_end", "recovery_end", "crosses_midnight", "settings", "pump_rates_ml_per_h"}
-_OPTIONAL |= {"id", "inputs"}
+_OPTIONAL |= {"id", "inputs", "line", "sheet", "sheet_row"}  # where a batch row is: as its input names it
 
 
 def test_mutated_documents_fail_validation(tmp_path: Path) -> None:

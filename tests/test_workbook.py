@@ -198,7 +198,7 @@ def test_an_id_a_float_cannot_hold_is_written_as_text() -> None:
     )
     assert done.returncode == 0, done.stderr
     sheet = openpyxl.load_workbook(io.BytesIO(done.stdout))["quotes"]
-    assert sheet["B2"].value == "12345678901234567890"  # column B is the id; a float would be 1.2345678901234568e19
+    assert sheet["E2"].value == "12345678901234567890"  # the id column; a float would be 1.2345678901234568e19
     buffer = io.BytesIO()
     writer = excel.WorkbookWriter(["n"])
     writer.append([Decimal("1234567890.123456789")])

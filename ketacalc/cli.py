@@ -21,6 +21,7 @@ import io
 import json
 import os
 import signal
+import stat
 import sys
 import threading
 import traceback
@@ -57,7 +58,7 @@ DEBUG_ENV = "KETACALC_DEBUG"
 _FULL_OUTPUT = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
 
 # How the core's field names are shown on the command line.
-_FLAG_NAMES = {"weight": "WEIGHT", "dose": "dose"}
+_FLAG_NAMES = {"weight": "WEIGHT", "dose": "dose", "source": "INPUT"}
 
 
 def flag_name(field: str) -> str:
@@ -582,7 +583,8 @@ def dose_command(
         result = clinic_limits(settings).check(dose(weight, height=height, sex=sex, start=start, **s))
     given = {"weight": weight, "height": height, "sex": sex, "start": start}
     used = inputs(settings, _used(_DOSE_SETTINGS, result.pump is not None) + _LIMITS, given)
-    if prep_sheet is not None and _write_prep_sheet(prep_sheet, result, patient_id, as_json, config, settings, []):
+    pages = {"prep_sheet": (prep_sheet, _prep_page(prep_sheet, result, patient_id, as_json))}
+    if _emit_outputs(pages, [*_run_files(config), *_handout_inputs(settings)]):
         return _finish(result.warnings, strict)
     show(
         result,
@@ -605,31 +607,47 @@ def _run_files(config: str | None) -> list[tuple[str, str | None]]:
     return [("the config file", None if found is None else str(found))]
 
 
-def _write_prep_sheet(
-    path: str,
-    d: Any,
-    patient_id: str | None,
-    as_json: bool,
-    config: str | None,
-    settings: Mapping[str, Setting],
-    others: list[tuple[str, str | None]],
-) -> bool:
-    """Write the preparation sheet; True when it went to stdout (and the usual output must not)."""
+def _prep_page(path: str | None, d: Any, patient_id: str | None, as_json: bool) -> bytes | None:
+    """The preparation sheet, made (and every option of it checked) before anything is written."""
+    if path is None:
+        return None
     import datetime as dates
 
-    from ketacalc import outputs, prepsheet
+    from ketacalc import prepsheet
 
     prepsheet.needs_pump(d)
     if path == "-" and as_json:
         raise InputError("prep_sheet", "-", "and --json would both go to stdout", "--prep-sheet FILE with --json")
-    page = prepsheet.page(d, patient_id, dates.date.today())
-    if path == "-":
+    return prepsheet.page(d, patient_id, dates.date.today()).encode("utf-8")
+
+
+def _emit_outputs(pages: Mapping[str, tuple[str | None, bytes | None]], read: list[tuple[str, str | None]]) -> bool:
+    """Every output file of the run, made already: each path checked against the run's inputs and the
+    other outputs, then all written together (``outputs.write_all``: nothing is replaced unless every
+    one can be); a page for stdout ("-") goes there instead of the usual output (True)."""
+    from ketacalc import outputs
+
+    given = {field: (path, data) for field, (path, data) in pages.items() if path is not None and data is not None}
+    to_stdout = [field for field, (path, _) in given.items() if path == "-"]
+    if len(to_stdout) > 1:
+        raise InputError(
+            to_stdout[1],
+            "-",
+            f"and --{to_stdout[0].replace('_', '-')} - would both go to stdout",
+            "one of them to a file",
+        )
+    files = {field: (str(path), data) for field, (path, data) in given.items() if path != "-"}
+    for field, (path, _) in files.items():
+        others = [
+            (f"--{other.replace('_', '-')}", other_path) for other, (other_path, _) in files.items() if other != field
+        ]
+        outputs.check(field, path, [*read, *others])
+    outputs.write_all([(field, path, data) for field, (path, data) in files.items()])
+    if to_stdout:
         with writing():
-            sys.stdout.write(page)
+            sys.stdout.write(given[to_stdout[0]][1].decode("utf-8"))
             sys.stdout.flush()
         return True
-    outputs.check("prep_sheet", path, [*_run_files(config), *_handout_inputs(settings), *others])
-    outputs.write("prep_sheet", path, page.encode("utf-8"))
     return False
 
 
@@ -738,17 +756,13 @@ def quote_command(
     given = {"weight": weight, "height": height, "sex": sex, "start": start}
     used = inputs(settings, _used(_DOSE_SETTINGS, result.dose.pump is not None) + _COST_SETTINGS + _LIMITS, given)
     document = audited(quote_document(result), patient_id, used)
-    if prep_sheet is not None:
-        if prep_sheet == "-" and html == "-":
-            raise InputError("prep_sheet", "-", "and --html - would both go to stdout", "one of them to a file")
-        others = [("--html", html)]
-        if _write_prep_sheet(prep_sheet, result.dose, patient_id, as_json, config, settings, others) and html is None:
-            return _finish(result.warnings, strict)
-    if html is not None:
-        page = _handout_page(handout, "quote", result, document, settings)
-        others = [*_run_files(config), *_handout_inputs(settings), ("--prep-sheet", prep_sheet)]
-        if _emit_page("html", html, page, others):
-            return _finish(result.warnings, strict)
+    # Every page is made, and every input checked, before anything is written.
+    pages = {
+        "prep_sheet": (prep_sheet, _prep_page(prep_sheet, result.dose, patient_id, as_json)),
+        "html": (html, None if html is None else _handout_page(handout, "quote", result, document, settings).encode()),
+    }
+    if _emit_outputs(pages, [*_run_files(config), *_handout_inputs(settings)]):
+        return _finish(result.warnings, strict)
     show(
         result,
         as_json=as_json,
@@ -918,17 +932,11 @@ def plan_command(
     handout = Handout(html, date, ref, valid_days, patient_id, include_dose=False)
     _handout_options(handout, as_json, [config, os.environ.get("KETACALC_CONFIG"), ics])
     # Every input is checked, and every page made, before anything is written.
-    page = None if html is None else _handout_page(handout, "plan", result, document, settings)
-    calendar = None if ics is None else _calendar(ics, result, ics_details, patient_id)
-    read = [*_run_files(config), *_handout_inputs(settings)]
-    if ics is not None and calendar is not None:
-        from ketacalc import outputs
-
-        if html not in (None, "-"):
-            outputs.check("html", html, [*read, ("--ics", ics)])
-        outputs.check("ics", ics, [*read, ("--html", html)])
-        outputs.write("ics", ics, calendar)
-    if html is not None and page is not None and _emit_page("html", html, page, [*read, ("--ics", ics)]):
+    pages = {
+        "html": (html, None if html is None else _handout_page(handout, "plan", result, document, settings).encode()),
+        "ics": (ics, None if ics is None else _calendar(ics, result, ics_details, patient_id)),
+    }
+    if _emit_outputs(pages, [*_run_files(config), *_handout_inputs(settings)]):
         return _finish(result.warnings, strict)
     show(
         result,
@@ -980,20 +988,6 @@ def _handout_inputs(settings: Any) -> list[tuple[str, str | None]]:
         if not logo_path.is_absolute() and config is not None:
             logo_path = Path(config).parent / logo_path
     return [("the [clinic] logo", None if logo_path is None else str(logo_path))]
-
-
-def _emit_page(field: str, path: str, page: str, others: Sequence[tuple[str, str | None]]) -> bool:
-    """A page to stdout (True: the usual output must not follow), or to its file through the guarded writer."""
-    from ketacalc import outputs
-
-    if path == "-":
-        with writing():
-            sys.stdout.write(page)
-            sys.stdout.flush()
-        return True
-    outputs.check(field, path, others)
-    outputs.write(field, path, page.encode("utf-8"))
-    return False
 
 
 def _handout_page(handout: Handout, kind: str, result: Any, document: dict[str, Any], settings: Any) -> str:
@@ -1192,6 +1186,7 @@ def batch_command(
     writing_as = Writing(format=parse_output_format(output), bom=bom, quiet=quiet)
     if bom and writing_as.format != "csv":
         raise InputError("bom", None, f"is for csv output, and the output is {writing_as.format}", "--output csv --bom")
+    _input_is_not_stdout(source)
     if summary_json is not None:
         _check_summary_path(summary_json, source, config)  # before any row is quoted
     with writing():
@@ -1205,6 +1200,18 @@ def batch_command(
         raise typer.Exit(int(ExitStatus.ROWS_REJECTED))
     if strict and summary.warned:
         raise typer.Exit(int(ExitStatus.STRICT_WARNING))
+
+
+def _input_is_not_stdout(source: str) -> None:
+    """The batch input is not the file stdout goes to (batch in.csv >> in.csv would read its own
+    records for ever): exit 2, as cat says "input file is output file"."""
+    try:
+        out = os.fstat(sys.stdout.fileno())
+        given = os.fstat(sys.stdin.fileno()) if source == "-" else os.stat(source)
+    except (AttributeError, OSError, ValueError):
+        return  # no such file or no stdout: said where it is read or written
+    if stat.S_ISREG(out.st_mode) and (out.st_dev, out.st_ino) == (given.st_dev, given.st_ino):
+        raise InputError("source", source, "is the file stdout is written to", "another file for the output")
 
 
 def _check_summary_path(path: str, source: str, config: str | None = None) -> None:

@@ -66,10 +66,34 @@ def check(field: str, path: str, others: Iterable[tuple[str, str | None]]) -> No
             raise InputError(field, path, f"is the same file as {name} ({other})", ALLOWED)
 
 
+def write_all(files: list[tuple[str, str, bytes]]) -> None:
+    """Write every file or none: each to a temporary file beside its target first (a full disk or a
+    read-only folder fails here, before any target is touched), then each renamed into place."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for field, path, data in files:
+            staged.append((_stage(field, path, data), Path(os.path.realpath(path))))
+        for temporary, target in staged:
+            os.replace(temporary, target)
+        staged = []
+    except OSError as error:
+        raise InputError(
+            files[len(staged) - 1][0] if staged else "output", "", f"cannot be written ({error})", ALLOWED
+        ) from None
+    finally:
+        for temporary, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
 def write(field: str, path: str, data: bytes) -> None:
-    """Write ``data`` to ``path`` whole or not at all: a temporary file beside
-    the target (through a symlink, beside the file it points to), then a
-    rename. The target keeps its mode; a new file takes the umask's."""
+    """Write one file whole or not at all (see ``write_all``)."""
+    write_all([(field, path, data)])
+
+
+def _stage(field: str, path: str, data: bytes) -> str:
+    """``data`` in a temporary file beside ``path``'s target (through a symlink, beside the file it points
+    to), with the target's mode, or the umask's for a new file; its path."""
     target = Path(os.path.realpath(path))
     try:
         mode = stat.S_IMODE(os.stat(target).st_mode)
@@ -87,8 +111,8 @@ def write(field: str, path: str, data: bytes) -> None:
             out.flush()
             os.fsync(out.fileno())
         os.chmod(temporary, mode)
-        os.replace(temporary, target)
-        temporary = None
+        staged, temporary = temporary, None
+        return staged
     except OSError as error:
         raise InputError(field, path, f"cannot be written ({error.strerror or error})", ALLOWED) from None
     finally:

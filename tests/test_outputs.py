@@ -143,3 +143,44 @@ def test_a_kill_during_the_write_leaves_the_old_file_whole(tmp_path: Path) -> No
     done = subprocess.run([sys.executable, "-c", code], timeout=HANG_SECONDS * 6, check=False)
     assert done.returncode == -9
     assert page.read_text() == "the old page"
+
+
+# --- found by the hostile review ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("redirect", ["append", "read-write"])
+def test_a_batch_never_writes_into_its_own_input(redirect: str, tmp_path: Path) -> None:
+    batch = tmp_path / "in.csv"
+    batch.write_text("id,weight\nA,70\n")
+    mode = "ab" if redirect == "append" else "r+b"
+    with batch.open(mode) as stdout:
+        assert _ketacalc(["batch", str(batch)], stdout=stdout) == 2
+    with batch.open("rb") as stdin, batch.open("ab") as stdout:
+        assert _ketacalc(["batch", "-"], stdin=stdin, stdout=stdout) == 2
+    assert batch.read_text() == "id,weight\nA,70\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "bad"),
+    [
+        ([*QUOTE, *PUMP, "--prep-sheet", "{p}", "--html", "{h}", "--date", "notadate"], "date"),
+        ([*QUOTE, *PUMP, "--prep-sheet", "{p}", "--html", "{dir}/missing/h.html"], "folder"),
+        ([*PLAN, "--ics", "{p}", "--html", "{dir}/missing/h.html"], "folder"),
+        ([*PLAN, "--ics", "{p}", "--html", "{h}", "--valid-days", "0"], "valid days"),
+    ],
+    ids=["bad date", "quote: no folder", "plan: no folder", "bad valid days"],
+)
+def test_no_output_is_replaced_when_another_cannot_be_made(args: list[str], bad: str, tmp_path: Path) -> None:
+    first = tmp_path / "old.out"
+    first.write_text("the old file")
+    names = {"p": str(first), "h": str(tmp_path / "h.html"), "dir": str(tmp_path)}
+    run = cli(*[arg.format(**names) for arg in args])
+    assert run.code == 2, bad
+    assert first.read_text() == "the old file" and not (tmp_path / "h.html").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.out"]  # no temporary file left either
+
+
+def test_a_sheet_to_stdout_is_instead_of_the_usual_output_with_a_handout_file(tmp_path: Path) -> None:
+    run = cli(*QUOTE, *PUMP, "--prep-sheet", "-", "--html", str(tmp_path / "h.html"))
+    assert run.code == 0 and run.stdout.startswith("<!DOCTYPE html>") and "Ketamine infusion: dose" not in run.stdout
+    assert run.stdout.count("<!DOCTYPE html>") == 1 and (tmp_path / "h.html").exists()

@@ -35,6 +35,7 @@ from ketacalc.columns import (
     prepare,
     read_header,
     recognize,
+    same_unit,
 )
 from ketacalc.config import replaced
 from ketacalc.documents import Document, batch_error, batch_quote, envelope, money_text, quote_record_json, record_json
@@ -958,7 +959,8 @@ def read_xlsx(binary: IO[bytes], reading: Reading) -> tuple[Iterator[Row], Heade
         first: list[workbook.Cell] | None = None
         seen = 0
         mapped = normalize(reading.columns.get("weight", "")) or None
-        for number, cells in rows:
+        for number, present in rows:
+            cells = [present.get(i, _EMPTY_CELL) for i in range(max(present, default=-1) + 1)] if present else []
             texts = [cell.text for cell in cells]
             if not any(text.strip() for text in texts):
                 continue
@@ -983,12 +985,16 @@ def read_xlsx(binary: IO[bytes], reading: Reading) -> tuple[Iterator[Row], Heade
     return _sheet_rows(rows, header, reading.decimal_comma, sheet.name), header
 
 
+_EMPTY_CELL = workbook.Cell("")
+
+
 def _sheet_rows(
-    sheet_rows: Iterator[tuple[int, list[workbook.Cell]]], header: Header, decimal_comma: bool, sheet: str = ""
+    sheet_rows: Iterator[tuple[int, dict[int, workbook.Cell]]], header: Header, decimal_comma: bool, sheet: str = ""
 ) -> Iterator[Row]:
     number = 0
     units = {c.field: c.unit for c in header.columns}
-    for sheet_row, cells in sheet_rows:
+    for sheet_row, present in sheet_rows:
+        cells = [present[k] for k in sorted(present)]  # the cells present, in column order
         where = (("sheet", sheet), ("sheet_row", sheet_row))  # the spreadsheet's own row number
         if not any(cell.text.strip() or cell.unsaved_formula or cell.problem for cell in cells):
             continue
@@ -996,7 +1002,7 @@ def _sheet_rows(
         if is_totals(cell.text for cell in cells):
             yield Row(number, None, {}, skipped="a totals row", where=where)
             continue
-        mine = [(c.field, cells[c.index]) for c in header.columns if c.index < len(cells)]
+        mine = [(c.field, present[c.index]) for c in header.columns if c.index in present]
         values = {name: cell.text for name, cell in mine if cell.text.strip()}
         row_id = _echo_id(values.pop("id", None))
         unsaved = [name for name, cell in mine if cell.unsaved_formula]
@@ -1028,13 +1034,16 @@ def _format_units(
     mine: list[tuple[str, workbook.Cell]], header_units: Mapping[str, str | None], values: dict[str, Any]
 ) -> tuple[str, str] | None:
     """A number cell whose format shows a unit (154 shown as "154 lb") is read in that unit; one that
-    disagrees with its column's header is the row's error (field, problem)."""
+    disagrees with its column's header, or whose format shows different units by value, is the row's
+    error (field, problem)."""
     for name, cell in mine:
         if cell.unit is None or not cell.typed or name not in values or name == "id":
             continue
+        if cell.unit == "?":
+            return name, f"{name} cell's number format shows different units by value; give the unit in the header"
         header_unit = header_units.get(name)
         if header_unit is not None:
-            if header_unit.strip().lower() != cell.unit.strip().lower():
+            if not same_unit(name, header_unit, cell.unit):
                 return name, (
                     f"{name} cell shows {cell.text} {cell.unit!r}, but the column's header says {header_unit!r}"
                 )

@@ -358,6 +358,15 @@ def prepare(
     return None
 
 
+def same_unit(field: str, first: str, second: str) -> bool:
+    """Whether two spellings are one unit of a field ("lbs" and "lb" are)."""
+    kind = _UNIT_KINDS.get(field)
+    if kind is None:
+        return first.strip().lower() == second.strip().lower()
+    one = kind.spellings.get("".join(first.split()).lower().rstrip("."))
+    return one is not None and one == kind.spellings.get("".join(second.split()).lower().rstrip("."))
+
+
 def _same_unit(value: str, column: Column) -> bool:
     """Whether a cell's own unit is the column's (70 kg under Weight (kg))."""
     kind = _UNIT_KINDS[column.field]

@@ -34,7 +34,7 @@ def _openpyxl() -> Any:
 
 
 MAX_ROWS = 1_048_576  # Excel opens no sheet longer: the header and 1,048,575 records
-_FLOAT_EXACT = 2**53  # a whole number a float holds exactly
+_EXCEL_DIGITS = 10**15  # Excel keeps 15 significant digits of a number
 
 
 class WorkbookWriter:
@@ -54,8 +54,8 @@ class WorkbookWriter:
         self._sheet.append([self._cell(name) for name in header])
 
     def _cell(self, value: object) -> object:
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _FLOAT_EXACT:
-            value = str(value)
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _EXCEL_DIGITS:
+            value = str(value)  # Excel keeps 15 significant digits: a 16-digit id would lose its last
         elif isinstance(value, Decimal) and value.is_finite() and len(value.as_tuple().digits) > 15:
             value = f"{value:f}"
         made = self._cell_type(self._sheet, value=value)

@@ -165,7 +165,7 @@ class Pump:
         if self.standard_mg_per_ml is None or self.concentration_mg_per_ml is None:
             return None
         c, s = self.concentration_mg_per_ml, self.standard_mg_per_ml
-        return div(mul(self.dose_mg, c - s), mul(c, s))
+        return div(mul(self.dose_mg, add(c, -s)), mul(c, s))  # exact, whatever the caller's context
 
     @property
     def final_concentration_mg_per_ml(self) -> Exact:

@@ -42,7 +42,9 @@ ATTRIBUTES = frozenset(
 )  # fmt: skip
 # Attributes in other namespaces that are allowed: xlink:href (a fragment) and xml:space.
 _QUALIFIED = {f"{{{XLINK}}}href": "xlink:href", f"{{{XML}}}space": "xml:space"}
-_REFERENCE_RE = re.compile(r"url\s*\(|\\|image-set|expression|javascript:|data:", re.IGNORECASE)
+# A function in an attribute's value: only colours and transforms, and url() to the file's own fragment.
+_FUNCTION_RE = re.compile(r"([A-Za-z-]+)\s*\(")
+_FUNCTIONS = frozenset({"rgb", "rgba", "hsl", "hsla", "matrix", "translate", "scale", "rotate", "skewx", "skewy"})
 _FRAGMENT_URL_RE = re.compile(r"url\(#[A-Za-z_][\w.-]*\)")
 _DECLARATION_RE = re.compile(rb"^\s*(?:<\?xml\s[^>]*\?>)?")  # the XML declaration, not <?xml-stylesheet?>
 MAX_ELEMENTS = 20_000  # a logo; more is not one, and the check stays instant
@@ -55,6 +57,12 @@ class UnsafeSvg(ValueError):
 def check(data: bytes) -> None:
     """Raise UnsafeSvg naming the first thing outside the allowlist."""
     body = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        body.decode("utf-8")  # every check below reads the bytes as the browser will: UTF-8 only
+    except UnicodeDecodeError:
+        raise UnsafeSvg("text that is not UTF-8 (save it as UTF-8)") from None
+    if re.search(rb"encoding\s*=\s*[\"'](?!utf-?8[\"'])", body[:200], re.IGNORECASE):
+        raise UnsafeSvg("an XML declaration naming another encoding (save it as UTF-8)")
     if re.search(rb"<!DOCTYPE|<!ENTITY", body, re.IGNORECASE):
         raise UnsafeSvg("a DOCTYPE (no document type or entity is allowed)")
     rest = body[_DECLARATION_RE.match(body).end() :]  # type: ignore[union-attr]  # the pattern matches ""
@@ -85,6 +93,11 @@ def _element(element: ElementTree.Element) -> None:
             if not value.strip().startswith("#"):
                 raise UnsafeSvg(f"a reference outside the file ({label}={value[:40]!r})")
             continue
-        for found in _REFERENCE_RE.finditer(value):
-            if not _FRAGMENT_URL_RE.match(value, found.start()):
+        if "\\" in value or re.search(r"javascript:|data:", value, re.IGNORECASE):
+            raise UnsafeSvg(f"{value[:40]!r} in {label!r} on <{name}> (no escapes; only url(#id) is allowed)")
+        for found in _FUNCTION_RE.finditer(value):
+            function = found.group(1).lower()
+            if function == "url" and _FRAGMENT_URL_RE.match(value, found.start()):
+                continue
+            if function not in _FUNCTIONS:
                 raise UnsafeSvg(f"{value[:40]!r} in {label!r} on <{name}> (only url(#id) is allowed)")

@@ -36,6 +36,8 @@ MAX_PART_BYTES = 64 * 1024 * 1024  # any one part, decompressed
 MAX_ROWS = 1_048_576  # Excel's own limit
 MAX_COLUMNS = 16_384
 MAX_SHARED_CHARS = 32 * 1024 * 1024
+MAX_STYLES = 65_000  # Excel's own limit is 64,000 cell formats
+_MAX_EXPONENT = 300  # a number further from 1 than 1e300 is no clinical value (and 1E-999999 is a million digits)
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -70,7 +72,7 @@ class Cell:
 @dataclass(frozen=True, slots=True)
 class Sheet:
     name: str
-    rows: Iterator[tuple[int, list[Cell]]]  # (the sheet's own row number, cells)
+    rows: Iterator[tuple[int, dict[int, Cell]]]  # (the sheet's own row number, {column: cell}), cells present
     notes: tuple[str, ...]  # said on stderr: which sheet was read, what was skipped
 
 
@@ -94,7 +96,7 @@ class _Book:
         workbook = self.tree("xl/workbook.xml")
         self.date1904 = any(element.get("date1904") in ("1", "true") for element in workbook.iter(f"{_MAIN}workbookPr"))
         view = next(workbook.iter(f"{_MAIN}workbookView"), None)
-        self.active = int(view.get("activeTab", "0")) if view is not None and view.get("activeTab", "").isdigit() else 0
+        self.active = _whole(view.get("activeTab") if view is not None else None, 0)
         rels = self.relationships("xl/_rels/workbook.xml.rels", "xl")
         self.sheets: list[tuple[str, str, str, str]] = []  # name, state, kind, path
         for element in workbook.iter(f"{_MAIN}sheet"):
@@ -116,7 +118,9 @@ class _Book:
             data = handle.read(MAX_PART_BYTES + 1)  # the size in the zip's directory may lie: read through a cap
         if len(data) > MAX_PART_BYTES:
             raise WorkbookError(f"the workbook's part {name} is over {MAX_PART_BYTES // 1024 // 1024} MiB unpacked")
-        if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
+            raise WorkbookError(f"the workbook's part {name} is UTF-16, which no spreadsheet writes")
+        if re.search(rb"<!DOCTYPE|<!ENTITY", data, re.IGNORECASE):
             raise WorkbookError(f"the workbook's part {name} holds a DTD, which no spreadsheet writes")
         return data
 
@@ -168,7 +172,9 @@ class _Book:
             if "xl/sharedStrings.xml" in self.archive.namelist():
                 total = 0
                 for item in self.tree("xl/sharedStrings.xml").iter(f"{_MAIN}si"):
-                    text = "".join(t.text or "" for t in item.iter(f"{_MAIN}t"))
+                    # The text is <t> or the runs' <r><t>; a phonetic guide (<rPh>) is not shown in the cell.
+                    pieces = [*item.findall(f"{_MAIN}t"), *item.findall(f"{_MAIN}r/{_MAIN}t")]
+                    text = "".join(t.text or "" for t in pieces)
                     total += len(text)
                     if total > MAX_SHARED_CHARS:
                         raise WorkbookError("the workbook's shared strings are over 32 million characters")
@@ -182,36 +188,49 @@ class _Book:
             units: list[str | None] = []
             if "xl/styles.xml" in self.archive.namelist():
                 styles = self.tree("xl/styles.xml")
-                codes = {int(f.get("numFmtId", "0")): f.get("formatCode", "") for f in styles.iter(f"{_MAIN}numFmt")}
+                codes = {_whole(f.get("numFmtId"), -1): f.get("formatCode", "") for f in styles.iter(f"{_MAIN}numFmt")}
                 cell_xfs = next(styles.iter(f"{_MAIN}cellXfs"), None)
-                for xf in cell_xfs.iter(f"{_MAIN}xf") if cell_xfs is not None else ():
-                    number = int(xf.get("numFmtId", "0")) if xf.get("numFmtId", "0").isdigit() else 0
+                for count, xf in enumerate(cell_xfs.iter(f"{_MAIN}xf") if cell_xfs is not None else ()):
+                    if count >= MAX_STYLES:
+                        raise WorkbookError(f"the workbook has more than {MAX_STYLES:,} cell styles")
+                    number = _whole(xf.get("numFmtId"), 0)
                     code = codes.get(number, "")
                     plain = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code).lower()
                     is_date.append(number in _DATE_FORMATS or bool(re.search(r"[dmyhs]", plain)))
-                    found = _FORMAT_UNIT_RE.search(code)
-                    units.append(found.group(1).strip() if found else None)
+                    units.append(_format_unit(code))
             self._formats = (is_date, units)
         return self._formats
 
     # --- rows -------------------------------------------------------------------------------------
 
-    def rows(self, path: str) -> Iterator[tuple[int, list[Cell]]]:
+    def rows(self, path: str) -> Iterator[tuple[int, dict[int, Cell]]]:
         """The sheet's rows in order of their numbers, each cell in its column. Work is bounded by the
         cells present: a declared dimension is never used."""
+        if not path:
+            raise WorkbookError("not a readable .xlsx workbook (its sheet has no part: no xl/_rels/workbook.xml.rels?)")
         data = self.part(path)
         rows: dict[int, dict[int, Cell]] = {}
+        depth = 0
         try:
-            for _, element in ElementTree.iterparse(io.BytesIO(data)):
-                if element.tag != f"{_MAIN}row":
+            for event, element in ElementTree.iterparse(io.BytesIO(data), events=("start", "end")):
+                if element.tag == f"{_MAIN}sheetData":
+                    depth += 1 if event == "start" else -1
+                if event != "end" or element.tag != f"{_MAIN}row":
                     continue
+                if depth != 1:
+                    element.clear()
+                    continue  # a row outside the sheet's data (in a foreign element) is no patient
                 number = _row_number(element, rows)
                 cells: dict[int, Cell] = {}
-                for position, cell in enumerate(element.iter(f"{_MAIN}c")):
-                    column = _column(cell.get("r"), number, max(cells, default=-1) + 1 if position else 0)
+                previous = -1
+                for cell in element.findall(f"{_MAIN}c"):
+                    column = _column(cell.get("r"), number, previous + 1)
+                    previous = column
                     if column in cells:
                         raise WorkbookError(f"the sheet has the cell {cell.get('r')!r} twice")
-                    cells[column] = self.cell(cell)
+                    read = self.cell(cell)
+                    if read.text or read.unsaved_formula or read.problem:
+                        cells[column] = read  # an empty cell takes no room, however far right it is
                 rows[number] = cells
                 element.clear()
         except ElementTree.ParseError as error:
@@ -219,25 +238,26 @@ class _Book:
         return self._in_order(rows)
 
     @staticmethod
-    def _in_order(rows: dict[int, dict[int, Cell]]) -> Iterator[tuple[int, list[Cell]]]:
+    def _in_order(rows: dict[int, dict[int, Cell]]) -> Iterator[tuple[int, dict[int, Cell]]]:
+        # Sparse: a row holds the cells present, so one far to the right costs nothing.
         for number in sorted(rows):
-            cells = rows[number]
-            width = max(cells) + 1 if cells else 0
-            yield number, [cells.get(i, Cell("")) for i in range(width)]
+            yield number, rows[number]
 
     def cell(self, element: ElementTree.Element) -> Cell:
         kind = element.get("t", "n")
         value_element = element.find(f"{_MAIN}v")
         value = None if value_element is None else value_element.text
         formula = element.find(f"{_MAIN}f") is not None
-        style = int(element.get("s", "0")) if element.get("s", "0").isdigit() else 0
+        style = _whole(element.get("s"), 0)
         if kind == "inlineStr":
-            return Cell("".join(t.text or "" for t in element.iter(f"{_MAIN}t")))
+            inline = element.find(f"{_MAIN}is")
+            pieces = [] if inline is None else [*inline.findall(f"{_MAIN}t"), *inline.findall(f"{_MAIN}r/{_MAIN}t")]
+            return Cell("".join(t.text or "" for t in pieces))
         if value is None:
             return Cell("", unsaved_formula=formula)
         if kind == "s":
             shared = self.shared()
-            if not value.isdigit() or int(value) >= len(shared):
+            if _whole(value, -1) < 0 or int(value) >= len(shared):
                 return Cell("", problem=f"refers to shared string {printable(value)[:20]}, which the workbook lacks")
             return Cell(shared[int(value)])
         if kind in ("str", "e"):
@@ -253,7 +273,7 @@ class _Book:
             number = Decimal(value.strip())
         except InvalidOperation:
             return Cell("", problem=f"holds {printable(value)[:20]!r} in a number cell")
-        if not number.is_finite():
+        if not number.is_finite() or abs(number.adjusted()) > _MAX_EXPONENT:
             return Cell("", problem=f"holds {printable(value)[:20]!r} in a number cell")
         is_date, units = self.formats()
         if style < len(is_date) and is_date[style]:
@@ -282,9 +302,35 @@ class _Book:
         return Cell(moment.isoformat(sep=" "))
 
 
+def _whole(text: str | None, default: int) -> int:
+    """An attribute that is a whole number in ASCII digits ("²" is not one), else ``default``."""
+    return int(text) if text is not None and _DIGITS_RE.fullmatch(text) else default
+
+
+_DIGITS_RE = re.compile(r"[0-9]{1,9}")
+
+
+def _format_unit(code: str) -> str | None:
+    """The unit a number format shows: quoted ('0 "lb"') or escaped ('0\\ \\l\\b') text after the
+    number; None when it shows none. Sections that show different units ('[<100]0 "kg";0 "lb"') give "?",
+    which no field takes: the row is an error rather than a guess."""
+    found = set()
+    for section in code.split(";")[:3]:
+        literal = "".join(quoted or escaped for quoted, escaped in _LITERAL_RE.findall(section)).strip()
+        if _UNIT_TEXT_RE.fullmatch(literal):
+            found.add(literal)
+    if len(found) > 1:
+        return "?"
+    return found.pop() if found else None
+
+
+_LITERAL_RE = re.compile(r'"([^"]*)"|\\(.)')
+_UNIT_TEXT_RE = re.compile(r"[A-Za-zµ/.]{1,12}")
+
+
 def _row_number(element: ElementTree.Element, rows: dict[int, dict[int, Cell]]) -> int:
     given = element.get("r")
-    number = int(given) if given is not None and given.isdigit() else (max(rows) + 1 if rows else 1)
+    number = _whole(given, -1) if given is not None else (max(rows) + 1 if rows else 1)
     if not 1 <= number <= MAX_ROWS:
         raise WorkbookError(f"the sheet has a row numbered {printable(str(given))[:12]}, past Excel's {MAX_ROWS:,}")
     if number in rows:

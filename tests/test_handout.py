@@ -381,3 +381,21 @@ def test_a_letterhead_at_every_fields_maximum_length_still_fits_one_page(
     assert run.code == 0, run.stderr
     pages, _ = pdf_pages_and_text(browser, page, paper)
     assert pages == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        SVG_OPEN + b"<rect mask=\"image('//x.example')\"/></svg>",
+        SVG_OPEN + b"<rect fill=\"src('//x.example')\"/></svg>",
+        SVG_OPEN + b"<rect fill=\"cross-fade('//x.example', red)\"/></svg>",
+        '<!-- <svg --><!DOCTYPE x><svg xmlns="http://www.w3.org/2000/svg"/>'.encode("utf-16-le"),
+        b'<?xml version="1.0" encoding="ISO-8859-1"?>' + SVG_OPEN + b"</svg>",
+    ],
+    ids=["image()", "src()", "cross-fade()", "UTF-16", "another encoding"],
+)
+def test_the_review_s_svg_bypasses_are_refused(tmp_path: Path, body: bytes) -> None:
+    logo = tmp_path / "logo.svg"
+    logo.write_bytes(body)
+    run = cli(*QUOTE_ARGS, "--config", clinic_config(tmp_path, logo=str(logo)), "--html", str(tmp_path / "q.html"))
+    assert run.code == 2 and not (tmp_path / "q.html").exists()

@@ -229,3 +229,95 @@ def test_floating_point_noise_from_a_formula_is_the_amount(tmp_path: Path) -> No
     record = records(run.stdout)[0]
     assert record["cost"]["per_infusion"]["mid"] == "715.00" and record["patient"]["weight_kg"] == 70
     assert record["patient"]["weight_given"] == "70"
+
+
+# --- found by the hostile review ------------------------------------------------------------------
+
+
+def test_a_phonetic_guide_is_not_part_of_a_cells_text(tmp_path: Path) -> None:
+    shared = f'<sst {_MAIN}><si><t>7</t><rPh sb="0" eb="1"><t>0</t></rPh></si><si><r><t>A</t></r></si></sst>'
+    body = HEADER + _row(2, _number("A2", "1", kind="s"), _number("B2", "0", kind="s"))
+    run = cli(
+        "batch", _patched(tmp_path, {"xl/sharedStrings.xml": shared.encode(), "xl/worksheets/sheet1.xml": _sheet(body)})
+    )
+    record = records(run.stdout)[0]
+    assert record["id"] == "A" and record["patient"]["weight_kg"] == 7  # as Excel shows it, never 70
+
+
+@pytest.mark.parametrize(
+    ("header", "number_format", "expected"),
+    [
+        ("weight", "0\\ \\l\\b", 34.93),
+        ("Weight (lb)", '0 "lbs"', 34.93),
+        ("weight", '[<100]0 "kg";0 "lb"', None),
+        ("Weight (kg)", "0\\ \\l\\b", None),
+    ],
+    ids=["escaped lb", "lbs under (lb)", "units by value", "escaped lb under (kg)"],
+)
+def test_number_format_units_as_excel_shows_them(
+    tmp_path: Path, header: str, number_format: str, expected: float | None
+) -> None:
+    book = openpyxl.Workbook()
+    book.active.append(["id", header])
+    book.active.append(["A", 154])
+    book.active["B2"].number_format = number_format
+    path = tmp_path / "f.xlsx"
+    book.save(path)
+    record = records(cli("batch", str(path)).stdout)[0]
+    if expected is None:
+        assert record["kind"] == "batch_error"  # refused, never read as kg
+    else:
+        assert record["dose"]["dose_mg"] == expected
+
+
+@pytest.mark.parametrize("value", ["²", "1E+300000000", "7E-999999"])
+def test_odd_numbers_in_a_sheet_are_row_errors_or_refusals_never_a_crash(tmp_path: Path, value: str) -> None:
+    cases = {
+        "²": HEADER
+        + f'<row r="2"><c r="A2" t="inlineStr" s="{value}"><is><t>A</t></is></c><c r="B2"><v>70</v></c></row>',
+        "1E+300000000": HEADER + _row(2, _text("A2", "A"), _number("B2", value)),
+        "7E-999999": HEADER + _row(2, _text("A2", "A"), _number("B2", value)),
+    }
+    run = cli("batch", _patched(tmp_path, {"xl/worksheets/sheet1.xml": _sheet(cases[value])}))
+    assert run.code in (0, 2, 3) and "unexpected" not in run.stderr
+
+
+def test_work_is_bounded_by_the_cells_present(tmp_path: Path) -> None:
+    no_refs = HEADER + '<row r="2"><c t="inlineStr"><is><t>A</t></is></c><c><v>70</v></c>' + "<c/>" * 40_000 + "</row>"
+    far = HEADER + "".join(
+        _row(n, _text(f"A{n}", f"P{n}"), _number(f"B{n}", "70"), f'<c r="XFD{n}"/>') for n in range(2, 3002)
+    )
+    for body in (no_refs, far):
+        start = time.perf_counter()
+        run = cli("batch", _patched(tmp_path, {"xl/worksheets/sheet1.xml": _sheet(body)}))
+        assert time.perf_counter() - start < HANG_SECONDS and run.code == 0
+
+
+def test_too_many_cell_styles_is_refused(tmp_path: Path) -> None:
+    styles = f"<styleSheet {_MAIN}><cellXfs>{'<xf/>' * 70_000}</cellXfs></styleSheet>".encode()
+    body = HEADER + _row(2, _text("A2", "A"), _number("B2", "70", style=1))
+    run = cli("batch", _patched(tmp_path, {"xl/styles.xml": styles, "xl/worksheets/sheet1.xml": _sheet(body)}))
+    assert run.code == 2 and "cell styles" in run.stderr
+
+
+def test_a_row_outside_the_sheets_data_is_no_patient(tmp_path: Path) -> None:
+    foreign = '<x:extra xmlns:x="urn:x">' + _row(9, _text("A9", "GHOST"), _number("B9", "70")) + "</x:extra>"
+    xml = f"<worksheet {_MAIN}><sheetData>{HEADER}{_row(2, _text('A2', 'A'), _number('B2', '70'))}</sheetData>"
+    xml += f"{foreign}</worksheet>"
+    run = cli("batch", _patched(tmp_path, {"xl/worksheets/sheet1.xml": xml.encode()}))
+    assert [r["id"] for r in records(run.stdout)] == ["A"]
+
+
+def test_a_dtd_anywhere_or_a_utf16_part_is_refused(tmp_path: Path) -> None:
+    padded = b'<?xml version="1.0"?>' + b" " * 5000 + b"<!DOCTYPE x>" + _sheet(HEADER)
+    for part in (padded, _sheet(HEADER).decode().encode("utf-16")):
+        run = cli("batch", _patched(tmp_path, {"xl/worksheets/sheet1.xml": part}))
+        assert run.code == 2, run.stderr
+
+
+def test_a_sixteen_digit_id_is_written_as_text() -> None:
+    buffer = io.BytesIO()
+    writer = excel.WorkbookWriter(["id"])
+    writer.append([1234567890123456])
+    writer.save(buffer)
+    assert openpyxl.load_workbook(buffer)["quotes"]["A2"].value == "1234567890123456"

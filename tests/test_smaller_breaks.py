@@ -21,7 +21,9 @@ API_CALLS: dict[str, Callable[[], Any]] = {
     "dose": lambda: ketacalc.dose("154 lb", "0.75 mg/kg/h", "45", height="5 ft 7.5 in", sex="f",
                                   dosing_weight="adjusted", concentration="10 mg/mL", bag="100 mL", start="9:30"),
     "cost": lambda: ketacalc.cost(7, "399.99", "799.99", currency="BHD"),
-    "quote": lambda: ketacalc.quote("11 st 4 lb", final_concentration="1 mg/mL", infusions=52, price="649.99"),
+    "quote": lambda: ketacalc.quote(
+        "11 st 4 lb", final_concentration="0.7 mg/mL", concentration="10 mg/mL", infusions=52, price="649.99"
+    ),
     "plan": lambda: ketacalc.plan("70", "2026-12-07", infusions=52, price="649.99", boosters=2, booster_every="4w",
                                   concentration="10 mg/mL", bag="100 mL"),
     "chart": lambda: chart("40", "60", "5", concentration="10 mg/mL", bag="100 mL"),

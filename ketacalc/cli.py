@@ -1107,7 +1107,10 @@ def batch_command(
             metavar="N",
             min=1,
             max=1_000_000,
-            help="The line (CSV) or sheet row (workbook) the header is on (default: the first of the first 20 rows naming a weight column).",
+            help=(
+                "The line (CSV) or sheet row (workbook) the header is on "
+                "(default: the first of the first 20 rows naming a weight column)."
+            ),
         ),
     ] = None,
     ignore_column: Annotated[

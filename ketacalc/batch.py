@@ -31,6 +31,7 @@ from ketacalc.columns import (
     Header,
     HeaderError,
     decimal_comma_hint,
+    is_unit_of,
     normalize,
     prepare,
     read_header,
@@ -517,6 +518,11 @@ def _units_row(
     units = [_UNIT_CELL_RE.fullmatch(cell) if cell.strip() else None for cell in cells]
     if not any(units) or any(cell.strip() and unit is None for cell, unit in zip(cells, units, strict=False)):
         return rest, names
+    # Every unit must be one its column's field takes ("abc" under weight is a patient's bad cell, not a unit).
+    for index, unit in enumerate(units):
+        found = recognize(names[index]) if unit is not None and index < len(names) else None
+        if unit is not None and (found is None or not is_unit_of(found[0], unit.group(1))):
+            return rest, names
     merged = [
         f"{name} ({unit.group(1)})" if index < len(units) and (unit := units[index]) is not None else name
         for index, name in enumerate(names)

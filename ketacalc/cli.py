@@ -625,9 +625,11 @@ def _emit_outputs(pages: Mapping[str, tuple[str | None, bytes | None]], read: li
     """Every output file of the run, made already: each path checked against the run's inputs and the
     other outputs, then all written together (``outputs.write_all``: nothing is replaced unless every
     one can be); a page for stdout ("-") goes there instead of the usual output (True)."""
+    given = {field: (path, data) for field, (path, data) in pages.items() if path is not None and data is not None}
+    if not given:
+        return False  # no output file: the writer is not even imported (bench.py: every quote's start-up)
     from ketacalc import outputs
 
-    given = {field: (path, data) for field, (path, data) in pages.items() if path is not None and data is not None}
     to_stdout = [field for field, (path, _) in given.items() if path == "-"]
     if len(to_stdout) > 1:
         raise InputError(

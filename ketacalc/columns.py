@@ -185,15 +185,15 @@ def recognize(header: str) -> tuple[str, str | None] | None:
         field = HEADER_NAMES.get(base) or _WITH_A_UNIT.get(base)
         if field is None:
             continue
-        if pattern is _SEPARATED_RE and not _is_unit_of(field, unit):
+        if pattern is _SEPARATED_RE and not is_unit_of(field, unit):
             continue  # "Price per infusion" is a name, not a price in "infusion"
-        if base in _WITH_A_UNIT and not _is_unit_of(field, unit):
+        if base in _WITH_A_UNIT and not is_unit_of(field, unit):
             continue
         return field, unit.strip()
     return None
 
 
-def _is_unit_of(field: str, unit: str) -> bool:
+def is_unit_of(field: str, unit: str) -> bool:
     """Whether ``unit`` is a unit (or a currency) a field's column may carry."""
     spelling = "".join(unit.split()).lower().rstrip(".")
     if field in _PRICES:

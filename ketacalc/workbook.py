@@ -37,6 +37,10 @@ MAX_ROWS = 1_048_576  # Excel's own limit
 MAX_COLUMNS = 16_384
 MAX_SHARED_CHARS = 32 * 1024 * 1024
 MAX_STYLES = 65_000  # Excel's own limit is 64,000 cell formats
+_MAX_DEPTH = 64  # a sheet is a few levels deep
+_MAX_ROW_ELEMENTS = 4 * MAX_COLUMNS  # every column's cell, value and string, with room
+_MAX_SHARED_ELEMENTS = 8_000_000  # a million rows' strings, their runs and formatting
+_MAX_STYLE_ELEMENTS = 1_000_000
 _MAX_EXPONENT = 300  # a number further from 1 than 1e300 is no clinical value (and 1E-999999 is a million digits)
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -125,8 +129,10 @@ class _Book:
         return data
 
     def tree(self, name: str) -> ElementTree.Element:
+        data = self.part(name)
+        _count_elements(name, data, _MAX_STYLE_ELEMENTS)  # a whole tree is built only for a part of bounded size
         try:
-            return ElementTree.fromstring(self.part(name))
+            return ElementTree.fromstring(data)
         except ElementTree.ParseError as error:
             raise WorkbookError(f"not a readable .xlsx workbook ({name}: {error})") from None
 
@@ -170,15 +176,28 @@ class _Book:
         if self._shared is None:
             self._shared = []
             if "xl/sharedStrings.xml" in self.archive.namelist():
-                total = 0
-                for item in self.tree("xl/sharedStrings.xml").iter(f"{_MAIN}si"):
-                    # The text is <t> or the runs' <r><t>; a phonetic guide (<rPh>) is not shown in the cell.
-                    pieces = [*item.findall(f"{_MAIN}t"), *item.findall(f"{_MAIN}r/{_MAIN}t")]
-                    text = "".join(t.text or "" for t in pieces)
-                    total += len(text)
-                    if total > MAX_SHARED_CHARS:
-                        raise WorkbookError("the workbook's shared strings are over 32 million characters")
-                    self._shared.append(text)
+                total = elements = 0
+                data = self.part("xl/sharedStrings.xml")
+                try:
+                    # Streamed, each string cleared once read: memory holds the texts, not the tree.
+                    root = None
+                    for event, item in ElementTree.iterparse(io.BytesIO(data), events=("start", "end")):
+                        root = item if root is None else root
+                        elements += 1
+                        if elements > _MAX_SHARED_ELEMENTS:
+                            raise WorkbookError("the workbook's shared strings have too many parts to be a sheet's")
+                        if event != "end" or item.tag != f"{_MAIN}si":
+                            continue
+                        # The text is <t> or the runs' <r><t>; a phonetic guide (<rPh>) is not shown in the cell.
+                        pieces = [*item.findall(f"{_MAIN}t"), *item.findall(f"{_MAIN}r/{_MAIN}t")]
+                        text = "".join(t.text or "" for t in pieces)
+                        total += len(text)
+                        if total > MAX_SHARED_CHARS:
+                            raise WorkbookError("the workbook's shared strings are over 32 million characters")
+                        self._shared.append(text)
+                        root.clear()  # the strings read so far leave the tree: memory holds their texts only
+                except ElementTree.ParseError as error:
+                    raise WorkbookError(f"not a readable .xlsx workbook (sharedStrings.xml: {error})") from None
         return self._shared
 
     def formats(self) -> tuple[list[bool], list[str | None]]:
@@ -193,7 +212,11 @@ class _Book:
                 for count, xf in enumerate(cell_xfs.iter(f"{_MAIN}xf") if cell_xfs is not None else ()):
                     if count >= MAX_STYLES:
                         raise WorkbookError(f"the workbook has more than {MAX_STYLES:,} cell styles")
-                    number = _whole(xf.get("numFmtId"), 0)
+                    number = _whole(xf.get("numFmtId") or "0", -1)
+                    if number < 0:  # a format id that is no number: its unit cannot be known
+                        is_date.append(False)
+                        units.append("?")
+                        continue
                     code = codes.get(number, "")
                     plain = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code).lower()
                     is_date.append(number in _DATE_FORMATS or bool(re.search(r"[dmyhs]", plain)))
@@ -210,17 +233,30 @@ class _Book:
             raise WorkbookError("not a readable .xlsx workbook (its sheet has no part: no xl/_rels/workbook.xml.rels?)")
         data = self.part(path)
         rows: dict[int, dict[int, Cell]] = {}
-        depth = 0
+        path_tags: list[str] = []  # the open elements, outermost first
+        in_row = 0  # elements opened inside the current row: bounded, so one row cannot hold millions
+        last = 0
         try:
             for event, element in ElementTree.iterparse(io.BytesIO(data), events=("start", "end")):
-                if element.tag == f"{_MAIN}sheetData":
-                    depth += 1 if event == "start" else -1
-                if event != "end" or element.tag != f"{_MAIN}row":
+                if event == "start":
+                    path_tags.append(element.tag)
+                    if len(path_tags) > _MAX_DEPTH:
+                        raise WorkbookError(f"the sheet {path} is nested deeper than a spreadsheet writes")
+                    if f"{_MAIN}row" in path_tags:
+                        in_row += 1
+                        if in_row > _MAX_ROW_ELEMENTS:
+                            raise WorkbookError(f"the sheet has a row of more than {_MAX_ROW_ELEMENTS:,} elements")
                     continue
-                if depth != 1:
+                path_tags.pop()
+                if element.tag != f"{_MAIN}row":
+                    continue
+                in_row = 0
+                # A row is a patient only as a child of <sheetData>, never inside another element.
+                if path_tags[-1:] != [f"{_MAIN}sheetData"]:
                     element.clear()
-                    continue  # a row outside the sheet's data (in a foreign element) is no patient
-                number = _row_number(element, rows)
+                    continue
+                number = _row_number(element, rows, last)
+                last = number
                 cells: dict[int, Cell] = {}
                 previous = -1
                 for cell in element.findall(f"{_MAIN}c"):
@@ -248,7 +284,7 @@ class _Book:
         value_element = element.find(f"{_MAIN}v")
         value = None if value_element is None else value_element.text
         formula = element.find(f"{_MAIN}f") is not None
-        style = _whole(element.get("s"), 0)
+        style = _whole(element.get("s") or "0", -1)
         if kind == "inlineStr":
             inline = element.find(f"{_MAIN}is")
             pieces = [] if inline is None else [*inline.findall(f"{_MAIN}t"), *inline.findall(f"{_MAIN}r/{_MAIN}t")]
@@ -269,13 +305,18 @@ class _Book:
         return self._number(value, style)
 
     def _number(self, value: str, style: int) -> Cell:
+        # ASCII digits as a spreadsheet writes them (Decimal alone would take ٧٠, ７０ and 7_0).
+        if not _NUMBER_RE.fullmatch(value.strip()):
+            return Cell("", problem=f"holds {printable(value)[:20]!r} in a number cell")
         try:
             number = Decimal(value.strip())
         except InvalidOperation:
             return Cell("", problem=f"holds {printable(value)[:20]!r} in a number cell")
+        is_date, units = self.formats()
+        if style < 0 or (style > 0 and style >= len(units)):
+            return Cell("", problem="refers to a cell style the workbook lacks, so its unit cannot be known")
         if not number.is_finite() or abs(number.adjusted()) > _MAX_EXPONENT:
             return Cell("", problem=f"holds {printable(value)[:20]!r} in a number cell")
-        is_date, units = self.formats()
         if style < len(is_date) and is_date[style]:
             return self._serial(number)
         # Floating-point noise a formula leaves (715.0000000000001, 0.30000000000000004): within 1e-9 of
@@ -300,6 +341,29 @@ class _Book:
         if moment.time() == datetime.time():
             return Cell(moment.date().isoformat())
         return Cell(moment.isoformat(sep=" "))
+
+
+_NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,10})?")
+
+
+def _count_elements(name: str, data: bytes, cap: int) -> None:
+    """Refuse a part of more than ``cap`` elements before a tree of it is built (expat: constant memory)."""
+    import xml.parsers.expat
+
+    count = 0
+
+    def start(*_: object) -> None:
+        nonlocal count
+        count += 1
+        if count > cap:
+            raise WorkbookError(f"the workbook's part {name} has more than {cap:,} elements")
+
+    parser = xml.parsers.expat.ParserCreate()
+    parser.StartElementHandler = start
+    try:
+        parser.Parse(data, True)
+    except xml.parsers.expat.ExpatError as error:
+        raise WorkbookError(f"not a readable .xlsx workbook ({name}: {error})") from None
 
 
 def _whole(text: str | None, default: int) -> int:
@@ -328,9 +392,9 @@ _LITERAL_RE = re.compile(r'"([^"]*)"|\\(.)')
 _UNIT_TEXT_RE = re.compile(r"[A-Za-zµ/.]{1,12}")
 
 
-def _row_number(element: ElementTree.Element, rows: dict[int, dict[int, Cell]]) -> int:
+def _row_number(element: ElementTree.Element, rows: dict[int, dict[int, Cell]], last: int) -> int:
     given = element.get("r")
-    number = _whole(given, -1) if given is not None else (max(rows) + 1 if rows else 1)
+    number = _whole(given, -1) if given is not None else last + 1  # a row without r follows the one before
     if not 1 <= number <= MAX_ROWS:
         raise WorkbookError(f"the sheet has a row numbered {printable(str(given))[:12]}, past Excel's {MAX_ROWS:,}")
     if number in rows:

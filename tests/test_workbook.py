@@ -321,3 +321,28 @@ def test_a_sixteen_digit_id_is_written_as_text() -> None:
     writer.append([1234567890123456])
     writer.save(buffer)
     assert openpyxl.load_workbook(buffer)["quotes"]["A2"].value == "1234567890123456"
+
+
+def test_a_row_inside_another_element_in_sheet_data_is_no_patient(tmp_path: Path) -> None:
+    ghost = '<x:wrap xmlns:x="urn:x">' + _row(3, _text("A3", "EVIL"), _number("B3", "99")) + "</x:wrap>"
+    body = HEADER + _row(2, _text("A2", "A"), _number("B2", "70")) + ghost
+    run = cli("batch", _patched(tmp_path, {"xl/worksheets/sheet1.xml": _sheet(body)}))
+    assert [r["id"] for r in records(run.stdout)] == ["A"]
+
+
+def test_many_rows_without_references_take_linear_time(tmp_path: Path) -> None:
+    body = HEADER + _row(2, _text("A2", "A"), _number("B2", "70")) + "<row/>" * 100_000
+    start = time.perf_counter()
+    run = cli("batch", _patched(tmp_path, {"xl/worksheets/sheet1.xml": _sheet(body)}))
+    assert time.perf_counter() - start < HANG_SECONDS and run.code == 0
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [_number("B2", "\u0667\u0660"), _number("B2", "\uff17\uff10"), _number("B2", "7_0"), _number("B2", "70", style=9)],
+    ids=["Arabic-Indic digits", "full-width digits", "underscore", "a style the workbook lacks"],
+)
+def test_a_number_cell_is_ascii_digits_with_a_style_the_workbook_has(tmp_path: Path, cell: str) -> None:
+    body = HEADER + _row(2, _text("A2", "A"), cell)
+    record = records(cli("batch", _patched(tmp_path, {"xl/worksheets/sheet1.xml": _sheet(body)})).stdout)[0]
+    assert record["kind"] == "batch_error"

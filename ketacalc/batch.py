@@ -104,10 +104,17 @@ TOTAL_WORDS = frozenset(
 )
 
 
+_TOTAL_INITIALS = frozenset("tsgTSG")  # total, sum, subtotal, summe, gesamt, grand total
+
+
 def is_totals(texts: Iterable[object]) -> bool:
     """Whether a row's first text cell (not a number) names a total."""
     for text in texts:
-        if isinstance(text, str) and text.strip():
+        if isinstance(text, str) and text:
+            if text[0] not in _TOTAL_INITIALS and text[0] not in " \t" and not text[0].isdigit():
+                return False  # the common case, a patient's id: decided by its first letter
+            if not text.strip():
+                continue
             word = " ".join(text.strip().lower().rstrip(":").split())
             if word in TOTAL_WORDS:
                 return True

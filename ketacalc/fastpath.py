@@ -266,9 +266,10 @@ class FastPath:
 
 
 def _number(scaled: int, scale: int) -> float | int:
-    """A figure counted in units of its places, as documents.num writes it: 35, not 35.0."""
-    whole, rest = divmod(scaled, scale)
-    return whole if not rest else scaled / scale
+    """A figure counted in units of its places, as documents.num writes it: 35, not 35.0 (exact: the
+    figures are far below 2**53, so the float division is the exact quotient rounded once)."""
+    value = scaled / scale
+    return int(value) if value.is_integer() else value
 
 
 def _at(dn: int, dd: int, rn: int, rd: int, duration: Ratio) -> dict[str, float | int]:

@@ -17,6 +17,7 @@ plausible adult range (the plain path words the warning).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -182,7 +183,7 @@ class FastPath:
             shortest if duration == _SHORTEST else longest if duration == _LONGEST else _at(dn, dd, rn, rd, duration)
         )
         tn, td = duration
-        (cn, cd) = _RECOVERY
+        rate_mg_per_kg, recovery_min, visit_min = _session_constants(rn, rd, tn, td)
         record = {
             "row": number,
             **dict(where),
@@ -204,15 +205,15 @@ class FastPath:
                 "sex": None,
             },
             "dose": {
-                "rate_mg_per_kg": _number(_half_up(rn, rd, _MG_PER_KG), _MG_PER_KG),
+                "rate_mg_per_kg": rate_mg_per_kg,
                 "rate_ordered": None,
                 "dose_mg": _number(dose, _MG),
             },
             "session": {
                 "duration_min": chosen["duration_min"],
                 "window_min": {"min": shortest["duration_min"], "max": longest["duration_min"]},
-                "recovery_min": _number(_half_up(cn, cd, _MIN), _MIN),
-                "visit_min": _number(_half_up(tn * cd + cn * td, td * cd, _MIN), _MIN),
+                "recovery_min": recovery_min,
+                "visit_min": visit_min,
                 "rate_mg_per_min": chosen["rate_mg_per_min"],
                 "rate_mg_per_h": chosen["rate_mg_per_h"],
                 "rate_mg_per_kg_per_h": chosen["rate_mg_per_kg_per_h"],
@@ -275,12 +276,32 @@ def _number(scaled: int, scale: int) -> float | int:
 def _at(dn: int, dd: int, rn: int, rd: int, duration: Ratio) -> dict[str, float | int]:
     """The session's rates over one duration, as documents._rate gives them."""
     tn, td = duration
+    duration_min, per_kg_per_h, mcg_per_kg_per_min = _per_kg(rn, rd, tn, td)
     return {
-        "duration_min": _number(_half_up(tn, td, _MIN), _MIN),
+        "duration_min": duration_min,
         "rate_mg_per_min": _number(_half_up(dn * td, dd * tn, _MG_PER_MIN), _MG_PER_MIN),
         "rate_mg_per_h": _number(_half_up(_PER_HOUR * dn * td, dd * tn, _MG_PER_H), _MG_PER_H),
-        "rate_mg_per_kg_per_h": _number(_half_up(_PER_HOUR * rn * td, rd * tn, _MG_PER_KG_PER_H), _MG_PER_KG_PER_H),
-        "rate_mcg_per_kg_per_min": _number(
-            _half_up(_MCG_PER_MG * rn * td, rd * tn, _MCG_PER_KG_PER_MIN), _MCG_PER_KG_PER_MIN
-        ),
+        "rate_mg_per_kg_per_h": per_kg_per_h,
+        "rate_mcg_per_kg_per_min": mcg_per_kg_per_min,
     }
+
+
+@functools.lru_cache(maxsize=4096)  # rates and durations repeat from row to row; doses do not
+def _per_kg(rn: int, rd: int, tn: int, td: int) -> tuple[float | int, float | int, float | int]:
+    """The duration and the per-kg rates over it, which depend on the rate and the duration only."""
+    return (
+        _number(_half_up(tn, td, _MIN), _MIN),
+        _number(_half_up(_PER_HOUR * rn * td, rd * tn, _MG_PER_KG_PER_H), _MG_PER_KG_PER_H),
+        _number(_half_up(_MCG_PER_MG * rn * td, rd * tn, _MCG_PER_KG_PER_MIN), _MCG_PER_KG_PER_MIN),
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _session_constants(rn: int, rd: int, tn: int, td: int) -> tuple[float | int, float | int, float | int]:
+    """The rate per kg, the recovery and the visit, which depend on the rate and the duration only."""
+    cn, cd = _RECOVERY
+    return (
+        _number(_half_up(rn, rd, _MG_PER_KG), _MG_PER_KG),
+        _number(_half_up(cn, cd, _MIN), _MIN),
+        _number(_half_up(tn * cd + cn * td, td * cd, _MIN), _MIN),
+    )

@@ -88,8 +88,6 @@ _STONE_POUNDS_RE = _lazy_pattern(
     re.IGNORECASE,
 )
 _POUNDS_PER_STONE = 14
-# WHO's classes by BMI as printed (limits.BMI_CLASSES).
-WHO_CLASSES = limits.BMI_CLASSES
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +176,7 @@ class Dose:
 def bmi_class(bmi_kg_per_m2: Exact) -> str:
     """WHO's class for a BMI, as printed (25.0 is overweight; 24.96 prints 25 and is too)."""
     printed = rounded(bmi_kg_per_m2, places.BMI)
-    return [name for low, name in WHO_CLASSES if printed >= low][-1]
+    return [name for low, name in limits.BMI_CLASSES if printed >= low][-1]
 
 
 def infusion_rate(dose_mg: Exact, rate_mg_per_kg: Exact, duration_min: Exact) -> InfusionRate:
@@ -397,7 +395,7 @@ def dose(
     """
     with exact():
         parsed_weight = parse_weight(weight)
-        order = limits_order(rate)
+        order = rate_order(rate)
         duration_min = limits.DURATION_DEFAULT_MINUTES.value if duration is None else parse_duration(duration)
         rate_mg_per_kg = order.for_duration(duration_min)
         requested: Basis = "actual" if dosing_weight in (None, "actual") else parse_basis(dosing_weight)
@@ -441,7 +439,7 @@ def dose(
         )
 
 
-def limits_order(rate: Given | None) -> RateOrder:
+def rate_order(rate: Given | None) -> RateOrder:
     """The rate as ordered, or the seed's typical rate."""
     return RateOrder(limits.RATE_DEFAULT_MG_PER_KG.value) if rate is None else parse_rate_order(rate)
 

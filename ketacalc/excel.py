@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import IO, Any
 
@@ -78,11 +78,3 @@ class WorkbookWriter:
         buffer = io.BytesIO()
         self._workbook.save(buffer)
         out.write(buffer.getvalue())
-
-
-def write_workbook(header: Sequence[str], rows: Iterable[Sequence[object]], out: IO[bytes]) -> None:
-    """A workbook of one sheet (see ``WorkbookWriter``) from ``rows``."""
-    writer = WorkbookWriter(header)
-    for row in rows:
-        writer.append(row)
-    writer.save(out)

@@ -69,19 +69,19 @@ def check(field: str, path: str, others: Iterable[tuple[str, str | None]]) -> No
 def write_all(files: list[tuple[str, str, bytes]]) -> None:
     """Write every file or none: each to a temporary file beside its target first (a full disk or a
     read-only folder fails here, before any target is touched), then each renamed into place."""
-    staged: list[tuple[str, Path]] = []
+    staged: list[tuple[str, str, str]] = []  # (field, path, temporary)
     try:
         for field, path, data in files:
-            staged.append((_stage(field, path, data), Path(os.path.realpath(path))))
-        for temporary, target in staged:
-            os.replace(temporary, target)
-        staged = []
-    except OSError as error:
-        raise InputError(
-            files[len(staged) - 1][0] if staged else "output", "", f"cannot be written ({error})", ALLOWED
-        ) from None
+            staged.append((field, path, _stage(field, path, data)))
+        while staged:
+            field, path, temporary = staged[0]
+            try:
+                os.replace(temporary, os.path.realpath(path))
+            except OSError as error:
+                raise InputError(field, path, f"cannot be written ({error.strerror or error})", ALLOWED) from None
+            staged.pop(0)
     finally:
-        for temporary, _ in staged:
+        for _, _, temporary in staged:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
 

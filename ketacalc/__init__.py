@@ -21,19 +21,22 @@ import importlib
 
 TYPE_CHECKING = False  # typing itself is not imported: it costs milliseconds at start-up
 if TYPE_CHECKING:
-    from ketacalc.course import Plan, plan
+    from ketacalc.charting import Chart, chart
+    from ketacalc.costing import Cost, cost
     from ketacalc.documents import to_document
     from ketacalc.dosing import Dose, InfusionRate, dose
     from ketacalc.errors import ExitStatus, InputError, KetacalcError, SoftWarning
     from ketacalc.limits import DISCLAIMER
-    from ketacalc.pricing import Cost, cost
-    from ketacalc.series import Quote, quote
+    from ketacalc.planning import Plan, plan
+    from ketacalc.quoting import Quote, quote
 
 __version__ = "0.1.0"  # the one place: pyproject.toml reads it from here
 
 _HOMES = {
-    "Cost": "ketacalc.pricing",
-    "cost": "ketacalc.pricing",
+    "Chart": "ketacalc.charting",
+    "chart": "ketacalc.charting",
+    "Cost": "ketacalc.costing",
+    "cost": "ketacalc.costing",
     "Dose": "ketacalc.dosing",
     "InfusionRate": "ketacalc.dosing",
     "dose": "ketacalc.dosing",
@@ -42,15 +45,16 @@ _HOMES = {
     "KetacalcError": "ketacalc.errors",
     "SoftWarning": "ketacalc.errors",
     "DISCLAIMER": "ketacalc.limits",
-    "Quote": "ketacalc.series",
-    "quote": "ketacalc.series",
+    "Quote": "ketacalc.quoting",
+    "quote": "ketacalc.quoting",
     "to_document": "ketacalc.documents",
-    "Plan": "ketacalc.course",
-    "plan": "ketacalc.course",
+    "Plan": "ketacalc.planning",
+    "plan": "ketacalc.planning",
 }
 
 __all__ = [
     "DISCLAIMER",
+    "Chart",
     "Cost",
     "Dose",
     "ExitStatus",
@@ -61,6 +65,7 @@ __all__ = [
     "Quote",
     "SoftWarning",
     "__version__",
+    "chart",
     "cost",
     "dose",
     "plan",

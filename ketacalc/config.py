@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from ketacalc import limits
-from ketacalc.chart import DEFAULT_RATES, parse_rates
+from ketacalc.charting import DEFAULT_RATES, parse_rates
 from ketacalc.clinic import ClinicLimits, parse_limit
+from ketacalc.costing import cost, parse_currency, parse_infusions, parse_price
 from ketacalc.dosing import parse_basis, parse_duration, parse_rate_order
 from ketacalc.errors import InputError, KetacalcError
-from ketacalc.pricing import cost, parse_currency, parse_infusions, parse_price
 from ketacalc.pump import (
     both_or_neither,
     parse_bag,
@@ -48,7 +48,7 @@ class Spec:
 
 
 def _lazy(module: str, name: str) -> Callable[..., object]:
-    """A parser from ketacalc.course or ketacalc.handout, imported only when a
+    """A parser from ketacalc.planning or ketacalc.handout, imported only when a
     file or flag gives the setting: importing both costs every quote's start
     about 5 ms (bench.py)."""
 
@@ -74,10 +74,10 @@ SPECS: dict[str, Spec] = {
     "vtbi": Spec("pump", parse_vtbi_basis, "bag+drug"),
     "diluent": Spec("pump", parse_diluent, limits.DILUENT_DEFAULT),
     "rates": Spec("chart", parse_rates, DEFAULT_RATES),
-    "days": Spec("plan", _lazy("course", "parse_days"), None),
-    "per_week": Spec("plan", _lazy("course", "parse_per_week"), "2 (mon,thu)"),
-    "boosters": Spec("plan", _lazy("course", "parse_boosters"), "0"),
-    "booster_every": Spec("plan", _lazy("course", "parse_interval"), None),
+    "days": Spec("plan", _lazy("planning", "parse_days"), None),
+    "per_week": Spec("plan", _lazy("planning", "parse_per_week"), "2 (mon,thu)"),
+    "boosters": Spec("plan", _lazy("planning", "parse_boosters"), "0"),
+    "booster_every": Spec("plan", _lazy("planning", "parse_interval"), None),
     "booster_price": Spec("plan", parse_price, None),
     "name": Spec("clinic", _lazy("handout", "parse_text"), None),
     "address": Spec("clinic", _lazy("handout", "parse_text"), None),

@@ -17,17 +17,17 @@ import orjson
 
 from ketacalc import __version__, limits, places
 from ketacalc.bedside import DRUG, read_back, vtbi_basis_code
-from ketacalc.chart import Chart
+from ketacalc.charting import Chart
+from ketacalc.costing import Cost
 from ketacalc.currencies import quantum
 from ketacalc.dosing import Dose, InfusionRate, infusion_rate
 from ketacalc.errors import SoftWarning
 from ketacalc.exact import Exact, add, rounded
 from ketacalc.formatting import fixed_text
-from ketacalc.pricing import Cost
-from ketacalc.series import Quote
+from ketacalc.quoting import Quote
 
 if TYPE_CHECKING:  # the plan's module is imported by plan only: quote's start-up never pays for it
-    from ketacalc.course import Plan
+    from ketacalc.planning import Plan
 
 SCHEMA_VERSION = "3.1"
 
@@ -400,7 +400,7 @@ def _document(result: Dose | Cost | Quote | Chart | Plan) -> Document:
         return cost_document(result)
     if isinstance(result, Chart):
         return chart_document(result)
-    from ketacalc.course import Plan
+    from ketacalc.planning import Plan
 
     if isinstance(result, Plan):
         return plan_document(result)

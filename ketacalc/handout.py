@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from ketacalc import limits, places
-from ketacalc.course import Plan
 from ketacalc.currencies import minor_units
 from ketacalc.errors import InputError, KetacalcError
 from ketacalc.formatting import with_unit
-from ketacalc.series import Quote
+from ketacalc.planning import Plan
+from ketacalc.quoting import Quote
 from ketacalc.values import Given, as_text, whole_number
 
 MAX_LOGO_BYTES = 256 * 1024

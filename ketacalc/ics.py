@@ -16,8 +16,8 @@ import datetime
 import hashlib
 
 from ketacalc import limits, places
-from ketacalc.course import Plan, Session
 from ketacalc.formatting import money, with_unit
+from ketacalc.planning import Plan, Session
 from ketacalc.pump import VisitTimes, visit_times
 
 DEFAULT_START_MIN = 9 * 60  # 09:00

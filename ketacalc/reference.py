@@ -22,7 +22,7 @@ def limits_table() -> str:
 
 def header_names_table() -> str:
     """``columns.HEADER_NAMES``: the headers a batch reads as each field, as a Markdown table."""
-    from ketacalc import columns
+    from ketacalc.batch import columns
 
     by_field: dict[str, list[str]] = {}
     for name, field in columns.HEADER_NAMES.items():

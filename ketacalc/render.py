@@ -22,19 +22,19 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ketacalc import limits, places
 from ketacalc.bedside import draw_text, rate_text, read_back, vtbi_basis
-from ketacalc.chart import Chart
+from ketacalc.charting import Chart
+from ketacalc.costing import Cost
 from ketacalc.dosing import Dose, InfusionRate
 from ketacalc.errors import SoftWarning, printable
 from ketacalc.exact import Exact
 from ketacalc.formatting import amount, minutes, money, with_unit
-from ketacalc.pricing import Cost
-from ketacalc.series import Quote
+from ketacalc.quoting import Quote
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from ketacalc.course import Plan  # for plan_blocks only: quote's start-up never imports it
+    from ketacalc.planning import Plan  # for plan_blocks only: quote's start-up never imports it
 
 _INDENT = "  "
 _NBSP = "\u00a0"

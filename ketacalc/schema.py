@@ -7,12 +7,12 @@ from typing import Any
 
 from ketacalc import limits
 from ketacalc.bedside import DRUG
-from ketacalc.chart import DEFAULT_RANGE
+from ketacalc.charting import DEFAULT_RANGE
 from ketacalc.config import SPECS
-from ketacalc.course import WEEKDAYS
 from ketacalc.currencies import ISO_4217, minor_units
 from ketacalc.documents import SCHEMA_VERSION
 from ketacalc.dosing import BASES, SEXES
+from ketacalc.planning import WEEKDAYS
 
 Schema = dict[str, Any]
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from ketacalc import dose
-from ketacalc.chart import chart
+from ketacalc.charting import chart
 from tests.conftest import cli
 
 # --- chart ----------------------------------------------------------------------------------

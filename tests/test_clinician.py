@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from ketacalc import dose
-from ketacalc.chart import chart
+from ketacalc.charting import chart
 from ketacalc.dosing import ideal_weight_kg, parse_height
 from ketacalc.errors import InputError
 from tests.conftest import cli, codes

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ketacalc.columns import HEADER_NAMES, recognize
+from ketacalc.batch.columns import HEADER_NAMES, recognize
 from tests.conftest import cli, records
 
 
@@ -116,7 +116,7 @@ def test_a_weight_header_is_read_in_its_unit_or_refused_never_kg_for_lb(
 
 
 def test_the_table_of_names_covers_every_field() -> None:
-    from ketacalc.columns import FIELDS
+    from ketacalc.batch.columns import FIELDS
 
     assert set(FIELDS) <= set(HEADER_NAMES.values())
 

@@ -56,7 +56,7 @@ def test_every_exit_code_is_documented() -> None:
 
 
 def test_every_warning_code_is_documented() -> None:
-    source = "\n".join(p.read_text() for p in (ROOT / "ketacalc").glob("*.py"))
+    source = "\n".join(p.read_text() for p in (ROOT / "ketacalc").rglob("*.py"))
     for code in set(re.findall(r'SoftWarning\(\s*"([a-z_]+)"', source)):
         assert f"`{code}`" in README, code
 

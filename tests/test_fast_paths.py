@@ -14,10 +14,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ketacalc import Quote, quote, units
-from ketacalc.batch import Row, quote_row
+from ketacalc.batch.fastpath import FastPath
+from ketacalc.batch.rows import Row
+from ketacalc.batch.run import quote_row
 from ketacalc.documents import batch_quote, quote_record_json
 from ketacalc.exact import EXACT
-from ketacalc.fastpath import FastPath
 
 weights = st.one_of(
     st.decimals(min_value="1", max_value="600", places=2).map(str),
@@ -88,7 +89,7 @@ def test_cached_parse_agrees_with_a_fresh_parse() -> None:
     assert units.parse_quantity("weight", "154 lb", units.WEIGHT, "x") == cached
 
 
-# The batch's fast path (ketacalc.fastpath) against the plain path (quote_row):
+# The batch's fast path (ketacalc.batch.fastpath) against the plain path (quote_row):
 # whatever a row holds, the fast path either declines (None) or writes exactly
 # the plain record. Values are drawn around every bound, tie and unit it reads.
 def _decimal_text(low: str, high: str, max_places: int, min_places: int = 0) -> st.SearchStrategy[str]:

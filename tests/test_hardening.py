@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ketacalc import limits
-from ketacalc.columns import FIELDS
+from ketacalc.batch.columns import FIELDS
 from ketacalc.config import SPECS
 from tests.conftest import HANG_SECONDS, cli
 from tests.surfaces import OPTIONS

@@ -22,7 +22,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ketacalc import InputError, cost, dose, quote
-from ketacalc.chart import chart
+from ketacalc.charting import chart
 from tests.conftest import HANG_SECONDS, cli, process, records
 
 

@@ -35,7 +35,7 @@ def test_ci_tests_exactly_the_declared_minimum_versions() -> None:
 def test_every_imported_package_is_declared() -> None:
     # platformdirs came only through pint once: with pint 0.24, `quote 70` failed.
     imported = set()
-    for path in (ROOT / "ketacalc").glob("*.py"):
+    for path in (ROOT / "ketacalc").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 imported |= {alias.name.split(".")[0] for alias in node.names}

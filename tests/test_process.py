@@ -214,6 +214,6 @@ def loaded(*args: str) -> set[str]:
 @pytest.mark.parametrize("args", [["quote", "70", "--json"], ["dose", "154 lb", "--json"]])
 def test_a_quote_imports_none_of_the_plan_handout_calendar_or_workbook_modules(args: list[str]) -> None:
     # Each costs every quote's start-up milliseconds (tests/benchmarks/bench.py): imported only when used.
-    heavy = {"ketacalc.course", "ketacalc.handout", "ketacalc.ics", "ketacalc.prepsheet", "ketacalc.workbook"}
+    heavy = {"ketacalc.planning", "ketacalc.handout", "ketacalc.ics", "ketacalc.prepsheet", "ketacalc.batch.workbook"}
     heavy |= {"ketacalc.outputs", "ketacalc.svglogo", "jinja2", "icalendar", "openpyxl", "pint", "rich"}
     assert not heavy & loaded(*args)

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import ketacalc
-from ketacalc.chart import chart
+from ketacalc.charting import chart
 from tests.conftest import cli, records, write
 
 API_CALLS: dict[str, Callable[[], Any]] = {

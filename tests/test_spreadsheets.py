@@ -198,7 +198,7 @@ def test_xlsx_typed_cells_are_read_as_what_they_are(tmp_path: Path) -> None:
 
 
 def test_xlsx_is_read_without_the_extra_and_written_only_with_it(tmp_path: Path) -> None:
-    # Reading is ketacalc's own bounded reader (ketacalc.workbook); writing a workbook needs openpyxl.
+    # Reading is ketacalc's own bounded reader (ketacalc.batch.workbook); writing a workbook needs openpyxl.
     path = _workbook(tmp_path, [["weight"], [70]])
 
     def without_openpyxl(*args: str) -> subprocess.CompletedProcess[str]:
@@ -313,7 +313,7 @@ def test_jpy_totals_have_no_minor_unit(tmp_path: Path) -> None:
 
 
 def test_workbook_cells_read_as_a_csv_export_would_hold_them(tmp_path: Path) -> None:
-    from ketacalc import workbook
+    from ketacalc.batch import workbook
 
     row = [70.0, 82.5, 0.1, datetime.time(9, 5), None, True, "io", datetime.datetime(2025, 12, 8, 9, 30)]
     book = openpyxl.Workbook()
@@ -339,7 +339,7 @@ def _european(value: Decimal, grouped: bool) -> str:
 
 @given(st.decimals(min_value="0", max_value="9999999", places=2), st.booleans())
 def test_decimal_comma_numbers_read_exactly(value: Decimal, grouped: bool) -> None:
-    from ketacalc.columns import from_decimal_comma
+    from ketacalc.batch.columns import from_decimal_comma
 
     text = _european(value, grouped)
     converted = from_decimal_comma(text)

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 import ketacalc
-from ketacalc.chart import chart
-from ketacalc.columns import FIELDS
+from ketacalc.batch.columns import FIELDS
+from ketacalc.charting import chart
 from ketacalc.config import SPECS
 from ketacalc.errors import InputError
 from tests.conftest import cli, write

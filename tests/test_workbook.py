@@ -1,6 +1,6 @@
 """workbook: ketacalc's own bounded .xlsx reader, against workbooks written the
 way an attacker or a careless generator writes them, and the workbook writer's
-limits (excel.WorkbookWriter)."""
+limits (xlsx.WorkbookWriter)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ketacalc import excel, workbook
+from ketacalc.batch import workbook, xlsx
 from tests.conftest import HANG_SECONDS, cli, process, records
 
 _MAIN = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -200,7 +200,7 @@ def test_an_id_a_float_cannot_hold_is_written_as_text() -> None:
     sheet = openpyxl.load_workbook(io.BytesIO(done.stdout))["quotes"]
     assert sheet["E2"].value == "12345678901234567890"  # the id column; a float would be 1.2345678901234568e19
     buffer = io.BytesIO()
-    writer = excel.WorkbookWriter(["n"])
+    writer = xlsx.WorkbookWriter(["n"])
     writer.append([Decimal("1234567890.123456789")])
     writer.save(buffer)
     assert openpyxl.load_workbook(buffer)["quotes"]["A2"].value == "1234567890.123456789"
@@ -209,7 +209,7 @@ def test_an_id_a_float_cannot_hold_is_written_as_text() -> None:
 def test_more_rows_than_a_sheet_holds_is_an_error_before_anything_is_written(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(excel, "MAX_ROWS", 3)  # the header and 2 records
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 3)  # the header and 2 records
     run = cli("batch", "--output", "xlsx", input="weight\n70\n71\n72\n")
     assert run.code == 2 and "do not fit one sheet" in run.stderr and run.stdout == ""
     assert cli("batch", "--output", "xlsx", input="weight\n70\n71\n").code == 0
@@ -317,7 +317,7 @@ def test_a_dtd_anywhere_or_a_utf16_part_is_refused(tmp_path: Path) -> None:
 
 def test_a_sixteen_digit_id_is_written_as_text() -> None:
     buffer = io.BytesIO()
-    writer = excel.WorkbookWriter(["id"])
+    writer = xlsx.WorkbookWriter(["id"])
     writer.append([1234567890123456])
     writer.save(buffer)
     assert openpyxl.load_workbook(buffer)["quotes"]["A2"].value == "1234567890123456"

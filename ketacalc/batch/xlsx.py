@@ -1,7 +1,7 @@
 """Excel workbooks (.xlsx) out, through openpyxl: the optional extra
 ``ketacalc[excel]`` (``pip install 'ketacalc[excel]'``). Without it, asking for
 a workbook is exit 2 saying how to install it. (Reading a workbook is
-``ketacalc.workbook``'s, and needs no extra.)
+``ketacalc.batch.workbook``'s, and needs no extra.)
 
 Written workbooks hold numbers as numbers, money as exact decimals in the
 currency's minor units, and text always as text (a cell that starts with = is

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ketacalc import places
+from ketacalc.costing import Cost, cost
 from ketacalc.dosing import Dose, dose
 from ketacalc.errors import SoftWarning
 from ketacalc.exact import EXACT, rounded
-from ketacalc.pricing import Cost, cost
 from ketacalc.values import Given
 
 

@@ -25,10 +25,10 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 
 from ketacalc import limits, places, units
+from ketacalc.costing import Cost, cost
 from ketacalc.documents import BATCH_ENVELOPE, cost_block, record_json
 from ketacalc.dosing import HEIGHT_AND_SEX_SUGGESTED, parse_duration, parse_rate
 from ketacalc.errors import InputError
-from ketacalc.pricing import Cost, cost
 from ketacalc.values import Given
 
 # A plain decimal (digits, then optionally a point and digits), and for a

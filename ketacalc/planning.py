@@ -19,11 +19,11 @@ from typing import Literal
 
 from ketacalc import limits, places, units
 from ketacalc.clinic import ClinicLimits
+from ketacalc.costing import cost, parse_price
 from ketacalc.currencies import quantum
 from ketacalc.dosing import Dose, dose, parse_rate, parse_rate_order
 from ketacalc.errors import InputError, SoftWarning
 from ketacalc.exact import EXACT, exact, rounded
-from ketacalc.pricing import cost, parse_price
 from ketacalc.pump import parse_start
 from ketacalc.values import Given, as_text, whole_number
 

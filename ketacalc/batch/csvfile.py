@@ -1,0 +1,215 @@
+"""CSV input: the header found (lines above it, ``sep=``, a units row), then one ``Row`` per record."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import re
+from collections.abc import Iterator, Mapping
+from typing import IO, Any
+
+from ketacalc.batch.columns import (
+    Header,
+    HeaderError,
+    is_unit_of,
+    normalize,
+    prepare,
+    read_header,
+    recognize,
+)
+from ketacalc.batch.rows import (
+    RECORD_MAX_CHARS,
+    UNDECODABLE_RE,
+    BatchInputError,
+    Reading,
+    Row,
+    bytes_shown,
+    echo_id,
+    is_totals,
+)
+from ketacalc.batch.splitter import Record, read_chunks, sniff_delimiter, split_records
+
+
+def read_csv(stream: IO[str], reading: Reading = Reading()) -> tuple[Iterator[Row], Header]:
+    """CSV rows, and the header they are read by. The header is read and
+    checked now (so an unusable input stops before anything is written); the
+    rows are read as they are asked for. The delimiter is --delimiter, or a
+    comma, semicolon, tab or bar as the header uses most (outside quotes)."""
+    chunks = read_chunks(stream)
+    header_line, delimiter_given, notes, header_number = _find_header(chunks, reading)
+    if not header_line.strip():
+        raise BatchInputError("the input is empty: it needs a header row with a 'weight' column")
+    if len(header_line) >= RECORD_MAX_CHARS and not header_line.endswith(("\n", "\r")):
+        # Said at once, before reading on: the input could be endless (/dev/zero).
+        raise BatchInputError(f"the header row is over {RECORD_MAX_CHARS:,} characters: not a header")
+    header_line = header_line.removeprefix("\ufeff")  # a BOM that a named encoding kept
+    if "\x00" in header_line:
+        raise BatchInputError(
+            "the header row holds NUL characters: UTF-16 without a BOM? give --encoding utf-16-le or utf-16-be"
+        )
+    csv.field_size_limit(RECORD_MAX_CHARS)
+    delimiter = reading.delimiter or delimiter_given or sniff_delimiter(header_line)
+    records = split_records(itertools.chain([header_line], chunks), delimiter)
+    header_record = next(records)
+    if header_record.text is None:
+        raise BatchInputError(f"the header row {header_record.problem}")
+    try:
+        names = next(csv.reader([header_record.text], delimiter=delimiter), [])
+    except csv.Error as error:
+        raise BatchInputError(f"the header row is not readable CSV ({error})") from None
+    names = [bytes_shown(name) for name in names]
+    # A second header row holding only units ("", "(lb)", "USD") gives the units of the columns above it.
+    records, names = _units_row(records, names, delimiter, notes)
+    header = header_of(names, reading)
+    header = Header(header.columns, (*notes, *header.notes), header.assumed)
+    # A units row is not a data row: the records' own line count still starts at the header.
+    return _csv_rows(records, header, len(names), delimiter, reading.decimal_comma, header_number - 1), header
+
+
+HEADER_SEARCH_ROWS = 20  # where the header is looked for: the first row that names a weight column
+
+
+def _find_header(chunks: Iterator[str], reading: Reading) -> tuple[str, str | None, list[str], int]:
+    """The header line, the delimiter a ``sep=`` line gave, and what was said about them. Lines above
+    the header are skipped: a title, Excel's ``sep=;`` line, ``#`` comments, blank rows (``,,,``).
+    The header is the first of the first 20 rows that names a weight column, or ``--header-row N``."""
+    delimiter: str | None = None
+    seen: list[str] = []
+    for number, line in enumerate(chunks, start=1):
+        text = line.removeprefix("\ufeff").strip()
+        if reading.header_row is not None:
+            if number == reading.header_row:
+                return line, delimiter, [f"note: the header is line {number} (--header-row)"], number
+            continue
+        if number == 1 and text.lower().startswith("sep=") and len(text) == 5:
+            delimiter = text[4]  # Excel's own line naming the delimiter
+            continue
+        if not text or text.startswith("#") or not text.strip(",;\t|"):
+            continue
+        if len(line) >= RECORD_MAX_CHARS:
+            return line, delimiter, [], number  # said as too long by the caller
+        cells = next(csv.reader([text], delimiter=reading.delimiter or delimiter or sniff_delimiter(text)), [])
+        mapped = normalize(reading.columns.get("weight", "")) or None
+        if any((found := recognize(cell)) is not None and found[0] == "weight" for cell in cells) or any(
+            normalize(cell) == mapped for cell in cells
+        ):
+            notes = [f"note: the header is line {number}"] if seen else []
+            return line, delimiter, notes, number
+        seen.append(line)
+        if len(seen) >= HEADER_SEARCH_ROWS:
+            break
+    if reading.header_row is not None:
+        raise BatchInputError(f"--header-row {reading.header_row}: the input has fewer lines")
+    # No row names a weight column: the first one is the header, and says what is missing.
+    return (seen[0] if seen else ""), delimiter, [], 1
+
+
+_UNIT_CELL_RE = re.compile(r"[ \t]*[(\[]?[ \t]*([A-Za-zµ/$€£.]{1,10})[ \t]*[)\]]?[ \t]*")
+
+
+def _units_row(
+    records: Iterator[Record], names: list[str], delimiter: str, notes: list[str]
+) -> tuple[Iterator[Record], list[str]]:
+    """A row under the header that holds only units gives them to the columns above it; any other
+    row is the first data row, put back."""
+    first = next(records, None)
+    if first is None:
+        return iter(()), names
+    rest = itertools.chain([first], records)
+    if first.text is None:
+        return rest, names
+    cells = next(csv.reader([first.text], delimiter=delimiter), [])
+    units = [_UNIT_CELL_RE.fullmatch(cell) if cell.strip() else None for cell in cells]
+    if not any(units) or any(cell.strip() and unit is None for cell, unit in zip(cells, units, strict=False)):
+        return rest, names
+    # Every unit must be one its column's field takes ("abc" under weight is a patient's bad cell, not a unit).
+    for index, unit in enumerate(units):
+        found = recognize(names[index]) if unit is not None and index < len(names) else None
+        if unit is not None and (found is None or not is_unit_of(found[0], unit.group(1))):
+            return rest, names
+    merged = [
+        f"{name} ({unit.group(1)})" if index < len(units) and (unit := units[index]) is not None else name
+        for index, name in enumerate(names)
+    ]
+    notes.append(f"note: the second header row gives units: {', '.join(n for n in merged if '(' in n)}")
+    return records, merged
+
+
+def header_of(names: list[str], reading: Reading) -> Header:
+    try:
+        return read_header(names, reading.columns, reading.ignored)
+    except HeaderError as error:
+        raise BatchInputError(str(error)) from None
+
+
+def _csv_rows(
+    records: Iterator[Record], header: Header, width: int, delimiter: str, decimal_comma: bool, line_offset: int = 0
+) -> Iterator[Row]:
+    positions = [(column.index, column.field) for column in header.columns]
+    adjust = decimal_comma or not header.plain  # most exports need neither: no per-row call then
+    number = 0
+    for record in records:
+        where = (("line", record.first_line + line_offset),)  # the physical line the record starts on
+        if record.text is None:
+            number += 1
+            head = next(csv.reader([record.head], delimiter=delimiter), []) if record.head else []
+            # The cells before the cell the quote opened in are whole: the id among them is the row's.
+            head_id = next((head[i] for i, name in positions if name == "id" and i < len(head) - 1), None)
+            yield Row(number, echo_id(head_id), {}, f"on line {record.first_line} {record.problem}", where=where)
+            continue
+        if not record.text.strip():
+            continue  # a blank line is not a row
+        try:
+            cells = next(csv.reader([record.text], delimiter=delimiter), [])
+        except csv.Error as error:
+            number += 1
+            yield Row(number, None, {}, f"is not a readable CSV row ({error})", where=where)
+            continue
+        if not any(cell.strip() for cell in cells):
+            continue  # an empty row (,,,, as spreadsheets write one) is not a row
+        number += 1
+        if is_totals(cells):
+            yield Row(number, None, {}, skipped="a totals row", where=where)
+            continue
+        values = {name: cells[i] for i, name in positions if i < len(cells) and cells[i].strip()}
+        row_id = echo_id(values.pop("id", None))
+        if record.last_line > record.first_line and (broken := _line_break_in(values)):
+            yield Row(
+                number,
+                row_id,
+                {},
+                f"has a line break inside its {broken!r} cell (a stray quote?), so lines "
+                f"{record.first_line}–{record.last_line} could not be split into rows",
+                where=where,
+            )
+        elif len(cells) > width and any(cell.strip() for cell in cells[width:]):
+            # Empty cells past the header (70,,) are how spreadsheets pad a row: not an error.
+            yield Row(
+                number,
+                row_id,
+                {},
+                f"has {len(cells)} cells but the header has {width} (an unquoted delimiter?)",
+                where=where,
+            )
+        elif UNDECODABLE_RE.search(record.text):
+            yield Row(number, row_id, {}, undecodable_problem(record.text), where=where)
+        elif adjust and (unusable := prepare(values, header, decimal_comma)) is not None:
+            yield Row(number, row_id, {}, unusable[1], unusable[0], where=where)
+        else:
+            yield Row(number, row_id, values, where=where)
+
+
+def _line_break_in(values: Mapping[str, Any]) -> str | None:
+    """The first known column (other than id) whose cell holds a line break:
+    no value of one does, so it is a quote opened by mistake."""
+    for name, value in values.items():
+        if name != "id" and ("\n" in value or "\r" in value):
+            return name
+    return None
+
+
+def undecodable_problem(text: str) -> str:
+    found = UNDECODABLE_RE.search(text)
+    assert found is not None
+    byte = bytes_shown(found.group())
+    return f"has bytes that are not valid in the input's encoding ({byte}); check --encoding, or save it as CSV UTF-8"

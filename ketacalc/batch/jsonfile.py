@@ -1,0 +1,141 @@
+"""JSON Lines input (one object a line) and ``.json`` arrays (pandas' ``orient="records"``)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import IO, Any
+
+from ketacalc.batch.columns import (
+    KNOWN,
+    normalize,
+    prepare,
+)
+from ketacalc.batch.csvfile import undecodable_problem
+from ketacalc.batch.rows import RECORD_MAX_CHARS, UNDECODABLE_RE, BatchInputError, Row, echo_id
+from ketacalc.batch.splitter import physical_lines
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys stay distinct as header names would (case,
+    spaces, hyphens); a key given twice is as ambiguous as a duplicated column."""
+    seen: dict[str, str] = {}
+    for key, _ in pairs:
+        name = normalize(str(key))
+        if name in seen:
+            raise _DuplicateKey(name)
+        seen[name] = key
+    return dict(pairs)
+
+
+def _json_int(text: str) -> int | str:
+    # A number of more digits than any value has is kept as its text: an id is
+    # echoed cut, and a value is refused as too long (never the int-string limit).
+    return int(text) if len(text) <= _MAX_INT_DIGITS else text
+
+
+_MAX_INT_DIGITS = 300
+
+
+def read_jsonl(stream: IO[str], decimal_comma: bool = False, array: bool = False) -> Iterator[Row]:
+    """JSON Lines: one object per line; values are strings or numbers, read
+    exactly (0.75000000000000000001 is not 0.75); null or "" takes the default.
+    With ``array`` (a .json file), input that starts with [ is one JSON array of objects.
+    The first line is looked for now, so an empty input stops before anything
+    is written."""
+    lines = physical_lines(stream)
+    for first in lines:
+        if first is not None:
+            first = first.removeprefix("\ufeff")  # a BOM that a named encoding kept
+        if array and first is not None and first.lstrip().startswith("["):
+            return _json_array_rows(itertools.chain([first], lines), decimal_comma)
+        if first is None or first.strip():
+            return _jsonl_rows(itertools.chain([first], lines), decimal_comma)
+    raise BatchInputError("the input is empty: it needs one JSON object per line, with a 'weight'")
+
+
+JSON_ARRAY_MAX_CHARS = 256 * 1024 * 1024  # a JSON array is read whole: bounded
+
+
+def _json_array_rows(lines: Iterator[str | None], decimal_comma: bool) -> Iterator[Row]:
+    """A JSON array of objects, as pandas ``to_json(orient="records")`` writes it (indented or not):
+    read whole (the file is one value), each object a row as a JSON line's would be."""
+    parts: list[str] = []
+    size = 0
+    for line in lines:
+        if line is None:
+            raise BatchInputError(f"the JSON array has a line over {RECORD_MAX_CHARS:,} characters")
+        size += len(line)
+        if size > JSON_ARRAY_MAX_CHARS:
+            raise BatchInputError(f"the JSON array is over {JSON_ARRAY_MAX_CHARS // 1024 // 1024} MiB")
+        parts.append(line)
+    try:
+        array = parse_json("".join(parts))
+    except _DuplicateKey as duplicate:
+        raise BatchInputError(f"the JSON array has an object with the key {str(duplicate)!r} twice") from None
+    except (ValueError, RecursionError):
+        raise BatchInputError(
+            "the input starts with [ but is not a JSON array (JSON Lines has one object a line)"
+        ) from None
+    if not isinstance(array, list):
+        raise BatchInputError("the input is not a JSON array of objects")
+    return (_json_row(number, record, decimal_comma) for number, record in enumerate(array, start=1))
+
+
+def _json_row(number: int, record: object, decimal_comma: bool) -> Row:
+    """One JSON object as a row (JSON Lines and JSON arrays alike)."""
+    if not isinstance(record, dict):
+        return Row(number, None, {}, "is not a JSON object")
+    values = {}
+    for key, value in record.items():
+        name = normalize(str(key))
+        if name in KNOWN and value is not None and value != "":
+            values[name] = value
+    row_id = echo_id(values.pop("id", None))
+    if decimal_comma and (problem := prepare(values, None, decimal_comma)) is not None:
+        return Row(number, row_id, {}, problem[1], problem[0])
+    return Row(number, row_id, values)
+
+
+def _jsonl_rows(lines: Iterator[str | None], decimal_comma: bool) -> Iterator[Row]:
+    number = 0
+    for line in lines:
+        if line is None:
+            number += 1
+            yield Row(number, None, {}, f"is over {RECORD_MAX_CHARS:,} characters")
+            continue
+        if not line.strip():
+            continue
+        number += 1
+        if UNDECODABLE_RE.search(line):
+            yield Row(number, None, {}, undecodable_problem(line))
+            continue
+        try:
+            record = parse_json(line)
+        except _DuplicateKey as duplicate:
+            yield Row(number, None, {}, f"has the key {str(duplicate)!r} twice (keys match in any case and spacing)")
+            continue
+        except (ValueError, RecursionError):
+            yield Row(number, None, {}, "is not valid JSON")
+            continue
+        yield _json_row(number, record, decimal_comma)
+
+
+def parse_json(text: str) -> Any:
+    """JSON read exactly (Decimal numbers, long integers kept as text), with no NaN or Infinity and
+    no key given twice: for JSON Lines and JSON arrays alike."""
+    return json.loads(
+        text, parse_constant=_not_json, parse_float=Decimal, parse_int=_json_int, object_pairs_hook=_unique_keys
+    )
+
+
+def _not_json(constant: str) -> float:
+    # json.loads takes NaN and Infinity, which are not JSON and could not be
+    # written back out as JSON: such a line is an invalid row.
+    raise ValueError(f"{constant} is not JSON")

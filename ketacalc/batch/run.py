@@ -1,0 +1,210 @@
+"""Batch quotes: rows in, one record per row out.
+
+Streaming: rows are read, quoted and written one at a time, so memory stays
+flat however large the input. A bad row never stops the batch: it becomes an
+error record in its place. Only an input that cannot be used at all (no file,
+no ``weight`` column, a duplicated column) stops it, before any row is written."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import sys
+from collections.abc import Iterator, Mapping
+from typing import IO, Any, cast
+
+from ketacalc import limits
+from ketacalc.batch import xlsx
+from ketacalc.batch.columns import (
+    Header,
+    decimal_comma_hint,
+)
+from ketacalc.batch.csvfile import read_csv
+from ketacalc.batch.decoding import text_stream
+from ketacalc.batch.fastpath import FastPath
+from ketacalc.batch.jsonfile import read_jsonl
+from ketacalc.batch.rows import BatchInputError, Reading, Row, Writing, infer_format
+from ketacalc.batch.sheets import read_xlsx
+from ketacalc.batch.summary import Summary
+from ketacalc.batch.writers import csv_columns, flatten, typed_row
+from ketacalc.clinic import ClinicLimits
+from ketacalc.config import replaced
+from ketacalc.documents import Document, batch_error, batch_quote, quote_record_json, record_json
+from ketacalc.dosing import parse_rate_order
+from ketacalc.errors import InputError, is_terminal, printable
+from ketacalc.quoting import Quote, quote
+from ketacalc.stdout import check_interrupt
+from ketacalc.values import Given
+
+
+def layered(defaults: Mapping[str, Given | None], cells: Mapping[str, Any]) -> dict[str, Any]:
+    """A row's cells over the batch defaults, by the rule of flags over the
+    config file (``config.replaced``): a row's price replaces a default range
+    and the other way round, and a row in another currency takes no default price."""
+    currency = str(defaults.get("currency") or limits.PRICE_DEFAULT.unit).strip().upper()
+    merged = {
+        name: value for name, value in defaults.items() if value is not None and not replaced(name, cells, currency)
+    }
+    merged.update(cells)
+    return merged
+
+
+def quote_row(
+    row: Row, defaults: Mapping[str, Given | None], clinic: ClinicLimits = ClinicLimits()
+) -> Quote | Document:
+    """A row's quote, or its error record."""
+    if row.problem is not None:
+        if row.field is not None:
+            return _error_record(row, row.field, row.problem)
+        return _error_record(row, None, f"row {row.number} {row.problem}")
+    kwargs = layered(defaults, row.cells)
+    weight = kwargs.pop("weight", None)
+    if weight is None:
+        return _error_record(row, "weight", "weight is missing")
+    try:
+        plain = quote(weight, **kwargs)
+        return Quote(clinic.check(plain.dose), plain.cost)
+    except InputError as error:
+        return _error_record(row, error.field, error.describe(error.field) + decimal_comma_hint(error.field, row.cells))
+
+
+def _error_record(row: Row, field: str | None, message: str) -> Document:
+    return batch_error(row.number, row.id, field, message, row.where)
+
+
+_PROGRESS_EVERY = 2000
+
+
+def run_batch(
+    source: str,
+    reading: Reading,
+    writing: Writing,
+    defaults: Mapping[str, Given | None],
+    out: IO[str],
+    err: IO[str],
+    clinic: ClinicLimits = ClinicLimits(),
+) -> Summary:
+    """Quote every row of ``source`` ("-" for stdin) onto ``out``. Progress goes
+    to ``err`` only when it is a terminal. Raises BatchInputError (or InputError
+    for a bad default) before writing anything when the input cannot be used."""
+    fmt = infer_format("" if source == "-" else source, reading.format)
+    # The defaults must quote on their own (with any weight), before any row is
+    # read; the dosing weight basis is left out: ideal or adjusted needs each
+    # row's height and sex.
+    checked = {k: v for k, v in defaults.items() if v is not None and k != "dosing_weight"}
+    if not any(name in checked for name in ("price", "price_min", "price_max")):
+        checked["price"] = "0"  # a currency without a default price: each row must then give one
+    if isinstance(checked.get("rate"), str) and parse_rate_order(str(checked["rate"])).mg_per_kg is None:
+        del checked["rate"]  # an order per time is checked with each row's own duration
+    quote(70, **checked)
+    if reading.sheet is not None and fmt != "xlsx":
+        raise InputError("sheet", reading.sheet, "is for a workbook, and the input is not one", "--input-format xlsx")
+    if fmt == "xlsx" and (reading.encoding is not None or reading.delimiter is not None):
+        option = "encoding" if reading.encoding is not None else "delimiter"
+        raise InputError(option, getattr(reading, option), "is for CSV, and the input is a workbook", "no such option")
+    if writing.format == "xlsx" and is_terminal(out):
+        raise BatchInputError("--output xlsx writes a workbook: redirect stdout to a file (> quotes.xlsx)")
+    binary = _open(source)
+    name = "stdin" if source == "-" else repr(printable(source))
+    try:
+        header: Header | None = None
+        if fmt == "xlsx":
+            rows, header = read_xlsx(binary, reading)
+        else:
+            try:
+                stream = text_stream(binary, reading.encoding, name)
+            except OSError as error:
+                raise BatchInputError(f"cannot read input {name}: {error.strerror or error}") from None
+            if fmt == "csv":
+                rows, header = read_csv(stream, reading)
+            else:
+                # A .json file may be one JSON array (pandas' orient="records"); .jsonl is one object a line.
+                rows = read_jsonl(stream, reading.decimal_comma, array=source.lower().endswith(".json"))
+        for note in header.notes if header is not None else ():
+            with contextlib.suppress(OSError, ValueError):
+                err.write(note + "\n")
+        summary = _write(rows, writing, defaults, out, err, clinic)
+        summary.assumed = header.assumed if header is not None else ()
+        return summary
+    finally:
+        if source != "-":
+            binary.close()
+
+
+def _open(source: str) -> IO[bytes]:
+    if source == "-":
+        if sys.stdin is None:
+            raise BatchInputError("no input: stdin is closed; give a file, or - with a pipe")
+        if is_terminal(sys.stdin):
+            raise BatchInputError("stdin is a terminal: give a file, or pipe one in (see 'ketacalc batch --help')")
+        return sys.stdin.buffer
+    try:
+        return open(source, "rb")  # noqa: SIM115 - closed by the caller
+    except OSError as error:
+        raise BatchInputError(f"cannot open input {source!r}: {error.strerror or error}") from None
+
+
+def _write(
+    rows: Iterator[Row],
+    writing: Writing,
+    defaults: Mapping[str, Given | None],
+    out: IO[str],
+    err: IO[str],
+    clinic: ClinicLimits,
+) -> Summary:
+    summary = Summary()
+    progress = not writing.quiet and is_terminal(err)  # not when stderr is closed (2>&-)
+    output = writing.format
+    columns = csv_columns()
+    known = frozenset(columns)
+    # xlsx: rows go to a write-only workbook as they come (constant memory); it is saved whole at the end.
+    book = xlsx.WorkbookWriter(columns) if output == "xlsx" else None
+    if output == "csv":
+        if writing.bom:
+            out.write("\ufeff")
+        writer = csv.DictWriter(out, fieldnames=columns, restval="", lineterminator="\n")
+        writer.writeheader()
+    # Plain rows of a JSON Lines batch without clinic limits take the fast
+    # path (ketacalc.batch.fastpath), pinned to this one by a property test.
+    fast = FastPath.for_batch(defaults) if output == "jsonl" and clinic == ClinicLimits() else None
+    for row in rows:
+        if row.skipped is not None:
+            summary.skipped.append(f"row {row.number}, {row.skipped}")
+            continue
+        if fast is not None and row.problem is None and (done := fast.record(row.number, row.id, row.cells, row.where)):
+            summary.add(done.cost, done.total_dose_centi_mg, done.warned)
+            out.write(done.line + "\n")  # one write: a record and its newline are never apart
+        else:
+            result = quote_row(row, defaults, clinic)
+            if isinstance(result, Quote):
+                summary.add(result.cost, int(result.total_dose_mg.scaleb(2)), bool(result.warnings))
+                record = batch_quote(row.number, row.id, result, row.where) if output != "jsonl" else None
+            else:
+                summary.rows += 1
+                summary.rejected += 1
+                record = result
+            if output == "csv":
+                # A block that is null here (a premixed bag has no syringe) leaves its columns empty.
+                flat = flatten(cast(Document, record))
+                writer.writerow({k: v for k, v in flat.items() if v is not None or k in known})
+            elif output == "xlsx":
+                assert book is not None
+                book.append(typed_row(cast(Document, record), columns))
+            elif isinstance(result, Quote):
+                out.write(quote_record_json(row.number, row.id, result, row.where) + "\n")
+            else:
+                out.write(record_json(result) + "\n")
+        check_interrupt()  # a Ctrl-C during a write stops here, after a whole record
+        if progress and summary.rows % _PROGRESS_EVERY == 0:
+            err.write(f"\r{summary.rows:,} rows")
+            err.flush()
+    if output == "xlsx":
+        out.flush()
+        assert book is not None
+        book.save(out.buffer)  # type: ignore[attr-defined]
+        out.buffer.flush()  # type: ignore[attr-defined]  # a reader gone mid-workbook is a broken pipe, not success
+    out.flush()
+    if progress and summary.rows >= _PROGRESS_EVERY:
+        err.write("\r\033[K")
+        err.flush()
+    return summary

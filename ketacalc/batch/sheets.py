@@ -1,0 +1,119 @@
+"""Workbook input: a sheet's rows (``ketacalc.batch.workbook``) read as a CSV export of it would be."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import IO, Any
+
+from ketacalc.batch import workbook
+from ketacalc.batch.columns import (
+    Header,
+    normalize,
+    prepare,
+    recognize,
+    same_unit,
+)
+from ketacalc.batch.csvfile import HEADER_SEARCH_ROWS, header_of
+from ketacalc.batch.rows import BatchInputError, Reading, Row, echo_id, is_totals
+
+
+def read_xlsx(binary: IO[bytes], reading: Reading) -> tuple[Iterator[Row], Header]:
+    """The rows of a workbook's sheet, read as a CSV export of it would be (``ketacalc.batch.workbook``:
+    bounded by the cells present, rows placed by their references)."""
+    try:
+        sheet = workbook.read(binary, reading.sheet)
+        rows = sheet.rows
+        first: list[workbook.Cell] | None = None
+        seen = 0
+        mapped = normalize(reading.columns.get("weight", "")) or None
+        for number, present in rows:
+            cells = [present.get(i, _EMPTY_CELL) for i in range(max(present, default=-1) + 1)] if present else []
+            texts = [cell.text for cell in cells]
+            if not any(text.strip() for text in texts):
+                continue
+            seen += 1
+            names_weight = any((found := recognize(t)) is not None and found[0] == "weight" for t in texts)
+            if first is None:
+                first = cells  # the header when no row names a weight column: the error says what is missing
+            if names_weight or any(normalize(t) == mapped for t in texts) or number == reading.header_row:
+                first = cells
+                notes = [f"note: the header is row {number} of the sheet"] if seen > 1 else []
+                break
+            if seen >= HEADER_SEARCH_ROWS:
+                break
+        else:
+            notes = []
+        if first is None:
+            raise BatchInputError(f"the sheet {sheet.name!r} is empty: it needs a header row with a 'weight' column")
+    except workbook.WorkbookError as error:
+        raise BatchInputError(str(error)) from None
+    header = header_of([cell.text for cell in first], reading)
+    header = Header(header.columns, (*sheet.notes, *notes, *header.notes), header.assumed)
+    return _sheet_rows(rows, header, reading.decimal_comma, sheet.name), header
+
+
+_EMPTY_CELL = workbook.Cell("")
+
+
+def _sheet_rows(
+    sheet_rows: Iterator[tuple[int, dict[int, workbook.Cell]]], header: Header, decimal_comma: bool, sheet: str = ""
+) -> Iterator[Row]:
+    number = 0
+    units = {c.field: c.unit for c in header.columns}
+    for sheet_row, present in sheet_rows:
+        cells = [present[k] for k in sorted(present)]  # the cells present, in column order
+        where = (("sheet", sheet), ("sheet_row", sheet_row))  # the spreadsheet's own row number
+        if not any(cell.text.strip() or cell.unsaved_formula or cell.problem for cell in cells):
+            continue
+        number += 1
+        if is_totals(cell.text for cell in cells):
+            yield Row(number, None, {}, skipped="a totals row", where=where)
+            continue
+        mine = [(c.field, present[c.index]) for c in header.columns if c.index in present]
+        values = {name: cell.text for name, cell in mine if cell.text.strip()}
+        row_id = echo_id(values.pop("id", None))
+        unsaved = [name for name, cell in mine if cell.unsaved_formula]
+        broken = [(name, cell.problem) for name, cell in mine if cell.problem]
+        if unsaved:
+            problem = (
+                f"{unsaved[0]} is a formula with no value saved in the workbook "
+                "(open and save it in a spreadsheet program, or export CSV)"
+            )
+            yield Row(number, row_id, {}, problem, unsaved[0], where=where)
+            continue
+        if broken:
+            yield Row(number, row_id, {}, f"{broken[0][0]} cell {broken[0][1]}", broken[0][0], where=where)
+            continue
+        shown = _format_units(mine, units, values)
+        if shown is not None:
+            yield Row(number, row_id, {}, shown[1], shown[0], where=where)
+            continue
+        typed = frozenset(name for name, cell in mine if cell.typed and values.get(name) == cell.text)
+        found = prepare(values, header, decimal_comma, typed)
+        yield (
+            Row(number, row_id, {}, found[1], found[0], where=where)
+            if found
+            else Row(number, row_id, values, where=where)
+        )
+
+
+def _format_units(
+    mine: list[tuple[str, workbook.Cell]], header_units: Mapping[str, str | None], values: dict[str, Any]
+) -> tuple[str, str] | None:
+    """A number cell whose format shows a unit (154 shown as "154 lb") is read in that unit; one that
+    disagrees with its column's header, or whose format shows different units by value, is the row's
+    error (field, problem)."""
+    for name, cell in mine:
+        if cell.unit is None or not cell.typed or name not in values or name == "id":
+            continue
+        if cell.unit == "?":
+            return name, f"{name} cell's number format shows different units by value; give the unit in the header"
+        header_unit = header_units.get(name)
+        if header_unit is not None:
+            if not same_unit(name, header_unit, cell.unit):
+                return name, (
+                    f"{name} cell shows {cell.text} {cell.unit!r}, but the column's header says {header_unit!r}"
+                )
+            continue
+        values[name] = f"{cell.text} {cell.unit}"
+    return None

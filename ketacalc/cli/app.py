@@ -1,0 +1,272 @@
+"""The Typer app and its one error boundary (``Group.main``), the root command, and the one output
+path every command ends in (``show``, ``finish``): JSON or tables on stdout, warnings and errors on
+stderr as one line each, documented exit statuses, never a traceback."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import io
+import json
+import os
+import signal
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+
+import typer
+from typer.core import TyperGroup
+
+from ketacalc import __version__
+from ketacalc.errors import (
+    ExitStatus,
+    InputError,
+    KetacalcError,
+    OutputError,
+    ReaderGone,
+    SoftWarning,
+    is_terminal,
+    printable,
+)
+
+if TYPE_CHECKING:
+    from ketacalc.render import Block
+
+
+R = TypeVar("R")
+
+DEBUG_ENV = "KETACALC_DEBUG"
+# Errors that only a write can raise here: every read of an input is caught
+# where it happens and named as an input error.
+_FULL_OUTPUT = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+
+# How the core's field names are shown on the command line.
+_FLAG_NAMES = {"weight": "WEIGHT", "dose": "dose", "source": "INPUT"}
+
+
+def flag_name(field: str) -> str:
+    return _FLAG_NAMES.get(field, "--" + field.replace("_", "-"))
+
+
+def say(line: str) -> None:
+    """One line on stderr, never through Rich (no markup, no wrapping). Control
+    characters from user text are escaped. A closed or full stderr loses the
+    commentary, never the run: results written still mean success."""
+    try:
+        sys.stderr.write(printable(line) + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def fail(message: str, status: ExitStatus) -> NoReturn:
+    """One line on stderr (line breaks and control characters escaped), then exit."""
+    say("error: " + message)
+    raise SystemExit(int(status))
+
+
+class Group(TyperGroup):
+    """Runs the app and turns every failure into one line on stderr and a
+    documented exit status: never a traceback, unless KETACALC_DEBUG=1."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if threading.current_thread() is threading.main_thread():
+            # From here on, Ctrl-C is a KeyboardInterrupt that the boundary below
+            # turns into one line and exit 130, after what was written is flushed.
+            from ketacalc.stdout import on_interrupt
+
+            signal.signal(signal.SIGINT, on_interrupt)
+        stdout = sys.stdout
+        given = list(args) if args is not None else sys.argv[1:]
+        if stdout is None and any(word in ("-h", "--help") for word in given):
+            # Click prints help to a closed stdout without a word: say it, as every other output does.
+            fail("cannot write output: stdout is closed", ExitStatus.FAILURE)
+        try:
+            status = super().main(
+                args=args,
+                prog_name=prog_name or "ketacalc",
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
+            )
+        except InputError as error:
+            fail(error.describe(flag_name(error.field)), ExitStatus.INVALID_INPUT)
+        except OutputError as error:
+            fail(str(error), ExitStatus.FAILURE)
+        except KetacalcError as error:  # a config file or batch input that cannot be used
+            fail(str(error), ExitStatus.INVALID_INPUT)
+        except SystemExit as done:
+            if sys.stdout is not stdout and done.code == 1:
+                # Typer met a broken pipe (printing --help into `| head`): it swaps in a
+                # flush-pacifying stdout and exits 1. The reader went away: a quiet 141.
+                raise SystemExit(int(ExitStatus.BROKEN_PIPE)) from None
+            raise
+        except (ReaderGone, BrokenPipeError):
+            # The reader went away (| head): stop quietly, as a shell tool does.
+            # stdout now points at /dev/null so the interpreter's last flush is silent.
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+            raise SystemExit(int(ExitStatus.BROKEN_PIPE)) from None
+        except typer.TyperException as error:  # Click's usage errors, through Typer's public base class
+            format_message = getattr(error, "format_message", None)
+            message = format_message() if callable(format_message) else str(error)
+            context = getattr(error, "ctx", None)  # the (sub)command it happened in
+            command = getattr(context, "command_path", None) or "ketacalc"
+            if command == "ketacalc":  # some errors carry the group's context: the command named is the first
+                given = list(args) if args is not None else sys.argv[1:]
+                named = next((word for word in given if word in self.commands), None)
+                command = f"ketacalc {named}" if named else command
+            fail(f"{str(message).rstrip('.')} (see '{command} --help')", ExitStatus.INVALID_INPUT)
+        except (typer.Abort, KeyboardInterrupt):
+            fail("interrupted", ExitStatus.INTERRUPTED)
+        except Exception as error:  # the one place an unexpected failure is caught
+            if isinstance(error, OSError) and error.errno in _FULL_OUTPUT:  # help text into /dev/full
+                fail(f"cannot write output: {error.strerror}", ExitStatus.FAILURE)
+            if os.environ.get(DEBUG_ENV) == "1":
+                traceback.print_exc()
+            detail = f": {error}" if isinstance(error, OSError) else ""
+            fail(
+                f"unexpected failure ({type(error).__name__}{detail}); set {DEBUG_ENV}=1 for details",
+                ExitStatus.FAILURE,
+            )
+        if status == ExitStatus.INTERRUPTED:
+            fail("interrupted", ExitStatus.INTERRUPTED)
+        raise SystemExit(status or 0)
+
+
+app = typer.Typer(
+    cls=Group,
+    name="ketacalc",
+    help=(
+        "Ketamine infusion dose and cost calculator. Informational only: not medical advice.\n\n"
+        "\b\nExamples:\n  ketacalc quote 70kg\n  ketacalc dose '154 lb' --rate 0.5 --duration 45\n"
+        "  ketacalc cost --infusions 6 --price 650 --json"
+    ),
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    invoke_without_command=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        with writing():
+            sys.stdout.write(f"ketacalc {__version__}\n")
+            sys.stdout.flush()
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Ketamine infusion dose and cost calculator."""
+    if ctx.invoked_subcommand is None:  # plain `ketacalc`: the help, as asked for
+        with writing():
+            sys.stdout.write(ctx.get_help() + "\n")
+            sys.stdout.flush()
+
+
+# --- output ---------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def writing() -> Iterator[None]:
+    """Around every write to stdout: a reader that went away stops the run
+    quietly; a stdout that cannot be written is one line and exit 1."""
+    if sys.stdout is None:
+        raise OutputError("cannot write output: stdout is closed")
+    try:
+        yield
+    except BrokenPipeError:
+        raise ReaderGone from None
+    except OSError as error:
+        raise OutputError(f"cannot write output: {error.strerror or error}") from None
+
+
+def emit_json(document: dict[str, Any]) -> None:
+    """Exactly one JSON document on stdout, written directly (never through Rich)."""
+    sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    sys.stdout.flush()
+
+
+def show(
+    result: R,
+    *,
+    as_json: bool,
+    strict: bool,
+    document: Callable[[R], dict[str, Any]],
+    blocks: Callable[[R], list[Block]],
+    warnings: Sequence[SoftWarning],
+) -> None:
+    """The one output path of dose, cost, quote, chart and config: one JSON document,
+    or the human blocks with their warnings among them; then the warnings on
+    stderr (for JSON, and for human output not going to a terminal, where the
+    block is not seen), and exit 4 under --strict when there is any."""
+    with writing():
+        if as_json:
+            emit_json(document(result))
+        else:
+            from ketacalc.render import print_blocks
+
+            print_blocks(blocks(result), warnings)
+            sys.stdout.flush()
+    finish(warnings, strict, on_stderr=as_json or not is_terminal(sys.stdout))
+
+
+def finish(warnings: Sequence[SoftWarning], strict: bool, on_stderr: bool = True) -> None:
+    """The warnings on stderr (where no table shows them), then exit 4 under --strict when there is any."""
+    if on_stderr:
+        for warning in warnings:
+            say(f"warning: {warning.message} ({warning.code})")
+    if strict and warnings:
+        raise typer.Exit(int(ExitStatus.STRICT_WARNING))
+
+
+def _whole_stdout() -> None:
+    """stdout as UTF-8 text over ``WholeWrites``, line-buffered on a terminal."""
+    if not isinstance(sys.stdout, io.TextIOWrapper):
+        return
+    try:
+        fd = sys.stdout.fileno()
+        sys.stdout.flush()
+    except (ValueError, OSError):
+        return  # closed (>&-): the commands say so when they write
+    from ketacalc.stdout import WholeWrites
+
+    raw = WholeWrites(fd)
+    sys.stdout = io.TextIOWrapper(
+        io.BufferedWriter(raw),
+        encoding="utf-8",
+        errors="backslashreplace",
+        line_buffering=raw.isatty(),
+    )
+
+
+def main() -> None:
+    """The console script. Output is UTF-8 whatever the locale; text that UTF-8
+    cannot hold (a lone surrogate in an id) is written escaped, never lost; and
+    every byte written to stdout is delivered or is an error (``WholeWrites``)."""
+    _whole_stdout()
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+    app()

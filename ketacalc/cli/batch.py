@@ -1,0 +1,188 @@
+"""``ketacalc batch``: quotes for many patients (``ketacalc.batch`` does the work)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from ketacalc.cli.app import app, say, writing
+from ketacalc.cli.files import check_summary_path, input_is_not_stdout, write_summary
+from ketacalc.cli.options import (
+    COST_SETTINGS,
+    DOSE_SETTINGS,
+    BagOpt,
+    ConcentrationOpt,
+    ConfigOpt,
+    CurrencyOpt,
+    DiluentOpt,
+    DosingWeightOpt,
+    DurationOpt,
+    FinalConcentrationOpt,
+    InfusionsOpt,
+    PriceMaxOpt,
+    PriceMinOpt,
+    PriceOpt,
+    RateOpt,
+    StrictOpt,
+    VtbiOpt,
+    resolved,
+)
+from ketacalc.errors import (
+    ExitStatus,
+    InputError,
+)
+
+
+@app.command(
+    "batch",
+    short_help="Quotes for many patients from CSV or JSON Lines.",
+    help=(
+        "\b\nExample: ketacalc batch patients.csv --price 650 > quotes.jsonl\n\n"
+        "Read one patient per row (a 'weight' column is required; optional: id, rate, duration, "
+        "infusions, price, price_min, price_max, currency, dosing_weight, height, sex, concentration, "
+        "bag, start) and write exactly one record per row, in order: the quote --json document plus "
+        "'row' and 'id', or an 'error'. Empty cells take the defaults: these options, then the config "
+        "file, then the built-in ones. Exit 0 when every row was quoted, 3 when some were rejected, "
+        "2 when the input cannot be used."
+    ),
+)
+def batch_command(
+    source: Annotated[str, typer.Argument(metavar="INPUT", help="A CSV or JSON Lines file, or - for stdin.")] = "-",
+    input_format: Annotated[
+        str | None,
+        typer.Option(
+            "--input-format",
+            metavar="FORMAT",
+            help="csv, jsonl or xlsx (default: from the extension; stdin is csv).",
+        ),
+    ] = None,
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output", metavar="FORMAT", help="jsonl (default), csv or xlsx (needs ketacalc[excel]), on stdout."
+        ),
+    ] = "jsonl",
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            metavar="NAME",
+            help="The input's text encoding, e.g. cp1252 (default: UTF-8, or UTF-16 with a BOM; never guessed).",
+        ),
+    ] = None,
+    delimiter: Annotated[
+        str | None,
+        typer.Option("--delimiter", metavar="CHAR", help="CSV delimiter: , ; tab or | (default: from the header)."),
+    ] = None,
+    decimal: Annotated[
+        str,
+        typer.Option("--decimal", metavar="MARK", help="point (82.5, the default) or comma (82,5 and 1.250,00)."),
+    ] = "point",
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--column",
+            metavar="FIELD=HEADER",
+            help="Read a field from a column of any name, e.g. --column weight='Body weight'. Repeatable.",
+        ),
+    ] = None,
+    header_row: Annotated[
+        int | None,
+        typer.Option(
+            "--header-row",
+            metavar="N",
+            min=1,
+            max=1_000_000,
+            help=(
+                "The line (CSV) or sheet row (workbook) the header is on "
+                "(default: the first of the first 20 rows naming a weight column)."
+            ),
+        ),
+    ] = None,
+    ignore_column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore-column",
+            metavar="HEADER",
+            help="Leave a column unread that looks like a field (e.g. 'Infusion date'). Repeatable.",
+        ),
+    ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            "--sheet",
+            metavar="NAME",
+            help="xlsx input: the sheet to read (default: the active sheet if visible, else the first visible one).",
+        ),
+    ] = None,
+    bom: Annotated[
+        bool, typer.Option("--bom", help="csv output: start with a UTF-8 BOM, so Excel opens it as UTF-8.")
+    ] = False,
+    summary_json: Annotated[
+        str | None,
+        typer.Option(
+            "--summary-json", metavar="PATH", help="Also write the summary and totals as a JSON document to PATH."
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary or progress on stderr.")] = False,
+    rate: RateOpt = None,
+    duration: DurationOpt = None,
+    dosing_weight: DosingWeightOpt = None,
+    concentration: ConcentrationOpt = None,
+    bag: BagOpt = None,
+    final_concentration: FinalConcentrationOpt = None,
+    vtbi: VtbiOpt = None,
+    diluent: DiluentOpt = None,
+    infusions: InfusionsOpt = None,
+    price_min: PriceMinOpt = None,
+    price_max: PriceMaxOpt = None,
+    price: PriceOpt = None,
+    currency: CurrencyOpt = None,
+    config: ConfigOpt = None,
+    strict: StrictOpt = False,
+) -> None:
+    from ketacalc.batch.columns import parse_mappings
+    from ketacalc.batch.decoding import parse_encoding
+    from ketacalc.batch.rows import Reading, Writing, parse_decimal, parse_delimiter, parse_output_format
+    from ketacalc.batch.run import run_batch
+    from ketacalc.config import clinic_limits, values
+
+    flags = {"rate": rate, "duration": duration, "dosing_weight": dosing_weight, "concentration": concentration}
+    flags |= {"bag": bag, "infusions": infusions, "price_min": price_min, "price_max": price_max}
+    flags |= {"final_concentration": final_concentration, "vtbi": vtbi, "diluent": diluent}
+    settings = resolved(config, {**flags, "price": price, "currency": currency})
+    defaults = values(settings, DOSE_SETTINGS + COST_SETTINGS)
+    if defaults["dosing_weight"] is not None:
+        from ketacalc.dosing import parse_basis
+
+        defaults["dosing_weight"] = parse_basis(defaults["dosing_weight"])
+    reading = Reading(
+        format=input_format,
+        encoding=None if encoding is None else parse_encoding(encoding),
+        delimiter=None if delimiter is None else parse_delimiter(delimiter),
+        decimal_comma=parse_decimal(decimal),
+        columns=parse_mappings(column or ()),
+        ignored=tuple(ignore_column or ()),
+        header_row=header_row,
+        sheet=sheet,
+    )
+    writing_as = Writing(format=parse_output_format(output), bom=bom, quiet=quiet)
+    if bom and writing_as.format != "csv":
+        raise InputError("bom", None, f"is for csv output, and the output is {writing_as.format}", "--output csv --bom")
+    input_is_not_stdout(source)
+    if summary_json is not None:
+        check_summary_path(summary_json, source, config)  # before any row is quoted
+    with writing():
+        summary = run_batch(source, reading, writing_as, defaults, sys.stdout, sys.stderr, clinic_limits(settings))
+    if summary_json is not None:
+        write_summary(summary_json, json.dumps(summary.document(), indent=2) + "\n")
+    if not quiet:
+        for line in summary.lines():
+            say(line)
+    if summary.rejected:
+        raise typer.Exit(int(ExitStatus.ROWS_REJECTED))
+    if strict and summary.warned:
+        raise typer.Exit(int(ExitStatus.STRICT_WARNING))

@@ -1,0 +1,202 @@
+"""The files a run writes besides stdout (``--html``, ``--ics``, ``--prep-sheet``, ``--summary-json``):
+every page made and every path checked against the run's inputs and other outputs first, then all
+written together, or none."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import os
+import stat
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ketacalc.cli.app import writing
+from ketacalc.errors import (
+    InputError,
+    KetacalcError,
+    OutputError,
+)
+
+
+def run_files(config: str | None) -> list[tuple[str, str | None]]:
+    """The files this run reads: the config file (named or found)."""
+    from ketacalc.config import find
+
+    try:
+        found = find(config, os.environ)
+    except KetacalcError:
+        found = None
+    return [("the config file", None if found is None else str(found))]
+
+
+def prep_page(path: str | None, d: Any, patient_id: str | None, as_json: bool) -> bytes | None:
+    """The preparation sheet, made (and every option of it checked) before anything is written."""
+    if path is None:
+        return None
+    import datetime as dates
+
+    from ketacalc import prepsheet
+
+    prepsheet.needs_pump(d)
+    if path == "-" and as_json:
+        raise InputError("prep_sheet", "-", "and --json would both go to stdout", "--prep-sheet FILE with --json")
+    return prepsheet.page(d, patient_id, dates.date.today()).encode("utf-8")
+
+
+def emit_outputs(pages: Mapping[str, tuple[str | None, bytes | None]], read: list[tuple[str, str | None]]) -> bool:
+    """Every output file of the run, made already: each path checked against the run's inputs and the
+    other outputs, then all written together (``outputs.write_all``: nothing is replaced unless every
+    one can be); a page for stdout ("-") goes there instead of the usual output (True)."""
+    given = {field: (path, data) for field, (path, data) in pages.items() if path is not None and data is not None}
+    if not given:
+        return False  # no output file: the writer is not even imported (bench.py: every quote's start-up)
+    from ketacalc import outputs
+
+    to_stdout = [field for field, (path, _) in given.items() if path == "-"]
+    if len(to_stdout) > 1:
+        raise InputError(
+            to_stdout[1],
+            "-",
+            f"and --{to_stdout[0].replace('_', '-')} - would both go to stdout",
+            "one of them to a file",
+        )
+    files = {field: (str(path), data) for field, (path, data) in given.items() if path != "-"}
+    for field, (path, _) in files.items():
+        others = [
+            (f"--{other.replace('_', '-')}", other_path) for other, (other_path, _) in files.items() if other != field
+        ]
+        outputs.check(field, path, [*read, *others])
+    outputs.write_all([(field, path, data) for field, (path, data) in files.items()])
+    if to_stdout:
+        with writing():
+            sys.stdout.write(given[to_stdout[0]][1].decode("utf-8"))
+            sys.stdout.flush()
+        return True
+    return False
+
+
+@dataclasses.dataclass(frozen=True)
+class Handout:
+    """The handout options of quote and plan."""
+
+    path: str | None  # --html: None when no handout is asked for
+    date: str | None
+    ref: str | None
+    valid_days: str | None
+    patient_id: str | None
+    include_dose: bool
+
+
+def check_handout_options(handout: Handout, as_json: bool, others: Sequence[str | None]) -> None:
+    """--html's companions need it; its page is not written over another file of the run."""
+    if handout.path is None and any(
+        value not in (None, False) for value in (handout.date, handout.ref, handout.valid_days, handout.include_dose)
+    ):
+        raise InputError("html", None, "is needed by --date, --ref, --valid-days and --include-dose", "--html FILE")
+    if handout.path == "-" and as_json:
+        raise InputError("html", "-", "and --json would both go to stdout", "--html FILE with --json")
+    if handout.path not in (None, "-"):
+        for other in others:
+            if other not in (None, "-") and os.path.exists(other) and os.path.exists(handout.path):
+                if os.path.samefile(other, handout.path):
+                    raise InputError("html", handout.path, "is a file this command reads or writes", "another file")
+
+
+def handout_inputs(settings: Any) -> list[tuple[str, str | None]]:
+    """The files a handout reads: the config file and the logo."""
+    config = settings["logo"].source if settings["logo"].source not in ("built-in", "flag") else None
+    logo = settings["logo"].value
+    logo_path = None
+    if logo is not None:
+        logo_path = Path(str(logo)).expanduser()
+        if not logo_path.is_absolute() and config is not None:
+            logo_path = Path(config).parent / logo_path
+    return [("the [clinic] logo", None if logo_path is None else str(logo_path))]
+
+
+def handout_page(handout: Handout, kind: str, result: Any, document: dict[str, Any], settings: Any) -> str:
+    """The handout as HTML; every option checked (nothing is written here)."""
+    assert handout.path is not None
+    from ketacalc import handout as pages
+    from ketacalc.planning import parse_date
+
+    clinic_fields = {name: settings[name].value for name in ("name", "address", "phone", "email")}
+    logo = settings["logo"].value
+    logo_path = None
+    if logo is not None:
+        # A relative path is the config file's neighbour, as a clinic writes it; ~ is the home folder.
+        logo_path = Path(str(logo)).expanduser()
+        if not logo_path.is_absolute() and settings["logo"].source not in ("built-in", "flag"):
+            logo_path = Path(settings["logo"].source).parent / logo_path
+    try:
+        clinic = pages.Clinic(
+            **{name: "" if value is None else pages.parse_text(value, name) for name, value in clinic_fields.items()},
+            logo=None if logo_path is None else pages.logo_data_uri(str(logo_path)),
+        )
+    except pages.HandoutError as error:
+        raise KetacalcError(f"config {settings['logo'].source}: [clinic] {error}") from None
+    day = datetime.date.today() if handout.date is None else parse_date(handout.date, "date")
+    valid = settings["valid_days"].value if handout.valid_days is None else handout.valid_days
+    details = pages.Details(
+        date=day,
+        reference=pages.default_reference(kind, day, {**document, "patient_reference": handout.patient_id})
+        if handout.ref is None
+        else pages.parse_text(handout.ref, "ref"),
+        valid_days=pages.VALID_DAYS_DEFAULT if valid is None else pages.parse_valid_days(valid, "valid_days"),
+        patient=None if handout.patient_id is None else pages.parse_text(handout.patient_id, "id"),
+        include_dose=handout.include_dose,
+    )
+    page: str = (
+        pages.quote_page(result, clinic, details) if kind == "quote" else pages.plan_page(result, clinic, details)
+    )
+    return page
+
+
+def calendar_bytes(path: str, result: Any, details: bool, reference: str | None) -> bytes:
+    """The calendar file's bytes; ``-`` is refused (stdout holds the table or the JSON)."""
+    from ketacalc.ics import plan_calendar
+
+    if path == "-":
+        raise InputError("ics", path, "is stdout, where the table or JSON goes", "a file path")
+    data: bytes = plan_calendar(result, details=details, reference=reference)
+    return data
+
+
+def input_is_not_stdout(source: str) -> None:
+    """The batch input is not the file stdout goes to (batch in.csv >> in.csv would read its own
+    records for ever): exit 2, as cat says "input file is output file"."""
+    try:
+        out = os.fstat(sys.stdout.fileno())
+        given = os.fstat(sys.stdin.fileno()) if source == "-" else os.stat(source)
+    except (AttributeError, OSError, ValueError):
+        return  # no such file or no stdout: said where it is read or written
+    if stat.S_ISREG(out.st_mode) and (out.st_dev, out.st_ino) == (given.st_dev, given.st_ino):
+        raise InputError("source", source, "is the file stdout is written to", "another file for the output")
+
+
+def check_summary_path(path: str, source: str, config: str | None = None) -> None:
+    """--summary-json PATH can be written, and is none of the run's inputs (the
+    batch input, stdin's file, the config) nor stdout's file: said before any row is quoted."""
+    from ketacalc import outputs
+
+    if path == "-":
+        raise InputError("summary_json", path, "is stdout, where the records go", "a file path")
+    target = os.path.abspath(path)
+    folder = os.path.dirname(target)
+    if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+        raise InputError("summary_json", path, "cannot be written (no such folder, or not writable)", "a file path")
+    inputs = [("the batch input", source if source != "-" else "/dev/stdin"), *run_files(config)]
+    outputs.check("summary_json", path, inputs)
+
+
+def write_summary(path: str, text: str) -> None:
+    """The summary, written whole or not at all (the guarded writer)."""
+    from ketacalc import outputs
+
+    try:
+        outputs.write("summary_json", path, text.encode("utf-8"))
+    except InputError as error:
+        raise OutputError(f"cannot write the summary to {path!r}: {error.problem}") from None

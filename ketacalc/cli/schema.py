@@ -1,0 +1,21 @@
+"""``ketacalc schema``: the JSON Schema of every document."""
+
+from __future__ import annotations
+
+from ketacalc.cli.app import app, emit_json, writing
+
+
+@app.command(
+    "schema",
+    short_help="Print the JSON Schema of every JSON document.",
+    help=(
+        "\b\nExample: ketacalc schema > ketacalc.schema.json\n\n"
+        "Print a JSON Schema (draft 2020-12) for the dose, cost, quote and chart documents "
+        "and both kinds of batch record."
+    ),
+)
+def schema_command() -> None:
+    from ketacalc.schema import schema
+
+    with writing():
+        emit_json(schema())

@@ -309,3 +309,42 @@ def clinic_limits(settings: Mapping[str, Setting]) -> ClinicLimits:
     found = {name: parse_limit(value, name) for name in LIMITS if (value := settings[name].value) is not None}
     sources = {settings[name].source for name in found}
     return ClinicLimits(**found, source=sources.pop() if sources else "")
+
+
+def logo_path(logo: Setting) -> Path | None:
+    """The ``[clinic] logo`` file: a relative path is the config file's neighbour, as a clinic
+    writes it; ~ is the home folder."""
+    if logo.value is None:
+        return None
+    path = Path(str(logo.value)).expanduser()
+    if not path.is_absolute() and logo.source not in (BUILT_IN, "flag"):
+        path = Path(logo.source).parent / path
+    return path
+
+
+def settings_shown(settings: Mapping[str, Setting]) -> dict[str, dict[str, str | None]]:
+    """``ketacalc config``: every setting's value (a built-in one when nothing set it) and source,
+    checked as every other command checks them (price_min <= price_max, pump settings in pairs)."""
+    cost(**values(settings, ("infusions", "price_min", "price_max", "price", "currency")))
+    both_or_neither(settings["concentration"].value, settings["bag"].value, settings["final_concentration"].value)
+    shown: dict[str, dict[str, str | None]] = {}
+    one_price = settings["price"]
+    for name, setting in settings.items():
+        if name in ("price_min", "price_max") and one_price.value is not None:
+            # One known price replaces the built-in (or the file's) range.
+            shown[name] = {"value": None, "source": f"replaced by price ({one_price.source})"}
+            continue
+        value = setting.value if setting.value is not None else SPECS[name].built_in
+        shown[name] = {"value": None if value is None else str(value), "source": setting.source}
+    return shown
+
+
+def file_found(path_flag: str | None, only_where: bool = False) -> dict[str, Any]:
+    """Where the config file is looked for, and which one is used. ``only_where`` (``config --path``):
+    the first place that names a path decides, and a named file that is missing is shown, not an error."""
+    places = search(path_flag)
+    if only_where:
+        named = next((place for place in places if place["path"] is not None), None)
+        return {"searched": places, "used": named["path"] if named is not None and named["exists"] else None}
+    used = find(path_flag, os.environ)
+    return {"searched": places, "used": None if used is None else str(used)}

@@ -19,10 +19,11 @@ import os
 import re
 import stat
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ketacalc import limits, places
 from ketacalc.currencies import minor_units
@@ -31,6 +32,9 @@ from ketacalc.formatting import with_unit
 from ketacalc.planning import Plan
 from ketacalc.quoting import Quote
 from ketacalc.values import Given, as_text, whole_number
+
+if TYPE_CHECKING:
+    from ketacalc.config import Setting
 
 MAX_LOGO_BYTES = 256 * 1024
 MAX_FIELD_CHARS = 100  # a letterhead line; longer ones would push a 6 + 2 plan onto a second page
@@ -136,6 +140,50 @@ def logo_data_uri(path: str) -> str:
 def _is_svg(data: bytes) -> bool:
     head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return head.startswith(b"<") and b"<svg" in data[:8192].lower()
+
+
+def page_for(
+    result: Quote | Plan,
+    document: dict[str, Any],
+    settings: Mapping[str, Setting],
+    *,
+    date: str | None,
+    ref: str | None,
+    valid_days: str | None,
+    patient_id: str | None,
+    include_dose: bool,
+) -> str:
+    """The handout as HTML, from the command's options and the clinic's settings; every option
+    checked (nothing is written here)."""
+    from ketacalc.config import logo_path
+    from ketacalc.planning import parse_date
+
+    logo = logo_path(settings["logo"])
+    try:
+        clinic = Clinic(
+            **{
+                name: "" if (value := settings[name].value) is None else parse_text(value, name)
+                for name in ("name", "address", "phone", "email")
+            },
+            logo=None if logo is None else logo_data_uri(str(logo)),
+        )
+    except HandoutError as error:
+        raise KetacalcError(f"config {settings['logo'].source}: [clinic] {error}") from None
+    kind = "quote" if isinstance(result, Quote) else "plan"
+    day = datetime.date.today() if date is None else parse_date(date, "date")
+    valid = settings["valid_days"].value if valid_days is None else valid_days
+    details = Details(
+        date=day,
+        reference=default_reference(kind, day, {**document, "patient_reference": patient_id})
+        if ref is None
+        else parse_text(ref, "ref"),
+        valid_days=VALID_DAYS_DEFAULT if valid is None else parse_valid_days(valid, "valid_days"),
+        patient=None if patient_id is None else parse_text(patient_id, "id"),
+        include_dose=include_dose,
+    )
+    if isinstance(result, Quote):
+        return quote_page(result, clinic, details)
+    return plan_page(result, clinic, details)
 
 
 def default_reference(kind: str, date: datetime.date, document: dict[str, Any]) -> str:

@@ -150,10 +150,7 @@ def batch_command(
     from ketacalc.batch.run import run_batch
     from ketacalc.config import clinic_limits, values
 
-    flags = {"rate": rate, "duration": duration, "dosing_weight": dosing_weight, "concentration": concentration}
-    flags |= {"bag": bag, "infusions": infusions, "price_min": price_min, "price_max": price_max}
-    flags |= {"final_concentration": final_concentration, "vtbi": vtbi, "diluent": diluent}
-    settings = resolved(config, {**flags, "price": price, "currency": currency})
+    settings = resolved(config, locals(), DOSE_SETTINGS + COST_SETTINGS)
     defaults = values(settings, DOSE_SETTINGS + COST_SETTINGS)
     if defaults["dosing_weight"] is not None:
         from ketacalc.dosing import parse_basis

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ketacalc import charting, limits
-from ketacalc.cli.app import app, say, show, writing
+from ketacalc.cli.app import app, finish, say, show, writing
 from ketacalc.cli.options import (
     BagOpt,
     ChartRatesOpt,
@@ -24,13 +24,15 @@ from ketacalc.cli.options import (
     resolved,
 )
 from ketacalc.errors import (
-    ExitStatus,
     InputError,
 )
 
 
 def chart_defaults(index: int) -> str:
     return " / ".join(f"{values[index]} {unit}" for unit, values in charting.DEFAULT_RANGE.items())
+
+
+CHART_SETTINGS = ("rates", "concentration", "bag", "duration", "final_concentration", "vtbi")
 
 
 @app.command(
@@ -77,13 +79,11 @@ def chart_command(
 
     if as_json and as_csv:
         raise InputError("csv", None, "cannot be given with --json", "one of --json and --csv")
-    flags = {"rates": rates, "concentration": concentration, "bag": bag, "duration": duration}
-    flags |= {"final_concentration": final_concentration, "vtbi": vtbi}
-    settings = resolved(config, flags)
-    s = values(settings, tuple(flags))
+    settings = resolved(config, locals(), CHART_SETTINGS)
+    s = values(settings, CHART_SETTINGS)
     with named_by(settings):
         result = charting.chart(start, stop, step, unit=unit, **s)  # type: ignore[arg-type]
-    used = inputs(settings, tuple(flags), {"from": start, "to": stop, "step": step, "unit": unit})
+    used = inputs(settings, CHART_SETTINGS, {"from": start, "to": stop, "step": step, "unit": unit})
     if not as_csv:
         show(
             result,
@@ -100,7 +100,4 @@ def chart_command(
         csv.writer(sys.stdout, lineterminator="\n").writerows(chart_csv(result))
         sys.stdout.flush()
     say(f"note: {limits.DISCLAIMER}")  # kept out of the CSV itself
-    for warning in result.warnings:
-        say(f"warning: {warning.message} ({warning.code})")
-    if strict and result.warnings:
-        raise typer.Exit(int(ExitStatus.STRICT_WARNING))
+    finish(result.warnings, strict)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Annotated
 
 import typer
@@ -10,6 +9,8 @@ import typer
 from ketacalc.cli.app import app, show
 from ketacalc.cli.options import (
     COST_SETTINGS,
+    DOSE_SETTINGS,
+    PLAN_SETTINGS,
     BagOpt,
     ChartRatesOpt,
     ConcentrationOpt,
@@ -70,46 +71,22 @@ def config_command(
         typer.Option("--path", help="Print only where the config file is looked for, and which one is used."),
     ] = False,
 ) -> None:
-    from ketacalc.config import SPECS, find, search, values
-    from ketacalc.costing import cost
+    from ketacalc.config import SPECS, file_found, settings_shown
     from ketacalc.documents import envelope
-    from ketacalc.pump import both_or_neither
     from ketacalc.render import search_blocks, settings_blocks
 
     if path:
-        places = search(config)
-        # The first place that names a path decides; a named file that is missing is shown, not an error.
-        named = next((place for place in places if place["path"] is not None), None)
-        used = named["path"] if named is not None and named["exists"] else None
-        document = {**envelope("config"), "file": {"searched": places, "used": used}}
+        document = {**envelope("config"), "file": file_found(config, only_where=True)}
         show(document, as_json=as_json, strict=False, document=dict, blocks=search_blocks, warnings=())
         return
-
-    flags = {"rate": rate, "duration": duration, "dosing_weight": dosing_weight, "concentration": concentration}
-    flags |= {"bag": bag, "infusions": infusions, "price_min": price_min, "price_max": price_max}
-    flags |= {"price": price, "currency": currency, "rates": rates}
-    flags |= {"days": days, "per_week": per_week, "boosters": boosters, "booster_every": booster_every}
-    flags |= {"booster_price": booster_price, "final_concentration": final_concentration, "vtbi": vtbi}
-    flags |= {"diluent": diluent}
-    for name, flag in flags.items():
-        if flag is not None:
-            SPECS[name].parse(flag, name)
-    settings = resolved(config, flags)
-    cost(**values(settings, COST_SETTINGS))  # the same checks as every other command (price_min <= price_max)
-    both_or_neither(settings["concentration"].value, settings["bag"].value, settings["final_concentration"].value)
-    shown = {}
-    one_price = settings["price"]
-    for name, setting in settings.items():
-        if name in ("price_min", "price_max") and one_price.value is not None:
-            # One known price replaces the built-in (or the file's) range.
-            shown[name] = {"value": None, "source": f"replaced by price ({one_price.source})"}
-            continue
-        value = setting.value if setting.value is not None else SPECS[name].built_in
-        shown[name] = {"value": None if value is None else str(value), "source": setting.source}
-    used = find(config, os.environ)
+    names = DOSE_SETTINGS + COST_SETTINGS + ("rates",) + PLAN_SETTINGS
+    given = locals()
+    for name in names:
+        if given[name] is not None:
+            SPECS[name].parse(given[name], name)
     document = {
         **envelope("config"),
-        "settings": shown,
-        "file": {"searched": search(config), "used": None if used is None else str(used)},
+        "settings": settings_shown(resolved(config, given, names)),
+        "file": file_found(config),
     }
     show(document, as_json=as_json, strict=False, document=dict, blocks=settings_blocks, warnings=())

@@ -46,8 +46,7 @@ def cost_command(
     from ketacalc.documents import cost_document
     from ketacalc.render import cost_blocks
 
-    flags = {"infusions": infusions, "price_min": price_min, "price_max": price_max, "price": price}
-    settings = resolved(config, {**flags, "currency": currency})
+    settings = resolved(config, locals(), COST_SETTINGS)
     s = values(settings, COST_SETTINGS)
     with named_by(settings):
         result = cost(**s)

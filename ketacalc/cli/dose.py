@@ -70,10 +70,7 @@ def dose_command(
     from ketacalc.render import dose_blocks
 
     patient_id = patient_id_of(patient_id)
-    flags = {"rate": rate, "duration": duration, "dosing_weight": dosing_weight}
-    flags |= {"concentration": concentration, "bag": bag, "final_concentration": final_concentration}
-    flags |= {"vtbi": vtbi, "diluent": diluent}
-    settings = resolved(config, flags)
+    settings = resolved(config, locals(), DOSE_SETTINGS)
     s = values(settings, DOSE_SETTINGS)
     with named_by(settings):
         result = clinic_limits(settings).check(dose(weight, height=height, sex=sex, start=start, **s))

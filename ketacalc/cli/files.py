@@ -5,13 +5,11 @@ written together, or none."""
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import os
 import stat
 import sys
 from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ketacalc.cli.app import writing
 from ketacalc.errors import (
@@ -19,6 +17,9 @@ from ketacalc.errors import (
     KetacalcError,
     OutputError,
 )
+
+if TYPE_CHECKING:
+    from ketacalc.config import Setting
 
 
 def run_files(config: str | None) -> list[tuple[str, str | None]]:
@@ -80,7 +81,7 @@ def emit_outputs(pages: Mapping[str, tuple[str | None, bytes | None]], read: lis
 
 @dataclasses.dataclass(frozen=True)
 class Handout:
-    """The handout options of quote and plan."""
+    """The handout options of quote and plan, as typed."""
 
     path: str | None  # --html: None when no handout is asked for
     date: str | None
@@ -88,6 +89,15 @@ class Handout:
     valid_days: str | None
     patient_id: str | None
     include_dose: bool
+
+    def page(self, result: Any, document: dict[str, Any], settings: Mapping[str, Setting]) -> bytes | None:
+        """The page's bytes (``ketacalc.handout``), or None when no handout is asked for."""
+        if self.path is None:
+            return None
+        from ketacalc.handout import page_for
+
+        options = {name: getattr(self, name) for name in ("date", "ref", "valid_days", "patient_id", "include_dose")}
+        return page_for(result, document, settings, **options).encode("utf-8")
 
 
 def check_handout_options(handout: Handout, as_json: bool, others: Sequence[str | None]) -> None:
@@ -105,54 +115,12 @@ def check_handout_options(handout: Handout, as_json: bool, others: Sequence[str 
                     raise InputError("html", handout.path, "is a file this command reads or writes", "another file")
 
 
-def handout_inputs(settings: Any) -> list[tuple[str, str | None]]:
-    """The files a handout reads: the config file and the logo."""
-    config = settings["logo"].source if settings["logo"].source not in ("built-in", "flag") else None
-    logo = settings["logo"].value
-    logo_path = None
-    if logo is not None:
-        logo_path = Path(str(logo)).expanduser()
-        if not logo_path.is_absolute() and config is not None:
-            logo_path = Path(config).parent / logo_path
-    return [("the [clinic] logo", None if logo_path is None else str(logo_path))]
+def handout_inputs(settings: Mapping[str, Setting]) -> list[tuple[str, str | None]]:
+    """The files a handout reads besides the config file: the logo."""
+    from ketacalc.config import logo_path
 
-
-def handout_page(handout: Handout, kind: str, result: Any, document: dict[str, Any], settings: Any) -> str:
-    """The handout as HTML; every option checked (nothing is written here)."""
-    assert handout.path is not None
-    from ketacalc import handout as pages
-    from ketacalc.planning import parse_date
-
-    clinic_fields = {name: settings[name].value for name in ("name", "address", "phone", "email")}
-    logo = settings["logo"].value
-    logo_path = None
-    if logo is not None:
-        # A relative path is the config file's neighbour, as a clinic writes it; ~ is the home folder.
-        logo_path = Path(str(logo)).expanduser()
-        if not logo_path.is_absolute() and settings["logo"].source not in ("built-in", "flag"):
-            logo_path = Path(settings["logo"].source).parent / logo_path
-    try:
-        clinic = pages.Clinic(
-            **{name: "" if value is None else pages.parse_text(value, name) for name, value in clinic_fields.items()},
-            logo=None if logo_path is None else pages.logo_data_uri(str(logo_path)),
-        )
-    except pages.HandoutError as error:
-        raise KetacalcError(f"config {settings['logo'].source}: [clinic] {error}") from None
-    day = datetime.date.today() if handout.date is None else parse_date(handout.date, "date")
-    valid = settings["valid_days"].value if handout.valid_days is None else handout.valid_days
-    details = pages.Details(
-        date=day,
-        reference=pages.default_reference(kind, day, {**document, "patient_reference": handout.patient_id})
-        if handout.ref is None
-        else pages.parse_text(handout.ref, "ref"),
-        valid_days=pages.VALID_DAYS_DEFAULT if valid is None else pages.parse_valid_days(valid, "valid_days"),
-        patient=None if handout.patient_id is None else pages.parse_text(handout.patient_id, "id"),
-        include_dose=handout.include_dose,
-    )
-    page: str = (
-        pages.quote_page(result, clinic, details) if kind == "quote" else pages.plan_page(result, clinic, details)
-    )
-    return page
+    found = logo_path(settings["logo"])
+    return [("the [clinic] logo", None if found is None else str(found))]
 
 
 def calendar_bytes(path: str, result: Any, details: bool, reference: str | None) -> bytes:

@@ -238,11 +238,13 @@ DOSE_SETTINGS = ("rate", "duration", "dosing_weight", "concentration", "bag", "f
 COST_SETTINGS = ("infusions", "price_min", "price_max", "price", "currency")
 
 
-def resolved(config_path: str | None, flags: Mapping[str, Given | None]) -> dict[str, Setting]:
-    """Flags over the config file over the built-in defaults, with sources."""
+def resolved(config_path: str | None, given: Mapping[str, Any], names: Sequence[str]) -> dict[str, Setting]:
+    """Flags over the config file over the built-in defaults, with sources. ``given`` is the command's
+    parameters (its ``locals()``): a parameter named as a setting is that setting's flag, so no command
+    lists its flags twice."""
     from ketacalc.config import resolve
 
-    return resolve(flags, config_path)
+    return resolve({name: given.get(name) for name in names}, config_path)
 
 
 def inputs(settings: Mapping[str, Setting], names: Sequence[str], given: Mapping[str, Given | None]) -> dict[str, Any]:

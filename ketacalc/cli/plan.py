@@ -15,7 +15,6 @@ from ketacalc.cli.files import (
     check_handout_options,
     emit_outputs,
     handout_inputs,
-    handout_page,
     run_files,
 )
 from ketacalc.cli.options import (
@@ -171,14 +170,10 @@ def plan_command(
     from ketacalc.render import plan_blocks
 
     patient_id = patient_id_of(patient_id)
-    flags = {"rate": rate, "duration": duration, "dosing_weight": dosing_weight, "concentration": concentration}
-    flags |= {"bag": bag, "infusions": infusions, "price_min": price_min, "price_max": price_max}
-    flags |= {"price": price, "currency": currency, "days": days, "per_week": per_week, "boosters": boosters}
-    flags |= {"booster_every": booster_every, "booster_price": booster_price}
-    flags |= {"final_concentration": final_concentration, "vtbi": vtbi, "diluent": diluent}
     # Not settings, but they replace the file's rate or prices (config.replaced).
-    replacing = {"session_rates": rates, "titrate": titrate, "package_price": package_price}
-    settings = resolved(config, {**flags, **replacing})
+    replacing = ("session_rates", "titrate", "package_price")
+    setting_names = DOSE_SETTINGS + COST_SETTINGS + PLAN_SETTINGS + replacing
+    settings = resolved(config, {**locals(), "session_rates": rates}, setting_names)
     s = values(settings, DOSE_SETTINGS + COST_SETTINGS + PLAN_SETTINGS)
     if ics_details and ics is None:
         raise InputError("ics_details", None, "needs --ics FILE", "--ics FILE --ics-details")
@@ -222,7 +217,7 @@ def plan_command(
     check_handout_options(handout, as_json, [config, os.environ.get("KETACALC_CONFIG"), ics])
     # Every input is checked, and every page made, before anything is written.
     pages = {
-        "html": (html, None if html is None else handout_page(handout, "plan", result, document, settings).encode()),
+        "html": (html, handout.page(result, document, settings)),
         "ics": (ics, None if ics is None else calendar_bytes(ics, result, ics_details, patient_id)),
     }
     if emit_outputs(pages, [*run_files(config), *handout_inputs(settings)]):

@@ -10,7 +10,6 @@ from ketacalc.cli.files import (
     check_handout_options,
     emit_outputs,
     handout_inputs,
-    handout_page,
     prep_page,
     run_files,
 )
@@ -98,10 +97,7 @@ def quote_command(
     from ketacalc.render import quote_blocks
 
     patient_id = patient_id_of(patient_id)
-    flags = {"rate": rate, "duration": duration, "dosing_weight": dosing_weight, "concentration": concentration}
-    flags |= {"bag": bag, "infusions": infusions, "price_min": price_min, "price_max": price_max}
-    flags |= {"final_concentration": final_concentration, "vtbi": vtbi, "diluent": diluent}
-    settings = resolved(config, {**flags, "price": price, "currency": currency})
+    settings = resolved(config, locals(), DOSE_SETTINGS + COST_SETTINGS)
     s = values(settings, DOSE_SETTINGS + COST_SETTINGS)
     with named_by(settings):
         plain = quote(weight, height=height, sex=sex, start=start, **s)
@@ -116,7 +112,7 @@ def quote_command(
     # Every page is made, and every input checked, before anything is written.
     pages = {
         "prep_sheet": (prep_sheet, prep_page(prep_sheet, result.dose, patient_id, as_json)),
-        "html": (html, None if html is None else handout_page(handout, "quote", result, document, settings).encode()),
+        "html": (html, handout.page(result, document, settings)),
     }
     if emit_outputs(pages, [*run_files(config), *handout_inputs(settings)]):
         return finish(result.warnings, strict)

@@ -19,7 +19,7 @@ from typing import Literal
 
 from ketacalc import limits, places, units
 from ketacalc.clinic import ClinicLimits
-from ketacalc.costing import cost, parse_price
+from ketacalc.costing import Cost, cost, parse_price
 from ketacalc.currencies import quantum
 from ketacalc.dosing import Dose, dose, parse_rate, parse_rate_order
 from ketacalc.errors import InputError, SoftWarning
@@ -27,7 +27,7 @@ from ketacalc.exact import EXACT, exact, rounded
 from ketacalc.pump import parse_start
 from ketacalc.values import Given, as_text, whole_number
 
-Kind = Literal["induction", "booster"]
+SessionKind = Literal["induction", "booster"]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # --per-week N: the weekdays it stands for.
 PER_WEEK_DAYS: dict[int, tuple[str, ...]] = {
@@ -60,7 +60,7 @@ class Price:
 @dataclass(frozen=True, slots=True)
 class Session:
     number: int  # 1-based, over the whole course
-    kind: Kind
+    kind: SessionKind
     index: int  # 1-based within its kind
     of: int  # sessions of its kind
     date: datetime.date
@@ -236,6 +236,42 @@ def _next_day(day: datetime.date, weekdays: Sequence[str], skip: frozenset[datet
     raise InputError("skip", None, "leaves no plan weekday to schedule on", "fewer skipped dates")
 
 
+@dataclass(frozen=True)
+class PlanRequest:
+    """Everything a plan is made from, as given (text or numbers); ``plan``'s keyword arguments."""
+
+    weight: Given
+    start_date: Given
+    days: Given | None = None
+    per_week: Given | None = None
+    infusions: Given | None = None
+    skip: Given | None = None
+    rates: Given | None = None
+    titrate: Given | None = None
+    titrate_after: Given | None = None
+    boosters: Given | None = None
+    booster_every: Given | None = None
+    booster_rate: Given | None = None
+    booster_price: Given | None = None
+    time: Given | None = None
+    rate: Given | None = None
+    duration: Given | None = None
+    dosing_weight: Given | None = "actual"
+    height: Given | None = None
+    sex: Given | None = None
+    concentration: Given | None = None
+    bag: Given | None = None
+    price_min: Given | None = None
+    price_max: Given | None = None
+    price: Given | None = None
+    currency: Given | None = None
+    package_price: Given | None = None
+    clinic: ClinicLimits = ClinicLimits()
+    final_concentration: Given | None = None
+    vtbi: Given | None = None
+    diluent: Given | None = None
+
+
 def plan(
     weight: Given,
     start_date: Given,
@@ -268,155 +304,214 @@ def plan(
     final_concentration: Given | None = None,
     vtbi: Given | None = None,
     diluent: Given | None = None,
+    today: datetime.date | None = None,
 ) -> Plan:
-    """A course: see the README's "plan". Raises InputError for any input
-    outside its limits, as ``quote`` does."""
+    """A course: see docs/plan.md. Raises InputError for any input outside its limits, as ``quote``
+    does. ``today`` (default: the system's date) is what "more than a year from today" is measured
+    from. The keyword arguments are the Python API's; the work is ``plan_for``'s."""
+    given = dict(locals())
+    when = given.pop("today")
+    if isinstance(when, datetime.datetime):
+        when = when.date()
+    if when is not None and not isinstance(when, datetime.date):
+        raise InputError("today", type(when).__name__, "is not a date", "a datetime.date, e.g. date(2026, 12, 7)")
+    return plan_for(PlanRequest(**given), datetime.date.today() if when is None else when)
+
+
+def plan_for(request: PlanRequest, today: datetime.date) -> Plan:
+    """The course a request asks for: scheduling (``_schedule``), rates (``_session_rates``), prices
+    (``_prices``) and warnings (``_warnings``), each computed once, then put together. Pure."""
+    r = request
     with exact():
-        if not isinstance(clinic, ClinicLimits):
+        if not isinstance(r.clinic, ClinicLimits):
             raise InputError(
-                "clinic", type(clinic).__name__, "is not a ClinicLimits", "ketacalc.clinic.ClinicLimits(...)"
+                "clinic", type(r.clinic).__name__, "is not a ClinicLimits", "ketacalc.clinic.ClinicLimits(...)"
             )
-        start = parse_date(start_date)
-        if days is not None and per_week is not None:
-            raise InputError("days", as_text(days), "cannot be given with per_week", "either --days or --per-week")
-        if days is not None:
-            weekdays = parse_days(days)
-        elif per_week is not None:
-            weekdays = parse_per_week(per_week)
-        else:
-            weekdays = PER_WEEK_DAYS[int(limits.PER_WEEK_DEFAULT.value)]
-        priced = price is not None or price_min is not None or price_max is not None
-        if package_price is not None and priced:
+        start = parse_date(r.start_date)
+        weekdays = _weekdays(r)
+        if r.package_price is not None and (r.price is not None or r.price_min is not None or r.price_max is not None):
             raise InputError(
-                "package_price", as_text(package_price), "cannot be given with a price", "a package or a price"
+                "package_price", as_text(r.package_price), "cannot be given with a price", "a package or a price"
             )
         # The induction's count, currency and checks; with a package, no per-session price is needed.
-        series = cost(infusions, price_min, price_max, "0" if package_price is not None else price, currency)
+        series = cost(
+            r.infusions, r.price_min, r.price_max, "0" if r.package_price is not None else r.price, r.currency
+        )
         n = series.infusions
-        skipped = frozenset() if skip is None else parse_skips(skip)
-        if rates is not None and titrate is not None:
-            raise InputError("rates", as_text(rates), "cannot be given with titrate", "either --rates or --titrate")
-        if rate is not None and (rates is not None or titrate is not None):
-            raise InputError(
-                "rate", as_text(rate), "cannot be given with rates or titrate", "one way to give the rates"
-            )
-        if titrate_after is not None and titrate is None:
-            raise InputError("titrate_after", as_text(titrate_after), "needs --titrate", "--titrate FROM:STEP:TO")
-        session_rates: list[Given]
-        if rates is not None:
-            session_rates = parse_rates_list(rates, n)
-        elif titrate is not None:
-            after = (
-                0 if titrate_after is None else whole_number("titrate_after", titrate_after, 0, n, f"0–{n} sessions")
-            )
-            session_rates = list(titrated_rates(titrate, after, n))
-        else:
-            single: Given = limits.RATE_DEFAULT_MG_PER_KG.value if rate is None else rate
-            if rate is not None:
-                parse_rate_order(rate)
-            session_rates = [single] * n
-        booster_count = 0 if boosters is None else parse_boosters(boosters)
+        skipped = frozenset() if r.skip is None else parse_skips(r.skip)
+        session_rates = _session_rates(r, n)
+        booster_count = 0 if r.boosters is None else parse_boosters(r.boosters)
         # Checked whenever given (garbage is refused), used only with boosters: a clinic's
         # [plan] booster_every is a default for the courses that have them.
-        interval = None if booster_every is None else parse_interval(booster_every)
+        interval = None if r.booster_every is None else parse_interval(r.booster_every)
         if booster_count and interval is None:
             raise InputError("booster_every", None, "is needed with boosters", INTERVAL_ALLOWED)
         boost_rate = (
             session_rates[-1]
-            if booster_rate is None
-            else parse_rate(booster_rate, "booster_rate", per_time_allowed=False)
+            if r.booster_rate is None
+            else parse_rate(r.booster_rate, "booster_rate", per_time_allowed=False)
         )
-        code = series.currency
-        unit = quantum(code)
-        each = Price(series.price_min, series.price_mid, series.price_max)
-        induction_prices = [each] * n
-        if package_price is not None:
-            # Spread over the sessions: each shows the package / N rounded down to
-            # the minor unit, and the last the rest, so the lines add up to it exactly.
-            package = parse_price(package_price, "package_price", code)
-            share = EXACT.divide(package, n).quantize(unit, rounding=ROUND_DOWN, context=EXACT)
-            last = EXACT.subtract(package, EXACT.multiply(share, n - 1))
-            induction_prices = [Price(share, share, share)] * (n - 1) + [Price(last, last, last)]
-        if booster_price is not None:
-            one = parse_price(booster_price, "booster_price", code)
-            booster_each = Price(one, one, one)
-        elif package_price is not None and booster_count:
-            if code != limits.PRICE_DEFAULT.unit:
-                raise InputError("booster_price", None, f"is needed for boosters in {code} with a package", "an amount")
-            default = cost(1)  # the seed's range, in dollars
-            booster_each = Price(default.price_min, default.price_mid, default.price_max)
-        else:
-            booster_each = each
-        start_min = None if time is None else parse_start(time, "time")
-        clock = None if start_min is None else f"{start_min // 60:02d}:{start_min % 60:02d}"
-
-        doses: dict[Given, Dose] = {}
-
-        def dose_at(session_rate: Given) -> Dose:
-            if session_rate not in doses:
-                plain = dose(
-                    weight,
-                    session_rate,
-                    duration,
-                    dosing_weight=dosing_weight,
-                    height=height,
-                    sex=sex,
-                    concentration=concentration,
-                    bag=bag,
-                    start=clock,
-                    final_concentration=final_concentration,
-                    vtbi=vtbi,
-                    diluent=diluent,
-                )
-                doses[session_rate] = clinic.check(plain)
-            return doses[session_rate]
-
-        def checked_dose_at(session_rate: Given) -> Dose:
-            # A session's order per time is checked with the duration: its error names --rates when given so.
-            try:
-                return dose_at(session_rate)
-            except InputError as error:
-                if rates is None or error.field != "rate":
-                    raise
-                raise InputError("rates", error.given, error.problem, error.allowed) from None
-
+        induction_prices, booster_each, package = _prices(r, series, booster_count)
+        start_min = None if r.time is None else parse_start(r.time, "time")
+        doses = _Doses(r, None if start_min is None else f"{start_min // 60:02d}:{start_min % 60:02d}")
         sessions: list[Session] = []
-        day = start
-        for k in range(1, n + 1):
-            day = _next_day(day if k == 1 else day + datetime.timedelta(days=1), weekdays, skipped)
+        dates = _schedule(start, n, booster_count, interval, weekdays, skipped)
+        for k, day in enumerate(dates[:n], start=1):
             sessions.append(
-                Session(k, "induction", k, n, day, checked_dose_at(session_rates[k - 1]), induction_prices[k - 1])
+                Session(k, "induction", k, n, day, doses.checked(session_rates[k - 1]), induction_prices[k - 1])
             )
-        for i in range(1, booster_count + 1):
-            assert interval is not None
-            day = _next_day(day + datetime.timedelta(days=interval), weekdays, skipped)
-            sessions.append(Session(n + i, "booster", i, booster_count, day, dose_at(boost_rate), booster_each))
-        warnings: dict[str, SoftWarning] = {}
-        if abs((start - datetime.date.today()).days) > limits.START_SOFT_DAYS.value:
-            warnings["start_date_far"] = SoftWarning(
-                "start_date_far", f"the start date {start.isoformat()} is more than a year from today; check the year"
-            )
-        for warning in series.warnings:
-            warnings.setdefault(warning.code, warning)
-        # A session's warning names its sessions: the same message once, with every session it holds for
-        # (a 44 mg and a 60 mg dose over a clinic's limit are two warnings, each with its sessions).
-        by_message: dict[tuple[str, str], list[int]] = {}
-        for session in sessions:
-            for warning in session.dose.warnings:
-                by_message.setdefault((warning.code, warning.message), []).append(session.number)
-        for (warning_code, message), numbers in by_message.items():
-            which = _sessions_text(numbers, len(sessions))
-            key = warning_code if which is None else f"{warning_code}/{message}"
-            warnings.setdefault(key, SoftWarning(warning_code, message if which is None else f"{which}: {message}"))
+        for i, day in enumerate(dates[n:], start=1):
+            sessions.append(Session(n + i, "booster", i, booster_count, day, doses.at(boost_rate), booster_each))
         return Plan(
-            start_date=as_text(start_date).strip(),
+            start_date=as_text(r.start_date).strip(),
             days=weekdays,
             infusions=n,
             boosters=booster_count,
             booster_every_days=interval if booster_count else None,
-            currency=code,
+            currency=series.currency,
             time_given=start_min is not None,
             sessions=tuple(sessions),
-            warnings=tuple(warnings.values()),
-            package=None if package_price is None else package,
+            warnings=_warnings(start, today, series.warnings, sessions),
+            package=package,
         )
+
+
+def _weekdays(r: PlanRequest) -> tuple[str, ...]:
+    """The plan's weekdays: --days, --per-week, or the default's."""
+    if r.days is not None and r.per_week is not None:
+        raise InputError("days", as_text(r.days), "cannot be given with per_week", "either --days or --per-week")
+    if r.days is not None:
+        return parse_days(r.days)
+    if r.per_week is not None:
+        return parse_per_week(r.per_week)
+    return PER_WEEK_DAYS[int(limits.PER_WEEK_DEFAULT.value)]
+
+
+def _session_rates(r: PlanRequest, n: int) -> list[Given]:
+    """Each induction session's rate: --rates, --titrate, or one rate for all."""
+    if r.rates is not None and r.titrate is not None:
+        raise InputError("rates", as_text(r.rates), "cannot be given with titrate", "either --rates or --titrate")
+    if r.rate is not None and (r.rates is not None or r.titrate is not None):
+        raise InputError("rate", as_text(r.rate), "cannot be given with rates or titrate", "one way to give the rates")
+    if r.titrate_after is not None and r.titrate is None:
+        raise InputError("titrate_after", as_text(r.titrate_after), "needs --titrate", "--titrate FROM:STEP:TO")
+    if r.rates is not None:
+        return parse_rates_list(r.rates, n)
+    if r.titrate is not None:
+        after = (
+            0 if r.titrate_after is None else whole_number("titrate_after", r.titrate_after, 0, n, f"0–{n} sessions")
+        )
+        return list(titrated_rates(r.titrate, after, n))
+    if r.rate is not None:
+        parse_rate_order(r.rate)
+        return [r.rate] * n
+    return [limits.RATE_DEFAULT_MG_PER_KG.value] * n
+
+
+def _prices(r: PlanRequest, series: Cost, booster_count: int) -> tuple[list[Price], Price, Decimal | None]:
+    """The induction sessions' prices, a booster's price, and the package (or None)."""
+    code = series.currency
+    each = Price(series.price_min, series.price_mid, series.price_max)
+    n = series.infusions
+    induction_prices = [each] * n
+    package = None
+    if r.package_price is not None:
+        # Spread over the sessions: each shows the package / N rounded down to
+        # the minor unit, and the last the rest, so the lines add up to it exactly.
+        package = parse_price(r.package_price, "package_price", code)
+        share = EXACT.divide(package, n).quantize(quantum(code), rounding=ROUND_DOWN, context=EXACT)
+        last = EXACT.subtract(package, EXACT.multiply(share, n - 1))
+        induction_prices = [Price(share, share, share)] * (n - 1) + [Price(last, last, last)]
+    if r.booster_price is not None:
+        one = parse_price(r.booster_price, "booster_price", code)
+        return induction_prices, Price(one, one, one), package
+    if package is not None and booster_count:
+        if code != limits.PRICE_DEFAULT.unit:
+            raise InputError("booster_price", None, f"is needed for boosters in {code} with a package", "an amount")
+        default = cost(1)  # the seed's range, in dollars
+        return induction_prices, Price(default.price_min, default.price_mid, default.price_max), package
+    return induction_prices, each, package
+
+
+def _schedule(
+    start: datetime.date,
+    n: int,
+    booster_count: int,
+    interval: int | None,
+    weekdays: Sequence[str],
+    skipped: frozenset[datetime.date],
+) -> list[datetime.date]:
+    """The sessions' dates: the induction on the plan's weekdays from ``start``, one a day at most;
+    each booster ``interval`` days after the session before it, moved to the next plan weekday."""
+    dates: list[datetime.date] = []
+    day = start
+    for k in range(1, n + 1):
+        day = _next_day(day if k == 1 else day + datetime.timedelta(days=1), weekdays, skipped)
+        dates.append(day)
+    for _ in range(booster_count):
+        assert interval is not None
+        day = _next_day(day + datetime.timedelta(days=interval), weekdays, skipped)
+        dates.append(day)
+    return dates
+
+
+class _Doses:
+    """Each session's dose, computed once per rate (a course repeats a few)."""
+
+    def __init__(self, r: PlanRequest, clock: str | None) -> None:
+        self.request = r
+        self.clock = clock
+        self.done: dict[Given, Dose] = {}
+
+    def at(self, session_rate: Given) -> Dose:
+        r = self.request
+        if session_rate not in self.done:
+            plain = dose(
+                r.weight,
+                session_rate,
+                r.duration,
+                dosing_weight=r.dosing_weight,
+                height=r.height,
+                sex=r.sex,
+                concentration=r.concentration,
+                bag=r.bag,
+                start=self.clock,
+                final_concentration=r.final_concentration,
+                vtbi=r.vtbi,
+                diluent=r.diluent,
+            )
+            self.done[session_rate] = r.clinic.check(plain)
+        return self.done[session_rate]
+
+    def checked(self, session_rate: Given) -> Dose:
+        """An induction session's dose: an order per time is checked with the duration, and its error
+        names --rates when the rates were given so."""
+        try:
+            return self.at(session_rate)
+        except InputError as error:
+            if self.request.rates is None or error.field != "rate":
+                raise
+            raise InputError("rates", error.given, error.problem, error.allowed) from None
+
+
+def _warnings(
+    start: datetime.date, today: datetime.date, series: Sequence[SoftWarning], sessions: Sequence[Session]
+) -> tuple[SoftWarning, ...]:
+    """The plan's warnings: a start far from today, the series', then each session's, once, naming
+    its sessions (a 44 mg and a 60 mg dose over a clinic's limit are two warnings, each with its sessions)."""
+    warnings: dict[str, SoftWarning] = {}
+    if abs((start - today).days) > limits.START_SOFT_DAYS.value:
+        warnings["start_date_far"] = SoftWarning(
+            "start_date_far", f"the start date {start.isoformat()} is more than a year from today; check the year"
+        )
+    for warning in series:
+        warnings.setdefault(warning.code, warning)
+    by_message: dict[tuple[str, str], list[int]] = {}
+    for session in sessions:
+        for warning in session.dose.warnings:
+            by_message.setdefault((warning.code, warning.message), []).append(session.number)
+    for (warning_code, message), numbers in by_message.items():
+        which = _sessions_text(numbers, len(sessions))
+        key = warning_code if which is None else f"{warning_code}/{message}"
+        warnings.setdefault(key, SoftWarning(warning_code, message if which is None else f"{which}: {message}"))
+    return tuple(warnings.values())

@@ -140,7 +140,7 @@ API: dict[str, set[str]] = {
         "weight", "start_date", "days", "per_week", "infusions", "skip", "rates", "titrate", "titrate_after",
         "boosters", "booster_every", "booster_rate", "booster_price", "time", "rate", "duration", "dosing_weight",
         "height", "sex", "concentration", "bag", "price_min", "price_max", "price", "currency", "package_price",
-        "clinic", "final_concentration", "vtbi", "diluent",
+        "clinic", "final_concentration", "vtbi", "diluent", "today",
     },
     "chart": {
         "start", "stop", "step", "unit", "rates", "concentration", "bag", "duration", "final_concentration", "vtbi",

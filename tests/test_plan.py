@@ -344,3 +344,20 @@ def test_a_narrow_calendar_strip_has_labels(width: int) -> None:
     assert run.code == 0
     assert "  : " not in run.stdout and "…: 3 weeks without a session" in run.stdout.replace("\n    ", " ")
     assert "BH\n" not in run.stdout and all(len(line) <= width for line in run.stdout.splitlines())
+
+
+def test_today_is_an_argument_so_the_far_start_warning_is_reproducible() -> None:
+    """planning is pure: "more than a year from today" is measured from the ``today`` given."""
+    import datetime
+
+    from ketacalc import plan
+
+    start = "2028-01-10"
+    near = plan(70, start, today=datetime.date(2027, 6, 1))
+    far = plan(70, start, today=datetime.date(2026, 12, 3))
+    at_noon = plan(70, start, today=datetime.datetime(2026, 12, 3, 12, 0))
+    assert "start_date_far" not in {w.code for w in near.warnings}
+    assert "start_date_far" in {w.code for w in far.warnings}
+    assert {w.code for w in at_noon.warnings} == {w.code for w in far.warnings}
+    with pytest.raises(InputError, match="today"):
+        plan(70, start, today="2026-12-03")  # type: ignore[arg-type]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 from typing import Annotated
 
@@ -166,7 +167,7 @@ def plan_command(
 ) -> None:
     from ketacalc.config import clinic_limits, values
     from ketacalc.documents import plan_document
-    from ketacalc.planning import plan
+    from ketacalc.planning import PlanRequest, plan_for
     from ketacalc.render import plan_blocks
 
     patient_id = patient_id_of(patient_id)
@@ -189,20 +190,23 @@ def plan_command(
                 '(e.g. booster_every = "4w"), in the file or as --booster-every'
             )
     with named_by(settings):
-        result = plan(
-            weight,
-            start_date,
-            skip=skip,
-            rates=rates,
-            titrate=titrate,
-            titrate_after=titrate_after,
-            booster_rate=booster_rate,
-            time=time,
-            height=height,
-            sex=sex,
-            package_price=package_price,
-            clinic=clinic_limits(settings),
-            **s,
+        result = plan_for(
+            PlanRequest(
+                weight,
+                start_date,
+                skip=skip,
+                rates=rates,
+                titrate=titrate,
+                titrate_after=titrate_after,
+                booster_rate=booster_rate,
+                time=time,
+                height=height,
+                sex=sex,
+                package_price=package_price,
+                clinic=clinic_limits(settings),
+                **s,
+            ),
+            datetime.date.today(),
         )
     given = {"weight": weight, "start_date": start_date, "skip": skip, "rates": rates, "titrate": titrate}
     given |= {"titrate_after": titrate_after, "booster_rate": booster_rate, "time": time, "height": height}

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from ketacalc.planning import Plan, plan
     from ketacalc.quoting import Quote, quote
 
-__version__ = "0.1.0"  # the one place: pyproject.toml reads it from here
+__version__ = "0.2.0"  # the one place: pyproject.toml reads it from here
 
 _HOMES = {
     "Chart": "ketacalc.charting",

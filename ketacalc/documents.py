@@ -1,6 +1,6 @@
 """The JSON documents: what ``--json`` prints and what batch writes per row.
 
-The shape is a contract (see README, "JSON output"). Numbers are JSON numbers
+The shape is a contract (see ketacalc/docs/json.md). Numbers are JSON numbers
 rounded half-up once to the places in ``ketacalc.places``; money is a decimal string with two
 places. Additive changes bump the minor ``SCHEMA_VERSION``, breaking ones the major.
 """

@@ -10,7 +10,7 @@ _SHOWN_MAX_CHARS = 40
 
 @enum.unique
 class ExitStatus(enum.IntEnum):
-    """Every exit code ketacalc uses (documented in the README)."""
+    """Every exit code ketacalc uses (documented in the README and ketacalc/docs/output.md)."""
 
     OK = 0
     FAILURE = 1  # an unexpected failure: a bug, or an unwritable stdout

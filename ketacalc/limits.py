@@ -6,7 +6,7 @@ from, so a reader can check it there. Numbers that the seed does not give are
 marked "not in the seed" with the source or reasoning instead.
 
 A bound is a value, written once (``Range``): the error messages, the
-``--help`` texts, the JSON Schema and the README's limits table all derive
+``--help`` texts, the JSON Schema and the limits table in docs/limits.md all derive
 from it. Hard limits reject an input; soft limits answer and warn, as
 infusion-pump drug libraries do.
 """
@@ -26,7 +26,7 @@ def plain(value: Decimal) -> str:
 @dataclass(frozen=True, slots=True)
 class Range:
     """An inclusive range of values in ``unit``, where it comes from, and what
-    it bounds (for the README's limits table, which is generated from here)."""
+    it bounds (for the limits table in docs/limits.md, generated from here)."""
 
     low: Decimal
     high: Decimal
@@ -327,5 +327,5 @@ DISCLAIMER = "Informational only, not medical advice: a clinician must check eve
 
 
 def every_number() -> list[Range | Default]:
-    """Every number above, in order: the README's limits table is made from this."""
+    """Every number above, in order: the limits table in docs/limits.md is made from this."""
     return [value for value in globals().values() if isinstance(value, Range | Default)]

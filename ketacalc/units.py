@@ -1,16 +1,13 @@
-"""The units, defined once for pint, and safe parsing of "NUMBER UNIT" text.
+"""The units, defined once (``DEFINITIONS``, in pint's syntax), and safe parsing of "NUMBER UNIT" text.
 
-pint's own string parser evaluates arithmetic (exponents included) without
-bound, so no user text ever reaches it. User text is matched against a strict
-pattern (a plain decimal number and a unit spelling); the spelling is looked up
-in a whitelist for the field, and only the whitelisted pint unit name is given
-to pint, to get an exact conversion factor.
-
-pint's factor for every whitelisted unit is written into this module by cog
-(``_FACTORS``, at the end) and a test holds each to pint's live answer, so no
-run imports pint (its import costs more than a whole answer). The registry is
-small, built from this module's definitions: pint's full default registry
-costs about 0.1 s.
+User text is matched against a strict pattern (a plain decimal number and a
+unit spelling); the spelling is looked up in a whitelist for the field, and
+the whitelisted unit's exact factor to the field's unit is taken from
+``_FACTORS``. pint is the authority for those factors: cog writes pint's
+answer for every whitelisted unit into ``_FACTORS`` (at the end) from a
+registry of ``DEFINITIONS`` alone (``tests/docgen.py``), and a test holds each
+to pint's live answer. No run imports pint, and no user text could reach its
+parser (which evaluates arithmetic, exponents included, without bound).
 """
 
 from __future__ import annotations
@@ -18,15 +15,12 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from decimal import Decimal, Inexact, localcontext
+from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from ketacalc.errors import InputError, shown
-from ketacalc.exact import EXACT, Exact, mul, settled
-
-if TYPE_CHECKING:
-    import pint
+from ketacalc.exact import Exact, mul
 
 # A plain decimal number (no exponent, no thousands separators), then an
 # optional unit: words joined by "/" (mg/kg), with optional spaces around.
@@ -43,7 +37,7 @@ INCHES_PER_FOOT = 12
 MAX_INPUT_CHARS = 64
 
 # The whole registry. Every name used below is defined here, from exact factors.
-_DEFINITIONS = (
+DEFINITIONS = (
     "kilogram = [mass] = kg",
     "gram = kilogram / 1000 = g",
     "milligram = gram / 1000 = mg",
@@ -64,30 +58,19 @@ _DEFINITIONS = (
 )
 
 
-def new_registry() -> pint.UnitRegistry[Decimal]:
-    """A UnitRegistry of the units above (Decimal magnitudes, nothing else
-    defined), with no conversions cached yet."""
-    import pint
-
-    ureg: pint.UnitRegistry[Decimal] = pint.UnitRegistry(None, non_int_type=Decimal, cache_folder=None)
-    for line in _DEFINITIONS:
-        ureg.define(line)
-    return ureg
-
-
 @functools.cache
 def factor(unit: str, target: str) -> Exact:
     """The exact factor from a whitelisted pint unit expression to ``target``
     (a Fraction where it does not terminate: a second is 1/60 minute). Only
     names from this module ever get here, never user text. Every factor a
-    field can need is pint's answer written down in ``_FACTORS`` (below), so no
-    start-up imports pint for one (``154 lb`` answers about 60 ms sooner); a
-    unit outside the table asks pint."""
+    field can need is pint's answer written down in ``_FACTORS`` (below): no run
+    imports pint (see ARCHITECTURE.md, "pint"). A pair outside the table is a
+    programming error (a spelling added without running cog), never a guess."""
     if unit == target:
         return Decimal(1)
     known = _FACTORS.get((unit, target))
     if known is None:
-        known = exact_factor(unit, target)
+        raise ValueError(f"no factor from {unit} to {target}: run `cog -I . -r ketacalc/units.py`")
     numerator, _, denominator = known.partition("/")
     return Fraction(int(numerator), int(denominator)) if denominator else Decimal(numerator)
 
@@ -98,25 +81,6 @@ def decimal_factor(unit: str, target: str) -> Decimal:
     if type(value) is not Decimal:
         raise ValueError(f"the factor from {unit} to {target} does not terminate")
     return value
-
-
-def exact_factor(unit: str, target: str) -> str:
-    """pint's factor from ``unit`` to ``target`` as exact text: a decimal, or
-    N/D where it does not terminate (a second is 1/60 minute). Each unit is
-    taken to pint's root units with Inexact trapped (every scale defined above
-    is an exact decimal), and the two are divided as Fractions, so nothing is
-    rounded whatever the pint version's order of operations."""
-    ureg = new_registry()  # built outside the strict context: its definitions are its own
-    strict = EXACT.copy()
-    strict.traps[Inexact] = True
-    with localcontext(strict):
-        source = ureg.Quantity(Decimal(1), unit).to_root_units()
-        goal = ureg.Quantity(Decimal(1), target).to_root_units()
-    if source.units != goal.units:
-        raise ValueError(f"{unit} is not a unit of {target}")
-    ratio = Fraction(source.magnitude) / Fraction(goal.magnitude)
-    value = settled(ratio)
-    return str(value) if type(value) is Decimal else f"{ratio.numerator}/{ratio.denominator}"
 
 
 def _aliases(pint_name: str, *spellings: str) -> dict[str, str]:
@@ -258,11 +222,11 @@ def parse_quantity(field: str, text: str, kind: Kind, allowed: str) -> Parsed:
 KINDS = (WEIGHT, RATE, DURATION, HEIGHT, CONCENTRATION, VOLUME)
 
 # pint's factor for every unit a field accepts, to its target: written by cog
-# from the registry (``cog -r ketacalc/units.py``) and held to pint's live
+# from the registry (``cog -I . -r ketacalc/units.py``) and held to pint's live
 # answer by a test (``cog --check`` and tests/test_fast_paths.py).
 # [[[cog
 # import cog
-# from ketacalc.reference import factor_table
+# from tests.docgen import factor_table
 # cog.out(factor_table())
 # ]]]
 _FACTORS: dict[tuple[str, str], str] = {

@@ -102,7 +102,7 @@ def codes(warned: object) -> list[str]:
 
 
 # One Hypothesis profile for every property and fuzz test; KETACALC_FUZZ_EXAMPLES
-# raises the budget for long local runs (README, Robustness).
+# raises the budget for long local runs (docs/robustness.md).
 settings.register_profile(
     "ketacalc",
     max_examples=int(os.environ.get("KETACALC_FUZZ_EXAMPLES", "60")),

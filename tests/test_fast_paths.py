@@ -65,7 +65,9 @@ def test_a_cached_session_never_answers_for_another_dose() -> None:
 def test_the_written_unit_factors_are_pints_exact_factors() -> None:
     """units._FACTORS (written by cog) against pint's live conversion at 200
     digits: the same value, to within what pint's Decimal must round (1/60)."""
-    registry = units.new_registry()
+    from tests.docgen import new_registry
+
+    registry = new_registry()
     for kind in units.KINDS:
         for pint_unit in set(kind.spellings.values()):
             ours = Fraction(units.factor(pint_unit, kind.target))

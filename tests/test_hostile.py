@@ -387,7 +387,7 @@ def test_a_full_stdout_is_one_line_exit_1(args: list[str]) -> None:
 def test_early_ctrl_c_is_one_line_and_130() -> None:
     # From 0.1 s on (a Typer app used to print a KeyboardInterrupt traceback until
     # about 0.2 s). Before ketacalc's first line runs, Python's own start-up is
-    # not ketacalc's to handle (README, Robustness).
+    # not ketacalc's to handle (docs/robustness.md).
     for delay in (0.1, 0.15, 0.2, 0.3):
         proc = subprocess.Popen(
             [sys.executable, "-m", "ketacalc", "quote", "70"], stdout=subprocess.PIPE, stderr=subprocess.PIPE

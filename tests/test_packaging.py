@@ -8,6 +8,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
@@ -24,6 +26,7 @@ def _floors(requirements: list[str]) -> dict[str, str]:
 def test_ci_tests_exactly_the_declared_minimum_versions() -> None:
     declared = _floors(PYPROJECT["project"]["dependencies"])
     declared |= _floors(PYPROJECT["project"]["optional-dependencies"]["excel"])
+    declared["pint"] = _floors(PYPROJECT["project"]["optional-dependencies"]["test"])["pint"]  # the factors' authority
     pinned = {}
     for line in (ROOT / ".ci" / "floor.txt").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
@@ -53,3 +56,29 @@ def test_license_and_metadata() -> None:
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
     assert project["classifiers"] and project["keywords"] and project["urls"]
     assert PYPROJECT["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "ketacalc.__version__"}
+
+
+@pytest.mark.slow
+def test_the_wheel_holds_every_module_and_no_development_tool(tmp_path: Path) -> None:
+    """A wheel built from the checkout has the cli and batch packages, the templates and the docs' PyPI
+    page as its description; the development generator (tests/docgen.py) is not in it."""
+    import subprocess
+    import zipfile
+
+    built = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert built.returncode == 0, built.stderr[-2000:]
+    (wheel,) = tmp_path.glob("ketacalc-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    sources = {path.relative_to(ROOT).as_posix() for path in (ROOT / "ketacalc").rglob("*.py")}
+    assert sources <= names, sorted(sources - names)
+    assert {"ketacalc/templates/handout.html.j2", "ketacalc/templates/prep-sheet.html.j2"} <= names
+    assert not any("reference" in name or "docgen" in name or name.startswith("tests/") for name in names)
+    metadata = next(name for name in names if name.endswith("METADATA"))
+    text = zipfile.ZipFile(wheel).read(metadata).decode("utf-8")
+    assert "Classifier: Programming Language :: Python :: 3.13" in text and "Author-email:" in text
+    assert "](ketacalc/" not in text  # no relative link in the PyPI description

@@ -129,8 +129,8 @@ def parse_mappings(given: Iterable[str]) -> dict[str, str]:
 
 # Headers as people write them: a name (in any case and spacing, punctuation
 # dropped) and the field it is. A unit may follow in brackets or after a
-# separator (see ``recognize``). The README's table "Your spreadsheet's
-# headers" is made from this one table.
+# separator (see ``recognize``). The table in docs/spreadsheet.md
+# is made from this one table.
 HEADER_NAMES: dict[str, str] = {
     **{field: field for field in FIELDS},
     "wt": "weight",

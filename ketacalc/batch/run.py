@@ -123,7 +123,7 @@ def run_batch(
         for note in header.notes if header is not None else ():
             with contextlib.suppress(OSError, ValueError):
                 err.write(note + "\n")
-        summary = _write(rows, writing, defaults, out, err, clinic)
+        summary = write_rows(rows, writing, defaults, out, err, clinic)
         summary.assumed = header.assumed if header is not None else ()
         return summary
     finally:
@@ -144,7 +144,7 @@ def _open(source: str) -> IO[bytes]:
         raise BatchInputError(f"cannot open input {source!r}: {error.strerror or error}") from None
 
 
-def _write(
+def write_rows(
     rows: Iterator[Row],
     writing: Writing,
     defaults: Mapping[str, Given | None],

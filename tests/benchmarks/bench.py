@@ -1,9 +1,10 @@
 """Performance benchmarks (never part of the test suite). Run from the repo root:
 
-    .venv/bin/python tests/benchmarks/bench.py [--shared ../shared] [--runs 15] [--batch-runs 5]
+    .venv/bin/python tests/benchmarks/bench.py [--floors DIR] [--runs 15] [--batch-runs 5]
 
 Each target is a ratio measured in one run on this machine, against the floor
-scripts in ``shared/bench``, with alternating runs and medians:
+scripts beside this file (``floor_startup.py``, ``floor_batch.py``; ``--floors``
+names another folder of them), with alternating runs and medians:
 
 1. start-up: ``ketacalc quote 70 --json`` (target <= 0.9x), ``quote '154 lb'
    --json`` (target <= 1.0x) and ``quote 70`` (table) vs ``floor_startup.py``;
@@ -78,11 +79,11 @@ def ratio(ours: list[str], floor: list[str], runs: int) -> tuple[float, float, f
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--floors", type=Path, default=Path(__file__).resolve().parent)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--batch-runs", type=int, default=5)
     args = parser.parse_args()
-    bench = args.shared / "bench"
+    bench = args.floors
     python = sys.executable
     ketacalc = [python, "-m", "ketacalc"]
 

@@ -188,7 +188,8 @@ _MAX_DEPTH = 2
 _MAX_KEY_CHARS = 200
 
 
-def _shallow(path: Path, text: str) -> None:
+# Long because it is one pass of a small scanner (strings, comments, brackets); its states are its locals.
+def _shallow(path: Path, text: str) -> None:  # noqa: C901
     """Refuse nesting, dotted keys and brackets deeper than a config needs,
     by one pass over the text that skips strings and comments."""
     depth = dots = key_chars = 0

@@ -479,6 +479,7 @@ class _Weights:
     warnings: list[SoftWarning]
 
 
+# Long because actual, ideal and adjusted weight and BMI, with their warnings, are one clinical decision.
 def _weights(
     weight_kg: Decimal, height: Given | None, height_cm: Decimal | None, sex_: Sex | None, requested: Basis
 ) -> _Weights:

@@ -205,6 +205,7 @@ VTBI_MIN_ALLOWED = (
 )
 
 
+# Long because it follows a nurse preparing the pump: stock, diluent, syringe, VTBI, rate.
 def pump(
     dose_mg: Exact,
     concentration_mg_per_ml: Decimal | None,

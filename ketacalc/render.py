@@ -295,6 +295,7 @@ def chart_blocks(c: Chart) -> list[Block]:
     return [Grid(title, ["Weight", *rates], rows, units=["" for _ in rates], notes=[f"at {r}" for r in rates])]
 
 
+# Long because the table, its totals and its notes are laid out together so their widths agree.
 def plan_blocks(p: Plan, patient_id: str | None = None) -> list[Block]:
     """``ketacalc plan``: the patient, the sessions, the totals and the calendar strip."""
     first = p.patient
@@ -541,7 +542,8 @@ def _grid_lines(block: Grid, width: int) -> list[str]:
     return out
 
 
-def print_blocks(
+# Long because it lays out each kind of block at each width, side by side so they agree.
+def print_blocks(  # noqa: C901
     blocks: Sequence[Block],
     warnings: Sequence[SoftWarning] = (),
     file: IO[str] | None = None,

@@ -85,6 +85,7 @@ def _money_by_currency(money_fields: list[str]) -> Schema:
     return {"allOf": rules}
 
 
+# Long because it is the schema of every document in one literal, read beside documents.py.
 def schema() -> Schema:
     """The whole schema: the document whose ``kind`` it is, under ``$defs``."""
     envelope: dict[str, Schema] = {

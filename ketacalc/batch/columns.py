@@ -202,7 +202,10 @@ def is_unit_of(field: str, unit: str) -> bool:
     return kind is not None and spelling in kind.spellings
 
 
-def read_header(names: list[str], mappings: Mapping[str, str], ignored: Iterable[str] = ()) -> Header:
+# Long because it holds every header rule (read, mapped, refused, named) in the order they apply.
+def read_header(  # noqa: C901
+    names: list[str], mappings: Mapping[str, str], ignored: Iterable[str] = ()
+) -> Header:
     """The columns to read from a header row, or HeaderError. Every column is read, mapped with
     --column, ignored with --ignore-column, or, when it looks like a field ketacalc reads but
     cannot be mapped with certainty, refused naming it."""

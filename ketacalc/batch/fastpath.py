@@ -150,6 +150,7 @@ class FastPath:
         costs = {name: given[name] for name in (*_COST_FIELDS, "infusions") if name in given}
         return cls(_ratio(rate), _ratio(duration), costs)
 
+    # Long because it is the hot loop of a batch, inlined: a call per figure costs measurably (docs/performance.md).
     def record(
         self, number: int, row_id: Any, cells: Mapping[str, Any], where: tuple[tuple[str, Any], ...] = ()
     ) -> FastRecord | None:

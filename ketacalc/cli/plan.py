@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime
 import os
-from typing import Annotated
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -58,6 +59,9 @@ from ketacalc.errors import (
     InputError,
     KetacalcError,
 )
+
+if TYPE_CHECKING:
+    from ketacalc.config import Setting
 
 
 @app.command(
@@ -170,25 +174,16 @@ def plan_command(
     from ketacalc.planning import PlanRequest, plan_for
     from ketacalc.render import plan_blocks
 
+    parameters = dict(locals())
     patient_id = patient_id_of(patient_id)
     # Not settings, but they replace the file's rate or prices (config.replaced).
     replacing = ("session_rates", "titrate", "package_price")
     setting_names = DOSE_SETTINGS + COST_SETTINGS + PLAN_SETTINGS + replacing
-    settings = resolved(config, {**locals(), "session_rates": rates}, setting_names)
+    settings = resolved(config, {**parameters, "session_rates": rates}, setting_names)
     s = values(settings, DOSE_SETTINGS + COST_SETTINGS + PLAN_SETTINGS)
     if ics_details and ics is None:
         raise InputError("ics_details", None, "needs --ics FILE", "--ics FILE --ics-details")
-    if booster_every is not None and str(settings["boosters"].value or "0").strip() == "0":
-        raise InputError(
-            "booster_every", booster_every, "is given without boosters", "--boosters N (1 or more) with it"
-        )
-    given_boosters = settings["boosters"]
-    if given_boosters.source not in ("built-in", "flag") and settings["booster_every"].value is None:
-        if str(given_boosters.value).strip() not in ("0", ""):
-            raise KetacalcError(
-                f"config {given_boosters.source}: [plan] boosters = {given_boosters.value} needs booster_every "
-                '(e.g. booster_every = "4w"), in the file or as --booster-every'
-            )
+    check_boosters(settings, booster_every)
     with named_by(settings):
         result = plan_for(
             PlanRequest(
@@ -208,14 +203,12 @@ def plan_command(
             ),
             datetime.date.today(),
         )
-    given = {"weight": weight, "start_date": start_date, "skip": skip, "rates": rates, "titrate": titrate}
-    given |= {"titrate_after": titrate_after, "booster_rate": booster_rate, "time": time, "height": height}
-    given |= {"sex": sex, "package_price": package_price}
     names = (
         used_settings(DOSE_SETTINGS, result.patient.pump is not None) + COST_SETTINGS + PLAN_SETTINGS + CLINIC_LIMITS
     )
     if rates is not None or titrate is not None:
         names = tuple(name for name in names if name != "rate")
+    given = {name: parameters[name] for name in ARGUMENTS}
     document = audited(plan_document(result), patient_id, inputs(settings, names, given))
     handout = Handout(html, date, ref, valid_days, patient_id, include_dose=False)
     check_handout_options(handout, as_json, [config, os.environ.get("KETACALC_CONFIG"), ics])
@@ -234,3 +227,25 @@ def plan_command(
         blocks=lambda r: plan_blocks(r, patient_id),
         warnings=result.warnings,
     )
+
+
+# The plan's arguments that are not settings: recorded in the JSON's ``inputs`` as given.
+ARGUMENTS = (
+    *("weight", "start_date", "skip", "rates", "titrate", "titrate_after"),
+    *("booster_rate", "time", "height", "sex", "package_price"),
+)
+
+
+def check_boosters(settings: Mapping[str, Setting], booster_every: str | None) -> None:
+    """--booster-every needs boosters; a config file's boosters need an interval, in the file or as a flag."""
+    if booster_every is not None and str(settings["boosters"].value or "0").strip() == "0":
+        raise InputError(
+            "booster_every", booster_every, "is given without boosters", "--boosters N (1 or more) with it"
+        )
+    given_boosters = settings["boosters"]
+    if given_boosters.source not in ("built-in", "flag") and settings["booster_every"].value is None:
+        if str(given_boosters.value).strip() not in ("0", ""):
+            raise KetacalcError(
+                f"config {given_boosters.source}: [plan] boosters = {given_boosters.value} needs booster_every "
+                '(e.g. booster_every = "4w"), in the file or as --booster-every'
+            )

@@ -1,9 +1,10 @@
 """The cost of an infusion series, in Decimal money. Pure: no I/O.
 
-Prices are exact to the cent (more decimals are rejected unless they are
-zeros). A series figure is the per-infusion figure as printed times the number
+Prices are exact in the currency's minor units (ISO 4217: cents for USD, none
+for JPY, three places for BHD); more decimals are rejected unless they are
+zeros. A series figure is the per-infusion figure as printed times the number
 of infusions, so the totals add up on the page: the per-infusion mid is
-(min + max) / 2 rounded half-up to the cent, and the series mid is that mid x N.
+(min + max) / 2 rounded half-up to the minor unit, and the series mid is that mid x N.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Numbers as text, by ISMP's rules for printed doses: no trailing zero (35 mg,
 never 35.0 mg), a leading zero (0.5 mg), a space between number and unit,
 "mcg" and "mL", thousands separators (1,000 mg). Each is the exact value
-rounded half-up once (``ketacalc.values.rounded``) to its places
+rounded half-up once (``ketacalc.exact.rounded``) to its places
 (``ketacalc.places``). Parsing input is ``ketacalc.values``' job; laying
 figures out on a terminal is ``ketacalc.render``'s.
 """

@@ -1,7 +1,7 @@
 """How many decimal places each kind of figure keeps: one table for the
 tables, the JSON and the CSV (money: the currency's minor units,
 ``ketacalc.currencies``). Each figure is the exact value rounded half-up
-once to these places (``ketacalc.values.rounded``)."""
+once to these places (``ketacalc.exact.rounded``)."""
 
 from __future__ import annotations
 

@@ -212,3 +212,17 @@ def test_money_must_have_the_currencys_minor_units(currency: str, price: str, ba
     assert validator.is_valid(document)
     document["cost"]["total"]["min"] = bad
     assert not validator.is_valid(document)
+
+
+def test_the_schema_command_and_its_page_name_every_kind() -> None:
+    """The help and docs/schema.md list the kinds by hand: each kind the schema has is named there."""
+    from pathlib import Path
+
+    from ketacalc.schema import KINDS
+    from tests.conftest import cli
+
+    help_text = " ".join(cli("schema", "--help").stdout.split())
+    page = (Path(__file__).resolve().parents[1] / "ketacalc" / "docs" / "schema.md").read_text(encoding="utf-8")
+    for kind in KINDS:
+        assert kind in help_text, kind
+        assert f"`{kind}`" in page, kind

@@ -27,7 +27,7 @@ from ketacalc.cli.options import (
         "\b\nExample: ketacalc cost --infusions 6 --price-min 450 --price-max 750\n\n"
         "Price a series of infusions: per infusion and in total, as min, mid and max. "
         f"Defaults: {int(limits.INFUSIONS_DEFAULT.value)} infusions at {limits.PRICE_DEFAULT.allowed()} each. "
-        "Money is exact to the cent, "
+        "Money is exact in the currency's minor units (cents, yen), "
         "midpoints rounded half-up."
     ),
 )

@@ -89,7 +89,7 @@ PriceOpt = Annotated[
     typer.Option(
         "--price",
         metavar="AMOUNT",
-        help="One known price per infusion (instead of --price-min/--price-max). 0 or more, to the cent.",
+        help="One known price per infusion (instead of --price-min/--price-max). 0 or more, in the currency's minor units.",
     ),
 ]
 CurrencyOpt = Annotated[

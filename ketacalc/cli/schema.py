@@ -10,8 +10,8 @@ from ketacalc.cli.app import app, emit_json, writing
     short_help="Print the JSON Schema of every JSON document.",
     help=(
         "\b\nExample: ketacalc schema > ketacalc.schema.json\n\n"
-        "Print a JSON Schema (draft 2020-12) for the dose, cost, quote and chart documents "
-        "and both kinds of batch record."
+        "Print a JSON Schema (draft 2020-12) of every JSON document ketacalc writes, chosen by its "
+        "kind: dose, cost, quote, chart, plan, config, batch_quote, batch_error and batch_summary."
     ),
 )
 def schema_command() -> None:

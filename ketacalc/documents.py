@@ -2,7 +2,8 @@
 
 The shape is a contract (see ketacalc/docs/json.md). Numbers are JSON numbers
 rounded half-up once to the places in ``ketacalc.places``; money is a decimal string in the
-currency's ISO 4217 minor units (``"2400.00"``, JPY ``"720000"``, BHD ``"2400.750"``). Additive changes bump the minor ``SCHEMA_VERSION``, breaking ones the major.
+currency's ISO 4217 minor units (``"2400.00"``, JPY ``"720000"``, BHD ``"2400.750"``).
+Additive changes bump the minor ``SCHEMA_VERSION``, breaking ones the major.
 """
 
 from __future__ import annotations

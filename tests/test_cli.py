@@ -203,13 +203,66 @@ def test_shell_completion_completes_commands_and_options() -> None:
     env |= {"COMP_WORDS": "ketacalc batch --sum", "COMP_CWORD": "2"}
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=30)
     assert result.stdout.split() == ["--summary-json"]
-    # Each shell's script, asked for by name (--show-completion guesses the shell from the parent processes,
-    # which differ from one test runner to another).
+    # Each shell's script, asked for by name through Click's protocol.
     marks = {"bash": "_ketacalc_completion()", "zsh": "#compdef ketacalc", "fish": "complete --command"}
     for shell, mark in marks.items():
         env = {**os.environ, "_KETACALC_COMPLETE": f"source_{shell}"}
         script = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=30)
         assert mark in script.stdout, shell
+
+
+@pytest.mark.parametrize(
+    ("shell", "mark", "not_mark"),
+    [
+        ("zsh", "#compdef ketacalc", "COMPREPLY"),
+        ("fish", "complete --command ketacalc", "#compdef"),
+        ("bash", "_ketacalc_completion()", "#compdef"),
+        ("powershell", "Register-ArgumentCompleter", "#compdef"),
+    ],
+)
+def test_show_completion_gives_the_script_of_the_shell_asked_for(shell: str, mark: str, not_mark: str) -> None:
+    """`--show-completion zsh` is zsh's script whatever shell runs the command (it once gave bash's)."""
+    run = cli("--show-completion", shell)
+    assert run.code == 0, run.stderr
+    assert mark in run.stdout and not_mark not in run.stdout
+
+
+def test_show_completion_refuses_a_shell_it_does_not_complete() -> None:
+    run = cli("--show-completion", "tcsh")
+    assert run.code == 2 and run.stdout == ""
+    assert "tcsh" in run.stderr and "bash, zsh, fish" in run.stderr
+
+
+def _completions(*words: str) -> list[str]:
+    import os
+    import subprocess
+    import sys
+
+    line = " ".join(("ketacalc", *words))
+    env = {**os.environ, "_KETACALC_COMPLETE": "complete_bash", "COMP_WORDS": line, "COMP_CWORD": str(len(words))}
+    code = "from ketacalc.cli import main; main()"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=30)
+    return result.stdout.split()
+
+
+def test_enumerated_options_complete_their_values_as_the_core_spells_them() -> None:
+    from ketacalc.batch.rows import FORMATS, OUTPUTS
+    from ketacalc.charting import DEFAULT_RANGE
+    from ketacalc.cli import options
+    from ketacalc.dosing import BASES, SEXES
+    from ketacalc.pump import VTBI_BASES
+
+    # The CLI's copies (kept there so that start-up imports none of these modules) are the core's.
+    assert options.BASES == BASES and options.SEXES == SEXES and options.VTBI_BASES == VTBI_BASES
+    assert options.INPUT_FORMATS == FORMATS and options.OUTPUT_FORMATS == OUTPUTS
+    assert options.WEIGHT_UNITS == tuple(DEFAULT_RANGE)
+    assert _completions("batch", "--output", "") == list(OUTPUTS)
+    assert _completions("batch", "--input-format", "j") == ["jsonl"]
+    assert _completions("batch", "--decimal", "") == ["point", "comma"]
+    assert _completions("chart", "--unit", "") == ["kg", "lb"]
+    assert _completions("dose", "70", "--dosing-weight", "a") == ["actual", "adjusted"]
+    assert _completions("plan", "70", "--sex", "") == ["female", "male"]
+    assert _completions("quote", "70", "--vtbi", "bag") == ["bag+drug", "bag"]
 
 
 def test_config_says_a_price_replaces_the_range() -> None:

@@ -67,6 +67,24 @@ def fail(message: str, status: ExitStatus) -> NoReturn:
     raise SystemExit(int(status))
 
 
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+COMPLETE_VAR = "_KETACALC_COMPLETE"  # Click's name for it: _{PROG}_COMPLETE
+
+
+def _completion_for(given: Sequence[str]) -> str | None:
+    """The shell named after --show-completion, or None (no shell named: Typer detects it)."""
+    if len(given) < 2 or given[0] != "--show-completion":
+        return None
+    shell = given[1].strip().lower()
+    if shell not in SHELLS:
+        fail(
+            f"--show-completion {printable(given[1])!r}: is not a shell ketacalc completes; allowed: "
+            + ", ".join(SHELLS),
+            ExitStatus.INVALID_INPUT,
+        )
+    return shell
+
+
 class Group(TyperGroup):
     """Runs the app and turns every failure into one line on stderr and a
     documented exit status: never a traceback, unless KETACALC_DEBUG=1."""
@@ -86,6 +104,11 @@ class Group(TyperGroup):
             from ketacalc.stdout import on_interrupt
 
             signal.signal(signal.SIGINT, on_interrupt)
+        named = _completion_for(list(args) if args is not None else sys.argv[1:])
+        if named is not None:
+            # `--show-completion zsh`: Typer would print the script of the shell it detects from the parent
+            # processes, whatever was asked. Click's own protocol prints the named shell's script instead.
+            os.environ[COMPLETE_VAR] = f"source_{named}"
         stdout = sys.stdout
         given = list(args) if args is not None else sys.argv[1:]
         if stdout is None and any(word in ("-h", "--help") for word in given):
@@ -153,7 +176,7 @@ app = typer.Typer(
         "\b\nExamples:\n  ketacalc quote 70kg\n  ketacalc dose '154 lb' --rate 0.5 --duration 45\n"
         "  ketacalc cost --infusions 6 --price 650 --json"
     ),
-    add_completion=True,
+    add_completion=True,  # --install-completion and --show-completion [SHELL] (Group.main: the shell by name)
     context_settings={"help_option_names": ["-h", "--help"]},
     invoke_without_command=True,
     pretty_exceptions_enable=False,

@@ -12,7 +12,10 @@ from ketacalc.cli.app import app, say, writing
 from ketacalc.cli.files import check_summary_path, input_is_not_stdout, write_summary
 from ketacalc.cli.options import (
     COST_SETTINGS,
+    DECIMAL_MARKS,
     DOSE_SETTINGS,
+    INPUT_FORMATS,
+    OUTPUT_FORMATS,
     BagOpt,
     ConcentrationOpt,
     ConfigOpt,
@@ -28,6 +31,7 @@ from ketacalc.cli.options import (
     RateOpt,
     StrictOpt,
     VtbiOpt,
+    choices,
     resolved,
 )
 from ketacalc.errors import (
@@ -55,6 +59,7 @@ def batch_command(
         str | None,
         typer.Option(
             "--input-format",
+            autocompletion=choices(INPUT_FORMATS),
             metavar="FORMAT",
             help="csv, jsonl or xlsx (default: from the extension; stdin is csv).",
         ),
@@ -62,7 +67,10 @@ def batch_command(
     output: Annotated[
         str,
         typer.Option(
-            "--output", metavar="FORMAT", help="jsonl (default), csv or xlsx (needs ketacalc[excel]), on stdout."
+            "--output",
+            metavar="FORMAT",
+            autocompletion=choices(OUTPUT_FORMATS),
+            help="jsonl (default), csv or xlsx (needs ketacalc[excel]), on stdout.",
         ),
     ] = "jsonl",
     encoding: Annotated[
@@ -79,7 +87,12 @@ def batch_command(
     ] = None,
     decimal: Annotated[
         str,
-        typer.Option("--decimal", metavar="MARK", help="point (82.5, the default) or comma (82,5 and 1.250,00)."),
+        typer.Option(
+            "--decimal",
+            metavar="MARK",
+            autocompletion=choices(DECIMAL_MARKS),
+            help="point (82.5, the default) or comma (82,5 and 1.250,00).",
+        ),
     ] = "point",
     column: Annotated[
         list[str] | None,

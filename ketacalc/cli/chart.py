@@ -10,6 +10,7 @@ import typer
 from ketacalc import charting, limits
 from ketacalc.cli.app import app, finish, say, show, writing
 from ketacalc.cli.options import (
+    WEIGHT_UNITS,
     BagOpt,
     ChartRatesOpt,
     ConcentrationOpt,
@@ -19,6 +20,7 @@ from ketacalc.cli.options import (
     JsonOpt,
     StrictOpt,
     VtbiOpt,
+    choices,
     inputs,
     named_by,
     resolved,
@@ -61,7 +63,15 @@ def chart_command(
             help=f"Weight step (default {chart_defaults(2)}); at most {charting.MAX_ROWS} rows.",
         ),
     ] = None,
-    unit: Annotated[str, typer.Option("--unit", metavar="UNIT", help="Unit of --from, --to, --step: kg or lb.")] = "kg",
+    unit: Annotated[
+        str,
+        typer.Option(
+            "--unit",
+            metavar="UNIT",
+            autocompletion=choices(WEIGHT_UNITS),
+            help="Unit of --from, --to, --step: kg or lb.",
+        ),
+    ] = "kg",
     rates: ChartRatesOpt = None,
     concentration: ConcentrationOpt = None,
     bag: BagOpt = None,

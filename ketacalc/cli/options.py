@@ -5,7 +5,7 @@ flags to settings: flags over the config file over the built-in defaults, and th
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -22,6 +22,26 @@ if TYPE_CHECKING:
 
 
 # --- options shared by the commands ------------------------------------------------
+
+
+def choices(values: Sequence[str]) -> Callable[[str], list[str]]:
+    """Shell completion of an option whose values are a fixed list (from the core's own tuple)."""
+
+    def complete(incomplete: str) -> list[str]:
+        return [value for value in values if value.startswith(incomplete.lower())]
+
+    return complete
+
+
+# The values each enumerated option takes, as the core spells them (tests/test_cli.py holds them to the core's).
+BASES = ("actual", "ideal", "adjusted")
+SEXES = ("female", "male")
+VTBI_BASES = ("bag+drug", "bag")
+INPUT_FORMATS = ("csv", "jsonl", "xlsx")
+OUTPUT_FORMATS = ("jsonl", "csv", "xlsx")
+DECIMAL_MARKS = ("point", "comma")
+WEIGHT_UNITS = ("kg", "lb")
+
 
 WeightArg = Annotated[
     str,
@@ -89,7 +109,10 @@ PriceOpt = Annotated[
     typer.Option(
         "--price",
         metavar="AMOUNT",
-        help="One known price per infusion (instead of --price-min/--price-max). 0 or more, in the currency's minor units.",
+        help=(
+            "One known price per infusion (instead of --price-min/--price-max). 0 or more, "
+            "in the currency's minor units."
+        ),
     ),
 ]
 CurrencyOpt = Annotated[
@@ -113,6 +136,7 @@ DosingWeightOpt = Annotated[
     typer.Option(
         "--dosing-weight",
         metavar="BASIS",
+        autocompletion=choices(BASES),
         help="Weight the dose is computed on: actual (default), ideal or adjusted (need --height and --sex).",
     ),
 ]
@@ -122,7 +146,9 @@ HeightOpt = Annotated[
 ]
 SexOpt = Annotated[
     str | None,
-    typer.Option("--sex", metavar="SEX", help="female or male, for Devine's ideal weight."),
+    typer.Option(
+        "--sex", metavar="SEX", autocompletion=choices(SEXES), help="female or male, for Devine's ideal weight."
+    ),
 ]
 ConcentrationOpt = Annotated[
     str | None,
@@ -204,6 +230,7 @@ VtbiOpt = Annotated[
     typer.Option(
         "--vtbi",
         metavar="BASIS",
+        autocompletion=choices(VTBI_BASES),
         help="The volume the pump is programmed with: bag+drug (default) or bag (the bag's nominal volume).",
     ),
 ]

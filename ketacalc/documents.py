@@ -12,7 +12,7 @@ import copy
 import functools
 import json
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import orjson
 
@@ -29,6 +29,7 @@ from ketacalc.quoting import Quote
 
 if TYPE_CHECKING:  # the plan's module is imported by plan only: quote's start-up never pays for it
     from ketacalc.planning import Plan
+    from ketacalc.shapes import ChartDocument, CostDocument, DoseDocument, PlanDocument, QuoteDocument
 
 SCHEMA_VERSION = "3.1"
 
@@ -386,9 +387,23 @@ def batch_error(row: int, row_id: Any, field: str | None, message: str, where: W
     }
 
 
-def to_document(result: Dose | Cost | Quote | Chart | Plan) -> Document:
+@overload
+def to_document(result: Quote) -> QuoteDocument: ...
+@overload
+def to_document(result: Dose) -> DoseDocument: ...
+@overload
+def to_document(result: Cost) -> CostDocument: ...
+@overload
+def to_document(result: Chart) -> ChartDocument: ...
+@overload
+def to_document(result: Plan) -> PlanDocument: ...
+
+
+def to_document(result: Dose | Cost | Quote | Chart | Plan) -> Any:
     """The document ``--json`` prints for a result of ``dose``, ``cost``,
-    ``quote``, ``plan`` or a chart: the same dict, ready for ``json.dumps``."""
+    ``quote``, ``plan`` or a chart: the same dict, ready for ``json.dumps``,
+    typed by its kind (``ketacalc.shapes``: ``to_document(quote(...))["cost"]``
+    is a ``CostBlock`` to a type checker)."""
     return copy.deepcopy(_document(result))  # blocks are cached and shared: a caller gets its own
 
 

@@ -7,9 +7,12 @@ development tool: it lives with the tests, not in the installed package."""
 
 from __future__ import annotations
 
+import json
+import types
+import typing
 from decimal import Decimal, Inexact, localcontext
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ketacalc import limits, units
 from ketacalc.exact import EXACT, settled
@@ -91,3 +94,73 @@ def exact_factor(unit: str, target: str) -> str:
     ratio = Fraction(source.magnitude) / Fraction(goal.magnitude)
     value = settled(ratio)
     return str(value) if type(value) is Decimal else f"{ratio.numerator}/{ratio.denominator}"
+
+
+def _unwrap(hint: object) -> tuple[Any, tuple[object, ...]]:
+    """A declared field's type and its ``Annotated`` metadata, without NotRequired."""
+    while typing.get_origin(hint) in (typing.NotRequired, typing.Required):
+        (hint,) = typing.get_args(hint)
+    if typing.get_origin(hint) is typing.Annotated:
+        base, *extra = typing.get_args(hint)
+        return base, tuple(extra)
+    return hint, ()
+
+
+def _members(base: Any) -> list[Any]:
+    """A union's members other than None, or the type itself."""
+    if typing.get_origin(base) in (typing.Union, types.UnionType):
+        return [member for member in typing.get_args(base) if member is not type(None)]
+    return [base]
+
+
+_JSON_NAMES: dict[object, str] = {str: "string", bool: "bool", int: "integer", float: "number", type(None): "null"}
+
+
+def _type_name(hint: object) -> str:
+    base, _ = _unwrap(hint)
+    origin = typing.get_origin(base)
+    if base in _JSON_NAMES:
+        return _JSON_NAMES[base]
+    if origin is list:
+        return "list of " + _type_name(typing.get_args(base)[0])
+    if origin is dict or typing.is_typeddict(base):
+        return "object"
+    if origin is typing.Literal:
+        return " or ".join(json.dumps(value) for value in typing.get_args(base))
+    if origin in (typing.Union, types.UnionType):
+        return "/".join(_type_name(member) for member in typing.get_args(base))
+    return "any"
+
+
+def _field_rows(declared: Any, prefix: str, skipped: set[str]) -> list[str]:
+    from ketacalc import shapes
+
+    rows = []
+    for name, hint in typing.get_type_hints(declared, include_extras=True).items():
+        if not prefix and name in skipped:
+            continue
+        base, metadata = _unwrap(hint)
+        meaning = " ".join(item.text for item in metadata if isinstance(item, shapes.Doc))
+        if name not in declared.__required_keys__:
+            meaning = f"{meaning} (not always present)".strip()
+        rows.append(f"| `{prefix}{name}` | {_type_name(hint)} | {meaning} |")
+        suffix = "."
+        if typing.get_origin(base) is list:
+            base, _ = _unwrap(typing.get_args(base)[0])
+            suffix = "[]."
+        for member in _members(base):
+            member, _ = _unwrap(member)
+            if isinstance(member, type) and typing.is_typeddict(member):
+                rows += _field_rows(member, f"{prefix}{name}{suffix}", skipped)
+    return rows
+
+
+def field_table(declared_name: str, skip: str = "") -> str:
+    """A Markdown table of a document's fields, from its declaration in ``ketacalc.shapes``: each
+    field's path, JSON type and meaning (``Doc``). ``skip``: declarations, comma-separated, whose
+    fields are left out (the envelope every document has, listed once)."""
+    from ketacalc import shapes
+
+    skipped = {name for part in skip.split(",") if part for name in typing.get_type_hints(getattr(shapes, part))}
+    rows = ["| field | type | meaning |", "|---|---|---|", *_field_rows(getattr(shapes, declared_name), "", skipped)]
+    return "\n".join(rows) + "\n"

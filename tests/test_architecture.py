@@ -20,7 +20,7 @@ LAYERS: dict[str, int] = {
     **dict.fromkeys(["quoting", "charting", "clinic", "bedside"], 5),
     **dict.fromkeys(["planning", "config", "prepsheet"], 6),
     **dict.fromkeys(["documents", "render", "handout", "ics"], 7),
-    **dict.fromkeys(["batch", "schema"], 8),
+    **dict.fromkeys(["batch", "schema", "shapes"], 8),
     "cli": 9,
     **dict.fromkeys(["__main__", "__init__"], 10),
 }
@@ -121,6 +121,7 @@ LONG_MODULES = {
     "ketacalc.render": "every table's layout at every width, kept together so widths agree",
     "ketacalc.dosing": "the dose and its weights, parsers and warnings: the clinical core, read as one",
     "ketacalc.planning": "the course: its request, schedule, rates, prices and warnings",
+    "ketacalc.shapes": "every JSON document's declaration, in one place by design",
 }
 
 

@@ -57,3 +57,19 @@ def test_warnings_appear_in_the_document() -> None:
 def test_document_is_plain_json() -> None:
     text = json.dumps(quote_document(quote("11 st", rate="500 mcg/kg", duration="1.5 h")))
     assert json.loads(text)["session"]["duration_min"] == 90
+
+
+def test_to_document_is_typed_by_the_documents_kind() -> None:
+    """mypy (run on the tests) checks these: each result's document is its kind's declaration."""
+    from typing import assert_type
+
+    from ketacalc import chart, cost, dose, plan, quote
+    from ketacalc import to_document as document
+    from ketacalc.shapes import ChartDocument, CostDocument, DoseDocument, PlanDocument, QuoteDocument
+
+    quoted = assert_type(document(quote("70")), QuoteDocument)
+    assert quoted["cost"]["total"]["mid"] == "3600.00"  # 6 x the $400-$800 midpoint
+    assert assert_type(document(dose("70")), DoseDocument)["dose"]["dose_mg"] == 35
+    assert assert_type(document(cost()), CostDocument)["series"]["infusions"] == 6
+    assert assert_type(document(chart("40", "50", "10")), ChartDocument)["chart"]["weight_unit"] == "kg"
+    assert assert_type(document(plan(70, "2026-12-07")), PlanDocument)["totals"]["sessions"] == 6

@@ -83,10 +83,45 @@ def test_schema_bounds_are_the_limits() -> None:
     assert infusions == {"type": "integer", "minimum": 1, "maximum": 52}
     assert (infusions["minimum"], infusions["maximum"]) == (limits.INFUSIONS.low, limits.INFUSIONS.high)
     pump = quote["pump"]["properties"]
-    assert pump["bag_ml"]["anyOf"][0]["maximum"] == limits.BAG_ML.high
-    assert pump["concentration_mg_per_ml"]["anyOf"][0]["minimum"] == limits.CONCENTRATION_MG_PER_ML.low
-    standard = pump["standard_concentration_mg_per_ml"]["anyOf"][0]
+    assert pump["bag_ml"]["maximum"] == limits.BAG_ML.high and pump["bag_ml"]["type"] == ["number", "null"]
+    assert pump["concentration_mg_per_ml"]["minimum"] == limits.CONCENTRATION_MG_PER_ML.low
+    standard = pump["standard_concentration_mg_per_ml"]
     assert standard["maximum"] == limits.FINAL_CONCENTRATION_MG_PER_ML.high
+
+
+def test_every_object_in_the_schema_is_closed() -> None:
+    """Derived from the declarations (ketacalc.shapes), every object stays closed: a field ketacalc
+    never writes is an error, however deep."""
+
+    def objects(node: object) -> list[dict[str, object]]:
+        found = []
+        if isinstance(node, dict):
+            if node.get("type") in ("object", ["object", "null"]) and "properties" in node:
+                found.append(node)
+            for value in node.values():
+                found += objects(value)
+        elif isinstance(node, list):
+            for value in node:
+                found += objects(value)
+        return found
+
+    every = objects(schema()["$defs"])
+    assert len(every) > 30
+    for node in every:
+        assert node["additionalProperties"] is False, node
+
+
+def test_a_field_declared_once_reaches_the_schema() -> None:
+    """The schema is made from ketacalc.shapes: what a declaration says is what the schema says."""
+    from typing import get_type_hints
+
+    from ketacalc import shapes
+
+    defs = schema()["$defs"]
+    for kind, declared in shapes.DOCUMENTS.items():
+        assert set(defs[kind]["properties"]) == set(get_type_hints(declared)), kind
+        required = declared.__required_keys__  # type: ignore[attr-defined]
+        assert set(defs[kind]["required"]) == set(required), kind
 
 
 @pytest.mark.parametrize(

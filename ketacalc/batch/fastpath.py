@@ -29,6 +29,7 @@ from ketacalc.costing import Cost, cost
 from ketacalc.documents import BATCH_ENVELOPE, cost_block, record_json
 from ketacalc.dosing import HEIGHT_AND_SEX_SUGGESTED, parse_duration, parse_rate
 from ketacalc.errors import InputError
+from ketacalc.shapes import Patient, nullable_fields
 from ketacalc.values import Given
 
 # A plain decimal (digits, then optionally a point and digits), and for a
@@ -42,6 +43,9 @@ _COST_FIELDS = ("price_min", "price_max", "price", "currency")
 _DEFAULT_FIELDS = frozenset({"rate", "duration", "infusions", *_COST_FIELDS})
 
 Ratio = tuple[int, int]  # numerator, denominator (> 0): an exact value
+
+# A row with a weight alone: every field of the patient block that may be null is null (the declaration's).
+_PATIENT_NULLS = dict.fromkeys(nullable_fields(Patient))
 
 
 def _ratio(value: Decimal | Fraction) -> Ratio:
@@ -198,12 +202,7 @@ class FastPath:
                 "dosing_weight_kg": _number(weight_kg, _KG),
                 "dosing_weight_basis": "actual",
                 "dosing_weight_requested": "actual",
-                "ideal_weight_kg": None,
-                "adjusted_weight_kg": None,
-                "bmi_kg_per_m2": None,
-                "bmi_class": None,
-                "height_cm": None,
-                "sex": None,
+                **_PATIENT_NULLS,
             },
             "dose": {
                 "rate_mg_per_kg": rate_mg_per_kg,

@@ -282,3 +282,13 @@ def test_config_path_says_where_the_file_is_looked_for(tmp_path: Path) -> None:
     assert [place["where"] for place in document["file"]["searched"]] == ["--config", "$KETACALC_CONFIG", "default"]
     human = cli("config", "--path", "--config", str(path), env={"COLUMNS": "200"}).stdout
     assert str(path) in human and "found" in human
+
+
+def test_showing_a_completion_script_leaves_the_next_run_alone() -> None:
+    """The named shell is passed through Click's variable for that run only: in one process (a test
+    runner, an embedding script) the next command is not answered with a completion script."""
+    import os
+
+    assert cli("--show-completion", "powershell").code == 0
+    assert "_KETACALC_COMPLETE" not in os.environ
+    assert cli("quote", "70", "--json").json()["kind"] == "quote"

@@ -89,8 +89,32 @@ class Group(TyperGroup):
     """Runs the app and turns every failure into one line on stderr and a
     documented exit status: never a traceback, unless KETACALC_DEBUG=1."""
 
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        named = _completion_for(list(args) if args is not None else sys.argv[1:])
+        if named is None:
+            return self.guarded(args, prog_name, complete_var, standalone_mode, **extra)
+        # `--show-completion zsh`: Typer would print the script of the shell it detects from the parent
+        # processes, whatever was asked. Click's own protocol prints the named shell's script instead; the
+        # variable is this run's only (a test runner calls main many times in one process).
+        saved = os.environ.get(COMPLETE_VAR)
+        os.environ[COMPLETE_VAR] = f"source_{named}"
+        try:
+            return self.guarded(args, prog_name, COMPLETE_VAR, standalone_mode, **extra)
+        finally:
+            if saved is None:
+                os.environ.pop(COMPLETE_VAR, None)
+            else:
+                os.environ[COMPLETE_VAR] = saved
+
     # Long because it is the one error boundary: an except clause per kind of failure, in the order caught.
-    def main(  # type: ignore[override]  # noqa: C901
+    def guarded(  # noqa: C901
         self,
         args: Sequence[str] | None = None,
         prog_name: str | None = None,
@@ -104,11 +128,6 @@ class Group(TyperGroup):
             from ketacalc.stdout import on_interrupt
 
             signal.signal(signal.SIGINT, on_interrupt)
-        named = _completion_for(list(args) if args is not None else sys.argv[1:])
-        if named is not None:
-            # `--show-completion zsh`: Typer would print the script of the shell it detects from the parent
-            # processes, whatever was asked. Click's own protocol prints the named shell's script instead.
-            os.environ[COMPLETE_VAR] = f"source_{named}"
         stdout = sys.stdout
         given = list(args) if args is not None else sys.argv[1:]
         if stdout is None and any(word in ("-h", "--help") for word in given):

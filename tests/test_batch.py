@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import cli, process, records, write
+from tests.helpers import cli, process, records, write
 
 SAMPLE = "id,weight,rate,infusions\np1,70 kg,,\np2,154 lb,0.4,4\np3,heavy,,\np4,80,0.9,\np5,11 st,,8\n"
 

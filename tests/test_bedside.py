@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from ketacalc import cost, dose, places, quote
 from ketacalc.documents import dose_document, quote_document
 from ketacalc.exact import rounded
-from tests.conftest import cli
+from tests.helpers import cli
 
 
 def oracle(value: Fraction, step: Decimal) -> Decimal:

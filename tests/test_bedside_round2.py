@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -17,17 +18,17 @@ from hypothesis import strategies as st
 
 from ketacalc import dose
 from ketacalc.config import SPECS
-from tests.conftest import cli, codes, write
+from tests.helpers import WIDTH_SWEEPS, cli, codes, write
 
 NURSE = ["dose", "70", "--duration", "100", "--concentration", "10 mg/mL", "--bag", "100 mL"]
-WIDTHS = range(20, 201)
 
 
 # --- 1. one pump rate, unmistakable, at every width ----------------------------------------------
 
 
-def test_only_the_chosen_duration_is_called_the_pump_rate_at_every_width() -> None:
-    for width in WIDTHS:
+@pytest.mark.parametrize("widths", WIDTH_SWEEPS)
+def test_only_the_chosen_duration_is_called_the_pump_rate_at_every_width(widths: Sequence[int]) -> None:
+    for width in widths:
         out = cli(*NURSE, env={"COLUMNS": str(width)}).stdout
         assert len(re.findall("pump rate", out, re.IGNORECASE)) == 1, width
         pump = out[out.index("Pump\n") :]

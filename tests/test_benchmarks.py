@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import cli
+from tests.helpers import cli
 
 BENCH = Path(__file__).resolve().parent / "benchmarks"
 

@@ -10,7 +10,7 @@ import pytest
 
 from ketacalc import dose
 from ketacalc.charting import chart
-from tests.conftest import cli
+from tests.helpers import cli
 
 # --- chart ----------------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ketacalc import __version__
-from tests.conftest import cli
+from tests.helpers import cli
 
 
 def test_version() -> None:

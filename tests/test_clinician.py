@@ -11,7 +11,7 @@ from ketacalc import dose
 from ketacalc.charting import chart
 from ketacalc.dosing import ideal_weight_kg, parse_height
 from ketacalc.errors import InputError
-from tests.conftest import cli, codes
+from tests.helpers import cli, codes
 
 # --- dosing weight -----------------------------------------------------------------
 

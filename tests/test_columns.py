@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ketacalc.batch.columns import HEADER_NAMES, recognize
-from tests.conftest import cli, records
+from tests.helpers import cli, records
 
 
 def test_a_sheet_that_names_dose_sessions_price_and_time_is_read_whole() -> None:

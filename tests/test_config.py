@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import cli, write
+from tests.helpers import cli, write
 
 CLINIC = (
     '[dose]\nrate = "0.4 mg/kg"\nduration = "45"\n'

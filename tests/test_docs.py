@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ketacalc.cli import app
-from tests.conftest import cli
+from tests.helpers import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "ketacalc" / "docs"

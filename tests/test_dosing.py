@@ -8,7 +8,7 @@ import pytest
 
 from ketacalc import dose
 from ketacalc.errors import InputError
-from tests.conftest import codes
+from tests.helpers import codes
 
 
 def test_default_dose_is_half_mg_per_kg_over_40_minutes() -> None:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from ketacalc import units
 from ketacalc.errors import InputError
-from tests.conftest import HANG_SECONDS
+from tests.helpers import HANG_SECONDS
 
 KINDS = [units.WEIGHT, units.RATE, units.DURATION, units.HEIGHT, units.CONCENTRATION, units.VOLUME]
 

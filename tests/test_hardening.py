@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from ketacalc import limits
 from ketacalc.batch.columns import FIELDS
 from ketacalc.config import SPECS
-from tests.conftest import HANG_SECONDS, cli
+from tests.helpers import HANG_SECONDS, cli
 from tests.surfaces import OPTIONS
 
 # Text a shell can pass (no NUL), biased towards things that look like values.

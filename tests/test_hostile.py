@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from ketacalc import InputError, cost, dose, quote
 from ketacalc.charting import chart
-from tests.conftest import HANG_SECONDS, cli, process, records
+from tests.helpers import HANG_SECONDS, cli, process, records
 
 
 def one_line_error(run: Any, code: int = 2) -> None:
@@ -307,6 +307,7 @@ def test_a_file_that_is_not_utf8_stops_before_output_naming_the_line(tmp_path: P
     assert "line 3 has the byte \\xEB" in run.stderr and "--encoding cp1252" in run.stderr
 
 
+@pytest.mark.slow  # more than a MiB through stdin: about 18 s
 def test_undecodable_bytes_after_stdins_first_mib_are_row_errors_never_replaced() -> None:
     body = b"id,weight\n" + b"A,70\n" * 220_000 + "Zoë-1,70\nBob,80\n".encode("latin-1")
     run = process("batch", "-", input=body)

@@ -15,7 +15,7 @@ import pytest
 
 from ketacalc import outputs
 from ketacalc.errors import InputError
-from tests.conftest import HANG_SECONDS, cli, write
+from tests.helpers import HANG_SECONDS, cli, write
 
 PLAN = ["plan", "70", "--start-date", "2026-12-07"]
 QUOTE = ["quote", "70"]

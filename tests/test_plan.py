@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator
 
 from ketacalc import plan, to_document
 from ketacalc.errors import InputError
-from tests.conftest import cli, write
+from tests.helpers import cli, write
 
 SCHEMA = cli("schema").json()
 START = "2026-12-01"  # a Tuesday

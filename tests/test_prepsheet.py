@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CHROMIUM, cli, write
+from tests.helpers import CHROMIUM, cli, write
 from tests.test_handout import pdf_pages_and_text
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed (.ci/run installs it)")

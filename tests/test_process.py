@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import cli, process
+from tests.helpers import cli, process
 
 ESC = b"\x1b["
 

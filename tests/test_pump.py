@@ -8,7 +8,7 @@ import pytest
 
 from ketacalc import dose
 from ketacalc.exact import rounded
-from tests.conftest import cli, codes
+from tests.helpers import cli, codes
 
 # --- pump ---------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from ketacalc.schema import schema
-from tests.conftest import cli
+from tests.helpers import cli
 
 SCHEMA = cli("schema").json()
 
@@ -254,7 +254,7 @@ def test_the_schema_command_and_its_page_name_every_kind() -> None:
     from pathlib import Path
 
     from ketacalc.schema import KINDS
-    from tests.conftest import cli
+    from tests.helpers import cli
 
     help_text = " ".join(cli("schema", "--help").stdout.split())
     page = (Path(__file__).resolve().parents[1] / "ketacalc" / "docs" / "schema.md").read_text(encoding="utf-8")

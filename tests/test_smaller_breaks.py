@@ -15,7 +15,7 @@ import pytest
 
 import ketacalc
 from ketacalc.charting import chart
-from tests.conftest import cli, records, write
+from tests.helpers import cli, records, write
 
 API_CALLS: dict[str, Callable[[], Any]] = {
     "dose": lambda: ketacalc.dose("154 lb", "0.75 mg/kg/h", "45", height="5 ft 7.5 in", sex="f",

@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from tests.conftest import cli, process, records, write
+from tests.helpers import cli, process, records, write
 
 SCHEMA = cli("schema").json()
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import HANG_SECONDS
+from tests.helpers import HANG_SECONDS
 
 ROWS = 5_000  # megabytes of output: far more than a pipe holds
 
@@ -30,7 +30,7 @@ def _env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in ("KETACALC_CONFIG", "NO_COLOR")}
 
 
-@pytest.mark.parametrize("output", ["jsonl", "csv", "xlsx"])
+@pytest.mark.parametrize("output", ["jsonl", "csv", pytest.param("xlsx", marks=pytest.mark.slow)])
 def test_a_non_blocking_stdout_gets_every_byte(medium: Path, output: str, tmp_path: Path) -> None:
     reader, writer = os.pipe()
     fcntl.fcntl(writer, fcntl.F_SETFL, fcntl.fcntl(writer, fcntl.F_GETFL) | os.O_NONBLOCK)
@@ -58,7 +58,7 @@ def test_a_non_blocking_stdout_gets_every_byte(medium: Path, output: str, tmp_pa
         assert sum(1 for _ in sheet.iter_rows(values_only=True)) == ROWS + 1
 
 
-@pytest.mark.parametrize("output", ["jsonl", "xlsx"])
+@pytest.mark.parametrize("output", ["jsonl", pytest.param("xlsx", marks=pytest.mark.slow)])
 def test_a_reader_that_takes_ten_bytes_is_141_not_success(medium: Path, output: str) -> None:
     args = [sys.executable, "-m", "ketacalc", "batch", str(medium), "--output", output]
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from ketacalc.batch import workbook, xlsx
-from tests.conftest import HANG_SECONDS, cli, process, records
+from tests.helpers import HANG_SECONDS, cli, process, records
 
 _MAIN = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 

@@ -20,6 +20,7 @@ _INT_RE = re.compile(r"[ \t]*\+?([0-9]{1,6})(?:\.0{1,6})?[ \t]*")
 # clinical value; refusing it first keeps every answer instant (a 5,000-digit
 # int cannot even be turned into text, and Decimal("1E+1000000") into a loop).
 _MAX_DIGITS = 64
+_LOG10_2 = 0.30102999566398120  # digits per bit: a huge integer's size, without writing it out
 _MAX_EXPONENT = 30
 
 
@@ -28,7 +29,7 @@ def as_text(value: object) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 4 * _MAX_DIGITS:
-        return f"an integer of about {value.bit_length() * 3 // 10:,} digits"
+        return f"an integer of about {int(value.bit_length() * _LOG10_2) + 1:,} digits"
     try:
         return str(value)
     except ValueError:  # a Fraction of a 5,000-digit integer cannot even be written out

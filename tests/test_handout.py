@@ -110,9 +110,11 @@ def test_a_phone_screen_has_no_horizontal_scroll(browser: Any, tmp_path: Path, a
     shot = page.screenshot(full_page=True)
     page.close()
     assert shot.startswith(b"\x89PNG")
-    target = os.environ.get("KETACALC_SCREENSHOTS")  # the README's screenshots, made here
+    target = os.environ.get("KETACALC_SCREENSHOTS")  # the docs' screenshots, made here
     if target:
         Path(target, f"handout-{args[0]}-phone.png").write_bytes(shot)
+    golden = (ROOT / "tests" / "golden" / f"handout-{args[0]}-phone.png").read_bytes()
+    assert differing_pixels(browser, shot, golden) <= GOLDEN_TOLERANCE
 
 
 @pytest.mark.parametrize("args", [QUOTE_ARGS, PLAN_ARGS], ids=["quote", "plan"])
@@ -126,7 +128,56 @@ def test_the_readme_screenshot_of_each_document(browser: Any, tmp_path: Path, ar
     target = os.environ.get("KETACALC_SCREENSHOTS")
     if target:
         Path(target, f"handout-{args[0]}.png").write_bytes(shot)
-    assert (ROOT / "tests" / "golden" / f"handout-{args[0]}.png").exists()
+    golden = (ROOT / "tests" / "golden" / f"handout-{args[0]}.png").read_bytes()
+    assert differing_pixels(browser, shot, golden) <= GOLDEN_TOLERANCE
+
+
+# The share of pixels a page may differ by from its golden screenshot: font hinting and antialiasing
+# move a few pixels between Chromium versions; a moved block or a changed figure moves far more.
+GOLDEN_TOLERANCE = 0.02
+
+
+def differing_pixels(browser: Any, shot: bytes, golden: bytes) -> float:
+    """The share of pixels whose colour differs visibly (more than 48 of 255 in a channel) between two
+    PNGs, compared in the browser's canvas; 1.0 when their sizes differ (a page that grew or shrank)."""
+    import base64
+
+    page = browser.new_page()
+    urls = [f"data:image/png;base64,{base64.b64encode(data).decode()}" for data in (shot, golden)]
+    share: float = page.evaluate(
+        """async ([a, b]) => {
+            const load = (src) => new Promise((done) => {
+                const i = new Image(); i.onload = () => done(i); i.src = src;
+            });
+            const [x, y] = [await load(a), await load(b)];
+            if (x.width !== y.width || x.height !== y.height) return 1.0;
+            const pixels = (image) => {
+                const c = document.createElement("canvas"); c.width = image.width; c.height = image.height;
+                const g = c.getContext("2d"); g.drawImage(image, 0, 0);
+                return g.getImageData(0, 0, image.width, image.height).data;
+            };
+            const [p, q] = [pixels(x), pixels(y)];
+            let differ = 0;
+            for (let i = 0; i < p.length; i += 4) {
+                const most = Math.max(
+                    Math.abs(p[i] - q[i]), Math.abs(p[i + 1] - q[i + 1]), Math.abs(p[i + 2] - q[i + 2])
+                );
+                if (most > 48) differ++;
+            }
+            return differ / (p.length / 4);
+        }""",
+        urls,
+    )
+    page.close()
+    return share
+
+
+def test_the_golden_comparison_can_fail(browser: Any, tmp_path: Path) -> None:
+    """A quote's screenshot is not a plan's: the comparison tells different pages apart."""
+    quote = (ROOT / "tests" / "golden" / "handout-quote.png").read_bytes()
+    plan = (ROOT / "tests" / "golden" / "handout-plan.png").read_bytes()
+    assert differing_pixels(browser, quote, quote) == 0.0
+    assert differing_pixels(browser, quote, plan) > GOLDEN_TOLERANCE
 
 
 HOSTILE = {

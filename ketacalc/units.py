@@ -223,7 +223,7 @@ KINDS = (WEIGHT, RATE, DURATION, HEIGHT, CONCENTRATION, VOLUME)
 
 # pint's factor for every unit a field accepts, to its target: written by cog
 # from the registry (``cog -I . -r ketacalc/units.py``) and held to pint's live
-# answer by a test (``cog --check`` and tests/test_fast_paths.py).
+# answer by a test (``cog --check`` and tests/batch/test_fastpath.py).
 # [[[cog
 # import cog
 # from tests.docgen import factor_table

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 from ketacalc.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]  # the repository
 
 # The handout and preparation-sheet tests print pages in Debian's Chromium (.ci/run installs it).
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -96,3 +99,19 @@ def codes(warned: object) -> list[str]:
     """The warning codes of a result (or of a list of warnings), in order."""
     warnings = getattr(warned, "warnings", warned)
     return [w.code for w in warnings]  # type: ignore[attr-defined]
+
+
+def assert_answered(run_args: list[str], allowed: set[int], **kwargs: object) -> object:
+    """A run that answered in time with one of the ``allowed`` exit codes, and when it is exit 2,
+    one line on stderr and nothing on stdout (never a traceback)."""
+    start = time.perf_counter()
+    run = cli(*run_args, **kwargs)  # type: ignore[arg-type]
+    elapsed = time.perf_counter() - start
+    assert elapsed < HANG_SECONDS, (run_args, elapsed)
+    assert run.code in allowed, (run_args, run.code, run.stderr)
+    assert "Traceback" not in run.stderr and "Traceback" not in run.stdout
+    if run.code == 2:
+        assert run.stdout == ""
+        assert len(run.stderr.splitlines()) == 1
+        assert run.stderr.startswith("error: ")
+    return run

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from ketacalc import cost, dose, places, quote
 from ketacalc.documents import dose_document, quote_document
 from ketacalc.exact import rounded
-from tests.helpers import cli
+from tests.helpers import cli, write
 
 
 def oracle(value: Fraction, step: Decimal) -> Decimal:
@@ -338,3 +338,17 @@ def test_batch_takes_the_clinics_default_dosing_weight(tmp_path: Path) -> None:
     run = cli("batch", "--config", path, input="id,weight,height,sex\na,100,69 in,m\n")
     (record,) = [json.loads(line) for line in run.stdout.splitlines()]
     assert record["patient"]["dosing_weight_basis"] == "ideal" and record["patient"]["dosing_weight_kg"] == 70.7
+
+
+def test_the_read_back_line_ends_the_pump_block_and_is_in_the_json(tmp_path: Path) -> None:
+    config = write(tmp_path, "c.toml", '[pump]\ndiluent = "glucose 5%"\n')
+    args = ["dose", "154 lb", "--duration", "45", "--concentration", "50 mg/mL", "--bag", "100 mL", "--config", config]
+    line = (
+        "Ketamine 34.93 mg in glucose 5% 100.7 mL (0.3468 mg/mL) at 134.3 mL/h over 45 min; VTBI 100.7 mL (bag + drug)"
+    )
+    out = cli(*args, env={"COLUMNS": "200"}).stdout
+    assert f"Read-back: {line}" in out
+    assert out.index("Read-back") < out.index("Visit")
+    assert cli(*args, "--json").json()["pump"]["read_back"] == line
+    narrow = cli(*args, env={"COLUMNS": "40"}).stdout  # wrapped, never split inside a figure
+    assert "134.3 mL/h" in narrow and "0.3468 mg/mL" in narrow

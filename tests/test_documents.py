@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
 
 from ketacalc import cost, dose, quote
+from ketacalc.config import SPECS
 from ketacalc.documents import SCHEMA_VERSION, cost_document, dose_document, quote_document
+from tests.helpers import cli, records, write
 
 
 def test_quote_document_has_every_required_field() -> None:
@@ -73,3 +80,113 @@ def test_to_document_is_typed_by_the_documents_kind() -> None:
     assert assert_type(document(cost()), CostDocument)["series"]["infusions"] == 6
     assert assert_type(document(chart("40", "50", "10")), ChartDocument)["chart"]["weight_unit"] == "kg"
     assert assert_type(document(plan(70, "2026-12-07")), PlanDocument)["totals"]["sessions"] == 6
+
+
+def _rerun(document: dict[str, Any], kind: str, tmp_path: Path) -> dict[str, Any]:
+    """The command again, from the document's inputs alone: settings a config
+    file gave go into a config file, the rest become flags."""
+    inputs = document["inputs"]
+    positional = {"dose": "weight", "quote": "weight", "plan": "weight"}
+    args = [kind]
+    if kind in positional:
+        args.append(inputs[positional[kind]]["value"])
+    lines: dict[str, list[str]] = {}
+    for name, item in inputs.items():
+        if name == positional.get(kind):
+            continue
+        if name in SPECS and item["source"] not in ("flag", "built-in"):
+            lines.setdefault(SPECS[name].section, []).append(f"{name} = {json.dumps(item['value'])}")
+        else:
+            args += [f"--{name.replace('_', '-')}", item["value"]]
+    config = write(tmp_path, "again.toml", "".join(f"[{s}]\n" + "\n".join(v) + "\n" for s, v in lines.items()))
+    if document.get("id") is not None:
+        args += ["--id", document["id"]]
+    run = cli(*args, "--config", config, "--json", env={"XDG_CONFIG_HOME": str(tmp_path / "none")})
+    assert run.code == 0, (args, run.stderr)
+    again: dict[str, Any] = run.json()
+    return again
+
+
+_CLINIC = """
+[dose]
+rate = "0.75 mg/kg/h"
+[pump]
+concentration = "10 mg/mL"
+bag = "100 mL"
+diluent = "glucose 5%"
+vtbi = "bag"
+[cost]
+price = 650
+currency = "EUR"
+[plan]
+days = "tue,fri"
+"""
+
+
+def test_json_out_is_strict_rfc_8259() -> None:
+    run = cli("batch", "--input-format", "jsonl", input='{"id":1e400,"weight":70}\n{"weight":1e400}\n')
+    assert "Infinity" not in run.stdout and "NaN" not in run.stdout
+    first, second = records(run.stdout)
+    assert first["id"] == "1E+400" and "error" not in first  # an id beyond a float is echoed as its text
+    assert second["error"]["field"] == "weight"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["dose", "70"],
+        ["cost"],
+        ["quote", "70"],
+        ["chart", "--from", "50", "--to", "60", "--step", "10"],
+        ["plan", "70", "--start-date", "2026-12-07"],
+        ["config"],
+    ],
+)
+def test_every_document_names_the_drug_and_its_generator(args: list[str]) -> None:
+    from ketacalc import __version__
+
+    doc = cli(*args, "--json").json()
+    assert doc["drug"] == "ketamine"
+    assert doc["generator"] == {"name": "ketacalc", "version": __version__}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["dose", "154 lb", "--duration", "45", "--height", "5 ft 7.5 in", "--sex", "m", "--id", "A-1"],
+        ["cost", "--infusions", "8"],
+        ["quote", "11 st 4 lb", "--dosing-weight", "adjusted", "--height", "165 cm", "--sex", "f", "--start", "9:30"],
+        ["chart", "--from", "50", "--to", "70", "--step", "10", "--rates", "0.25,0.5"],
+        ["plan", "70", "--start-date", "2026-12-07", "--boosters", "1", "--booster-every", "4w", "--time", "08:30"],
+    ],
+)
+def test_the_inputs_alone_give_the_same_document_again(args: list[str], tmp_path: Path) -> None:
+    config = write(tmp_path, "clinic.toml", _CLINIC)
+    first = cli(*args, "--config", config, "--json")
+    assert first.code == 0, first.stderr
+    document = first.json()
+    assert document["inputs"], "every setting used is listed"
+    sources = {item["source"] for item in document["inputs"].values()}
+    assert {"flag", config} <= sources
+    again = _rerun(document, args[0], tmp_path)
+    assert {k: v for k, v in again.items() if k != "inputs"} == {k: v for k, v in document.items() if k != "inputs"}
+    assert {k: v["value"] for k, v in again["inputs"].items()} == {k: v["value"] for k, v in document["inputs"].items()}
+
+
+def test_json_numbers_have_no_trailing_zero() -> None:
+    text = cli("quote", "70", "--concentration", "10 mg/mL", "--bag", "100 mL", "--json").stdout
+    assert re.search(r'"dose_mg": 35\s', text)
+    assert not re.search(r":\s*-?[0-9]+\.0[,\n\]}]", text)
+    line = cli("batch", input="weight\n70\n").stdout
+    assert re.search(r'"dose_mg":35[,}]', line) and not re.search(r":-?[0-9]+\.0[,\]}]", line)
+
+
+def test_the_inputs_hold_the_pump_basis_diluent_and_clinic_limits(tmp_path: Path) -> None:
+    config = write(tmp_path, "c.toml", "[limits]\ndose_mg_soft_max = 30\n")
+    args = ["dose", "70", "--concentration", "10 mg/mL", "--bag", "100 mL", "--config", config, "--json"]
+    document = cli(*args).json()
+    assert document["inputs"]["vtbi"] == {"value": "bag+drug", "source": "built-in"}
+    assert document["inputs"]["dose_mg_soft_max"]["source"] == config
+    again = _rerun(document, "dose", tmp_path)
+    assert [w["code"] for w in again["warnings"]] == [w["code"] for w in document["warnings"]]
+    assert "dose_above_clinic_soft_max" in [w["code"] for w in again["warnings"]]

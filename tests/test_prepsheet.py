@@ -126,3 +126,26 @@ def test_the_sheet_is_written_whole_with_the_umask_and_through_a_link(tmp_path: 
         os.umask(old)
     assert fresh.stat().st_mode & 0o777 == 0o644  # never 0600: a colleague can read it
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+NURSE = ["dose", "70", "--duration", "100", "--concentration", "10 mg/mL", "--bag", "100 mL"]
+
+
+def test_the_sheet_shows_an_id_exactly_as_typed(tmp_path: Path) -> None:
+    sheet = tmp_path / "p.html"
+    assert cli(*NURSE, "--id", "MRN-\u202e00123-9\x1b", "--prep-sheet", str(sheet)).code == 0
+    html = sheet.read_text()
+    assert "MRN-\\u202e00123-9\\x1b" in html and "\u202e" not in html and "\x1b" not in html
+
+
+def test_the_sheet_never_replaces_the_logo_a_folder_or_a_read_only_file(tmp_path: Path) -> None:
+    logo = tmp_path / "logo.svg"
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    config = write(tmp_path, "c.toml", f'[clinic]\nlogo = "{logo}"\n')
+    assert cli(*NURSE, "--config", config, "--prep-sheet", str(logo)).code == 2
+    assert logo.read_text().startswith("<svg")
+    assert cli(*NURSE, "--prep-sheet", str(tmp_path / "missing") + "/").code == 2
+    locked = tmp_path / "signed.html"
+    locked.write_text("signed")
+    locked.chmod(0o444)
+    assert cli(*NURSE, "--prep-sheet", str(locked)).code == 2 and locked.read_text() == "signed"

@@ -258,3 +258,85 @@ def test_config_path_fits_every_width_and_keeps_the_path(widths: Sequence[int]) 
         assert "found" in run.stdout
         # The path may be cut at a slash to fit, never lost.
         assert clinic.replace("/", "") in "".join(run.stdout.split()).replace("/", "")
+
+
+NURSE = ["dose", "70", "--duration", "100", "--concentration", "10 mg/mL", "--bag", "100 mL"]
+
+
+def test_table_says_which_weight_was_used() -> None:
+    out = cli("dose", "100kg", "--dosing-weight", "ideal", "--height", "69 in", "--sex", "male").stdout
+    assert "70.7 kg (ideal)" in out and "Devine" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["quote", "20 kg"], "weight_below_adult_range"),
+        (["quote", "300 kg"], "weight_above_adult_range"),
+        (["quote", "70", "--infusions", "7"], "infusions_above_usual_series"),
+        (
+            ["quote", "60", "--dosing-weight", "adjusted", "--height", "180 cm", "--sex", "m"],
+            "adjusted_fell_back_to_actual",
+        ),
+        (["quote", "50", "--dosing-weight", "ideal", "--height", "150 cm", "--sex", "f"], "height_below_devine_range"),
+    ],
+)
+def test_soft_limits_answer_warn_and_strict_exits_4(args: list[str], code: str) -> None:
+    run = cli(*args, "--json")
+    assert run.code == 0
+    assert code in [w["code"] for w in run.json()["warnings"]]
+    assert f"({code})" in run.stderr and run.stderr.startswith("warning: ")
+    strict = cli(*args, "--json", "--strict")
+    assert strict.code == 4
+    assert strict.json()["dose"]["dose_mg"] > 0  # results still printed
+
+
+@pytest.mark.parametrize("widths", WIDTH_SWEEPS)
+def test_only_the_chosen_duration_is_called_the_pump_rate_at_every_width(widths: Sequence[int]) -> None:
+    for width in widths:
+        out = cli(*NURSE, env={"COLUMNS": str(width)}).stdout
+        assert len(re.findall("pump rate", out, re.IGNORECASE)) == 1, width
+        pump = out[out.index("Pump\n") :]
+        # The first rate in the pump block is the one to program: 62.1 mL/h, over the chosen 100 min.
+        assert re.search(r"[0-9.]+ mL/h", pump).group(0) == "62.1 mL/h", width  # type: ignore[union-attr]
+        assert "155.3 mL/h" in pump and pump.index("62.1 mL/h") < pump.index("155.3 mL/h")
+        assert re.search(r"If run over\s+40 min:?\s+155.3 mL/h", pump.replace("\n", " ")), width
+        rates = out[out.index("Infusion rate") : out.index("Pump\n")]
+        assert rates.index("100 min") < rates.index("40 min"), width  # the chosen duration first
+
+
+def test_the_pump_rate_is_bold_on_a_terminal() -> None:
+    from tests.test_render import _on_a_terminal
+
+    output = _on_a_terminal(NURSE, columns=40, plain=False)
+    assert re.search(r"\x1b\[1m\s*Pump rate: 62.1 mL/h over 100 min", output)
+    assert not re.search(r"\x1b\[1m\s*Stock", output)  # only the rate to program
+
+
+@pytest.mark.parametrize("width", [20, 40, 80, 200])
+def test_a_warning_is_printed_under_its_figure_once(width: int) -> None:
+    out = re.sub(r"\n\s*", " ", cli(*NURSE, env={"COLUMNS": str(width)}).stdout)  # a code may wrap at its _
+    out = out.replace("_ ", "_")
+    assert out.count("(draw_not_measurable)") == 1
+    assert out.index("Draw") < out.index("draw_not_measurable") < out.index("Read-back")
+    assert "Warnings " not in out
+
+
+def test_a_duration_that_prints_as_a_window_end_is_not_shown_twice() -> None:
+    out = cli("dose", "70", "--duration", "99.996", *["--concentration", "10 mg/mL", "--bag", "100"]).stdout
+    assert "If run over 100 min" not in out and out.count("100 min (") == 1
+
+
+def test_other_durations_of_an_order_per_time_are_labelled_as_the_same_dose() -> None:
+    out = cli(
+        "dose",
+        "70",
+        "--rate",
+        "0.45 mg/kg/h",
+        "--duration",
+        "100",
+        *["--concentration", "10 mg/mL", "--bag", "100"],
+        env={"COLUMNS": "200"},
+    ).stdout
+    assert "Same dose over 40 min" in out and "If run over" not in out
+    assert "not the ordered 0.45 mg/kg/h" in out

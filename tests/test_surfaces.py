@@ -21,9 +21,8 @@ from ketacalc.batch.columns import FIELDS
 from ketacalc.charting import chart
 from ketacalc.config import SPECS
 from ketacalc.errors import InputError
-from tests.helpers import cli, write
+from tests.helpers import assert_answered, cli, write
 from tests.surfaces import API, ARGUMENTS, BASE, FLAGS, HOSTILE_TEXT, HOSTILE_VALUES, INPUT_PATHS, OPTIONS, OUTPUTS
-from tests.test_hardening import assert_answered
 
 RAW = ("\x1b", "\x07", "\u202e")
 

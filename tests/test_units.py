@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import time
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from ketacalc import units
-from ketacalc.errors import InputError
+from ketacalc import InputError, units
+from ketacalc.dosing import parse_weight
+from tests.helpers import HANG_SECONDS, cli
 
 
 def weight(text: str) -> Decimal:
@@ -94,3 +100,53 @@ def test_only_whitelisted_units_have_factors_and_nothing_else_is_guessed() -> No
             assert units.factor(pint_unit, kind.target) > 0
     with pytest.raises(ValueError, match="run `cog"):
         units.factor("furlong", "centimeter")
+
+
+pounds = st.decimals(min_value="2.3", max_value="1399", places=3)
+
+
+anything = st.text(max_size=80)
+
+
+# Text shaped like quantities (digits, dots, signs, unit letters, operators),
+# and any text at all.
+quantity_like = st.text(alphabet="0123456789.+-eE*/^() kKgGlbsmtLhinµ_,x\n\t", max_size=40)
+
+
+KINDS = [units.WEIGHT, units.RATE, units.DURATION, units.HEIGHT, units.CONCENTRATION, units.VOLUME]
+
+
+@given(pounds)
+def test_pounds_round_trip_through_kilograms(lb: Decimal) -> None:
+    kg = parse_weight(f"{lb} lb").value
+    assert kg == lb * Decimal("0.45359237")
+    assert (kg / Decimal("0.45359237")).quantize(Decimal("0.001")) == lb
+
+
+@given(st.one_of(quantity_like, anything), st.sampled_from(KINDS))
+def test_parser_returns_a_finite_decimal_or_an_input_error(text: str, kind: units.Kind) -> None:
+    start = time.perf_counter()
+    try:
+        parsed = units.parse_quantity("field", text, kind, "allowed")
+    except InputError as error:
+        assert error.field == "field"
+        assert "\n" not in error.describe("field")
+    else:
+        # Exact: a Decimal, or a Fraction for seconds that are no terminating number of minutes.
+        if isinstance(parsed.exact, Decimal):
+            assert parsed.exact.is_finite() and parsed.value == parsed.exact
+        else:
+            assert isinstance(parsed.exact, Fraction) and kind is units.DURATION
+    assert time.perf_counter() - start < HANG_SECONDS
+
+
+@pytest.mark.parametrize("header", ["Weight (lb]", "Weight [lb)"])
+def test_mismatched_brackets_are_no_unit(header: str) -> None:
+    run = cli("batch", input=f"id,{header}\nA,154\n")
+    assert run.code == 2 and "cannot be mapped with certainty" in run.stderr
+    assert json.loads(cli("batch", input="id,Weight [lb]\nA,154\n").stdout)["patient"]["weight_kg"] == 69.85
+
+
+def test_units_of_the_right_kind_are_converted_exactly() -> None:
+    doc = cli("quote", "70", "--rate", "0.00075 g/kg", "--duration", "2400 s", "--json").json()
+    assert doc["dose"]["rate_mg_per_kg"] == 0.75 and doc["session"]["duration_min"] == 40

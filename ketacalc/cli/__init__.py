@@ -10,7 +10,7 @@ the same one-line error (exit 2). Errors are turned into that line in one place,
 - one module per command: ``dose``, ``cost``, ``quote``, ``plan``, ``batch``, ``schema``, ``config``, ``chart``.
 
 The imports inside the commands are deliberate: each command loads only what it
-uses, which start-up measurably needs (tests/benchmarks/bench.py; tests/test_process.py
+uses, which start-up measurably needs (tests/benchmarks/bench.py; tests/cli/test_process.py
 checks what ``quote --json`` imports).
 """
 

@@ -33,7 +33,7 @@ def choices(values: Sequence[str]) -> Callable[[str], list[str]]:
     return complete
 
 
-# The values each enumerated option takes, as the core spells them (tests/test_cli.py holds them to the core's).
+# The values each enumerated option takes, as the core spells them (tests/cli/test_app.py holds them to the core's).
 BASES = ("actual", "ideal", "adjusted")
 SEXES = ("female", "male")
 VTBI_BASES = ("bag+drug", "bag")

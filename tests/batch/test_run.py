@@ -5,11 +5,23 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from tests.helpers import cli, process, records, write
+from ketacalc import limits
+from ketacalc.batch.columns import FIELDS
+from tests.helpers import assert_answered, cli, process, records, write
+from tests.surfaces import OPTIONS
 
 SAMPLE = "id,weight,rate,infusions\np1,70 kg,,\np2,154 lb,0.4,4\np3,heavy,,\np4,80,0.9,\np5,11 st,,8\n"
 
@@ -181,3 +193,184 @@ def test_a_default_dosing_weight_uses_each_rows_height_and_sex(tmp_path: Path) -
     assert out[1]["error"]["field"] == "height"
     assert "and so is sex" in out[1]["error"]["message"]
     assert run.code == 3
+
+
+def check_accepted_quote(doc: dict) -> None:  # type: ignore[type-arg]
+    patient, dose, session = doc["patient"], doc["dose"], doc["session"]
+    assert float(limits.WEIGHT_KG.low) <= patient["weight_kg"] <= float(limits.WEIGHT_KG.high)  # never printed as 0
+    assert float(limits.RATE_MG_PER_KG.low) <= dose["rate_mg_per_kg"] <= float(limits.RATE_MG_PER_KG.high)
+    assert float(limits.DURATION_MINUTES.low) <= session["duration_min"] <= float(limits.DURATION_MINUTES.high)
+    assert dose["dose_mg"] > 0
+    expected = Decimal(str(patient["dosing_weight_kg"])) * Decimal(str(dose["rate_mg_per_kg"]))
+    assert abs(Decimal(str(dose["dose_mg"])) - expected) <= Decimal("0.006")
+    if "series" in doc:
+        assert int(limits.INFUSIONS.low) <= doc["series"]["infusions"] <= int(limits.INFUSIONS.high)
+    if "cost" in doc:
+        total = doc["cost"]["total"]
+        assert Decimal(total["min"]) <= Decimal(total["mid"]) <= Decimal(total["max"])
+
+
+batch_columns = st.sampled_from([column for column in FIELDS if column != "id"])
+
+
+def batch_file(tmp_path: Path, data: bytes) -> tuple[int, list[dict], str]:  # type: ignore[type-arg]
+    path = tmp_path / "hostile.csv"
+    path.write_bytes(data)
+    run = cli("batch", str(path))
+    assert "Traceback" not in run.stderr
+    records = [json.loads(line) for line in run.stdout.splitlines()]
+    return run.code, records, run.stderr
+
+
+# Text a shell can pass (no NUL), biased towards things that look like values.
+near_values = st.sampled_from(
+    [
+        "70",
+        "0.5",
+        "45",
+        "6",
+        "650",
+        "175 cm",
+        "female",
+        "10 mg/mL",
+        "100 mL",
+        "09:30",
+        "1e309",
+        "-0",
+        "0x10",
+        "٣",
+        "NaN",
+        "inf",
+        "9" * 5000,
+        "70 kg * 1000",
+        "[red]70",
+        "70\nkg",
+        "2**2**2**2",
+        "1_000",
+        "0.1e1",
+        ".",
+        "",
+        " ",
+        "70 kg kg",
+        "5 ft 99 in",
+        "24:00",
+        "1,000.001",
+        # Found by an hour of attack (tests/test_hostile.py): each of these was accepted or hung.
+        "0.0004",
+        "635.00000000000000000000000000001",
+        "0.6666666666666666666666666666 h",
+        "0.00000000000000000000000000001",
+        "70\x1ckg",
+        "70\u2028kg",
+        "１０",
+        "1e-999999",
+        "0.00075 g/kg",
+        "2400 s",
+        "5ft 13in",
+        "\x1b]8;;http://x\x07",
+    ]
+)
+
+
+hostile_text = st.one_of(near_values, st.text(st.characters(blacklist_characters="\x00"), max_size=40))
+
+
+BATCH_OPTIONS = sorted(OPTIONS["batch"])
+
+
+def test_a_json_lines_id_holding_numbers_is_a_row_like_any_other() -> None:
+    run = cli("batch", "--input-format", "jsonl", input='{"id":[1.5],"weight":72}\n{"id":{"a":[2]},"weight":70}\n')
+    assert run.code == 0
+    assert [r["id"] for r in records(run.stdout)] == ["[1.5]", '{"a": [2]}']
+
+
+def test_an_unterminated_quote_keeps_the_id_before_it() -> None:
+    run = cli("batch", input='id,weight,rate\nB-1,70,0.5\nB-2,72,"0.5\n')
+    last = records(run.stdout)[-1]
+    assert run.code == 3 and last["kind"] == "batch_error" and last["id"] == "B-2"
+
+
+@pytest.mark.parametrize("output", ["jsonl", "xlsx"])
+def test_bom_is_for_csv_output_only(output: str) -> None:
+    run = cli("batch", "--bom", "--output", output, input="weight\n70\n")
+    assert run.code == 2 and "is for csv output" in run.stderr and run.stdout == ""
+
+
+@given(batch_columns, st.text(max_size=30))
+def test_fuzzed_batch_cells(column: str, text: str) -> None:
+    cell = '"' + text.replace('"', '""') + '"'
+    if column == "weight":
+        body = f"id,weight\nbefore,70\nfuzz,{cell}\nafter,80\n"
+    else:
+        body = f"id,weight,{column}\nbefore,70,\nfuzz,70,{cell}\nafter,80,\n"
+    run = assert_answered(["batch", "-"], {0, 3}, input=body)
+    records = [json.loads(line) for line in run.stdout.splitlines()]  # type: ignore[attr-defined]
+    assert [r["id"] for r in records] == ["before", "fuzz", "after"]
+    assert "error" not in records[0] and "error" not in records[2]
+    for record in records:
+        if "error" not in record:
+            check_accepted_quote(record)
+
+
+def test_a_200000_character_id_is_echoed_cut(tmp_path: Path) -> None:
+    code, records, _ = batch_file(tmp_path, b"id,weight\n" + b"x" * 200_000 + b",70\n")
+    assert code == 0 and records[0]["id"] == "x" * 256
+
+
+def test_ctrl_c_in_the_middle_of_a_batch_exits_130_with_at_most_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    path.write_text("weight\n" + "70\n" * 400_000)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ketacalc", "batch", str(path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert len(stderr.decode().splitlines()) <= 1
+    assert b"Traceback" not in stderr and b"KeyboardInterrupt" not in stderr
+
+
+@given(st.sampled_from(BATCH_OPTIONS), hostile_text)
+def test_fuzzed_options_of_batch(option: str, text: str) -> None:
+    run = assert_answered(["batch", "-", option, text], {0, 2, 3}, input="id,weight\na,70\nb,80\n")
+    if run.code in (0, 3):  # type: ignore[attr-defined]
+        records = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]  # type: ignore[attr-defined]
+        assert len(records) == 2 or option == "--output"
+
+
+def test_odd_ids_never_stop_the_batch() -> None:
+    body = '{"id":"\\ud800","weight":70}\n{"id":"Zoë-1","weight":80}\n{"id":"after","weight":90}\n'
+    for output in ("jsonl", "csv"):
+        run = process("batch", "--input-format", "jsonl", "--output", output, input=body)
+        assert run.returncode == 0, run.stderr
+        assert len(run.stdout.decode("utf-8").splitlines()) == 3 + (output == "csv")
+    cp1252 = process("batch", "--input-format", "jsonl", input=body, env={"PYTHONIOENCODING": "cp1252"})
+    assert cp1252.returncode == 0
+    assert [r["id"] for r in records(cp1252.stdout.decode("utf-8"))] == ["\ud800", "Zoë-1", "after"]
+
+
+def test_long_numeric_ids_are_cut() -> None:
+    run = cli("batch", "--input-format", "jsonl", input='{"id":' + "9" * 300 + ',"weight":70}\n')
+    assert records(run.stdout)[0]["id"] == "9" * 256
+
+
+def test_batch_records_name_the_drug() -> None:
+    record = json.loads(cli("batch", input="weight\n70\n").stdout)
+    assert record["drug"] == "ketamine"
+
+
+def test_batch_csv_with_a_standard_concentration_and_its_header_unit() -> None:
+    run = cli("batch", "--output", "csv", input="weight,final_concentration\n70,1 mg/mL\n200,2 mg/mL\n")
+    assert run.code == 0 and run.stdout.count("\n") == 3
+    record = json.loads(cli("batch", input="weight,Final concentration (mg/mL)\n70,2\n").stdout)
+    assert record["pump"]["vtbi_ml"] == 17.5
+
+
+def test_a_batch_default_order_per_time_is_checked_with_each_rows_duration(tmp_path: Path) -> None:
+    config = write(tmp_path, "c.toml", '[dose]\nrate = "0.5 mg/kg/h"\nduration = "100 min"\n')
+    run = cli("batch", "--config", config, input="weight,duration\n70,60\n")
+    assert run.code == 0 and json.loads(run.stdout)["dose"]["rate_mg_per_kg"] == 0.5

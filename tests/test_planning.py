@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import decimal
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 from jsonschema import Draft202012Validator
 
+import ketacalc
 from ketacalc import plan, to_document
 from ketacalc.errors import InputError
 from tests.helpers import cli, write
@@ -361,3 +364,87 @@ def test_today_is_an_argument_so_the_far_start_warning_is_reproducible() -> None
     assert {w.code for w in at_noon.warnings} == {w.code for w in far.warnings}
     with pytest.raises(InputError, match="today"):
         plan(70, start, today="2026-12-03")  # type: ignore[arg-type]
+
+
+def test_plan_totals_are_exact_under_the_readmes_own_example() -> None:
+    with decimal.localcontext() as caller:
+        caller.prec = 6
+        plan = ketacalc.plan("70", "2026-12-07", infusions=52, price="649.99")
+        assert ketacalc.to_document(plan)["totals"]["cost"]["mid"] == "33799.48"
+
+
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        (["--booster-every", "garbage"], "without boosters"),
+        (["--boosters", "1", "--booster-every", "garbage"], "not an interval"),
+        (["--boosters", "0", "--booster-every", "1d"], "without boosters"),
+    ],
+)
+def test_plan_booster_options_are_never_ignored(args: list[str], problem: str) -> None:
+    run = cli("plan", "70", "--start-date", "2026-12-07", *args)
+    assert run.code == 2 and problem in run.stderr
+
+
+def test_orders_per_time_in_the_config_batch_and_plan(tmp_path: Path) -> None:
+    config = write(tmp_path, "c.toml", '[dose]\nrate = "0.75 mg/kg/h"\n')
+    assert cli("dose", "70", "--config", config, "--json").json()["dose"]["dose_mg"] == 35
+    record = json.loads(cli("batch", input='weight,rate,duration\n70,"0.75 mg/kg/h",60\n').stdout)
+    assert record["dose"]["rate_mg_per_kg"] == 0.75 and record["dose"]["rate_ordered"] == "0.75 mg/kg/h"
+    doc = cli("plan", "70", "--start-date", "2026-12-07", "--infusions", "2", "--rates", "0.75 mg/kg/h,0.5", "--json")
+    assert [s["rate_mg_per_kg"] for s in doc.json()["sessions"]] == [0.5, 0.5]
+    bad = cli("config", "--rate", "0.75 mg/kg/week")
+    assert bad.code == 2
+
+
+def test_a_standard_concentration_in_the_config_batch_and_plan(tmp_path: Path) -> None:
+    config = write(tmp_path, "c.toml", '[pump]\nfinal_concentration = "1 mg/mL"\n')
+    assert cli("quote", "70", "--config", config, "--json").json()["pump"]["vtbi_ml"] == 35
+    record = json.loads(cli("batch", input="weight,final_concentration\n70,2 mg/mL\n").stdout)
+    assert record["pump"]["vtbi_ml"] == 17.5
+    plan = cli("plan", "70", "--start-date", "2026-12-07", "--final-concentration", "1 mg/mL", "--json").json()
+    assert plan["sessions"][0]["pump"]["rate_ml_per_h"] == 52.5
+    # A bag on the command line replaces the file's standard concentration, and the other way round.
+    assert cli("quote", "70", "--config", config, "--concentration", "10 mg/mL", "--bag", "100 mL").code == 0
+
+
+def test_a_plan_with_several_orders_keeps_each_sessions_own() -> None:
+    args = ["plan", "70", "--start-date", "2026-12-07", "--infusions", "3", "--rates", "0.75 mg/kg/h,0.3 mg/kg/h,0.5"]
+    doc = cli(*args, "--duration", "60", "--json").json()
+    assert [s["rate_ordered"] for s in doc["sessions"]] == ["0.75 mg/kg/h", "0.3 mg/kg/h", None]
+    assert [s["rate_mg_per_kg"] for s in doc["sessions"]] == [0.75, 0.3, 0.5]
+    out = cli(*args, "--duration", "60", env={"COLUMNS": "200"}).stdout
+    assert "ordered as" not in out.split("Sessions")[0]  # the patient block names no one session's order
+
+
+def test_a_plan_at_a_standard_concentration_fits_the_schema() -> None:
+    from jsonschema import Draft202012Validator
+
+    schema = cli("schema").json()
+    doc = cli("plan", "70", "--start-date", "2026-12-07", "--final-concentration", "1 mg/mL", "--json").json()
+    Draft202012Validator(schema).validate(doc)
+
+
+def test_a_plan_names_each_sessions_warning_and_keeps_its_currency(tmp_path: Path) -> None:
+    config = write(tmp_path, "c.toml", "[limits]\ndose_mg_soft_max = 40\n")
+    args = ["plan", "80", "--start-date", "2026-12-07", "--infusions", "4", "--rates", "0.55,0.6,0.7,0.75"]
+    doc = cli(*args, *["--concentration", "10 mg/mL", "--bag", "100"], "--config", config, "--json").json()
+    over = [w["message"] for w in doc["warnings"] if w["code"] == "dose_above_clinic_soft_max"]
+    assert len(over) == 4 and over[3].startswith("session 4: the dose of 60 mg")
+    assert doc["totals"]["cost"]["currency"] == "USD"  # a loop variable once replaced it with a warning code
+    out = cli(*args, "--concentration", "10 mg/mL", "--bag", "100", "--config", config).stdout
+    assert "$1,600" in out and "dose_above_clinic_soft_max 1" not in out
+
+
+def test_a_plan_with_pump_settings_says_how_each_bag_is_made() -> None:
+    out = cli("plan", "70", "--start-date", "2026-12-07", "--concentration", "50 mg/mL", "--bag", "250",
+              env={"COLUMNS": "200"}).stdout  # fmt: skip
+    assert "Stock" in out and "250 mL of sodium chloride 0.9%" in out and "VTBI basis" in out
+    doc = cli("plan", "70", "--start-date", "2026-12-07", "--concentration", "50 mg/mL", "--bag", "250", "--json")
+    assert doc.json()["sessions"][0]["pump"]["read_back"].startswith("Ketamine 35 mg in sodium chloride 0.9% 250.7 mL")
+
+
+def test_a_plans_orders_per_time_are_shown() -> None:
+    out = cli("plan", "70", "--start-date", "2026-12-07", "--infusions", "2", "--rates", "0.75 mg/kg/h,0.5",
+              env={"COLUMNS": "200"}).stdout  # fmt: skip
+    assert "session 1: 0.75 mg/kg/h" in out.replace("\n    ", " ")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import cli, process
+from tests.helpers import ROOT, cli, process
 
 ESC = b"\x1b["
 
@@ -195,9 +195,8 @@ def test_no_module_of_ketacalc_imports_pint() -> None:
     # The check above can fail: a module that imported pint would load it. pint is the authority for the
     # factors (tests/docgen.py writes its answers into units.py), not a run-time dependency.
     import ast
-    from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1] / "ketacalc"
+    root = ROOT / "ketacalc"
     for path in root.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else []

@@ -5,9 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ketacalc import cost
 from ketacalc.errors import InputError
+from tests.helpers import cli
 
 
 def test_defaults_come_from_the_seed() -> None:
@@ -124,3 +127,26 @@ def test_the_package_names_are_the_functions_whatever_was_imported_first() -> No
     for name in ketacalc.__all__:
         value = getattr(ketacalc, name)
         assert not isinstance(value, type(importlib)), name
+
+
+prices = st.decimals(min_value="0", max_value="100000", places=2)
+
+
+infusion_counts = st.integers(min_value=1, max_value=52)
+
+
+@given(prices, prices, infusion_counts)
+def test_a_total_is_exactly_price_times_infusions(a: Decimal, b: Decimal, n: int) -> None:
+    low, high = sorted((a, b))
+    c = cost(infusions=str(n), price_min=str(low), price_max=str(high))
+    assert c.total_min == low * n
+    assert c.total_max == high * n
+    assert c.total_min <= c.total_mid <= c.total_max
+
+
+@given(st.decimals(min_value="0", max_value="100000", places=2), st.integers(min_value=1, max_value=52))
+def test_series_totals_are_exact_to_the_cent(price: Decimal, n: int) -> None:
+    doc = cli("cost", "--price", str(price), "--infusions", str(n), "--json").json()
+    assert Decimal(doc["cost"]["total"]["max"]) == price * n
+    assert Decimal(doc["cost"]["total"]["min"]) == price * n
+    assert doc["cost"]["total"]["max"] == f"{price * n:.2f}"

@@ -4,12 +4,22 @@ stdout and stderr asserted apart."""
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from ketacalc import __version__
-from tests.helpers import cli
+from ketacalc import __version__, limits
+from tests.helpers import assert_answered, cli
+from tests.surfaces import OPTIONS
 
 
 def test_version() -> None:
@@ -292,3 +302,258 @@ def test_showing_a_completion_script_leaves_the_next_run_alone() -> None:
     assert cli("--show-completion", "powershell").code == 0
     assert "_KETACALC_COMPLETE" not in os.environ
     assert cli("quote", "70", "--json").json()["kind"] == "quote"
+
+
+# Text a shell can pass (no NUL), biased towards things that look like values.
+near_values = st.sampled_from(
+    [
+        "70",
+        "0.5",
+        "45",
+        "6",
+        "650",
+        "175 cm",
+        "female",
+        "10 mg/mL",
+        "100 mL",
+        "09:30",
+        "1e309",
+        "-0",
+        "0x10",
+        "٣",
+        "NaN",
+        "inf",
+        "9" * 5000,
+        "70 kg * 1000",
+        "[red]70",
+        "70\nkg",
+        "2**2**2**2",
+        "1_000",
+        "0.1e1",
+        ".",
+        "",
+        " ",
+        "70 kg kg",
+        "5 ft 99 in",
+        "24:00",
+        "1,000.001",
+        # Found by an hour of attack (tests/test_hostile.py): each of these was accepted or hung.
+        "0.0004",
+        "635.00000000000000000000000000001",
+        "0.6666666666666666666666666666 h",
+        "0.00000000000000000000000000001",
+        "70\x1ckg",
+        "70\u2028kg",
+        "１０",
+        "1e-999999",
+        "0.00075 g/kg",
+        "2400 s",
+        "5ft 13in",
+        "\x1b]8;;http://x\x07",
+    ]
+)
+
+
+def check_accepted_quote(doc: dict) -> None:  # type: ignore[type-arg]
+    patient, dose, session = doc["patient"], doc["dose"], doc["session"]
+    assert float(limits.WEIGHT_KG.low) <= patient["weight_kg"] <= float(limits.WEIGHT_KG.high)  # never printed as 0
+    assert float(limits.RATE_MG_PER_KG.low) <= dose["rate_mg_per_kg"] <= float(limits.RATE_MG_PER_KG.high)
+    assert float(limits.DURATION_MINUTES.low) <= session["duration_min"] <= float(limits.DURATION_MINUTES.high)
+    assert dose["dose_mg"] > 0
+    expected = Decimal(str(patient["dosing_weight_kg"])) * Decimal(str(dose["rate_mg_per_kg"]))
+    assert abs(Decimal(str(dose["dose_mg"])) - expected) <= Decimal("0.006")
+    if "series" in doc:
+        assert int(limits.INFUSIONS.low) <= doc["series"]["infusions"] <= int(limits.INFUSIONS.high)
+    if "cost" in doc:
+        total = doc["cost"]["total"]
+        assert Decimal(total["min"]) <= Decimal(total["mid"]) <= Decimal(total["max"])
+
+
+hostile_text = st.one_of(near_values, st.text(st.characters(blacklist_characters="\x00"), max_size=40))
+
+
+# From the registry of surfaces (tests/surfaces.py): a new option is fuzzed too.
+DOSE_OPTIONS = sorted(OPTIONS["dose"])
+
+
+COST_OPTIONS = sorted(OPTIONS["cost"])
+
+
+def one_line_error(run: Any, code: int = 2) -> None:
+    assert run.code == code, (run.code, run.stderr)
+    assert run.stdout == ""
+    assert len(run.stderr.splitlines()) == 1 and run.stderr.startswith("error: ")
+
+
+def closed_pipe_run(*args: str) -> subprocess.CompletedProcess[bytes]:
+    """Run ketacalc with stdout a pipe whose reader has already gone."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "ketacalc", *args], stdout=writer, stderr=subprocess.PIPE, timeout=30, check=False
+        )
+    finally:
+        os.close(writer)
+
+
+NURSE = ["dose", "70", "--duration", "100", "--concentration", "10 mg/mL", "--bag", "100 mL"]
+
+
+@pytest.mark.parametrize("command", ["batch", "dose", "plan", "config"])
+def test_help_into_a_closed_stdout_is_one_line_and_exit_1(command: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "ketacalc", command, "--help"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        check=False, pass_fds=(), close_fds=True, preexec_fn=lambda: __import__("os").close(1),
+    )  # fmt: skip
+    assert done.returncode == 1 and done.stderr.decode().count("\n") == 1 and b"stdout is closed" in done.stderr
+
+
+@given(hostile_text)
+def test_fuzzed_weight(text: str) -> None:
+    run = assert_answered(["quote", "--json", "--", text], {0, 2})
+    if run.code == 0:  # type: ignore[attr-defined]
+        check_accepted_quote(run.json())  # type: ignore[attr-defined]
+
+
+@given(st.sampled_from(DOSE_OPTIONS + COST_OPTIONS), hostile_text)
+def test_fuzzed_options_of_quote(option: str, text: str) -> None:
+    run = assert_answered(["quote", "70", option, text, "--json"], {0, 2})
+    if run.code == 0:  # type: ignore[attr-defined]
+        check_accepted_quote(run.json())  # type: ignore[attr-defined]
+
+
+@given(st.sampled_from(DOSE_OPTIONS), hostile_text)
+def test_fuzzed_options_of_dose_under_strict(option: str, text: str) -> None:
+    run = assert_answered(["dose", "70", option, text, "--json", "--strict"], {0, 2, 4})
+    if run.code in (0, 4):  # type: ignore[attr-defined]
+        check_accepted_quote(run.json())  # type: ignore[attr-defined]
+
+
+@given(st.sampled_from(COST_OPTIONS), hostile_text)
+def test_fuzzed_options_of_cost(option: str, text: str) -> None:
+    run = assert_answered(["cost", option, text, "--json"], {0, 2})
+    if run.code == 0:  # type: ignore[attr-defined]
+        doc = run.json()  # type: ignore[attr-defined]
+        assert Decimal(doc["cost"]["total"]["max"]) >= 0
+
+
+@given(st.sampled_from(sorted(OPTIONS["chart"])), hostile_text)
+def test_fuzzed_options_of_chart(option: str, text: str) -> None:
+    assert_answered(["chart", option, text, "--json"], {0, 2})
+
+
+def test_a_newline_inside_a_unit_kept_the_error_on_two_lines() -> None:
+    # Found by fuzzing: "70 m\n/s" echoed the unit raw, so the error spanned two lines.
+    run = cli("dose", "70 m\n/s")
+    assert run.code == 2
+    assert len(run.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "body", ["", "\n\n", "id,name\nA,1\n", "id,weight,Weight\nA,70,70\n", '"weight\n', "x" * 2_000_000 + "\n"]
+)
+@pytest.mark.parametrize("output", ["jsonl", "csv"])
+def test_exit_2_means_nothing_on_stdout(body: str, output: str) -> None:
+    one_line_error(cli("batch", "--output", output, input=body))
+
+
+@pytest.mark.parametrize("args", [[], ["--help"], ["quote", "70"], ["quote", "70", "--json"], ["chart"], ["schema"]])
+def test_a_closed_pipe_is_a_quiet_141(args: list[str]) -> None:
+    run = closed_pipe_run(*args)
+    assert run.returncode == 141 and run.stderr == b""
+
+
+@pytest.mark.parametrize("args", [[], ["--help"], ["quote", "70"], ["cost", "--json"]])
+def test_a_full_stdout_is_one_line_exit_1(args: list[str]) -> None:
+    with open("/dev/full", "w") as full:
+        run = subprocess.run(
+            [sys.executable, "-m", "ketacalc", *args], stdout=full, stderr=subprocess.PIPE, timeout=30, check=False
+        )
+    assert run.returncode == 1
+    assert run.stderr.decode().splitlines() == ["error: cannot write output: No space left on device"]
+
+
+def test_early_ctrl_c_is_one_line_and_130() -> None:
+    # From 0.1 s on (a Typer app used to print a KeyboardInterrupt traceback until
+    # about 0.2 s). Before ketacalc's first line runs, Python's own start-up is
+    # not ketacalc's to handle (docs/robustness.md).
+    for delay in (0.1, 0.15, 0.2, 0.3):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "ketacalc", "quote", "70"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+        assert b"Traceback" not in err, delay
+        if proc.returncode != 0:  # it may finish before the signal arrives
+            # 130, or ended by the signal itself (which a shell also reports as 130)
+            assert proc.returncode in (130, -signal.SIGINT), (delay, proc.returncode)
+            assert err in (b"", b"error: interrupted\n"), (delay, err)
+
+
+@pytest.mark.parametrize(
+    ("script", "code"),
+    [
+        ("ketacalc batch <&-", 2),
+        ("ketacalc batch /proc/self/mem", 2),
+        ("ketacalc quote 70 --json 2>&-", 0),
+        ("ketacalc dose 300 --json 2>/dev/full", 0),
+        ("ketacalc cost --infusions 8 2>&- --strict", 4),
+        ("ketacalc batch 2>&- <<< $'id,weight\\nA,70'", 0),
+    ],
+)
+def test_input_faults_are_2_and_a_lost_stderr_is_not_a_failure(script: str, code: int) -> None:
+    command = script.replace("ketacalc", f"{sys.executable} -m ketacalc", 1)
+    run = subprocess.run(["bash", "-c", command], capture_output=True, timeout=30, check=False)
+    assert run.returncode == code, (script, run.stderr)
+    assert b"Traceback" not in run.stderr
+    if code == 2:
+        assert run.stdout == b"" and len(run.stderr.splitlines()) == 1
+
+
+def test_reading_proc_self_mem_is_named_an_input_error() -> None:
+    run = cli("batch", "/proc/self/mem")
+    assert run.code == 2 and "cannot read input" in run.stderr
+
+
+@pytest.mark.parametrize(("option", "value"), [("--rate", "5 kg/kg"), ("--duration", "2 fortnights")])
+def test_messages_never_contradict_themselves(option: str, value: str) -> None:
+    run = cli("quote", "70", option, value)
+    one_line_error(run)
+    assert " is a dose rate, not a dose rate" not in run.stderr and "is a time, not a duration" not in run.stderr
+
+
+def test_a_terminal_as_stdin_is_exit_2_not_a_wait() -> None:
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "ketacalc", "batch"], stdin=follower, capture_output=True, timeout=30, check=False
+        )
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert run.returncode == 2 and run.stdout == b""
+    assert b"stdin is a terminal" in run.stderr
+
+
+@pytest.mark.parametrize("command", [["dose", "70"], ["quote", "70"], ["plan", "70", "--start-date", "2026-12-07"]])
+def test_id_is_in_the_heading_and_the_json_escaped(command: list[str]) -> None:
+    out = cli(*command, "--id", "P-12\x1b[31m").stdout
+    assert "for patient P-12\\x1b[31m" in out and "\x1b" not in out
+    assert out.splitlines()[0].startswith("Ketamine infusion")
+    assert cli(*command, "--id", "P-12", "--json").json()["id"] == "P-12"
+
+
+@pytest.mark.parametrize("value", ["", " ", "x" * 101])
+def test_an_id_is_one_to_a_hundred_characters(value: str) -> None:
+    assert cli("dose", "70", "--id", value).code == 2
+
+
+def test_an_id_that_is_not_utf8_is_kept_escaped_in_every_file(tmp_path: Path) -> None:
+    bad = b"P\xc3(".decode("utf-8", "surrogateescape")
+    assert cli(*NURSE, "--id", bad, "--prep-sheet", str(tmp_path / "p.html")).code == 0
+    assert cli("quote", "70", "--id", bad, "--html", str(tmp_path / "h.html")).code == 0
+    assert "\\udcc3" in (tmp_path / "p.html").read_text()

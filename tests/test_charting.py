@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import time
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from ketacalc import dose
+from ketacalc import InputError, dose
 from ketacalc.charting import chart
-from tests.helpers import cli
+from tests.helpers import HANG_SECONDS, cli, write
 
 # --- chart ----------------------------------------------------------------------------------
 
@@ -109,8 +115,63 @@ def test_chart_csv_keeps_the_notice_on_stderr() -> None:
 )
 def test_warning_text_has_no_trailing_zeros(args: list[str]) -> None:
     # ISMP: "152.40 cm" once slipped into the short-height warning.
-    import re
 
     run = cli(*args)
     assert run.stderr.startswith("warning: ")
     assert not re.search(r"\d\.\d*0\b", run.stderr), run.stderr
+
+
+def one_line_error(run: Any, code: int = 2) -> None:
+    assert run.code == code, (run.code, run.stderr)
+    assert run.stdout == ""
+    assert len(run.stderr.splitlines()) == 1 and run.stderr.startswith("error: ")
+
+
+chart_values = st.one_of(
+    st.decimals(min_value="-1", max_value="1000", allow_nan=False, allow_infinity=False).map(str),
+    st.sampled_from(["1e-30", "0." + "0" * 60 + "1", "1" + "0" * 60, "99999999999999999999", "0.5", "5"]),
+    st.text(max_size=12),
+)
+
+
+def test_chart_warns_with_the_same_codes_as_a_dose() -> None:
+    codes_seen = [w.code for w in chart("20", "300", "140", rates="0.5").warnings]
+    assert codes_seen == ["weight_below_adult_range", "weight_above_adult_range"]
+
+
+@pytest.mark.parametrize(
+    "step", ["0.00000000000000000000000000001", "1e-999999", "1e999999999", "1e1", "１０", "١٠", "1_0", "0", "-5"]
+)
+def test_chart_steps_that_used_to_hang_or_slip_through(step: str) -> None:
+    start = time.perf_counter()
+    run = cli("chart", "--from", "40", "--to", "50", "--step", step)
+    assert time.perf_counter() - start < HANG_SECONDS
+    one_line_error(run)
+
+
+def test_chart_row_count_is_exact_at_the_limit() -> None:
+    assert len(chart("40", "239", "1").rows) == 200
+    with pytest.raises(InputError):
+        chart("40", "240", "1")
+
+
+@given(chart_values, chart_values, chart_values, st.sampled_from(["kg", "lb", "st", ""]))
+def test_fuzzed_chart_bounds_answer_within_a_second(first: str, last: str, step: str, unit: str) -> None:
+    start = time.perf_counter()
+    try:
+        result = chart(first, last, step, unit=unit)
+    except InputError:
+        pass
+    else:
+        assert 1 <= len(result.rows) <= 200
+    assert time.perf_counter() - start < HANG_SECONDS
+
+
+def test_chart_programs_the_bag_volume_and_standard_concentrations(tmp_path: Path) -> None:
+    config = write(tmp_path, "c.toml", '[pump]\nconcentration = "10 mg/mL"\nbag = "100 mL"\nvtbi = "bag"\n')
+    chart = cli("chart", "--config", config, "--from", "70", "--to", "70", "--rates", "0.5", "--json").json()["chart"]
+    assert chart["rows"][0]["pump_rates_ml_per_h"] == [150] and chart["vtbi_basis"] == "bag"
+    standard = cli(
+        "chart", "--from", "70", "--to", "70", "--rates", "0.5", "--final-concentration", "1 mg/mL", "--json"
+    )
+    assert standard.json()["chart"]["rows"][0]["pump_rates_ml_per_h"] == [52.5]

@@ -1,0 +1,181 @@
+"""Tests of tests/batch/test_csvfile.py."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.helpers import HANG_SECONDS, cli, records
+
+
+def batch_file(tmp_path: Path, data: bytes) -> tuple[int, list[dict], str]:  # type: ignore[type-arg]
+    path = tmp_path / "hostile.csv"
+    path.write_bytes(data)
+    run = cli("batch", str(path))
+    assert "Traceback" not in run.stderr
+    records = [json.loads(line) for line in run.stdout.splitlines()]
+    return run.code, records, run.stderr
+
+
+def config_file(tmp_path: Path, text: str | bytes) -> str:
+    path = tmp_path / "clinic.toml"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return str(path)
+
+
+ids = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=30)
+
+
+def one_line_error(run: Any, code: int = 2) -> None:
+    assert run.code == code, (run.code, run.stderr)
+    assert run.stdout == ""
+    assert len(run.stderr.splitlines()) == 1 and run.stderr.startswith("error: ")
+
+
+def test_a_200000_character_cell_is_a_row_error(tmp_path: Path) -> None:
+    code, records, _ = batch_file(tmp_path, b"id,weight\na,70\nb," + b"7" * 200_000 + b"\nc,80\n")
+    assert code == 3
+    assert records[1]["error"]["field"] == "weight" and "too long" in records[1]["error"]["message"]
+    assert len(records[1]["error"]["message"]) < 300
+
+
+def test_mixed_line_endings(tmp_path: Path) -> None:
+    code, records, _ = batch_file(tmp_path, b"id,weight\r\na,70\nb,80\r\nc,90\rd,100\n")
+    assert code == 0
+    assert [(r["id"], r["dose"]["dose_mg"]) for r in records] == [("a", 35), ("b", 40), ("c", 45), ("d", 50)]
+
+
+def test_header_only_is_zero_rows_exit_0(tmp_path: Path) -> None:
+    code, records, stderr = batch_file(tmp_path, b"id,weight\n")
+    assert code == 0 and records == [] and "0 rows: 0 quoted, 0 rejected" in stderr
+
+
+def test_an_empty_file_is_exit_2(tmp_path: Path) -> None:
+    code, records, stderr = batch_file(tmp_path, b"")
+    assert code == 2 and records == [] and "empty" in stderr
+
+
+def test_duplicate_known_columns_are_exit_2_and_extra_columns_are_ignored(tmp_path: Path) -> None:
+    code, _, stderr = batch_file(tmp_path, b"weight,rate,Rate\n70,0.5,0.4\n")
+    assert code == 2 and "'rate' appears twice" in stderr
+    code, records, _ = batch_file(tmp_path, b"weight,notes,notes,colour\n70,x,y,blue\n")
+    assert code == 0 and records[0]["dose"]["dose_mg"] == 35
+
+
+def test_quoted_cells_with_commas_and_newlines(tmp_path: Path) -> None:
+    code, records, _ = batch_file(tmp_path, b'id,weight,price\n"Smith, J\nward 3","70 kg","1,200"\n')
+    assert code == 0
+    assert records[0]["id"] == "Smith, J\nward 3"
+    assert records[0]["cost"]["per_infusion"]["min"] == "1200.00"
+
+
+def test_a_row_with_more_cells_than_the_header_is_rejected_not_shifted(tmp_path: Path) -> None:
+    # An unquoted thousands separator would otherwise move every later cell.
+    code, records, _ = batch_file(tmp_path, b"weight,price,infusions\n70,1,200,6\n80,650,6\n")
+    assert code == 3
+    assert records[0]["error"]["field"] is None and "cells" in records[0]["error"]["message"]
+    assert records[1]["cost"]["per_infusion"]["min"] == "650.00"
+
+
+def test_a_garbage_header_made_a_long_error_line(tmp_path: Path) -> None:
+    path = tmp_path / "garbage.csv"
+    path.write_bytes(b"x" * 100_000 + b",y\n1,2\n")
+    run = cli("batch", str(path))
+    assert run.code == 2 and len(run.stderr) < 300
+
+
+def test_a_tiny_step_over_no_span_is_one_row_at_once() -> None:
+    start = time.perf_counter()
+    run = cli("chart", "--from", "40", "--to", "40", "--step", "0.00000000000000000000000000001", "--json")
+    assert time.perf_counter() - start < HANG_SECONDS
+    assert len(run.json()["chart"]["rows"]) == 1
+
+
+def test_a_cell_over_the_limit_is_its_own_rows_error_and_nothing_comes_from_inside(tmp_path: Path) -> None:
+    note = "x" * 2_000_000 + "\nP-999,99\n" + "y" * 10
+    body = f'id,weight,note\nA-1,70,ok\nA-2,80,"{note}"\nA-3,90,ok\n'
+    run = cli("batch", config_file(tmp_path, body).replace("clinic.toml", "clinic.toml"), "--input-format", "csv")
+    out = records(run.stdout)
+    assert [r["row"] for r in out] == [1, 2, 3]
+    assert [r["id"] for r in out] == ["A-1", None, "A-3"]
+    assert "over 1,048,576 characters" in out[1]["error"]["message"]
+    assert all(r.get("patient", {}).get("weight_kg") != 99 for r in out)
+    assert run.code == 3
+
+
+def test_a_stray_quote_is_reported_where_it_opened() -> None:
+    run = cli("batch", input='id,weight\nA-1,70\nA-2,"80\nA-3,90\nA-4,100\n')
+    out = records(run.stdout)
+    assert run.code == 3
+    assert out[0]["id"] == "A-1" and "error" not in out[0]
+    assert "on line 3 opens a quote that is never closed" in out[1]["error"]["message"]
+    assert "lines 3–5" in out[1]["error"]["message"]
+    assert len(out) == 2
+
+
+def test_a_quote_inside_an_unquoted_cell_is_literal_as_csv_reads_it() -> None:
+    run = cli("batch", input="id,weight,height,sex\nA-1,70,5'9\",m\nA-2,80,,\n")
+    out = records(run.stdout)
+    assert [r["id"] for r in out] == ["A-1", "A-2"] and run.code == 0
+    assert out[0]["patient"]["height_cm"] == 175.3
+
+
+def test_a_doubled_quote_split_by_the_1_mib_read_is_still_one_quote(tmp_path: Path) -> None:
+    body = 'id,weight\n"' + "x" * 1048574 + '""\nF-1,1\n",70\nA-3,90\n'
+    out = records(cli("batch", config_file(tmp_path, body), "--input-format", "csv").stdout)
+    assert [r["id"] for r in out] == [None, "A-3"]
+    assert "over 1,048,576 characters" in out[0]["error"]["message"] and "error" not in out[1]
+
+
+def test_an_endless_header_is_refused_at_once() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "ketacalc", "batch", "/dev/zero"], capture_output=True, timeout=30, check=False
+    )
+    assert run.returncode == 2 and b"header row is over" in run.stderr
+
+
+@given(st.lists(st.tuples(ids, st.sampled_from(["70", "80 kg", "", "abc", "154 lb"])), min_size=1, max_size=8))
+def test_fuzzed_batch_framing_one_record_per_row(rows: list[tuple[str, str]]) -> None:
+    """A file written by Python's csv writer (as spreadsheets quote: commas,
+    quotes and line breaks inside cells) gives exactly one record per row, in
+    order, with its id."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["id", "weight"])
+    written = [(row_id, weight) for row_id, weight in rows if row_id.strip() or weight.strip()]
+    writer.writerows(written)
+    run = cli("batch", input=buffer.getvalue())
+    out = records(run.stdout)
+    assert [r["row"] for r in out] == list(range(1, len(written) + 1))
+    assert [r["id"] for r in out] == [row_id[:256] if row_id.strip() else None for row_id, _ in written]
+
+
+@given(st.lists(st.sampled_from(["70", "80", '"90', '9"0', '""', "'", '"a,b"']), min_size=1, max_size=8))
+def test_fuzzed_stray_quotes_invent_and_swallow_nothing(cells: list[str]) -> None:
+    body = "id,weight\n" + "".join(f"R{i},{cell}\n" for i, cell in enumerate(cells))
+    run = cli("batch", input=body)
+    assert run.code in (0, 3) and "Traceback" not in run.stderr
+    out = records(run.stdout)
+    seen = [int(r["id"][1:]) for r in out if r["id"] is not None]
+    assert seen == sorted(set(seen)) and set(seen) <= set(range(len(cells)))  # in order, none invented
+    if len(out) < len(cells):  # rows went into an open quote: said so
+        assert any("could not be split into rows" in r.get("error", {}).get("message", "") for r in out)
+
+
+def test_a_header_cell_over_the_limit_is_exit_2() -> None:
+    one_line_error(cli("batch", input='"' + "w" * 2_000_000 + '",weight\n1,70\n'))
+
+
+def test_an_array_of_tables_is_named_as_such(tmp_path: Path) -> None:
+    run = cli("quote", "70", "--config", config_file(tmp_path, '[[dose]]\nrate = "0.4"\n'))
+    one_line_error(run)
+    assert "[[dose]] is an array of tables" in run.stderr

@@ -106,7 +106,7 @@ def test_there_is_no_import_cycle() -> None:
 
 def test_the_check_can_fail() -> None:
     """A core module that imported the command line would be caught."""
-    assert _layer("ketacalc.dosing") < _layer("ketacalc.cli.app")
+    assert _layer("ketacalc.dosing") < _layer("ketacalc.cli.shell")
     assert "ketacalc.dosing" in GRAPH["ketacalc.quoting"]
 
 

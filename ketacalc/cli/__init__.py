@@ -2,23 +2,43 @@
 
 Every value arrives as text and is parsed by the core, so every bad input gets
 the same one-line error (exit 2). Errors are turned into that line in one place,
-``app.Group.main``.
+``shell.Group.main``.
 
-- ``app``: the Typer app, the error boundary, the one output path (``show``, ``finish``);
+- ``shell``: the Typer app, the error boundary, the one output path (``show``, ``finish``);
 - ``options``: the shared options, and flags to settings;
 - ``files``: the output files a run writes besides stdout;
 - one module per command: ``dose``, ``cost``, ``quote``, ``plan``, ``batch``, ``schema``, ``config``, ``chart``.
 
-The imports inside the commands are deliberate: each command loads only what it
-uses, which start-up measurably needs (tests/benchmarks/bench.py; tests/cli/test_process.py
-checks what ``quote --json`` imports).
+Importing a command's module registers it. ``ketacalc.cli.app`` (the attribute) is the app with
+every command, for help, completion, tests and embedding; the console script (``main``) registers
+only the command it runs, when one is named, because Typer builds every registered command's
+options at start-up (tests/benchmarks/bench.py measures it). Each command imports what it uses
+inside its function; tests/cli/test_process.py checks what ``quote --json`` imports.
 """
 
-# isort: skip_file
 from __future__ import annotations
 
-# Importing a command's module registers it; help lists them in this order.
-from ketacalc.cli import dose, cost, quote, plan, batch, schema, config, chart  # noqa: F401
-from ketacalc.cli.app import app, main
+from typing import TYPE_CHECKING
 
-__all__ = ["app", "main"]
+from ketacalc.cli.commands import COMMANDS, load
+
+if TYPE_CHECKING:
+    import typer
+
+
+def main() -> None:
+    from ketacalc.cli.shell import main as run
+
+    run()
+
+
+def __getattr__(name: str) -> typer.Typer:
+    if name != "app":
+        raise AttributeError(f"module 'ketacalc.cli' has no attribute {name!r}")
+    load()
+    from ketacalc.cli.shell import app
+
+    return app
+
+
+__all__ = ["COMMANDS", "app", "load", "main"]

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from ketacalc.cli.app import app, say, writing
 from ketacalc.cli.files import check_summary_path, input_is_not_stdout, write_summary
 from ketacalc.cli.options import (
     COST_SETTINGS,
@@ -34,6 +33,7 @@ from ketacalc.cli.options import (
     choices,
     resolved,
 )
+from ketacalc.cli.shell import app, say, writing
 from ketacalc.errors import (
     ExitStatus,
     InputError,

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from ketacalc import charting, limits
-from ketacalc.cli.app import app, finish, say, show, writing
 from ketacalc.cli.options import (
     WEIGHT_UNITS,
     BagOpt,
@@ -25,6 +24,7 @@ from ketacalc.cli.options import (
     named_by,
     resolved,
 )
+from ketacalc.cli.shell import app, finish, say, show, writing
 from ketacalc.errors import (
     InputError,
 )

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from ketacalc.cli.app import app, show
 from ketacalc.cli.options import (
     COST_SETTINGS,
     DOSE_SETTINGS,
@@ -29,6 +28,7 @@ from ketacalc.cli.options import (
     VtbiOpt,
     resolved,
 )
+from ketacalc.cli.shell import app, show
 
 
 @app.command(

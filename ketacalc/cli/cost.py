@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ketacalc import limits
-from ketacalc.cli.app import app, show
 from ketacalc.cli.options import (
     COST_SETTINGS,
     ConfigOpt,
@@ -18,6 +17,7 @@ from ketacalc.cli.options import (
     named_by,
     resolved,
 )
+from ketacalc.cli.shell import app, show
 
 
 @app.command(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ketacalc import limits
-from ketacalc.cli.app import app, finish, show
 from ketacalc.cli.files import emit_outputs, handout_inputs, prep_page, run_files
 from ketacalc.cli.options import (
     CLINIC_LIMITS,
@@ -32,6 +31,7 @@ from ketacalc.cli.options import (
     resolved,
     used_settings,
 )
+from ketacalc.cli.shell import app, finish, show
 
 
 @app.command(

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ketacalc.cli.app import writing
+from ketacalc.cli.shell import writing
 from ketacalc.errors import (
     InputError,
     KetacalcError,

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ketacalc import limits
-from ketacalc.cli.app import app, finish, show
 from ketacalc.cli.files import (
     Handout,
     calendar_bytes,
@@ -55,6 +54,7 @@ from ketacalc.cli.options import (
     resolved,
     used_settings,
 )
+from ketacalc.cli.shell import app, finish, show
 from ketacalc.errors import (
     InputError,
     KetacalcError,

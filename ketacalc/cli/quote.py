@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 
-from ketacalc.cli.app import app, finish, show
 from ketacalc.cli.files import (
     Handout,
     check_handout_options,
@@ -51,6 +50,7 @@ from ketacalc.cli.options import (
     resolved,
     used_settings,
 )
+from ketacalc.cli.shell import app, finish, show
 
 
 @app.command(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ketacalc.cli.app import app, emit_json, writing
+from ketacalc.cli.shell import app, emit_json, writing
 
 
 @app.command(

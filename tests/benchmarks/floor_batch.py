@@ -35,11 +35,13 @@ def record(number: int, row: dict[str, str]) -> dict[str, object]:
     return {
         "row": number,
         "id": row.get("id"),
+        "schema_version": "1.0",
         "informational_only": True,
         "patient": {"weight_kg": round(kg, 2), "dosing_weight_kg": round(kg, 2), "dosing_weight_basis": "actual"},
         "dose": {"rate_mg_per_kg": rate, "dose_mg": round(dose, 2)},
         "session": {
             "duration_min": DURATION_MIN,
+            "window_min": {"min": 40, "max": 100},
             "recovery_min": RECOVERY_MIN,
             "visit_min": DURATION_MIN + RECOVERY_MIN,
             "rate_mg_per_min": round(dose / DURATION_MIN, 3),

@@ -224,3 +224,10 @@ def test_a_quote_imports_none_of_the_plan_handout_calendar_or_workbook_modules(a
     heavy |= {"ketacalc.outputs", "ketacalc.svglogo", "jinja2", "icalendar", "openpyxl", "pint", "rich"}
     heavy |= {"ketacalc.batch.run", "ketacalc.batch.csvfile", "ketacalc.batch.fastpath", "ketacalc.schema"}
     assert not heavy & loaded(*args)
+
+
+def test_the_console_script_registers_only_the_command_it_runs() -> None:
+    # Typer builds every registered command's options at start-up: a quote need not pay for plan's 40.
+    assert "ketacalc.cli.plan" not in loaded("quote", "70", "--json")
+    assert {"ketacalc.cli.plan", "ketacalc.cli.batch"} <= loaded("--help")
+    assert {"ketacalc.cli.plan", "ketacalc.cli.quote"} <= loaded("quot", "70")  # "did you mean 'quote'?"

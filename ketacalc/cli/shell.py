@@ -312,4 +312,16 @@ def main() -> None:
         if isinstance(stream, io.TextIOWrapper):
             with contextlib.suppress(ValueError, OSError):
                 stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+    from ketacalc.cli.commands import COMMANDS, load
+
+    load(_commands_for(sys.argv[1:], COMMANDS))
     app()
+
+
+def _commands_for(given: Sequence[str], every: Sequence[str]) -> Sequence[str]:
+    """The commands a run needs registered: the one it names, or all of them (help, completion, a
+    mistyped name that Click answers with the closest ones)."""
+    named = next((word for word in given if not word.startswith("-")), None)
+    if named in every and COMPLETE_VAR not in os.environ and given and given[0] == named:
+        return (named,)
+    return every

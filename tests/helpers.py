@@ -115,3 +115,13 @@ def assert_answered(run_args: list[str], allowed: set[int], **kwargs: object) ->
         assert len(run.stderr.splitlines()) == 1
         assert run.stderr.startswith("error: ")
     return run
+
+
+def batch_file(tmp_path: Path, data: bytes) -> tuple[int, list[dict], str]:  # type: ignore[type-arg]
+    """A batch of these bytes as a CSV file: its exit code, its records and its stderr (never a traceback)."""
+    path = tmp_path / "hostile.csv"
+    path.write_bytes(data)
+    run = cli("batch", str(path))
+    assert "Traceback" not in run.stderr
+    records = [json.loads(line) for line in run.stdout.splitlines()]
+    return run.code, records, run.stderr

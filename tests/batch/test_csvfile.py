@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import subprocess
 import sys
 import time
@@ -14,16 +13,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.helpers import HANG_SECONDS, cli, records
-
-
-def batch_file(tmp_path: Path, data: bytes) -> tuple[int, list[dict], str]:  # type: ignore[type-arg]
-    path = tmp_path / "hostile.csv"
-    path.write_bytes(data)
-    run = cli("batch", str(path))
-    assert "Traceback" not in run.stderr
-    records = [json.loads(line) for line in run.stdout.splitlines()]
-    return run.code, records, run.stderr
+from tests.helpers import HANG_SECONDS, batch_file, cli, records
 
 
 def config_file(tmp_path: Path, text: str | bytes) -> str:

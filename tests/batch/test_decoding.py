@@ -8,16 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import cli, process, records
-
-
-def batch_file(tmp_path: Path, data: bytes) -> tuple[int, list[dict], str]:  # type: ignore[type-arg]
-    path = tmp_path / "hostile.csv"
-    path.write_bytes(data)
-    run = cli("batch", str(path))
-    assert "Traceback" not in run.stderr
-    records = [json.loads(line) for line in run.stdout.splitlines()]
-    return run.code, records, run.stderr
+from tests.helpers import batch_file, cli, process, records
 
 
 def test_binary_garbage_is_one_clear_exit_2(tmp_path: Path) -> None:

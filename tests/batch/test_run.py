@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from ketacalc.batch.columns import FIELDS
 from tests.fuzzing import check_accepted_quote, hostile_text
-from tests.helpers import assert_answered, cli, process, records, write
+from tests.helpers import assert_answered, batch_file, cli, process, records, write
 from tests.surfaces import OPTIONS
 
 SAMPLE = "id,weight,rate,infusions\np1,70 kg,,\np2,154 lb,0.4,4\np3,heavy,,\np4,80,0.9,\np5,11 st,,8\n"
@@ -195,15 +195,6 @@ def test_a_default_dosing_weight_uses_each_rows_height_and_sex(tmp_path: Path) -
 
 
 batch_columns = st.sampled_from([column for column in FIELDS if column != "id"])
-
-
-def batch_file(tmp_path: Path, data: bytes) -> tuple[int, list[dict], str]:  # type: ignore[type-arg]
-    path = tmp_path / "hostile.csv"
-    path.write_bytes(data)
-    run = cli("batch", str(path))
-    assert "Traceback" not in run.stderr
-    records = [json.loads(line) for line in run.stdout.splitlines()]
-    return run.code, records, run.stderr
 
 
 BATCH_OPTIONS = sorted(OPTIONS["batch"])

@@ -36,15 +36,15 @@ SCHEMA_VERSION = "3.1"
 Document = dict[str, Any]
 
 
-def num(value: Exact, places: Decimal) -> float | int:
-    """A JSON number: the exact value rounded half-up once to ``places``,
+def num(value: Exact, step: Decimal) -> float | int:
+    """A JSON number: the exact value rounded half-up once to ``step``,
     written without a trailing ".0" (35, not 35.0), as ISMP prints it."""
-    number = float(rounded(value, places))
+    number = float(rounded(value, step))
     return int(number) if number.is_integer() else number
 
 
-def _maybe(value: Exact | None, places: Decimal) -> float | int | None:
-    return None if value is None else num(value, places)
+def _maybe(value: Exact | None, step: Decimal) -> float | int | None:
+    return None if value is None else num(value, step)
 
 
 def money_text(value: Decimal, currency: str) -> str:
@@ -86,9 +86,9 @@ def _rate(rate: InfusionRate) -> Document:
 
 
 @functools.lru_cache(maxsize=4096)
-def _fixed(value: Exact, places: Decimal) -> float | int:
+def _fixed(value: Exact, step: Decimal) -> float | int:
     """``num`` for values that repeat from row to row (durations, per-kg rates)."""
-    return num(value, places)
+    return num(value, step)
 
 
 def _pump_block(d: Dose) -> Document:

@@ -70,13 +70,13 @@ def settled(value: Fraction) -> Exact:
     return EXACT.divide(Decimal(value.numerator), Decimal(value.denominator))
 
 
-def rounded(value: Exact, places: Decimal) -> Decimal:
-    """``value`` rounded half-up, once, to ``places`` (Decimal("0.01") for two)."""
+def rounded(value: Exact, step: Decimal) -> Decimal:
+    """``value`` rounded half-up, once, to ``step`` (Decimal("0.01") for two)."""
     if type(value) is Fraction:
-        scale = Fraction(1) / Fraction(places)
+        scale = Fraction(1) / Fraction(step)
         scaled = value * scale
         whole = (2 * scaled.numerator + scaled.denominator) // (2 * scaled.denominator)
         if scaled < 0:  # half away from zero, as ROUND_HALF_UP does
             whole = -((-2 * scaled.numerator + scaled.denominator) // (2 * scaled.denominator))
-        return EXACT.multiply(Decimal(whole), places)
-    return cast(Decimal, value).quantize(places, rounding=ROUND_HALF_UP, context=EXACT)
+        return EXACT.multiply(Decimal(whole), step)
+    return cast(Decimal, value).quantize(step, rounding=ROUND_HALF_UP, context=EXACT)

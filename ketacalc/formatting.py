@@ -17,11 +17,11 @@ from ketacalc.exact import Exact, rounded
 _CURRENCY_SYMBOLS = {"USD": "$"}
 
 
-def fixed_text(value: Exact, places: Decimal, *, thousands: bool = False) -> str:
-    """A number as ISMP would print it: rounded half-up to ``places``
+def fixed_text(value: Exact, step: Decimal, *, thousands: bool = False) -> str:
+    """A number as ISMP would print it: rounded half-up to ``step``
     (Decimal("0.01") for two), no trailing zeros, a leading zero, and
     thousands separators when asked."""
-    text = f"{rounded(value, places):{',' if thousands else ''}f}"
+    text = f"{rounded(value, step):{',' if thousands else ''}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
@@ -42,10 +42,10 @@ def money(value: Decimal, currency: str) -> str:
     """$2,400 (cents shown only when there are any: $2,400.50); EUR 2,400 for
     codes without a symbol here; JPY 60,000, BHD 400.125: the currency's
     minor units (ISO 4217)."""
-    places = minor_units(currency)
-    text = f"{value:,.{places}f}"
-    if places and text.endswith("." + "0" * places):
-        text = text[: -places - 1]
+    digits = minor_units(currency)
+    text = f"{value:,.{digits}f}"
+    if digits and text.endswith("." + "0" * digits):
+        text = text[: -digits - 1]
     symbol = _CURRENCY_SYMBOLS.get(currency)
     return f"{symbol}{text}" if symbol else f"{currency} {text}"
 

@@ -397,3 +397,25 @@ def decimal_comma_hint(field: str | None, cells: Mapping[str, Any]) -> str:
     if field in NUMERIC and isinstance(value, str) and _LOOKS_LIKE_DECIMAL_COMMA_RE.fullmatch(value):
         return " (a decimal comma? give --decimal comma)"
     return ""
+
+
+# The number at the start of a cell ("1.250", "82,5 kg", "-1.250,00 €").
+_LEADING_NUMBER_RE = re.compile(r"[ \t]*[+-]?([0-9][0-9.,]*)")
+# One mark and three digits: 1.250 is 1.25 or 1250, 1,250 is 1250 or 1.25, as the file's decimal mark is.
+_EITHER_RE = re.compile(r"[0-9]{1,3}[.,][0-9]{3}")
+
+
+def decimal_evidence(text: str) -> str | None:
+    """What a numeric cell says of the file's decimal mark: "comma" (82,5 or 1.250,00), "point"
+    (82.5 or 1,250.00), "either" (1.250 or 1,250: a different number each way), or None (no mark)."""
+    found = _LEADING_NUMBER_RE.match(text)
+    if found is None:
+        return None
+    number = found.group(1).rstrip(".,")
+    if "." in number and "," in number:
+        return "comma" if number.rindex(",") > number.rindex(".") else "point"
+    if _EITHER_RE.fullmatch(number):
+        return "either"
+    if "," in number:
+        return "comma"
+    return "point" if "." in number else None

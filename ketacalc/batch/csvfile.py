@@ -6,11 +6,14 @@ import csv
 import itertools
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from typing import IO, Any
 
 from ketacalc.batch.columns import (
+    NUMERIC,
     Header,
     HeaderError,
+    decimal_evidence,
     is_unit_of,
     normalize,
     prepare,
@@ -28,6 +31,7 @@ from ketacalc.batch.rows import (
     is_totals,
 )
 from ketacalc.batch.splitter import Record, read_chunks, sniff_delimiter, split_records
+from ketacalc.errors import printable
 
 
 def read_csv(stream: IO[str], reading: Reading = Reading()) -> tuple[Iterator[Row], Header]:
@@ -63,7 +67,74 @@ def read_csv(stream: IO[str], reading: Reading = Reading()) -> tuple[Iterator[Ro
     header = header_of(names, reading)
     header = Header(header.columns, (*notes, *header.notes), header.assumed)
     # A units row is not a data row: the records' own line count still starts at the header.
-    return _csv_rows(records, header, len(names), delimiter, reading.decimal_comma, header_number - 1), header
+    settle = reading.decimal_comma is None and delimiter in DECIMAL_COMMA_DELIMITERS
+    if settle and stream.seekable():  # the cells as written, read once for their marks
+        return _settled(
+            stream, _csv_rows(records, header, len(names), delimiter, False, header_number - 1, False), reading
+        )
+    rows = _csv_rows(records, header, len(names), delimiter, bool(reading.decimal_comma), header_number - 1)
+    if settle:
+        rows = _refusing_either(rows)  # stdin: read once, so each row that could be read two ways is an error
+    return rows, header
+
+
+# Files delimited so that a decimal comma can stand unquoted: Excel's and LibreOffice's in much of Europe.
+DECIMAL_COMMA_DELIMITERS = (";", "\t")
+
+
+def _settled(stream: IO[str], rows: Iterator[Row], reading: Reading) -> tuple[Iterator[Row], Header]:
+    """A ; or tab file, no --decimal: read once for what its numbers say of its decimal mark, then
+    again in that mark. A cell such as 1.250 (1.25 or 1250) with no cell that settles it (82,5,
+    1.250,00, 82.5) is exit 2, before anything is written; cells that disagree are too."""
+    either: tuple[int, str, str] | None = None
+    shown: dict[str, tuple[int, str, str]] = {}
+    for row in rows:
+        line = dict(row.where).get("line", row.number)
+        for field in NUMERIC & row.cells.keys():
+            value = row.cells[field]
+            kind = decimal_evidence(value) if isinstance(value, str) else None
+            if kind == "either":
+                either = either or (line, field, value)
+            elif kind is not None:
+                shown.setdefault(kind, (line, field, value))
+    if either is None:
+        stream.seek(0)
+        return read_csv(stream, replace(reading, decimal_comma=False))
+    line, field, value = either
+    if len(shown) != 1:
+        said = " and ".join(f"line {n} {f} {printable(v)!r}" for n, f, v in shown.values())
+        raise BatchInputError(
+            f"line {line} {field} {printable(value)!r} could be read two ways (1.25 or 1250)"
+            + (f", and {said} disagree" if said else "")
+            + ": give --decimal comma or --decimal point"
+        )
+    ((kind, (shown_line, shown_field, shown_value)),) = shown.items()
+    stream.seek(0)
+    again, header = read_csv(stream, replace(reading, decimal_comma=kind == "comma"))
+    note = (
+        f"note: numbers read with a decimal {kind}, as line {shown_line} {shown_field} "
+        f"{printable(shown_value)!r} shows (give --decimal to say so)"
+    )
+    return again, Header(header.columns, (*header.notes, note), header.assumed)
+
+
+def _refusing_either(rows: Iterator[Row]) -> Iterator[Row]:
+    """stdin's rows, each one whose number could be read two ways made that row's error."""
+    for row in rows:
+        either = next(
+            (
+                f
+                for f in NUMERIC & row.cells.keys()
+                if isinstance(row.cells[f], str) and decimal_evidence(row.cells[f]) == "either"
+            ),
+            None,
+        )
+        if either is None:
+            yield row
+            continue
+        value = printable(row.cells[either])
+        problem = f"{either} {value!r} could be read two ways (1.25 or 1250): give --decimal comma or --decimal point"
+        yield row._replace(cells={}, problem=problem, field=either)
 
 
 HEADER_SEARCH_ROWS = 20  # where the header is looked for: the first row that names a weight column
@@ -143,10 +214,19 @@ def header_of(names: list[str], reading: Reading) -> Header:
 
 
 def _csv_rows(
-    records: Iterator[Record], header: Header, width: int, delimiter: str, decimal_comma: bool, line_offset: int = 0
+    records: Iterator[Record],
+    header: Header,
+    width: int,
+    delimiter: str,
+    decimal_comma: bool,
+    line_offset: int = 0,
+    as_written: bool | None = None,
 ) -> Iterator[Row]:
+    """The data rows; ``as_written=False`` leaves each cell as the file has it (no unit, no mark applied)."""
     positions = [(column.index, column.field) for column in header.columns]
     adjust = decimal_comma or not header.plain  # most exports need neither: no per-row call then
+    if as_written is False:
+        adjust = False
     number = 0
     for record in records:
         where = (("line", record.first_line + line_offset),)  # the physical line the record starts on

@@ -26,7 +26,7 @@ class Reading:
     format: str | None = None  # csv, jsonl or xlsx; None: from the file's extension
     encoding: str | None = None  # None: UTF-8 (with or without a BOM) or UTF-16 with a BOM
     delimiter: str | None = None  # None: from the header
-    decimal_comma: bool = False
+    decimal_comma: bool | None = None  # None: not given (a ; or tab CSV file settles it, or refuses)
     columns: Mapping[str, str] = field(default_factory=dict)  # field -> header, from --column
     sheet: str | None = None  # xlsx: None is the active visible sheet
     ignored: tuple[str, ...] = ()  # headers left unread, from --ignore-column

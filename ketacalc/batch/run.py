@@ -119,7 +119,7 @@ def run_batch(
                 rows, header = read_csv(stream, reading)
             else:
                 # A .json file may be one JSON array (pandas' orient="records"); .jsonl is one object a line.
-                rows = read_jsonl(stream, reading.decimal_comma, array=source.lower().endswith(".json"))
+                rows = read_jsonl(stream, bool(reading.decimal_comma), array=source.lower().endswith(".json"))
         for note in header.notes if header is not None else ():
             with contextlib.suppress(OSError, ValueError):
                 err.write(note + "\n")

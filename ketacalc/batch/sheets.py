@@ -49,7 +49,7 @@ def read_xlsx(binary: IO[bytes], reading: Reading) -> tuple[Iterator[Row], Heade
         raise BatchInputError(str(error)) from None
     header = header_of([cell.text for cell in first], reading)
     header = Header(header.columns, (*sheet.notes, *notes, *header.notes), header.assumed)
-    return _sheet_rows(rows, header, reading.decimal_comma, sheet.name), header
+    return _sheet_rows(rows, header, bool(reading.decimal_comma), sheet.name), header
 
 
 _EMPTY_CELL = workbook.Cell("")

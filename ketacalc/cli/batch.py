@@ -86,14 +86,17 @@ def batch_command(
         typer.Option("--delimiter", metavar="CHAR", help="CSV delimiter: , ; tab or | (default: from the header)."),
     ] = None,
     decimal: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--decimal",
             metavar="MARK",
             autocompletion=choices(DECIMAL_MARKS),
-            help="point (82.5, the default) or comma (82,5 and 1.250,00).",
+            help=(
+                "point (82.5) or comma (82,5 and 1.250,00). Default: point, but a ; or tab file with a cell "
+                "such as 1.250 is read as the file's other cells show, or refused"
+            ),
         ),
-    ] = "point",
+    ] = None,
     column: Annotated[
         list[str] | None,
         typer.Option(
@@ -173,7 +176,7 @@ def batch_command(
         format=input_format,
         encoding=None if encoding is None else parse_encoding(encoding),
         delimiter=None if delimiter is None else parse_delimiter(delimiter),
-        decimal_comma=parse_decimal(decimal),
+        decimal_comma=None if decimal is None else parse_decimal(decimal),
         columns=parse_mappings(column or ()),
         ignored=tuple(ignore_column or ()),
         header_row=header_row,

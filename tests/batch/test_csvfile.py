@@ -7,13 +7,15 @@ import io
 import subprocess
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.helpers import HANG_SECONDS, batch_file, cli, records
+from tests.helpers import HANG_SECONDS, batch_file, cli, process, records, write
 
 
 def config_file(tmp_path: Path, text: str | bytes) -> str:
@@ -169,3 +171,91 @@ def test_an_array_of_tables_is_named_as_such(tmp_path: Path) -> None:
     run = cli("quote", "70", "--config", config_file(tmp_path, '[[dose]]\nrate = "0.4"\n'))
     one_line_error(run)
     assert "[[dose]] is an array of tables" in run.stderr
+
+
+# --- a decimal mark that the file does not say (#21: a German export's 1.250 was quoted as 1.25) ---
+
+
+def test_a_price_that_reads_two_ways_in_a_semicolon_file_is_refused_before_any_output(tmp_path: Path) -> None:
+    source = write(tmp_path, "de.csv", "Patient ID;Weight (kg);Price (EUR)\nA;70;1.250\nB;80;1.250\n")
+    run = cli("batch", source)
+    assert run.code == 2 and run.stdout == ""
+    assert run.stderr.startswith("error: line 2 price '1.250' could be read two ways")
+    assert "--decimal comma or --decimal point" in run.stderr and len(run.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("weight", "settling", "price"),
+    [
+        ("80,5", "80,5", "1250.00"),
+        ("80", "1.100,00", "1250.00"),
+        ("80.5", "80.5", "1.25"),
+        ("80", "1,100.00", "1.25"),
+    ],
+)
+def test_another_cell_settles_the_decimal_mark_and_says_which(
+    tmp_path: Path, weight: str, settling: str, price: str
+) -> None:
+    second_price = "1.250" if settling == weight else settling
+    text = f"Patient ID;Weight (kg);Price (EUR)\nA;70;1.250\nB;{weight};{second_price}\n"
+    run = cli("batch", write(tmp_path, "de.csv", text))
+    assert run.code == 0, run.stderr
+    assert records(run.stdout)[0]["cost"]["per_infusion"]["min"] == price
+    assert f"'{settling}' shows" in run.stderr and "give --decimal to say so" in run.stderr
+
+
+def test_cells_that_disagree_on_the_mark_are_refused(tmp_path: Path) -> None:
+    source = write(tmp_path, "mixed.tsv", "id\tweight\tprice\nA\t70,5\t1.250\nB\t80.5\t1.250\n")
+    run = cli("batch", source, "--input-format", "csv")
+    assert run.code == 2 and run.stdout == ""
+    assert "disagree" in run.stderr and "line 2 weight '70,5'" in run.stderr and "line 3 weight '80.5'" in run.stderr
+
+
+def test_the_decimal_option_says_how_to_read_it(tmp_path: Path) -> None:
+    source = write(tmp_path, "de.csv", "Patient ID;Weight (kg);Price (EUR)\nA;70;1.250\n")
+    assert records(cli("batch", source, "--decimal", "point").stdout)[0]["cost"]["per_infusion"]["min"] == "1.25"
+    assert records(cli("batch", source, "--decimal", "comma").stdout)[0]["cost"]["per_infusion"]["min"] == "1250.00"
+
+
+def test_on_a_piped_stdin_a_number_that_reads_two_ways_is_that_rows_error() -> None:
+    # A pipe is read once: the row cannot wait for the file's other cells. (stdin from a file, < de.csv,
+    # is read as the file it is.)
+    run = process("batch", "-", input="Patient ID;Weight (kg);Price (EUR)\nA;70;1.250\nB;80;650\n")
+    first, second = records(run.stdout.decode())
+    assert run.returncode == 3
+    assert first["error"] == {
+        "field": "price",
+        "message": "price '1.250' could be read two ways (1.25 or 1250): give --decimal comma or --decimal point",
+    }
+    assert second["cost"]["per_infusion"]["min"] == "650.00"
+
+
+def test_a_comma_separated_file_keeps_its_points(tmp_path: Path) -> None:
+    # A comma-delimited file cannot hold an unquoted decimal comma: 1.250 is 1.25 there, as before.
+    source = write(tmp_path, "us.csv", "id,weight,price\nA,70,1.250\n")
+    assert records(cli("batch", source).stdout)[0]["cost"]["per_infusion"]["min"] == "1.25"
+
+
+_MARKED = st.sampled_from(["1.250", "1,250", "82,5", "82.5", "1.100,00", "1,100.00", "650", "12.500"])
+
+
+@given(cells=st.lists(st.tuples(_MARKED, _MARKED), min_size=1, max_size=6))
+def test_fuzzed_semicolon_files_never_read_a_number_one_way_unsaid(
+    tmp_path: Path, cells: list[tuple[str, str]]
+) -> None:
+    """Whatever the mix of marks in a ; file: a number that reads two ways is quoted only in the mark
+    the file's other cells all show, and every price quoted is that reading; else exit 2."""
+    from ketacalc.batch.columns import decimal_evidence, from_decimal_comma
+
+    rows = [("70" if weight == "650" else weight, price) for weight, price in cells]
+    text = "id;weight;price\n" + "".join(f"P{i};{w};{p}\n" for i, (w, p) in enumerate(rows))
+    run = cli("batch", write(tmp_path, "fuzzed.csv", text))
+    kinds = {decimal_evidence(value) for pair in rows for value in pair} - {None}
+    if "either" in kinds and len(kinds - {"either"}) != 1:
+        assert run.code == 2 and run.stdout == "", run.stderr
+        return
+    comma = "either" in kinds and kinds - {"either"} == {"comma"}
+    for record, (_, price) in zip(records(run.stdout), rows, strict=True):
+        if "cost" in record:
+            expected = Decimal(from_decimal_comma(price) or price) if comma else Decimal(price.replace(",", ""))
+            assert Decimal(record["cost"]["per_infusion"]["min"]) == expected, (price, record["cost"])

@@ -174,7 +174,7 @@ def load(path: Path) -> dict[str, Given]:
         raise ConfigError(f"config {path}: [plan] has both days and per_week; give one")
     try:
         both_or_neither(values.get("concentration"), values.get("bag"), values.get("final_concentration"))
-        cost(None, values.get("price_min"), values.get("price_max"), values.get("price"))
+        cost(None, values.get("price_min"), values.get("price_max"), values.get("price"), values.get("currency"))
     except InputError as error:
         raise ConfigError(f"config {path}: {error.describe(error.field)}") from None
     return values

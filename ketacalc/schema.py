@@ -8,6 +8,7 @@ Every object is closed (a field ketacalc never writes is an error), every bound 
 
 from __future__ import annotations
 
+import copy
 import types
 import typing
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
@@ -24,7 +25,7 @@ _PLAIN = {str: "string", bool: "boolean", int: "integer", float: "number"}
 
 def schema() -> Schema:
     """The whole schema: the document whose ``kind`` it is, under ``$defs``."""
-    return {
+    whole = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://ketacalc.invalid/schema/{SCHEMA_VERSION}",
         "title": f"ketacalc JSON documents, schema_version {SCHEMA_VERSION}",
@@ -41,6 +42,7 @@ def schema() -> Schema:
         ],
         "$defs": {kind: _with_kind(of(declared), kind) for kind, declared in shapes.DOCUMENTS.items()},
     }
+    return copy.deepcopy(whole)  # no two places share an object: a caller may change one
 
 
 def of(annotation: Any) -> Schema:
@@ -135,6 +137,8 @@ def _apply(found: Schema, item: Any, base: Any) -> Schema:
         return {"enum": [*item.values, *([None] if nullable else [])]}
     if isinstance(item, shapes.MoneyByCurrency):
         return {**found, "allOf": _money_by_currency(item.fields)}
+    if isinstance(item, shapes.MoneyAt):
+        return {**found, "allOf": _money_at(item)}
     return found  # Doc and Keys say nothing more here
 
 
@@ -161,6 +165,27 @@ def _money_by_currency(money_fields: tuple[str, ...]) -> list[Schema]:
                     }
                 },
             }
+        )
+    return rules
+
+
+def _at(path: tuple[str, ...], leaf: Schema) -> Schema:
+    """``leaf`` at ``path`` in an object ("*": every item of a list)."""
+    for step in reversed(path):
+        leaf = {"items": leaf} if step == "*" else {"properties": {step: leaf}}
+    return leaf
+
+
+def _money_at(item: shapes.MoneyAt) -> list[Schema]:
+    """Per number of minor units: when the currency at ``item.currency`` has that many, every money
+    string at ``item.amounts`` has exactly that many places."""
+    rules = []
+    for places in sorted({minor_units(code) for code in ISO_4217}):
+        codes = sorted(code for code in ISO_4217 if minor_units(code) == places)
+        pattern = r"^(0|[1-9][0-9]*)" + (rf"\.[0-9]{{{places}}}$" if places else "$")
+        amount: Schema = {"type": "string", "pattern": pattern}
+        rules.append(
+            {"if": _at(item.currency, {"enum": codes}), "then": {"allOf": [_at(path, amount) for path in item.amounts]}}
         )
     return rules
 

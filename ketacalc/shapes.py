@@ -99,6 +99,15 @@ def json_number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+@dataclass(frozen=True)
+class MoneyAt:
+    """Money strings elsewhere in the document (paths; "*" is every item of a list) with exactly the
+    minor units of the currency at ``currency`` (a plan's sessions carry no currency of their own)."""
+
+    currency: tuple[str, ...]
+    amounts: tuple[tuple[str, ...], ...]
+
+
 NONNEG = rule(minimum=0)
 POSITIVE = rule(exclusiveMinimum=0)
 MONEY = rule(pattern=r"^(0|[1-9][0-9]*)(\.[0-9]{2,3})?$")
@@ -173,9 +182,9 @@ class Patient(TypedDict):
     dosing_weight_kg: Annotated[Number, POSITIVE, Doc("the weight the dose is computed on")]
     dosing_weight_basis: Annotated[str, OneOf(BASES), Doc("the basis used: actual, ideal or adjusted")]
     dosing_weight_requested: Annotated[str, OneOf(BASES), Doc("the basis asked for (adjusted may fall back)")]
-    ideal_weight_kg: Annotated[Number | None, Doc("Devine's, with a height and a sex")]
-    adjusted_weight_kg: Annotated[Number | None, Doc("with a height and a sex; null at or below ideal")]
-    bmi_kg_per_m2: Annotated[Number | None, Doc("with a height (1 place)")]
+    ideal_weight_kg: Annotated[Number | None, POSITIVE, Doc("Devine's, with a height and a sex")]
+    adjusted_weight_kg: Annotated[Number | None, POSITIVE, Doc("with a height and a sex; null at or below ideal")]
+    bmi_kg_per_m2: Annotated[Number | None, POSITIVE, Doc("with a height (1 place)")]
     bmi_class: Annotated[
         str | None, OneOf(tuple(name for _, name in limits.BMI_CLASSES)), Doc("WHO's class of the BMI as printed")
     ]
@@ -385,11 +394,11 @@ class ChartRow(TypedDict):
 
 class ChartBlock(TypedDict):
     weight_unit: Annotated[str, OneOf(tuple(DEFAULT_RANGE))]
-    rates_mg_per_kg: Annotated[list[Number], rule(minItems=1)]
-    duration_min: Amount
-    concentration_mg_per_ml: Number | None
-    bag_ml: Number | None
-    standard_concentration_mg_per_ml: Number | None
+    rates_mg_per_kg: Annotated[list[Annotated[Number, Within(limits.RATE_MG_PER_KG)]], rule(minItems=1)]
+    duration_min: Annotated[Number, Within(limits.DURATION_MINUTES)]
+    concentration_mg_per_ml: Annotated[Number | None, Within(limits.CONCENTRATION_MG_PER_ML)]
+    bag_ml: Annotated[Number | None, Within(limits.BAG_ML)]
+    standard_concentration_mg_per_ml: Annotated[Number | None, Within(limits.FINAL_CONCENTRATION_MG_PER_ML)]
     vtbi_basis: VtbiBasis | None
     rows: list[ChartRow]
 
@@ -454,12 +463,22 @@ class PlanDocument(Envelope, Audited):
 
 
 # Every kind, in the order the schema lists them, and its declaration.
-DOCUMENTS: dict[str, type] = {
+DOCUMENTS: dict[str, Any] = {
     "dose": DoseDocument,
     "cost": CostDocument,
     "quote": QuoteDocument,
     "chart": ChartDocument,
-    "plan": PlanDocument,
+    "plan": Annotated[
+        PlanDocument,
+        MoneyAt(
+            ("totals", "cost", "currency"),
+            tuple(
+                (*where, name)
+                for where in (("sessions", "*", "price"), ("totals", "cost"))
+                for name in ("min", "mid", "max")
+            ),
+        ),
+    ],
     "config": ConfigDocument,
     "batch_quote": BatchQuote,
     "batch_error": BatchError,

@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ketacalc import cost, dose, places, quote
-from ketacalc.documents import dose_document, quote_document
+from ketacalc.documents import SCHEMA_VERSION, dose_document, quote_document
 from ketacalc.exact import rounded
 from tests.helpers import cli, write
 
@@ -171,7 +171,7 @@ def test_window_rates_are_shortest_and_longest() -> None:
     pump = doc["pump"]["window_rates"]
     assert pump["shortest"]["rate_ml_per_h"] > pump["longest"]["rate_ml_per_h"]
     assert "window_rates_ml_per_h" not in doc["pump"]
-    assert doc["schema_version"] == "3.1"
+    assert doc["schema_version"] == SCHEMA_VERSION
 
 
 # --- 6. the patient measures a clinician looks for ------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from jsonschema import Draft202012Validator
 
 from ketacalc.schema import schema
 from tests.helpers import cli
+from tests.surfaces import BASE, FLAGS
 
 SCHEMA = cli("schema").json()
 
@@ -113,14 +115,15 @@ def test_every_object_in_the_schema_is_closed() -> None:
 
 def test_a_field_declared_once_reaches_the_schema() -> None:
     """The schema is made from ketacalc.shapes: what a declaration says is what the schema says."""
-    from typing import get_type_hints
+    from typing import Annotated, get_args, get_origin, get_type_hints
 
     from ketacalc import shapes
 
     defs = schema()["$defs"]
-    for kind, declared in shapes.DOCUMENTS.items():
+    for kind, annotated in shapes.DOCUMENTS.items():
+        declared = get_args(annotated)[0] if get_origin(annotated) is Annotated else annotated
         assert set(defs[kind]["properties"]) == set(get_type_hints(declared)), kind
-        required = declared.__required_keys__  # type: ignore[attr-defined]
+        required = declared.__required_keys__
         assert set(defs[kind]["required"]) == set(required), kind
 
 
@@ -261,3 +264,48 @@ def test_the_schema_command_and_its_page_name_every_kind() -> None:
     for kind in KINDS:
         assert kind in help_text, kind
         assert f"`{kind}`" in page, kind
+
+
+@pytest.mark.parametrize("command", [name for name, flags in FLAGS.items() if "--json" in flags])
+def test_every_commands_json_is_a_kind_the_schema_knows_and_valid(command: str) -> None:
+    """From the registry of surfaces: a command that prints --json prints a document the published
+    schema validates (a new command's document must be declared in ketacalc/shapes.py)."""
+    run = cli(*BASE[command], "--json")
+    assert run.code == 0, run.stderr
+    document = run.json()
+    assert document["kind"] in schema()["$defs"], document["kind"]
+    Draft202012Validator(schema()).validate(document)
+
+
+def test_plan_prices_have_their_currencys_minor_units() -> None:
+    document = cli("plan", "70", "--start-date", "2026-12-07", "--currency", "JPY", "--price", "650", "--json").json()
+    validator = Draft202012Validator(schema())
+    validator.validate(document)
+    for where in ("session", "totals"):
+        bad = copy.deepcopy(document)
+        target = bad["sessions"][0]["price"] if where == "session" else bad["totals"]["cost"]
+        target["min"] = target["min"] + ".00"  # yen have no minor unit
+        assert list(validator.iter_errors(bad)), where
+
+
+def test_chart_and_patient_numbers_are_bounded() -> None:
+    document = cli("chart", "--from", "50", "--to", "60", "--step", "10", "--json").json()
+    validator = Draft202012Validator(schema())
+    validator.validate(document)
+    bad = copy.deepcopy(document)
+    bad["chart"]["rates_mg_per_kg"][0] = -1
+    assert list(validator.iter_errors(bad))
+    quote = cli("quote", "70", "--height", "170 cm", "--sex", "male", "--json").json()
+    bad = copy.deepcopy(quote)
+    bad["patient"]["ideal_weight_kg"] = -3
+    assert list(validator.iter_errors(bad))
+
+
+def test_a_schema_shares_no_object_between_its_places() -> None:
+    whole = schema()
+    quote_cost = whole["$defs"]["quote"]["properties"]["cost"]
+    quote_cost["properties"]["per_infusion"]["properties"]["min"]["pattern"] = "changed"
+    assert (
+        whole["$defs"]["cost"]["properties"]["cost"]["properties"]["per_infusion"]["properties"]["min"]["pattern"]
+        != "changed"
+    )

@@ -72,16 +72,38 @@ COMPLETE_VAR = "_KETACALC_COMPLETE"  # Click's name for it: _{PROG}_COMPLETE
 
 
 def _completion_for(given: Sequence[str]) -> str | None:
-    """The shell named after --show-completion, or None (no shell named: Typer detects it)."""
+    """The shell named after --show-completion, or None (no shell named: Typer detects it). A
+    completion request whose script or answer could not be written, or that ketacalc cannot answer,
+    is one line and an exit status, as every other output is."""
+    instruction = os.environ.get(COMPLETE_VAR)
+    asked = instruction is not None or (given and given[0] in ("--show-completion", "--install-completion"))
+    if asked and sys.stdout is None:
+        fail("cannot write output: stdout is closed", ExitStatus.FAILURE)
+    if instruction is not None:
+        verb, _, shell = instruction.partition("_")
+        if verb not in ("source", "complete") or shell not in SHELLS:
+            fail(
+                f"{COMPLETE_VAR} {instruction!r}: is not a completion request; allowed: source_SHELL or "
+                f"complete_SHELL, SHELL one of {', '.join(SHELLS)}",
+                ExitStatus.INVALID_INPUT,
+            )
+        return None
+    if given and given[0] == "--install-completion" and len(given) > 1:
+        fail(
+            "--install-completion takes no shell: it installs for the shell it runs in; for another, "
+            "ketacalc --show-completion SHELL > FILE",
+            ExitStatus.INVALID_INPUT,
+        )
     if len(given) < 2 or given[0] != "--show-completion":
         return None
     shell = given[1].strip().lower()
     if shell not in SHELLS:
         fail(
-            f"--show-completion {printable(given[1])!r}: is not a shell ketacalc completes; allowed: "
-            + ", ".join(SHELLS),
+            f"--show-completion {given[1]!r}: is not a shell ketacalc completes; allowed: " + ", ".join(SHELLS),
             ExitStatus.INVALID_INPUT,
         )
+    if len(given) > 2:
+        fail(f"--show-completion {shell}: takes one shell, and {given[2]!r} follows it", ExitStatus.INVALID_INPUT)
     return shell
 
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from ketacalc import __version__
 from tests.fuzzing import check_accepted_quote, hostile_text
-from tests.helpers import assert_answered, cli
+from tests.helpers import assert_answered, cli, process
 from tests.surfaces import OPTIONS
 
 
@@ -490,3 +490,43 @@ def test_an_id_that_is_not_utf8_is_kept_escaped_in_every_file(tmp_path: Path) ->
     assert cli(*NURSE, "--id", bad, "--prep-sheet", str(tmp_path / "p.html")).code == 0
     assert cli("quote", "70", "--id", bad, "--html", str(tmp_path / "h.html")).code == 0
     assert "\\udcc3" in (tmp_path / "p.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "said"),
+    [
+        (["--show-completion", "zsh", "extra"], {}, "takes one shell, and 'extra' follows it"),
+        (["--show-completion", "\x1b[31m"], {}, "'\\x1b[31m': is not a shell"),  # escaped once, not twice
+        (["--install-completion", "fish"], {}, "--install-completion takes no shell"),
+        ([], {"_KETACALC_COMPLETE": "garbage"}, "is not a completion request"),
+        ([], {"_KETACALC_COMPLETE": "complete_tcsh"}, "is not a completion request"),
+    ],
+)
+def test_completion_requests_ketacalc_cannot_answer_are_one_line_and_exit_2(
+    args: list[str], env: dict[str, str], said: str
+) -> None:
+    run = process(*args, env=env)
+    assert run.returncode == 2 and run.stdout == b""
+    lines = run.stderr.decode().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and said in lines[0], lines
+
+
+@pytest.mark.parametrize(
+    "env", [{}, {"_KETACALC_COMPLETE": "complete_bash", "COMP_WORDS": "ketacalc ", "COMP_CWORD": "1"}]
+)
+def test_a_completion_script_into_a_closed_stdout_is_said_and_exit_1(env: dict[str, str]) -> None:
+    import os
+    import subprocess
+    import sys
+
+    args = [] if env else ["--show-completion", "bash"]
+    done = subprocess.run(
+        [sys.executable, "-m", "ketacalc", *args],
+        stderr=subprocess.PIPE,
+        env={**os.environ, **env},
+        preexec_fn=lambda: os.close(1),  # ketacalc ... >&-
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.decode().strip() == "error: cannot write output: stdout is closed"

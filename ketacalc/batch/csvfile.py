@@ -14,6 +14,7 @@ from ketacalc.batch.columns import (
     Header,
     HeaderError,
     decimal_evidence,
+    has_marked_money,
     is_unit_of,
     normalize,
     prepare,
@@ -273,8 +274,12 @@ def _csv_rows(
             )
         elif UNDECODABLE_RE.search(record.text):
             yield Row(number, row_id, {}, undecodable_problem(record.text), where=where)
-        elif adjust and (unusable := prepare(values, header, decimal_comma)) is not None:
-            yield Row(number, row_id, {}, unusable[1], unusable[0], where=where)
+        elif adjust or has_marked_money(values):
+            written = dict(values)
+            if unusable := prepare(values, header, decimal_comma):
+                yield Row(number, row_id, {}, unusable[1], unusable[0], where=where)
+            else:
+                yield Row(number, row_id, values, where=where, written=written)
         else:
             yield Row(number, row_id, values, where=where)
 

@@ -10,6 +10,7 @@ from typing import IO, Any
 
 from ketacalc.batch.columns import (
     KNOWN,
+    has_marked_money,
     normalize,
     prepare,
 )
@@ -98,7 +99,7 @@ def _json_row(number: int, record: object, decimal_comma: bool) -> Row:
         if name in KNOWN and value is not None and value != "":
             values[name] = value
     row_id = echo_id(values.pop("id", None))
-    if decimal_comma and (problem := prepare(values, None, decimal_comma)) is not None:
+    if (decimal_comma or has_marked_money(values)) and (problem := prepare(values, None, decimal_comma)):
         return Row(number, row_id, {}, problem[1], problem[0])
     return Row(number, row_id, values)
 

@@ -61,6 +61,7 @@ class Row(NamedTuple):  # a tuple: one is made per input row
     field: str | None = None  # the column at fault, when there is one
     skipped: str | None = None  # a row that is no patient (a totals row): said in the summary, never quoted
     where: tuple[tuple[str, Any], ...] = ()  # where a clerk finds it: ("line", 7) or ("sheet", ..), ("sheet_row", 6)
+    written: Mapping[str, Any] | None = None  # cells as the file has them, where reading them changed them
 
 
 # A totals or footer row, by its id or its first text cell, in any case (English, German, French, Italian).

@@ -65,6 +65,9 @@ def quote_row(
         plain = quote(weight, **kwargs)
         return Quote(clinic.check(plain.dose), plain.cost)
     except InputError as error:
+        written = (row.written or {}).get(error.field)
+        if written is not None and written != row.cells.get(error.field):  # echo the cell as the file has it
+            error = InputError(error.field, written, error.problem, error.allowed)
         return _error_record(row, error.field, error.describe(error.field) + decimal_comma_hint(error.field, row.cells))
 
 

@@ -89,11 +89,12 @@ def _sheet_rows(
             yield Row(number, row_id, {}, shown[1], shown[0], where=where)
             continue
         typed = frozenset(name for name, cell in mine if cell.typed and values.get(name) == cell.text)
+        written = dict(values)
         found = prepare(values, header, decimal_comma, typed)
         yield (
             Row(number, row_id, {}, found[1], found[0], where=where)
             if found
-            else Row(number, row_id, values, where=where)
+            else Row(number, row_id, values, where=where, written=written)
         )
 
 

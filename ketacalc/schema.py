@@ -137,6 +137,8 @@ def _apply(found: Schema, item: Any, base: Any) -> Schema:
         return {"enum": [*item.values, *([None] if nullable else [])]}
     if isinstance(item, shapes.MoneyByCurrency):
         return {**found, "allOf": _money_by_currency(item.fields)}
+    if isinstance(item, shapes.KeyPattern):
+        return {**found, "propertyNames": {"pattern": item.pattern}}
     if isinstance(item, shapes.MoneyAt):
         return {**found, "allOf": _money_at(item)}
     return found  # Doc and Keys say nothing more here

@@ -87,6 +87,13 @@ class Keys:
 
 
 @dataclass(frozen=True)
+class KeyPattern:
+    """An object whose keys match this pattern (a warning's code, not any text)."""
+
+    pattern: str
+
+
+@dataclass(frozen=True)
 class MoneyByCurrency:
     """Money fields (objects of min, mid, max) whose strings have exactly the minor units of the
     object's ``currency`` (ISO 4217): JPY "60000", BHD "400.000"."""
@@ -359,8 +366,14 @@ class BatchSummary(Notice):
     rows: Annotated[int, COUNT]
     quoted: Annotated[int, COUNT]
     rejected: Annotated[int, COUNT]
-    warned: Annotated[int, COUNT]
-    skipped: Annotated[int, COUNT, Doc("totals rows, never quoted")]
+    warned: Annotated[int, COUNT, Doc("rows quoted with warnings")]
+    warned_by_code: Annotated[
+        dict[str, Annotated[int, FIRST]],
+        KeyPattern("^[a-z][a-z0-9_]*$"),
+        Doc("rows quoted with each warning, by its code"),
+    ]
+    skipped: Annotated[int, COUNT, Doc("rows that are no patient (totals rows, blank rows), never quoted")]
+    blank: Annotated[int, COUNT, Doc("rows of empty cells (`,,,`), as spreadsheets pad a sheet")]
     by_currency: list[Annotated[CurrencyTotals, MoneyByCurrency(("total",))]]
 
 

@@ -229,6 +229,8 @@ def test_mutated_documents_fail_validation(tmp_path: Path) -> None:
                 continue
             if "'inputs'" in what and not what.startswith("['inputs'] "):
                 continue  # inputs holds the settings a run used: any one may be absent
+            if what == "['warned_by_code'] unknown field":
+                continue  # a map keyed by warning codes: a code ketacalc adds is a new key (the pattern holds)
             if what.endswith("wrong type") and last in ("id",):
                 continue  # an id is a string, a number or null: the mutation may still be one
             assert not validator.is_valid(mutated), f"{kind}: {what}"

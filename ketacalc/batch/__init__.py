@@ -6,7 +6,7 @@ The modules, in the order a row meets them:
 - ``decoding``: bytes to text, never guessing an encoding;
 - ``splitter``: CSV text into records, each with the line it starts on;
 - ``csvfile``, ``jsonfile``, ``sheets`` (over ``workbook``, the bounded .xlsx reader): the readers;
-- ``columns``: which header is which field, in which unit;
+- ``columns``: which header is which field, in which unit; ``numbers``: decimal marks and money cells;
 - ``run``: each row quoted and written, in order; ``fastpath``: the same record for plain rows, faster;
 - ``writers``, ``xlsx``: CSV and workbook records; ``summary``: the counts and exact totals.
 

@@ -13,15 +13,15 @@ from ketacalc.batch.columns import (
     NUMERIC,
     Header,
     HeaderError,
-    decimal_evidence,
-    has_marked_money,
     is_unit_of,
     normalize,
     prepare,
     read_header,
     recognize,
 )
+from ketacalc.batch.numbers import decimal_evidence, has_marked_money
 from ketacalc.batch.rows import (
+    BLANK,
     RECORD_MAX_CHARS,
     UNDECODABLE_RE,
     BatchInputError,
@@ -239,7 +239,7 @@ def _csv_rows(
             yield Row(number, echo_id(head_id), {}, f"on line {record.first_line} {record.problem}", where=where)
             continue
         if not record.text.strip():
-            continue  # a blank line is not a row
+            continue  # an empty line is not a row
         try:
             cells = next(csv.reader([record.text], delimiter=delimiter), [])
         except csv.Error as error:
@@ -247,7 +247,8 @@ def _csv_rows(
             yield Row(number, None, {}, f"is not a readable CSV row ({error})", where=where)
             continue
         if not any(cell.strip() for cell in cells):
-            continue  # an empty row (,,,, as spreadsheets write one) is not a row
+            yield Row(number, None, {}, skipped=BLANK, where=where)  # ,,,, as spreadsheets pad a sheet: counted
+            continue
         number += 1
         if is_totals(cells):
             yield Row(number, None, {}, skipped="a totals row", where=where)

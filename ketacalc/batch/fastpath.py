@@ -124,7 +124,7 @@ class FastRecord(NamedTuple):
     line: str
     cost: Cost
     total_dose_centi_mg: int  # the series' drug, in hundredths of a mg (as printed)
-    warned: bool
+    codes: tuple[str, ...]  # its warnings' codes
 
 
 class FastPath:
@@ -223,8 +223,8 @@ class FastPath:
             "series": {"infusions": series.infusions, "total_dose_mg": _number(dose * series.infusions, _MG)},
             "cost": cost_block(series),
         }
-        warned = bool(series.warnings) or weight_kg > _HEAVY_KG
-        return FastRecord(record_json(record), series, dose * series.infusions, warned)
+        codes = tuple(warning["code"] for warning in record["warnings"])
+        return FastRecord(record_json(record), series, dose * series.infusions, codes)
 
     def _weight(self, text: Any) -> tuple[Ratio, bool, str] | None:
         if type(text) is not str or len(text) > units.MAX_INPUT_CHARS or (match := _WEIGHT.fullmatch(text)) is None:

@@ -10,11 +10,11 @@ from typing import IO, Any
 
 from ketacalc.batch.columns import (
     KNOWN,
-    has_marked_money,
     normalize,
     prepare,
 )
 from ketacalc.batch.csvfile import undecodable_problem
+from ketacalc.batch.numbers import has_marked_money
 from ketacalc.batch.rows import RECORD_MAX_CHARS, UNDECODABLE_RE, BatchInputError, Row, echo_id
 from ketacalc.batch.splitter import physical_lines
 

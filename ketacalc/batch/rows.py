@@ -64,6 +64,9 @@ class Row(NamedTuple):  # a tuple: one is made per input row
     written: Mapping[str, Any] | None = None  # cells as the file has them, where reading them changed them
 
 
+BLANK = "blank"  # Row.skipped of a row of empty cells (,,,): counted in the summary, never listed
+
+
 # A totals or footer row, by its id or its first text cell, in any case (English, German, French, Italian).
 TOTAL_WORDS = frozenset(
     {"total", "totals", "sum", "subtotal", "grand total", "summe", "gesamt", "total général", "totale"}

@@ -23,7 +23,7 @@ from ketacalc.batch.csvfile import read_csv
 from ketacalc.batch.decoding import text_stream
 from ketacalc.batch.fastpath import FastPath
 from ketacalc.batch.jsonfile import read_jsonl
-from ketacalc.batch.rows import BatchInputError, Reading, Row, Writing, infer_format
+from ketacalc.batch.rows import BLANK, BatchInputError, Reading, Row, Writing, infer_format
 from ketacalc.batch.sheets import read_xlsx
 from ketacalc.batch.summary import Summary
 from ketacalc.batch.writers import csv_columns, flatten, typed_row
@@ -172,15 +172,18 @@ def write_rows(
     fast = FastPath.for_batch(defaults) if output == "jsonl" and clinic == ClinicLimits() else None
     for row in rows:
         if row.skipped is not None:
-            summary.skipped.append(f"row {row.number}, {row.skipped}")
+            if row.skipped == BLANK:
+                summary.blank += 1
+            else:
+                summary.skipped.append(f"row {row.number}, {row.skipped}")
             continue
         if fast is not None and row.problem is None and (done := fast.record(row.number, row.id, row.cells, row.where)):
-            summary.add(done.cost, done.total_dose_centi_mg, done.warned)
+            summary.add(done.cost, done.total_dose_centi_mg, done.codes)
             out.write(done.line + "\n")  # one write: a record and its newline are never apart
         else:
             result = quote_row(row, defaults, clinic)
             if isinstance(result, Quote):
-                summary.add(result.cost, int(result.total_dose_mg.scaleb(2)), bool(result.warnings))
+                summary.add(result.cost, int(result.total_dose_mg.scaleb(2)), tuple(w.code for w in result.warnings))
                 record = batch_quote(row.number, row.id, result, row.where) if output != "jsonl" else None
             else:
                 summary.rows += 1

@@ -14,7 +14,7 @@ from ketacalc.batch.columns import (
     same_unit,
 )
 from ketacalc.batch.csvfile import HEADER_SEARCH_ROWS, header_of
-from ketacalc.batch.rows import BatchInputError, Reading, Row, echo_id, is_totals
+from ketacalc.batch.rows import BLANK, BatchInputError, Reading, Row, echo_id, is_totals
 
 
 def read_xlsx(binary: IO[bytes], reading: Reading) -> tuple[Iterator[Row], Header]:
@@ -64,6 +64,8 @@ def _sheet_rows(
         cells = [present[k] for k in sorted(present)]  # the cells present, in column order
         where = (("sheet", sheet), ("sheet_row", sheet_row))  # the spreadsheet's own row number
         if not any(cell.text.strip() or cell.unsaved_formula or cell.problem for cell in cells):
+            if cells:  # cells present but empty (a formatted row): counted; rows with no cells are not rows
+                yield Row(number, None, {}, skipped=BLANK, where=where)
             continue
         number += 1
         if is_totals(cell.text for cell in cells):

@@ -28,11 +28,17 @@ class Summary:
     dose_centi_mg: dict[str, int] = field(default_factory=dict)  # drug per currency, in 0.01 mg
     assumed: tuple[str, ...] = ()  # units read where a column named none ("weight read as kg: ...")
     skipped: list[str] = field(default_factory=list)  # rows that are no patient ("row 14, a totals row")
+    blank: int = 0  # rows of empty cells (,,,), as spreadsheets pad a sheet: skipped, counted
+    warned_by_code: dict[str, int] = field(default_factory=dict)  # rows quoted with each warning
 
-    def add(self, cost: Cost, total_dose_centi_mg: int, warned: bool) -> None:
+    def add(self, cost: Cost, total_dose_centi_mg: int, codes: tuple[str, ...]) -> None:
         self.rows += 1
         self.quoted += 1
-        self.warned += warned
+        if codes:
+            self.warned += 1
+            by_code = self.warned_by_code
+            for code in dict.fromkeys(codes):
+                by_code[code] = by_code.get(code, 0) + 1
         costs = self.costs
         costs[cost] = costs.get(cost, 0) + 1
         doses = self.dose_centi_mg
@@ -61,7 +67,14 @@ class Summary:
     def lines(self) -> list[str]:
         """The stderr summary: the counts, then a line per currency, then the units read where a column
         named none."""
-        out = [f"{self.rows} {'row' if self.rows == 1 else 'rows'}: {self.quoted} quoted, {self.rejected} rejected"]
+        head = (
+            f"{self.rows:,} {'row' if self.rows == 1 else 'rows'}: {self.quoted:,} quoted, {self.rejected:,} rejected"
+        )
+        skipped = len(self.skipped) + self.blank
+        out = [head + (f", {skipped:,} skipped" if skipped else "")]
+        if self.warned:
+            codes = ", ".join(f"{code} {count:,}" for code, count in sorted(self.warned_by_code.items()))
+            out.append(f"warnings: {self.warned:,} {'row' if self.warned == 1 else 'rows'} quoted with them ({codes})")
         for entry in self.by_currency():
             currency, total = entry["currency"], entry["total"]
             series = " / ".join(money(total[name], currency) for name in ("min", "mid", "max"))
@@ -70,6 +83,8 @@ class Summary:
         out += [f"skipped: {skipped}" for skipped in self.skipped[:SKIPPED_SHOWN]]
         if len(self.skipped) > SKIPPED_SHOWN:
             out.append(f"skipped: {len(self.skipped) - SKIPPED_SHOWN:,} more rows")
+        if self.blank:
+            out.append(f"skipped: {self.blank:,} blank {'row' if self.blank == 1 else 'rows'}")
         return out + [f"note: {assumed}" for assumed in self.assumed]
 
     def document(self) -> Document:
@@ -80,7 +95,9 @@ class Summary:
             "quoted": self.quoted,
             "rejected": self.rejected,
             "warned": self.warned,
-            "skipped": len(self.skipped),
+            "warned_by_code": dict(sorted(self.warned_by_code.items())),
+            "skipped": len(self.skipped) + self.blank,
+            "blank": self.blank,
             "by_currency": [
                 {
                     "currency": entry["currency"],

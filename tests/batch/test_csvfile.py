@@ -245,7 +245,7 @@ def test_fuzzed_semicolon_files_never_read_a_number_one_way_unsaid(
 ) -> None:
     """Whatever the mix of marks in a ; file: a number that reads two ways is quoted only in the mark
     the file's other cells all show, and every price quoted is that reading; else exit 2."""
-    from ketacalc.batch.columns import decimal_evidence, from_decimal_comma
+    from ketacalc.batch.numbers import decimal_evidence, from_decimal_comma
 
     rows = [("70" if weight == "650" else weight, price) for weight, price in cells]
     text = "id;weight;price\n" + "".join(f"P{i};{w};{p}\n" for i, (w, p) in enumerate(rows))

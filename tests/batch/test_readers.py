@@ -340,7 +340,7 @@ def _european(value: Decimal, grouped: bool) -> str:
 
 @given(st.decimals(min_value="0", max_value="9999999", places=2), st.booleans())
 def test_decimal_comma_numbers_read_exactly(value: Decimal, grouped: bool) -> None:
-    from ketacalc.batch.columns import from_decimal_comma
+    from ketacalc.batch.numbers import from_decimal_comma
 
     text = _european(value, grouped)
     converted = from_decimal_comma(text)

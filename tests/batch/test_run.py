@@ -180,7 +180,7 @@ def test_progress_only_when_stderr_is_a_terminal(tmp_path: Path) -> None:
     path = write(tmp_path, "big.csv", "weight\n" + "70\n" * 2500)
     result = process("batch", path)
     assert result.returncode == 0
-    assert result.stderr.decode().splitlines()[0] == "2500 rows: 2500 quoted, 0 rejected"
+    assert result.stderr.decode().splitlines()[0] == "2,500 rows: 2,500 quoted, 0 rejected"
     assert result.stdout.count(b"\n") == 2500
 
 
@@ -296,3 +296,18 @@ def test_a_batch_default_order_per_time_is_checked_with_each_rows_duration(tmp_p
     config = write(tmp_path, "c.toml", '[dose]\nrate = "0.5 mg/kg/h"\nduration = "100 min"\n')
     run = cli("batch", "--config", config, input="weight,duration\n70,60\n")
     assert run.code == 0 and json.loads(run.stdout)["dose"]["rate_mg_per_kg"] == 0.5
+
+
+def test_the_summary_counts_warnings_by_code_blank_rows_and_thousands(tmp_path: Path) -> None:
+    rows = "".join(f"P{i},70\n" for i in range(1200)) + "H,150\n,,\n,,\nX,abc\n"
+    source = tmp_path / "many.csv"
+    source.write_text("id,weight\n" + rows, encoding="utf-8")
+    summary_path = tmp_path / "summary.json"
+    run = cli("batch", str(source), "--summary-json", str(summary_path))
+    lines = run.stderr.splitlines()
+    assert lines[0] == "1,202 rows: 1,201 quoted, 1 rejected, 2 skipped"
+    assert "warnings: 1 row quoted with them (height_and_sex_suggested 1)" in lines
+    assert "skipped: 2 blank rows" in lines
+    document = json.loads(summary_path.read_text(encoding="utf-8"))
+    assert document["warned_by_code"] == {"height_and_sex_suggested": 1}
+    assert (document["skipped"], document["blank"], document["rows"]) == (2, 2, 1202)

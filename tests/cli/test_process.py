@@ -165,7 +165,7 @@ def test_batch_progress_shows_on_a_terminal_stderr(tmp_path: Path) -> None:
     os.close(child)
     stdout, _ = proc.communicate(timeout=60)
     stderr = read_all(main).decode()
-    assert "2,000 rows" in stderr and "4500 rows: 4500 quoted, 0 rejected" in stderr
+    assert "2,000 rows" in stderr and "4,500 rows: 4,500 quoted, 0 rejected" in stderr
     assert stdout.count(b"\n") == 4500
     assert b"rows" not in stdout.split(b"\n")[-2][-10:]
 

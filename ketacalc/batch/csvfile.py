@@ -19,7 +19,7 @@ from ketacalc.batch.columns import (
     read_header,
     recognize,
 )
-from ketacalc.batch.numbers import decimal_evidence, has_marked_money
+from ketacalc.batch.numbers import PRICE_FIELDS, decimal_evidence, has_marked_money
 from ketacalc.batch.rows import (
     BLANK,
     RECORD_MAX_CHARS,
@@ -226,6 +226,7 @@ def _csv_rows(
     """The data rows; ``as_written=False`` leaves each cell as the file has it (no unit, no mark applied)."""
     positions = [(column.index, column.field) for column in header.columns]
     adjust = decimal_comma or not header.plain  # most exports need neither: no per-row call then
+    priced = any(column.field in PRICE_FIELDS for column in header.columns)  # money cells to look at
     if as_written is False:
         adjust = False
     number = 0
@@ -275,7 +276,7 @@ def _csv_rows(
             )
         elif UNDECODABLE_RE.search(record.text):
             yield Row(number, row_id, {}, undecodable_problem(record.text), where=where)
-        elif adjust or has_marked_money(values):
+        elif adjust or (priced and has_marked_money(values)):
             written = dict(values)
             if unusable := prepare(values, header, decimal_comma):
                 yield Row(number, row_id, {}, unusable[1], unusable[0], where=where)

@@ -194,7 +194,7 @@ class FastPath:
             **dict(where),
             "id": row_id,
             **BATCH_ENVELOPE,
-            "warnings": [*(_HEAVY if weight_kg > _HEAVY_KG else ()), *series_warnings(series)],
+            "warnings": (warnings := [*(_HEAVY if weight_kg > _HEAVY_KG else ()), *series_warnings(series)]),
             "patient": {
                 "weight_kg": _number(weight_kg, _KG),
                 "weight_given": given,
@@ -223,7 +223,7 @@ class FastPath:
             "series": {"infusions": series.infusions, "total_dose_mg": _number(dose * series.infusions, _MG)},
             "cost": cost_block(series),
         }
-        codes = tuple(warning["code"] for warning in record["warnings"])
+        codes = tuple([warning["code"] for warning in warnings]) if warnings else ()
         return FastRecord(record_json(record), series, dose * series.infusions, codes)
 
     def _weight(self, text: Any) -> tuple[Ratio, bool, str] | None:

@@ -13,7 +13,7 @@ from ketacalc.errors import printable
 if TYPE_CHECKING:
     from ketacalc.batch.columns import Header
 
-_PRICES = ("price", "price_min", "price_max")
+PRICE_FIELDS = _PRICES = ("price", "price_min", "price_max")
 Problem = tuple[str, str]  # the field at fault, and what is wrong with its cell
 
 # A number written with a decimal comma: 82,5 or 1.250,00 (points group thousands in threes), a unit after it.

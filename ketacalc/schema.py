@@ -144,31 +144,36 @@ def _apply(found: Schema, item: Any, base: Any) -> Schema:
     return found  # Doc and Keys say nothing more here
 
 
-def _money_by_currency(money_fields: tuple[str, ...]) -> list[Schema]:
-    """Money strings with exactly the currency's minor units (ISO 4217): an
-    object whose ``currency`` is JPY has "60000", one in BHD "400.000"."""
-    rules = []
+def _amounts() -> list[tuple[list[str], Schema]]:
+    """Per number of minor units (ISO 4217): the currencies that have it, and a money string with exactly
+    that many places ("60000" for JPY, "400.000" for BHD)."""
+    found = []
     for places in sorted({minor_units(code) for code in ISO_4217}):
         codes = sorted(code for code in ISO_4217 if minor_units(code) == places)
         pattern = r"^(0|[1-9][0-9]*)" + (rf"\.[0-9]{{{places}}}$" if places else "$")
-        amount: Schema = {"type": "string", "pattern": pattern}
-        rules.append(
-            {
-                "if": {"properties": {"currency": {"enum": codes}}, "required": ["currency"]},
-                "then": {
-                    "properties": {
-                        name: {
-                            "type": "object",
-                            "properties": {"min": amount, "max": amount, "mid": amount},
-                            "required": ["min", "max", "mid"],
-                            **_CLOSED,
-                        }
-                        for name in money_fields
+        found.append((codes, {"type": "string", "pattern": pattern}))
+    return found
+
+
+def _money_by_currency(money_fields: tuple[str, ...]) -> list[Schema]:
+    """Money objects (min, max, mid) with exactly the minor units of the object's own ``currency``."""
+    return [
+        {
+            "if": {"properties": {"currency": {"enum": codes}}, "required": ["currency"]},
+            "then": {
+                "properties": {
+                    name: {
+                        "type": "object",
+                        "properties": {"min": amount, "max": amount, "mid": amount},
+                        "required": ["min", "max", "mid"],
+                        **_CLOSED,
                     }
-                },
-            }
-        )
-    return rules
+                    for name in money_fields
+                }
+            },
+        }
+        for codes, amount in _amounts()
+    ]
 
 
 def _at(path: tuple[str, ...], leaf: Schema) -> Schema:
@@ -179,17 +184,11 @@ def _at(path: tuple[str, ...], leaf: Schema) -> Schema:
 
 
 def _money_at(item: shapes.MoneyAt) -> list[Schema]:
-    """Per number of minor units: when the currency at ``item.currency`` has that many, every money
-    string at ``item.amounts`` has exactly that many places."""
-    rules = []
-    for places in sorted({minor_units(code) for code in ISO_4217}):
-        codes = sorted(code for code in ISO_4217 if minor_units(code) == places)
-        pattern = r"^(0|[1-9][0-9]*)" + (rf"\.[0-9]{{{places}}}$" if places else "$")
-        amount: Schema = {"type": "string", "pattern": pattern}
-        rules.append(
-            {"if": _at(item.currency, {"enum": codes}), "then": {"allOf": [_at(path, amount) for path in item.amounts]}}
-        )
-    return rules
+    """Every money string at ``item.amounts`` with exactly the minor units of the currency at ``item.currency``."""
+    return [
+        {"if": _at(item.currency, {"enum": codes}), "then": {"allOf": [_at(path, amount) for path in item.amounts]}}
+        for codes, amount in _amounts()
+    ]
 
 
 def _with_kind(document: Schema, kind: str) -> Schema:

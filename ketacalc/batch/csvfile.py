@@ -234,10 +234,7 @@ def _csv_rows(
         where = (("line", record.first_line + line_offset),)  # the physical line the record starts on
         if record.text is None:
             number += 1
-            head = next(csv.reader([record.head], delimiter=delimiter), []) if record.head else []
-            # The cells before the cell the quote opened in are whole: the id among them is the row's.
-            head_id = next((head[i] for i, name in positions if name == "id" and i < len(head) - 1), None)
-            yield Row(number, echo_id(head_id), {}, f"on line {record.first_line} {record.problem}", where=where)
+            yield _unreadable(record, number, positions, delimiter, where)
             continue
         if not record.text.strip():
             continue  # an empty line is not a row
@@ -284,6 +281,16 @@ def _csv_rows(
                 yield Row(number, row_id, values, where=where, written=written)
         else:
             yield Row(number, row_id, values, where=where)
+
+
+def _unreadable(
+    record: Record, number: int, positions: list[tuple[int, str]], delimiter: str, where: tuple[tuple[str, Any], ...]
+) -> Row:
+    """A record that could not be split (a quote never closed, a row over the limit): its error, with
+    the id when the cells before the quote hold it (they are whole)."""
+    head = next(csv.reader([record.head], delimiter=delimiter), []) if record.head else []
+    head_id = next((head[i] for i, name in positions if name == "id" and i < len(head) - 1), None)
+    return Row(number, echo_id(head_id), {}, f"on line {record.first_line} {record.problem}", where=where)
 
 
 def _line_break_in(values: Mapping[str, Any]) -> str | None:

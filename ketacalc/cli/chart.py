@@ -95,14 +95,8 @@ def chart_command(
         result = charting.chart(start, stop, step, unit=unit, **s)  # type: ignore[arg-type]
     used = inputs(settings, CHART_SETTINGS, {"from": start, "to": stop, "step": step, "unit": unit})
     if not as_csv:
-        show(
-            result,
-            as_json=as_json,
-            strict=strict,
-            document=lambda r: {**chart_document(r), "inputs": used},
-            blocks=chart_blocks,
-            warnings=result.warnings,
-        )
+        document = {**chart_document(result), "inputs": used}
+        show(result, lambda r: document, chart_blocks, as_json=as_json, strict=strict)
         return
     import csv
 

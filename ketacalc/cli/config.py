@@ -77,7 +77,7 @@ def config_command(
 
     if path:
         document = {**envelope("config"), "file": file_found(config, only_where=True)}
-        show(document, as_json=as_json, strict=False, document=dict, blocks=search_blocks, warnings=())
+        show(document, dict, search_blocks, as_json=as_json)
         return
     names = DOSE_SETTINGS + COST_SETTINGS + ("rates",) + PLAN_SETTINGS
     given = locals()
@@ -89,4 +89,4 @@ def config_command(
         "settings": settings_shown(resolved(config, given, names)),
         "file": file_found(config),
     }
-    show(document, as_json=as_json, strict=False, document=dict, blocks=settings_blocks, warnings=())
+    show(document, dict, settings_blocks, as_json=as_json)

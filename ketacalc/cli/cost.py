@@ -51,11 +51,4 @@ def cost_command(
     with named_by(settings):
         result = cost(**s)
     used = inputs(settings, COST_SETTINGS, {})
-    show(
-        result,
-        as_json=as_json,
-        strict=strict,
-        document=lambda r: {**cost_document(r), "inputs": used},
-        blocks=cost_blocks,
-        warnings=result.warnings,
-    )
+    show(result, lambda r: {**cost_document(r), "inputs": used}, cost_blocks, as_json=as_json, strict=strict)

@@ -81,9 +81,8 @@ def dose_command(
         return finish(result.warnings, strict)
     show(
         result,
+        lambda r: audited(dose_document(r), patient_id, used),
+        lambda r: dose_blocks(r, patient_id),
         as_json=as_json,
         strict=strict,
-        document=lambda r: audited(dose_document(r), patient_id, used),
-        blocks=lambda r: dose_blocks(r, patient_id),
-        warnings=result.warnings,
     )

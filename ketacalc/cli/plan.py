@@ -219,14 +219,7 @@ def plan_command(
     }
     if emit_outputs(pages, [*run_files(config), *handout_inputs(settings)]):
         return finish(result.warnings, strict)
-    show(
-        result,
-        as_json=as_json,
-        strict=strict,
-        document=lambda r: document,
-        blocks=lambda r: plan_blocks(r, patient_id),
-        warnings=result.warnings,
-    )
+    show(result, lambda r: document, lambda r: plan_blocks(r, patient_id), as_json=as_json, strict=strict)
 
 
 # The plan's arguments that are not settings: recorded in the JSON's ``inputs`` as given.

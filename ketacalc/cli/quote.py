@@ -116,11 +116,4 @@ def quote_command(
     }
     if emit_outputs(pages, [*run_files(config), *handout_inputs(settings)]):
         return finish(result.warnings, strict)
-    show(
-        result,
-        as_json=as_json,
-        strict=strict,
-        document=lambda r: document,
-        blocks=lambda r: quote_blocks(r, patient_id),
-        warnings=result.warnings,
-    )
+    show(result, lambda r: document, lambda r: quote_blocks(r, patient_id), as_json=as_json, strict=strict)

@@ -274,17 +274,17 @@ def emit_json(document: dict[str, Any]) -> None:
 
 def show(
     result: R,
-    *,
-    as_json: bool,
-    strict: bool,
     document: Callable[[R], dict[str, Any]],
     blocks: Callable[[R], list[Block]],
-    warnings: Sequence[SoftWarning],
+    *,
+    as_json: bool,
+    strict: bool = False,
 ) -> None:
-    """The one output path of dose, cost, quote, chart and config: one JSON document,
-    or the human blocks with their warnings among them; then the warnings on
+    """The one output path of dose, cost, quote, plan, chart and config: one JSON document,
+    or the human blocks with the result's warnings among them; then the warnings on
     stderr (for JSON, and for human output not going to a terminal, where the
     block is not seen), and exit 4 under --strict when there is any."""
+    warnings: Sequence[SoftWarning] = getattr(result, "warnings", ())
     with writing():
         if as_json:
             emit_json(document(result))

@@ -32,7 +32,8 @@ CURRENCY_ALLOWED = "a three-letter ISO 4217 code, e.g. USD, EUR, GBP"
 
 # 1,250.50 and $600 as typed from a spreadsheet; thousands separators only in
 # their right places.
-_MONEY_RE = re.compile(r"[ \t]*\$?[ \t]*((?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+)[ \t]*")
+# Thousands commas group a number that starts with 1-9: 0,650 is no 650 (a decimal comma, or a typo).
+_MONEY_RE = re.compile(r"[ \t]*\$?[ \t]*((?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+)[ \t]*")
 
 
 @dataclass(frozen=True, slots=True)

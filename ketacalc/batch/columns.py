@@ -321,10 +321,11 @@ def prepare(
     """Apply the header's units and currencies and the decimal comma to a row's
     cells, in place. ``typed`` names cells that a workbook typed as numbers:
     they have no decimal mark to read. Returns the row's problem, if any."""
-    if (problem := money_cells(cells, header, decimal_comma, typed)) is not None:
+    problem, read = money_cells(cells, header, decimal_comma, typed)
+    if problem is not None:
         return problem
     if decimal_comma:
-        for field in (NUMERIC & cells.keys()) - typed:
+        for field in (NUMERIC & cells.keys()) - typed - read:
             value = cells[field]
             if isinstance(value, str):
                 converted = from_decimal_comma(value)

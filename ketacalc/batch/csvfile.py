@@ -35,7 +35,7 @@ from ketacalc.batch.splitter import Record, read_chunks, sniff_delimiter, split_
 from ketacalc.errors import printable
 
 
-def read_csv(stream: IO[str], reading: Reading = Reading()) -> tuple[Iterator[Row], Header]:
+def read_csv(stream: IO[str], reading: Reading = Reading(), rereadable: bool = True) -> tuple[Iterator[Row], Header]:
     """CSV rows, and the header they are read by. The header is read and
     checked now (so an unusable input stops before anything is written); the
     rows are read as they are asked for. The delimiter is --delimiter, or a
@@ -69,7 +69,7 @@ def read_csv(stream: IO[str], reading: Reading = Reading()) -> tuple[Iterator[Ro
     header = Header(header.columns, (*notes, *header.notes), header.assumed)
     # A units row is not a data row: the records' own line count still starts at the header.
     settle = reading.decimal_comma is None and delimiter in DECIMAL_COMMA_DELIMITERS
-    if settle and stream.seekable():  # the cells as written, read once for their marks
+    if settle and rereadable and stream.seekable():  # the cells as written, read once for their marks
         return _settled(
             stream, _csv_rows(records, header, len(names), delimiter, False, header_number - 1, False), reading
         )
@@ -133,7 +133,7 @@ def _refusing_either(rows: Iterator[Row]) -> Iterator[Row]:
         if either is None:
             yield row
             continue
-        value = printable(row.cells[either])
+        value = printable(str((row.written or row.cells)[either]))
         problem = f"{either} {value!r} could be read two ways (1.25 or 1250): give --decimal comma or --decimal point"
         yield row._replace(cells={}, problem=problem, field=either)
 
@@ -228,7 +228,7 @@ def _csv_rows(
     adjust = decimal_comma or not header.plain  # most exports need neither: no per-row call then
     priced = any(column.field in PRICE_FIELDS for column in header.columns)  # money cells to look at
     if as_written is False:
-        adjust = False
+        adjust = priced = False
     number = 0
     for record in records:
         where = (("line", record.first_line + line_offset),)  # the physical line the record starts on

@@ -33,7 +33,7 @@ def from_decimal_comma(text: str) -> str | None:
 
 
 # The number at the start of a cell ("1.250", "82,5 kg", "-1.250,00 €").
-_LEADING_NUMBER_RE = re.compile(r"[ \t]*[+-]?([0-9][0-9.,]*)")
+_LEADING_NUMBER_RE = re.compile(r"[ \t]*(?:[€£$][ \t]*|[A-Za-z]{3}[ \t]+)?[+-]?([0-9][0-9.,]*)")
 # One mark and three digits: 1.250 is 1.25 or 1250, 1,250 is 1250 or 1.25, as the file's decimal mark is.
 _EITHER_RE = re.compile(r"[0-9]{1,3}[.,][0-9]{3}")
 
@@ -65,10 +65,11 @@ _MONEY_CELL_RE = re.compile(
 _CENTS_AFTER_COMMA_RE = re.compile(r"[0-9]+,[0-9]{1,2}")  # 650,00: a comma that no thousands group has
 
 
-def money_cell(text: str) -> tuple[str, str] | None:
+def money_cell(text: str, decimal_comma: bool = False) -> tuple[str, str] | None:
     """A price cell that names its currency: (the amount as the price parser reads it, the ISO code);
-    None when it names none or is no such cell. 650,00 € is 650.00: a comma before two digits is no
-    thousands separator. 1.250,00 € needs --decimal comma (1.250 could be either)."""
+    None when it names none or is no such cell. With ``decimal_comma`` the amount is read so
+    (1.250,00 € is 1250.00); without, 650,00 € is 650.00 (a comma before two digits is no thousands
+    separator), and 1.250,00 € is left for the price parser to refuse."""
     found = _MONEY_CELL_RE.fullmatch(text)
     if found is None:
         return None
@@ -80,6 +81,8 @@ def money_cell(text: str) -> tuple[str, str] | None:
     if code not in ISO_4217:
         return None
     amount = found["amount"]
+    if decimal_comma:
+        return from_decimal_comma(amount) or "", code  # "": not so written, refused by the caller
     if _CENTS_AFTER_COMMA_RE.fullmatch(amount):
         amount = amount.replace(",", ".")
     return amount, code
@@ -87,31 +90,39 @@ def money_cell(text: str) -> tuple[str, str] | None:
 
 def money_cells(
     cells: dict[str, Any], header: Header | None, decimal_comma: bool, typed: frozenset[str]
-) -> Problem | None:
+) -> tuple[Problem | None, frozenset[str]]:
     """Each price cell that names its currency is its amount, and its currency the row's: it must
-    agree with the row's currency cell and with its column's (Price (EUR))."""
+    agree with the row's currency cell and with its column's (Price (EUR)). Returns the row's problem,
+    if any, and the cells read here (their decimal mark is read already)."""
     columns = {c.field: c for c in header.columns if c.currency} if header is not None else {}
+    done: set[str] = set()
     for field in _PRICES:
         value = cells.get(field)
         if not isinstance(value, str) or field in typed or value.strip().replace(".", "").replace(",", "").isdigit():
             continue
-        text = from_decimal_comma(value) if decimal_comma and not _CENTS_AFTER_COMMA_RE.search(value) else value
-        found = money_cell(text) if text is not None else None
+        found = money_cell(value, decimal_comma)
         if found is None:
             continue
         amount, code = found
+        if not amount:
+            return (field, f"{field} {printable(value)!r} is not a number written with a decimal comma"), frozenset()
         row_currency = cells.get("currency")
         column = columns.get(field)
         if row_currency is not None and str(row_currency).strip().upper() != code:
-            return field, f"{field} {printable(value)!r} is in {code}, but the row's currency is {row_currency}"
+            return (
+                field,
+                f"{field} {printable(value)!r} is in {code}, but the row's currency is {row_currency}",
+            ), frozenset()
         if column is not None and column.currency != code:
-            return field, (
+            return (
+                field,
                 f"{field} {printable(value)!r} is in {code}, but its column {printable(column.header)!r} "
-                f"is in {column.currency}"
-            )
+                f"is in {column.currency}",
+            ), frozenset()
         cells[field] = amount
         cells["currency"] = code
-    return None
+        done.add(field)
+    return None, frozenset(done)
 
 
 def has_marked_money(cells: Mapping[str, Any]) -> bool:

@@ -119,7 +119,7 @@ def run_batch(
             except OSError as error:
                 raise BatchInputError(f"cannot read input {name}: {error.strerror or error}") from None
             if fmt == "csv":
-                rows, header = read_csv(stream, reading)
+                rows, header = read_csv(stream, reading, rereadable=source != "-")
             else:
                 # A .json file may be one JSON array (pandas' orient="records"); .jsonl is one object a line.
                 rows = read_jsonl(stream, bool(reading.decimal_comma), array=source.lower().endswith(".json"))

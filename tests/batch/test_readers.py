@@ -572,3 +572,47 @@ def test_an_error_echoes_the_cell_as_the_file_has_it(tmp_path: Path) -> None:
 def test_an_unknown_sign_or_code_is_no_currency(tmp_path: Path) -> None:
     run = cli("batch", "-", input="id,weight,price\nA,70,¥650\nB,70,650 XYZ\n")
     assert [r["error"]["message"].split(":")[0] for r in records(run.stdout)] == ["price '¥650'", "price '650 XYZ'"]
+
+
+def test_a_money_cell_is_evidence_of_its_files_decimal_mark_as_written(tmp_path: Path) -> None:
+    """650,00 € shows a decimal comma (it was once rewritten to 650.00 first, and read as a point)."""
+    source = tmp_path / "de.csv"
+    source.write_text("id;weight;price\nA;70;650,00 €\nB;80;1.250 €\n", encoding="utf-8")
+    run = cli("batch", str(source))
+    assert [r["cost"]["per_infusion"]["min"] for r in records(run.stdout)] == ["650.00", "1250.00"]
+    assert "decimal comma, as line 2 price '650,00 €' shows" in run.stderr
+
+
+@pytest.mark.parametrize("cell", ["€0,650", "0,001", "0,650"])
+def test_a_thousands_group_never_follows_a_leading_zero(cell: str) -> None:
+    (record,) = records(cli("batch", "-", input=f'id,weight,price\nA,70,"{cell}"\n').stdout)
+    assert record["error"]["field"] == "price"
+
+
+def test_under_a_decimal_comma_every_money_cell_reads_as_a_german_export_writes_it(tmp_path: Path) -> None:
+    source = tmp_path / "de.csv"
+    source.write_text(
+        "id;weight;price\nA;70;650,00 €\nB;70;1.250,00 €\nC;70;1,5 €\nD;70;€1.250\nE;70;€1,250.00\n", encoding="utf-8"
+    )
+    out = records(cli("batch", str(source), "--decimal", "comma").stdout)
+    assert [r.get("cost", {}).get("per_infusion", {}).get("min") for r in out[:4]] == [
+        "650.00",
+        "1250.00",
+        "1.50",
+        "1250.00",
+    ]
+    assert out[4]["error"]["message"] == "price '€1,250.00' is not a number written with a decimal comma"
+
+
+def test_stdin_is_read_once_from_where_it_starts(tmp_path: Path) -> None:
+    """A file given as stdin part-way through (after a shell read two lines) is never rewound to its
+    start: the rows before stdin's start were never the batch's."""
+    source = tmp_path / "two.csv"
+    source.write_text("id;weight;price\nOLD;70;999\nid;weight;price\nNEW;82,5;1.250\n", encoding="utf-8")
+    with source.open("rb", buffering=0) as handle:
+        handle.seek(len("id;weight;price\nOLD;70;999\n"))  # where `read; read` in a shell leaves it
+        done = subprocess.run(
+            [sys.executable, "-m", "ketacalc", "batch", "-"], stdin=handle, capture_output=True, timeout=30, check=False
+        )
+    out = records(done.stdout.decode())
+    assert [r["id"] for r in out] == ["NEW"] and "could be read two ways" in out[0]["error"]["message"]

@@ -7,6 +7,7 @@ from typing import IO, Any
 
 from ketacalc.batch import workbook
 from ketacalc.batch.columns import (
+    NUMERIC,
     Header,
     normalize,
     prepare,
@@ -14,7 +15,9 @@ from ketacalc.batch.columns import (
     same_unit,
 )
 from ketacalc.batch.csvfile import HEADER_SEARCH_ROWS, header_of
+from ketacalc.batch.numbers import decimal_evidence
 from ketacalc.batch.rows import BLANK, BatchInputError, Reading, Row, echo_id, is_totals
+from ketacalc.errors import printable
 
 
 def read_xlsx(binary: IO[bytes], reading: Reading) -> tuple[Iterator[Row], Header]:
@@ -49,15 +52,20 @@ def read_xlsx(binary: IO[bytes], reading: Reading) -> tuple[Iterator[Row], Heade
         raise BatchInputError(str(error)) from None
     header = header_of([cell.text for cell in first], reading)
     header = Header(header.columns, (*sheet.notes, *notes, *header.notes), header.assumed)
-    return _sheet_rows(rows, header, bool(reading.decimal_comma), sheet.name), header
+    return _sheet_rows(rows, header, reading.decimal_comma, sheet.name), header
 
 
 _EMPTY_CELL = workbook.Cell("")
 
 
 def _sheet_rows(
-    sheet_rows: Iterator[tuple[int, dict[int, workbook.Cell]]], header: Header, decimal_comma: bool, sheet: str = ""
+    sheet_rows: Iterator[tuple[int, dict[int, workbook.Cell]]],
+    header: Header,
+    decimal_comma: bool | None,
+    sheet: str = "",
 ) -> Iterator[Row]:
+    """The data rows of a sheet. ``decimal_comma`` None (no --decimal): a text cell whose number reads
+    two ways (1.250 €) is its row's error; a typed number cell has no decimal mark to read."""
     number = 0
     units = {c.field: c.unit for c in header.columns}
     for sheet_row, present in sheet_rows:
@@ -91,8 +99,11 @@ def _sheet_rows(
             yield Row(number, row_id, {}, shown[1], shown[0], where=where)
             continue
         typed = frozenset(name for name, cell in mine if cell.typed and values.get(name) == cell.text)
+        if decimal_comma is None and (either := _either(values, typed)) is not None:
+            yield Row(number, row_id, {}, either[1], either[0], where=where)
+            continue
         written = dict(values)
-        found = prepare(values, header, decimal_comma, typed)
+        found = prepare(values, header, bool(decimal_comma), typed)
         yield (
             Row(number, row_id, {}, found[1], found[0], where=where)
             if found
@@ -119,4 +130,16 @@ def _format_units(
                 )
             continue
         values[name] = f"{cell.text} {cell.unit}"
+    return None
+
+
+def _either(values: dict[str, Any], typed: frozenset[str]) -> tuple[str, str] | None:
+    """The first text cell whose number reads two ways (1.250 €: 1.25 or 1250), and why it is refused."""
+    for field in (NUMERIC & values.keys()) - typed:
+        value = values[field]
+        if isinstance(value, str) and decimal_evidence(value) == "either":
+            return field, (
+                f"{field} {printable(value)!r} could be read two ways (1.25 or 1250): "
+                "give --decimal comma or --decimal point"
+            )
     return None

@@ -616,3 +616,24 @@ def test_stdin_is_read_once_from_where_it_starts(tmp_path: Path) -> None:
         )
     out = records(done.stdout.decode())
     assert [r["id"] for r in out] == ["NEW"] and "could be read two ways" in out[0]["error"]["message"]
+
+
+def test_a_workbook_text_cell_that_reads_two_ways_is_its_rows_error(tmp_path: Path) -> None:
+    """A price typed as text, "1.250 €", is 1.25 or 1250: refused without --decimal (a number cell,
+    1250 formatted as money, has no mark to read and is read as it is)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["id", "weight", "price"])
+    sheet.append(["A", 70, "1.250 €"])
+    sheet.append(["B", 70, 1250])
+    path = tmp_path / "prices.xlsx"
+    book.save(path)
+    first, second = records(cli("batch", str(path)).stdout)
+    assert (
+        first["error"]["message"]
+        == "price '1.250 €' could be read two ways (1.25 or 1250): give --decimal comma or --decimal point"
+    )
+    assert second["cost"]["per_infusion"]["min"] == "1250.00"
+    first, _ = records(cli("batch", str(path), "--decimal", "comma").stdout)
+    assert first["cost"]["currency"] == "EUR" and first["cost"]["per_infusion"]["min"] == "1250.00"

@@ -29,6 +29,7 @@ from decimal import Decimal, InvalidOperation
 from typing import IO
 from xml.etree import ElementTree
 
+from ketacalc.batch.formats import format_currency, format_unit
 from ketacalc.errors import KetacalcError, printable
 
 MAX_FILE_BYTES = 256 * 1024 * 1024  # a workbook from stdin is held in memory: bounded
@@ -50,8 +51,6 @@ _CHARTSHEET = "http://schemas.openxmlformats.org/officeDocument/2006/relationshi
 _REF_RE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 # Built-in number formats that are dates or times (ECMA-376 18.8.30).
 _DATE_FORMATS = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47})
-# A unit in a number format's quoted text: 0 "lb", 0.0" kg", #,##0 "mg/kg".
-_FORMAT_UNIT_RE = re.compile(r'"\s*([A-Za-zµ/ .]{1,12}?)\s*"')
 _NOISE_PLACES = Decimal("1e-9")
 _NOISE = Decimal("1e-9")
 _EPOCH_1900 = datetime.datetime(1899, 12, 30)
@@ -220,7 +219,7 @@ class _Book:
                     code = codes.get(number, "")
                     plain = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code).lower()
                     is_date.append(number in _DATE_FORMATS or bool(re.search(r"[dmyhs]", plain)))
-                    units.append(_format_unit(code))
+                    units.append(format_unit(code) or format_currency(code))
             self._formats = (is_date, units)
         return self._formats
 
@@ -372,24 +371,6 @@ def _whole(text: str | None, default: int) -> int:
 
 
 _DIGITS_RE = re.compile(r"[0-9]{1,9}")
-
-
-def _format_unit(code: str) -> str | None:
-    """The unit a number format shows: quoted ('0 "lb"') or escaped ('0\\ \\l\\b') text after the
-    number; None when it shows none. Sections that show different units ('[<100]0 "kg";0 "lb"') give "?",
-    which no field takes: the row is an error rather than a guess."""
-    found = set()
-    for section in code.split(";")[:3]:
-        literal = "".join(quoted or escaped for quoted, escaped in _LITERAL_RE.findall(section)).strip()
-        if _UNIT_TEXT_RE.fullmatch(literal):
-            found.add(literal)
-    if len(found) > 1:
-        return "?"
-    return found.pop() if found else None
-
-
-_LITERAL_RE = re.compile(r'"([^"]*)"|\\(.)')
-_UNIT_TEXT_RE = re.compile(r"[A-Za-zµ/.]{1,12}")
 
 
 def _row_number(element: ElementTree.Element, rows: dict[int, dict[int, Cell]], last: int) -> int:

@@ -637,3 +637,32 @@ def test_a_workbook_text_cell_that_reads_two_ways_is_its_rows_error(tmp_path: Pa
     assert second["cost"]["per_infusion"]["min"] == "1250.00"
     first, _ = records(cli("batch", str(path), "--decimal", "comma").stdout)
     assert first["cost"]["currency"] == "EUR" and first["cost"]["per_infusion"]["min"] == "1250.00"
+
+
+@pytest.mark.parametrize(
+    ("number_format", "header", "currency", "error"),
+    [
+        ("#,##0.00 [$€-407]", "price", "EUR", None),
+        ('"£"#,##0.00', "price", "GBP", None),
+        ("[$CHF] #,##0.00", "price", "CHF", None),
+        ('"$"#,##0.00', "Price (EUR)", None, "is in USD, but its column 'Price (EUR)' is in EUR"),
+        ("[$£-809]#,##0.00;[$$-409]#,##0.00", "price", None, "shows different units by value"),
+    ],
+)
+def test_a_price_cells_money_format_names_its_currency(
+    tmp_path: Path, number_format: str, header: str, currency: str | None, error: str | None
+) -> None:
+    """1250 shown as "1.250,00 €" is EUR 1,250: the format's currency, never the default USD."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["id", "weight", header])
+    sheet.append(["A", 70, 1250])
+    sheet["C2"].number_format = number_format
+    path = tmp_path / "formatted.xlsx"
+    book.save(path)
+    (record,) = records(cli("batch", str(path)).stdout)
+    if error is None:
+        assert record["cost"]["currency"] == currency and record["cost"]["per_infusion"]["min"] == "1250.00"
+    else:
+        assert error in record["error"]["message"], record

@@ -127,7 +127,7 @@ def run_batch(
             with contextlib.suppress(OSError, ValueError):
                 err.write(note + "\n")
         summary = write_rows(rows, writing, defaults, out, err, clinic)
-        summary.assumed = header.assumed if header is not None else ()
+        summary.assumed = (*header.assumed, *_currency_assumed(header, defaults)) if header is not None else ()
         return summary
     finally:
         if source != "-":
@@ -214,3 +214,18 @@ def write_rows(
         err.write("\r\033[K")
         err.flush()
     return summary
+
+
+def _currency_assumed(header: Header, defaults: Mapping[str, Given | None]) -> tuple[str, ...]:
+    """Said once, as a unit read where a column names none: the currency of price cells that name
+    none (650, not €650), when neither the header nor a currency column names one."""
+    fields = {column.field for column in header.columns}
+    if "currency" in fields:
+        return ()
+    bare = [c for c in header.columns if c.field in ("price", "price_min", "price_max") and c.currency is None]
+    if not bare:
+        return ()
+    currency = str(defaults.get("currency") or limits.PRICE_DEFAULT.unit).strip().upper()
+    named = ", ".join(repr(printable(c.header)) for c in bare)
+    given = "" if defaults.get("currency") else " (the default; give --currency or a currency column)"
+    return (f"prices that name no currency read as {currency}{given}: the column {named} names none",)

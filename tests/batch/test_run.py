@@ -311,3 +311,13 @@ def test_the_summary_counts_warnings_by_code_blank_rows_and_thousands(tmp_path: 
     document = json.loads(summary_path.read_text(encoding="utf-8"))
     assert document["warned_by_code"] == {"height_and_sex_suggested": 1}
     assert (document["skipped"], document["blank"], document["rows"]) == (2, 2, 1202)
+
+
+def test_a_price_column_that_names_no_currency_says_which_it_was_read_in() -> None:
+    """As a weight column that names no unit: said once, never silently the default."""
+    bare = cli("batch", "-", input="id,weight,price\nA,70,650\n").stderr
+    assert "note: prices that name no currency read as USD (the default; give --currency" in bare
+    flagged = cli("batch", "-", "--currency", "EUR", input="id,weight,price\nA,70,650\n").stderr
+    assert "prices that name no currency read as EUR: the column 'price' names none" in flagged
+    for named in ("id,weight,Price (EUR)\nA,70,650\n", "id,weight,price,currency\nA,70,650,EUR\n"):
+        assert "name no currency" not in cli("batch", "-", input=named).stderr

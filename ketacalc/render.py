@@ -1,8 +1,8 @@
 """The human output: blocks of figures (formatted by ``ketacalc.formatting``)
 laid out as Rich tables, or as lines when a table would not fit.
 
-This is the only module that imports Rich, and only inside functions, so the
-JSON path and ``--version`` never pay for it. User text reaches Rich only as
+This and the batch's progress bar (``batch.progress``) are the only modules that import
+Rich, and only inside functions, so the JSON path and ``--version`` never pay for it. User text reaches Rich only as
 ``Text`` objects, never as markup.
 
 A number is never split across lines, at any width: table cells never wrap,

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import os
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import IO, Any, cast
 
 from ketacalc import limits
@@ -75,9 +76,6 @@ def _error_record(row: Row, field: str | None, message: str) -> Document:
     return batch_error(row.number, row.id, field, message, row.where)
 
 
-_PROGRESS_EVERY = 2000
-
-
 def run_batch(
     source: str,
     reading: Reading,
@@ -126,7 +124,7 @@ def run_batch(
         for note in header.notes if header is not None else ():
             with contextlib.suppress(OSError, ValueError):
                 err.write(note + "\n")
-        summary = write_rows(rows, writing, defaults, out, err, clinic)
+        summary = write_rows(rows, writing, defaults, out, err, clinic, _how_much(binary, source))
         summary.assumed = (*header.assumed, *_currency_assumed(header, defaults)) if header is not None else ()
         return summary
     finally:
@@ -147,6 +145,7 @@ def _open(source: str) -> IO[bytes]:
         raise BatchInputError(f"cannot open input {source!r}: {error.strerror or error}") from None
 
 
+# Long because it is the batch's one loop: each row read, quoted or refused, written and counted, in order.
 def write_rows(
     rows: Iterator[Row],
     writing: Writing,
@@ -154,9 +153,16 @@ def write_rows(
     out: IO[str],
     err: IO[str],
     clinic: ClinicLimits,
+    read: tuple[int | None, Callable[[], int] | None] = (None, None),
 ) -> Summary:
+    """Each row quoted (or its error) written in order; ``read`` is the input's size and a way to
+    ask how much of it is read, for the progress bar on a terminal."""
     summary = Summary()
-    progress = not writing.quiet and is_terminal(err)  # not when stderr is closed (2>&-)
+    progress = None
+    if not writing.quiet and is_terminal(err):  # not when stderr is closed (2>&-)
+        from ketacalc.batch.progress import Progress
+
+        progress = Progress(err, *read)
     output = writing.format
     columns = csv_columns()
     known = frozenset(columns)
@@ -201,18 +207,16 @@ def write_rows(
             else:
                 out.write(record_json(result) + "\n")
         check_interrupt()  # a Ctrl-C during a write stops here, after a whole record
-        if progress and summary.rows % _PROGRESS_EVERY == 0:
-            err.write(f"\r{summary.rows:,} rows")
-            err.flush()
+        if progress is not None and summary.rows % progress.EVERY == 0:
+            progress.update(summary.rows)
     if output == "xlsx":
         out.flush()
         assert book is not None
         book.save(out.buffer)  # type: ignore[attr-defined]
         out.buffer.flush()  # type: ignore[attr-defined]  # a reader gone mid-workbook is a broken pipe, not success
     out.flush()
-    if progress and summary.rows >= _PROGRESS_EVERY:
-        err.write("\r\033[K")
-        err.flush()
+    if progress is not None:
+        progress.close()
     return summary
 
 
@@ -229,3 +233,14 @@ def _currency_assumed(header: Header, defaults: Mapping[str, Given | None]) -> t
     named = ", ".join(repr(printable(c.header)) for c in bare)
     given = "" if defaults.get("currency") else " (the default; give --currency or a currency column)"
     return (f"prices that name no currency read as {currency}{given}: the column {named} names none",)
+
+
+def _how_much(binary: IO[bytes], source: str) -> tuple[int | None, Callable[[], int] | None]:
+    """A regular file's size and its read position (for the share read); stdin's is unknown."""
+    if source == "-":
+        return None, None
+    try:
+        size = os.fstat(binary.fileno()).st_size
+    except (OSError, ValueError, AttributeError):
+        return None, None
+    return (size, binary.tell) if size else (None, None)

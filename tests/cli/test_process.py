@@ -166,6 +166,9 @@ def test_batch_progress_shows_on_a_terminal_stderr(tmp_path: Path) -> None:
     stdout, _ = proc.communicate(timeout=60)
     stderr = read_all(main).decode()
     assert "2,000 rows" in stderr and "4,500 rows: 4,500 quoted, 0 rejected" in stderr
+    # A Rich bar: the share of the file read and the rate, cleared before the summary.
+    assert "%" in stderr and "rows/s" in stderr
+    assert "rows/s" not in stderr[stderr.index("4,500 rows: 4,500 quoted") :]
     assert stdout.count(b"\n") == 4500
     assert b"rows" not in stdout.split(b"\n")[-2][-10:]
 

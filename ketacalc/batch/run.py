@@ -146,7 +146,7 @@ def _open(source: str) -> IO[bytes]:
 
 
 # Long because it is the batch's one loop: each row read, quoted or refused, written and counted, in order.
-def write_rows(
+def write_rows(  # noqa: C901
     rows: Iterator[Row],
     writing: Writing,
     defaults: Mapping[str, Given | None],
@@ -166,8 +166,9 @@ def write_rows(
     output = writing.format
     columns = csv_columns()
     known = frozenset(columns)
-    # xlsx: rows go to a write-only workbook as they come (constant memory); it is saved whole at the end.
-    book = xlsx.WorkbookWriter(columns) if output == "xlsx" else None
+    book = _workbook(columns) if output == "xlsx" else None
+    if book is not None:
+        columns = book.header
     if output == "csv":
         if writing.bom:
             out.write("\ufeff")
@@ -201,7 +202,8 @@ def write_rows(
                 writer.writerow({k: v for k, v in flat.items() if v is not None or k in known})
             elif output == "xlsx":
                 assert book is not None
-                book.append(typed_row(cast(Document, record), columns))
+                document = cast(Document, record)
+                book.append(typed_row(document, columns), document.get("cost", {}).get("currency"))
             elif isinstance(result, Quote):
                 out.write(quote_record_json(row.number, row.id, result, row.where) + "\n")
             else:
@@ -212,7 +214,7 @@ def write_rows(
     if output == "xlsx":
         out.flush()
         assert book is not None
-        book.save(out.buffer)  # type: ignore[attr-defined]
+        book.save(out.buffer, *_workbook_sheets(summary, defaults))  # type: ignore[attr-defined]
         out.buffer.flush()  # type: ignore[attr-defined]  # a reader gone mid-workbook is a broken pipe, not success
     out.flush()
     if progress is not None:
@@ -244,3 +246,30 @@ def _how_much(binary: IO[bytes], source: str) -> tuple[int | None, Callable[[], 
     except (OSError, ValueError, AttributeError):
         return None, None
     return (size, binary.tell) if size else (None, None)
+
+
+def _workbook_sheets(
+    summary: Summary, defaults: Mapping[str, Given | None]
+) -> tuple[list[list[object]], list[list[object]]]:
+    """The workbook's Totals sheet (per currency, never added together) and Notes sheet (the notice,
+    the version, and the defaults the rows took)."""
+    from ketacalc import __version__
+
+    totals: list[list[object]] = [["currency", "quoted", "total min", "total mid", "total max", "drug mg"]]
+    for entry in summary.by_currency():
+        total = entry["total"]
+        totals.append(
+            [entry["currency"], entry["quoted"], total["min"], total["mid"], total["max"], entry["total_dose_mg"]]
+        )
+    notes: list[list[object]] = [["notice", limits.DISCLAIMER], ["written by", f"ketacalc {__version__}"]]
+    notes += [[f"default {name}", str(value)] for name, value in defaults.items() if value is not None]
+    notes += [["rows", summary.rows], ["quoted", summary.quoted], ["rejected", summary.rejected]]
+    return totals, notes
+
+
+def _workbook(columns: list[str]) -> xlsx.WorkbookWriter:
+    """xlsx: rows go to a write-only workbook as they come (constant memory), saved whole at the end
+    with a Totals and a Notes sheet; the disclaimer is said once there, not on every row."""
+    kept = [name for name in columns if name != "disclaimer"]
+    money = [name for name in kept if name.startswith("cost.") and name != "cost.currency"]
+    return xlsx.WorkbookWriter(kept, money=money)

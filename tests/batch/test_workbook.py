@@ -346,3 +346,30 @@ def test_a_number_cell_is_ascii_digits_with_a_style_the_workbook_has(tmp_path: P
     body = HEADER + _row(2, _text("A2", "A"), cell)
     record = records(cli("batch", _patched(tmp_path, {"xl/worksheets/sheet1.xml": _sheet(body)})).stdout)[0]
     assert record["kind"] == "batch_error"
+
+
+def test_a_workbook_of_quotes_has_its_header_in_view_filters_money_formats_totals_and_notes(
+    tmp_path: Path,
+) -> None:
+    """As a clerk opens it: the header frozen with a filter, money in its currency's format, the totals
+    per currency on a sheet of their own, and the notice once (a Notes sheet), not on every row."""
+    openpyxl = pytest.importorskip("openpyxl")
+    source = tmp_path / "in.csv"
+    source.write_text("id,weight,price,currency\nA,70,650,EUR\nB,80,120000,JPY\nC,abc,1,USD\n", encoding="utf-8")
+    result = process("batch", str(source), "--output", "xlsx")
+    assert result.returncode == 3
+    target = tmp_path / "out.xlsx"
+    target.write_bytes(result.stdout)
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == ["quotes", "totals", "notes"]
+    quotes = book["quotes"]
+    header = [cell.value for cell in quotes[1]]
+    assert quotes.freeze_panes == "A2" and quotes.auto_filter.ref.endswith("4")
+    assert "disclaimer" not in header
+    total = header.index("cost.total.min") + 1
+    assert (quotes.cell(2, total).value, quotes.cell(2, total).number_format) == (3900, '#,##0.00 "EUR"')
+    assert (quotes.cell(3, total).value, quotes.cell(3, total).number_format) == (720000, '#,##0 "JPY"')
+    totals = list(book["totals"].iter_rows(values_only=True))
+    assert totals[1][:3] == ("EUR", 1, 3900) and totals[2][:3] == ("JPY", 1, 720000)
+    notes = dict(book["notes"].iter_rows(values_only=True))
+    assert notes["notice"].startswith("Informational only") and notes["written by"].startswith("ketacalc ")

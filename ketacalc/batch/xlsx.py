@@ -18,7 +18,8 @@ from typing import IO, Any
 
 from ketacalc.errors import KetacalcError
 
-INSTALL = "pip install 'ketacalc[excel]'"
+# Both ways ketacalc is installed: pip (a virtual environment) and pipx (an application of its own).
+INSTALL = "pip install 'ketacalc[excel]', or with pipx: pipx inject ketacalc openpyxl"
 
 
 class ExcelError(KetacalcError):

@@ -214,6 +214,7 @@ def test_xlsx_is_read_without_the_extra_and_written_only_with_it(tmp_path: Path)
     assert read.returncode == 0 and '"dose_mg":35' in read.stdout
     written = without_openpyxl("--output", "xlsx")
     assert written.returncode == 2 and "pip install 'ketacalc[excel]'" in written.stderr
+    assert "pipx inject ketacalc openpyxl" in written.stderr
     assert written.stdout == ""
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ketacalc import units
-from ketacalc.batch.numbers import Problem, from_decimal_comma, money_cells
+from ketacalc.batch.numbers import PRICE_FIELDS, Problem, from_decimal_comma, money_cells
 from ketacalc.currencies import ISO_4217
 from ketacalc.errors import InputError, KetacalcError, printable
 
@@ -55,9 +55,8 @@ _UNIT_KINDS: dict[str, units.Kind] = {
     "bag": units.VOLUME,
     "final_concentration": units.CONCENTRATION,
 }
-_PRICES = ("price", "price_min", "price_max")
 # Columns that hold numbers (a decimal comma applies to them).
-NUMERIC = frozenset({*_UNIT_KINDS, *_PRICES, "infusions"})
+NUMERIC = frozenset({*_UNIT_KINDS, *PRICE_FIELDS, "infusions"})
 # Headers that are the id when no column is named id (normalised).
 ID_ALIASES = ("patient_id", "mrn", "patient", "patient_number", "patient_no", "record_id", "chart_number")
 
@@ -194,7 +193,7 @@ def recognize(header: str) -> tuple[str, str | None] | None:
 def is_unit_of(field: str, unit: str) -> bool:
     """Whether ``unit`` is a unit (or a currency) a field's column may carry."""
     spelling = "".join(unit.split()).lower().rstrip(".")
-    if field in _PRICES:
+    if field in PRICE_FIELDS:
         return _CURRENCY_SIGNS.get(unit.strip(), unit.strip().upper()) in ISO_4217
     kind = _UNIT_KINDS.get(field)
     return kind is not None and spelling in kind.spellings
@@ -286,9 +285,9 @@ _CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP"}
 
 
 def _column(index: int, field: str, header: str, hint: str | None) -> Column:
-    if hint is None or field not in (*_UNIT_KINDS, *_PRICES):
+    if hint is None or field not in (*_UNIT_KINDS, *PRICE_FIELDS):
         return Column(index, field, header)  # Sex (M/F), ID (MRN), Start (24h): a description, not a unit
-    if field in _PRICES:
+    if field in PRICE_FIELDS:
         code = _CURRENCY_SIGNS.get(hint.strip(), hint.strip().upper())
         if code not in ISO_4217:
             raise HeaderError(

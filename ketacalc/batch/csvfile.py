@@ -19,7 +19,7 @@ from ketacalc.batch.columns import (
     read_header,
     recognize,
 )
-from ketacalc.batch.numbers import PRICE_FIELDS, decimal_evidence, has_marked_money
+from ketacalc.batch.numbers import PRICE_FIELDS, decimal_evidence, has_marked_money, read_two_ways
 from ketacalc.batch.rows import (
     BLANK,
     RECORD_MAX_CHARS,
@@ -122,20 +122,8 @@ def _settled(stream: IO[str], rows: Iterator[Row], reading: Reading) -> tuple[It
 def _refusing_either(rows: Iterator[Row]) -> Iterator[Row]:
     """stdin's rows, each one whose number could be read two ways made that row's error."""
     for row in rows:
-        either = next(
-            (
-                f
-                for f in NUMERIC & row.cells.keys()
-                if isinstance(row.cells[f], str) and decimal_evidence(row.cells[f]) == "either"
-            ),
-            None,
-        )
-        if either is None:
-            yield row
-            continue
-        value = printable(str((row.written or row.cells)[either]))
-        problem = f"{either} {value!r} could be read two ways (1.25 or 1250): give --decimal comma or --decimal point"
-        yield row._replace(cells={}, problem=problem, field=either)
+        found = read_two_ways(row.cells, NUMERIC, row.written)
+        yield row if found is None else row._replace(cells={}, problem=found[1], field=found[0])
 
 
 HEADER_SEARCH_ROWS = 20  # where the header is looked for: the first row that names a weight column

@@ -13,7 +13,7 @@ from ketacalc.errors import printable
 if TYPE_CHECKING:
     from ketacalc.batch.columns import Header
 
-PRICE_FIELDS = _PRICES = ("price", "price_min", "price_max")
+PRICE_FIELDS = ("price", "price_min", "price_max")
 Problem = tuple[str, str]  # the field at fault, and what is wrong with its cell
 
 # A number written with a decimal comma: 82,5 or 1.250,00 (points group thousands in threes), a unit after it.
@@ -96,7 +96,7 @@ def money_cells(
     if any, and the cells read here (their decimal mark is read already)."""
     columns = {c.field: c for c in header.columns if c.currency} if header is not None else {}
     done: set[str] = set()
-    for field in _PRICES:
+    for field in PRICE_FIELDS:
         value = cells.get(field)
         if not isinstance(value, str) or field in typed or value.strip().replace(".", "").replace(",", "").isdigit():
             continue
@@ -127,8 +127,24 @@ def money_cells(
 
 def has_marked_money(cells: Mapping[str, Any]) -> bool:
     """Whether a price cell holds more than digits and marks (a currency sign or code): cheap, per row."""
-    for field in _PRICES:
+    for field in PRICE_FIELDS:
         value = cells.get(field)
         if isinstance(value, str) and not value.replace(".", "").replace(",", "").strip().isdigit():
             return True
     return False
+
+
+TWO_WAYS = "could be read two ways (1.25 or 1250): give --decimal comma or --decimal point"
+
+
+def read_two_ways(
+    cells: Mapping[str, Any], fields: frozenset[str], written: Mapping[str, Any] | None = None
+) -> tuple[str, str] | None:
+    """The first of ``fields`` whose text reads two ways (1.250: 1.25 or 1250), and its row's error,
+    echoing the cell as ``written`` has it."""
+    for field in fields & cells.keys():
+        value = cells[field]
+        if isinstance(value, str) and decimal_evidence(value) == "either":
+            shown = (written or cells).get(field, value)
+            return field, f"{field} {printable(str(shown))!r} {TWO_WAYS}"
+    return None

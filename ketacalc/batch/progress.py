@@ -13,8 +13,6 @@ EVERY = 2000  # rows between two drawings: a batch of 200,000 rows draws 100 tim
 
 
 class Progress:
-    EVERY = EVERY
-
     def __init__(self, err: IO[str], size: int | None, position: Callable[[], int] | None) -> None:
         from rich.console import Console
         from rich.progress import BarColumn, TaskProgressColumn, TextColumn, TimeRemainingColumn

@@ -24,6 +24,8 @@ from ketacalc.batch.csvfile import read_csv
 from ketacalc.batch.decoding import text_stream
 from ketacalc.batch.fastpath import FastPath
 from ketacalc.batch.jsonfile import read_jsonl
+from ketacalc.batch.numbers import PRICE_FIELDS
+from ketacalc.batch.progress import EVERY as PROGRESS_EVERY
 from ketacalc.batch.rows import BLANK, BatchInputError, Reading, Row, Writing, infer_format
 from ketacalc.batch.sheets import read_xlsx
 from ketacalc.batch.summary import Summary
@@ -209,7 +211,7 @@ def write_rows(  # noqa: C901
             else:
                 out.write(record_json(result) + "\n")
         check_interrupt()  # a Ctrl-C during a write stops here, after a whole record
-        if progress is not None and summary.rows % progress.EVERY == 0:
+        if progress is not None and summary.rows % PROGRESS_EVERY == 0:
             progress.update(summary.rows)
     if output == "xlsx":
         out.flush()
@@ -228,7 +230,7 @@ def _currency_assumed(header: Header, defaults: Mapping[str, Given | None]) -> t
     fields = {column.field for column in header.columns}
     if "currency" in fields:
         return ()
-    bare = [c for c in header.columns if c.field in ("price", "price_min", "price_max") and c.currency is None]
+    bare = [c for c in header.columns if c.field in PRICE_FIELDS and c.currency is None]
     if not bare:
         return ()
     currency = str(defaults.get("currency") or limits.PRICE_DEFAULT.unit).strip().upper()

@@ -15,9 +15,8 @@ from ketacalc.batch.columns import (
     same_unit,
 )
 from ketacalc.batch.csvfile import HEADER_SEARCH_ROWS, header_of
-from ketacalc.batch.numbers import decimal_evidence
+from ketacalc.batch.numbers import read_two_ways
 from ketacalc.batch.rows import BLANK, BatchInputError, Reading, Row, echo_id, is_totals
-from ketacalc.errors import printable
 
 
 def read_xlsx(binary: IO[bytes], reading: Reading) -> tuple[Iterator[Row], Header]:
@@ -99,7 +98,7 @@ def _sheet_rows(
             yield Row(number, row_id, {}, shown[1], shown[0], where=where)
             continue
         typed = frozenset(name for name, cell in mine if cell.typed and values.get(name) == cell.text)
-        if decimal_comma is None and (either := _either(values, typed)) is not None:
+        if decimal_comma is None and (either := read_two_ways(values, NUMERIC - typed)) is not None:
             yield Row(number, row_id, {}, either[1], either[0], where=where)
             continue
         written = dict(values)
@@ -130,16 +129,4 @@ def _format_units(
                 )
             continue
         values[name] = f"{cell.text} {cell.unit}"
-    return None
-
-
-def _either(values: dict[str, Any], typed: frozenset[str]) -> tuple[str, str] | None:
-    """The first text cell whose number reads two ways (1.250 €: 1.25 or 1250), and why it is refused."""
-    for field in (NUMERIC & values.keys()) - typed:
-        value = values[field]
-        if isinstance(value, str) and decimal_evidence(value) == "either":
-            return field, (
-                f"{field} {printable(value)!r} could be read two ways (1.25 or 1250): "
-                "give --decimal comma or --decimal point"
-            )
     return None

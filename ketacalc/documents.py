@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # the plan's module is imported by plan only: quote's start-u
     from ketacalc.planning import Plan
     from ketacalc.shapes import ChartDocument, CostDocument, DoseDocument, PlanDocument, QuoteDocument
 
-SCHEMA_VERSION = "3.2"
+SCHEMA_VERSION = "3.3"
 
 Document = dict[str, Any]
 

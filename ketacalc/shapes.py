@@ -337,6 +337,7 @@ class RowHead(TypedDict):
     line: NotRequired[Annotated[int, FIRST, Doc("CSV: the physical line the row starts on")]]
     sheet: NotRequired[Annotated[str, Doc("a workbook's sheet")]]
     sheet_row: NotRequired[Annotated[int, FIRST, Doc("the sheet's own row number")]]
+    date: NotRequired[Annotated[str, DATE, Doc("the date of a start cell that held a date and a time")]]
     id: Annotated[str | float | None, Doc("the row's id, echoed")]
 
 

@@ -76,6 +76,7 @@ OPTIONS: dict[str, dict[str, str]] = {
         "--ignore-column": "weight",
         "--header-row": "1",
         "--sheet": "Sheet1",
+        "--fields": "id",
     },
     "config": {
         **{k: v for k, v in _DOSE.items() if k not in ("--height", "--sex", "--start")},
@@ -107,7 +108,7 @@ FLAGS: dict[str, set[str]] = {
     "cost": {"--json", "--strict"},
     "quote": {"--json", "--strict", "--include-dose"},
     "plan": {"--json", "--strict", "--ics-details"},
-    "batch": {"--bom", "--quiet", "--strict"},
+    "batch": {"--bom", "--excel", "--quiet", "--strict"},
     "config": {"--json", "--path"},
     "chart": {"--json", "--csv", "--strict"},
     "schema": set(),

@@ -101,6 +101,7 @@ class Header:
     columns: tuple[Column, ...]
     notes: tuple[str, ...]  # said on stderr before the rows: columns left unread
     assumed: tuple[str, ...] = ()  # said in the summary: units read where the column names none
+    names: tuple[str, ...] = ()  # every column's header as written (a units row's units added), for the output
 
     @property
     def plain(self) -> bool:

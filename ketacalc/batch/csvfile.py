@@ -66,7 +66,7 @@ def read_csv(stream: IO[str], reading: Reading = Reading(), rereadable: bool = T
     # A second header row holding only units ("", "(lb)", "USD") gives the units of the columns above it.
     records, names = _units_row(records, names, delimiter, notes)
     header = header_of(names, reading)
-    header = Header(header.columns, (*notes, *header.notes), header.assumed)
+    header = replace(header, notes=(*notes, *header.notes), names=tuple(names))
     # A units row is not a data row: the records' own line count still starts at the header.
     settle = reading.decimal_comma is None and delimiter in DECIMAL_COMMA_DELIMITERS
     if settle and rereadable and stream.seekable():  # the cells as written, read once for their marks
@@ -116,7 +116,7 @@ def _settled(stream: IO[str], rows: Iterator[Row], reading: Reading) -> tuple[It
         f"note: numbers read with a decimal {kind}, as line {shown_line} {shown_field} "
         f"{printable(shown_value)!r} shows (give --decimal to say so)"
     )
-    return again, Header(header.columns, (*header.notes, note), header.assumed)
+    return again, replace(header, notes=(*header.notes, note))
 
 
 def _refusing_either(rows: Iterator[Row]) -> Iterator[Row]:
@@ -249,6 +249,7 @@ def _csv_rows(
                 f"has a line break inside its {broken!r} cell (a stray quote?), so lines "
                 f"{record.first_line}–{record.last_line} could not be split into rows",
                 where=where,
+                own=cells,
             )
         elif len(cells) > width and any(cell.strip() for cell in cells[width:]):
             # Empty cells past the header (70,,) are how spreadsheets pad a row: not an error.
@@ -258,17 +259,23 @@ def _csv_rows(
                 {},
                 f"has {len(cells)} cells but the header has {width} (an unquoted delimiter?)",
                 where=where,
+                own=cells,
             )
         elif UNDECODABLE_RE.search(record.text):
-            yield Row(number, row_id, {}, undecodable_problem(record.text), where=where)
+            yield Row(number, row_id, {}, undecodable_problem(record.text), where=where, own=_shown(cells))
         elif adjust or (priced and has_marked_money(values)):
             written = dict(values)
             if unusable := prepare(values, header, decimal_comma):
-                yield Row(number, row_id, {}, unusable[1], unusable[0], where=where)
+                yield Row(number, row_id, {}, unusable[1], unusable[0], where=where, own=cells)
             else:
-                yield Row(number, row_id, values, where=where, written=written)
+                yield Row(number, row_id, values, where=where, written=written, own=cells)
         else:
-            yield Row(number, row_id, values, where=where)
+            yield Row(number, row_id, values, where=where, own=cells)
+
+
+def _shown(cells: list[str]) -> list[str]:
+    """Cells with their undecodable bytes shown as \\xNN, for the output."""
+    return [bytes_shown(cell) for cell in cells]
 
 
 def _unreadable(

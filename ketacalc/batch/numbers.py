@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ketacalc.currencies import ISO_4217
+from ketacalc.currencies import ISO_4217, quantum
 from ketacalc.errors import printable
 
 if TYPE_CHECKING:
@@ -148,3 +149,32 @@ def read_two_ways(
             shown = (written or cells).get(field, value)
             return field, f"{field} {printable(str(shown))!r} {TWO_WAYS}"
     return None
+
+
+# Floating-point noise a formula or a float column leaves (pandas writes 715.0000000000001): a price
+# within 1e-9 of an amount in its currency's minor units is that amount; one further off stays as it
+# is, and the quote refuses it naming the value (more places than the currency has).
+_NOISE = Decimal("1e-9")
+
+
+def denoised(cells: dict[str, Any], currency: str) -> None:
+    """The row's price cells with floating-point noise taken off, in place (``currency``: the row's)."""
+    for name in PRICE_FIELDS:
+        value = cells.get(name)
+        if isinstance(value, str | Decimal | float) and not isinstance(value, bool):
+            snapped = _snapped(value, currency)
+            if snapped is not None:
+                cells[name] = snapped
+
+
+def _snapped(value: str | Decimal | float, currency: str) -> str | None:
+    text = str(value).strip()
+    if not _LONG_PLAIN_RE.fullmatch(text):
+        return None  # a whole amount, an amount in minor units already, or no plain number at all
+    number = Decimal(text)
+    amount = number.quantize(quantum(currency if currency in ISO_4217 else "USD"))
+    amount = amount.copy_abs() if amount.is_zero() else amount  # -0.0000000000001 is 0.00, not -0.00
+    return f"{amount:f}" if number != amount and abs(number - amount) <= _NOISE else None
+
+
+_LONG_PLAIN_RE = re.compile(r"[+-]?[0-9]{1,15}\.[0-9]{4,40}")

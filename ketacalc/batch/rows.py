@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -39,6 +39,8 @@ class Writing:
 
     format: str = "jsonl"
     bom: bool = False  # a UTF-8 BOM first, so Excel reads a CSV as UTF-8
+    excel: bool = False  # a CSV as Excel on Windows opens it: the BOM, CRLF line ends and a sep= line
+    fields: tuple[str, ...] | None = None  # --fields: ketacalc's columns in a CSV or workbook; None: the default set
     quiet: bool = False  # no progress on stderr
 
 
@@ -62,6 +64,7 @@ class Row(NamedTuple):  # a tuple: one is made per input row
     skipped: str | None = None  # a row that is no patient (a totals row): said in the summary, never quoted
     where: tuple[tuple[str, Any], ...] = ()  # where a clerk finds it: ("line", 7) or ("sheet", ..), ("sheet_row", 6)
     written: Mapping[str, Any] | None = None  # cells as the file has them, where reading them changed them
+    own: Sequence[Any] = ()  # every cell of the row as the file has it, for a CSV or workbook output
 
 
 BLANK = "blank"  # Row.skipped of a row of empty cells (,,,): counted in the summary, never listed

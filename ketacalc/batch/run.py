@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
-from typing import IO, Any, cast
+from typing import IO, Any, NamedTuple, cast
 
 from ketacalc import limits
 from ketacalc.batch import xlsx
@@ -24,12 +26,19 @@ from ketacalc.batch.csvfile import read_csv
 from ketacalc.batch.decoding import text_stream
 from ketacalc.batch.fastpath import FastPath
 from ketacalc.batch.jsonfile import read_jsonl
-from ketacalc.batch.numbers import PRICE_FIELDS
+from ketacalc.batch.numbers import PRICE_FIELDS, denoised
 from ketacalc.batch.progress import EVERY as PROGRESS_EVERY
 from ketacalc.batch.rows import BLANK, BatchInputError, Reading, Row, Writing, infer_format
 from ketacalc.batch.sheets import read_xlsx
 from ketacalc.batch.summary import Summary
-from ketacalc.batch.writers import csv_columns, flatten, typed_row
+from ketacalc.batch.writers import (
+    chosen_fields,
+    csv_row,
+    output_header,
+    own_cells,
+    spreadsheet_safe,
+    typed_row,
+)
 from ketacalc.clinic import ClinicLimits
 from ketacalc.config import replaced
 from ketacalc.documents import Document, batch_error, batch_quote, quote_record_json, record_json
@@ -61,6 +70,7 @@ def quote_row(
             return _error_record(row, row.field, row.problem)
         return _error_record(row, None, f"row {row.number} {row.problem}")
     kwargs = layered(defaults, row.cells)
+    denoised(kwargs, str(kwargs.get("currency") or limits.PRICE_DEFAULT.unit).strip().upper())
     weight = kwargs.pop("weight", None)
     if weight is None:
         return _error_record(row, "weight", "weight is missing")
@@ -126,7 +136,13 @@ def run_batch(
         for note in header.notes if header is not None else ():
             with contextlib.suppress(OSError, ValueError):
                 err.write(note + "\n")
-        summary = write_rows(rows, writing, defaults, out, err, clinic, _how_much(binary, source))
+        layout = None
+        if writing.format != "jsonl":  # the input's own columns (a JSON input has none), then ketacalc's
+            read = {c.field for c in header.columns} if header is not None else set()
+            read |= {name for name, value in defaults.items() if value is not None}
+            fields = chosen_fields(writing.fields, fmt, frozenset(read), writing.format)
+            layout = Layout(header.names if header is not None else (), fields)
+        summary = write_rows(rows, writing, defaults, out, err, clinic, _how_much(binary, source), layout)
         summary.assumed = (*header.assumed, *_currency_assumed(header, defaults)) if header is not None else ()
         return summary
     finally:
@@ -156,9 +172,11 @@ def write_rows(  # noqa: C901
     err: IO[str],
     clinic: ClinicLimits,
     read: tuple[int | None, Callable[[], int] | None] = (None, None),
+    layout: Layout | None = None,
 ) -> Summary:
     """Each row quoted (or its error) written in order; ``read`` is the input's size and a way to
-    ask how much of it is read, for the progress bar on a terminal."""
+    ask how much of it is read, for the progress bar on a terminal; ``layout`` the columns of a CSV
+    or workbook (the input's own, then ketacalc's)."""
     summary = Summary()
     progress = None
     if not writing.quiet and is_terminal(err):  # not when stderr is closed (2>&-)
@@ -166,16 +184,16 @@ def write_rows(  # noqa: C901
 
         progress = Progress(err, *read)
     output = writing.format
-    columns = csv_columns()
-    known = frozenset(columns)
-    book = _workbook(columns) if output == "xlsx" else None
-    if book is not None:
-        columns = book.header
+    layout = layout or Layout((), chosen_fields(writing.fields, "csv", frozenset(), output))
+    columns, width = layout.fields, len(layout.own)
+    book = _workbook(layout) if output == "xlsx" else None
     if output == "csv":
-        if writing.bom:
+        if writing.bom or writing.excel:
             out.write("\ufeff")
-        writer = csv.DictWriter(out, fieldnames=columns, restval="", lineterminator="\n")
-        writer.writeheader()
+        if writing.excel:
+            out.write("sep=,\r\n")  # Excel's own line: read with commas, whatever the list separator
+        writer = csv.writer(out, lineterminator="\r\n" if writing.excel else "\n")
+        writer.writerow([spreadsheet_safe(name) for name in output_header(layout.own, columns)])
     # Plain rows of a JSON Lines batch without clinic limits take the fast
     # path (ketacalc.batch.fastpath), pinned to this one by a property test.
     fast = FastPath.for_batch(defaults) if output == "jsonl" and clinic == ClinicLimits() else None
@@ -186,6 +204,8 @@ def write_rows(  # noqa: C901
             else:
                 summary.skipped.append(f"row {row.number}, {row.skipped}")
             continue
+        if row.problem is None and "start" in row.cells:
+            row = dated(row)
         if fast is not None and row.problem is None and (done := fast.record(row.number, row.id, row.cells, row.where)):
             summary.add(done.cost, done.total_dose_centi_mg, done.codes)
             out.write(done.line + "\n")  # one write: a record and its newline are never apart
@@ -199,13 +219,12 @@ def write_rows(  # noqa: C901
                 summary.rejected += 1
                 record = result
             if output == "csv":
-                # A block that is null here (a premixed bag has no syringe) leaves its columns empty.
-                flat = flatten(cast(Document, record))
-                writer.writerow({k: v for k, v in flat.items() if v is not None or k in known})
+                writer.writerow(own_cells(row.own, width) + csv_row(cast(Document, record), columns))
             elif output == "xlsx":
                 assert book is not None
                 document = cast(Document, record)
-                book.append(typed_row(document, columns), document.get("cost", {}).get("currency"))
+                cells = own_cells(row.own, width, typed=True) + typed_row(document, columns)
+                book.append(cells, document.get("cost", {}).get("currency"))
             elif isinstance(result, Quote):
                 out.write(quote_record_json(row.number, row.id, result, row.where) + "\n")
             else:
@@ -222,6 +241,43 @@ def write_rows(  # noqa: C901
     if progress is not None:
         progress.close()
     return summary
+
+
+# A start cell as a spreadsheet writes a date and a time: 2025-12-08 09:30 (ISO, or an Excel date-time
+# cell as the workbook reader gives it), 2025-12-08T09:30:00, or day first with dots (08.12.2025 09:30).
+_ISO_START_RE = re.compile(
+    r"[ \t]*([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]([0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:[ \t]*[AaPp][Mm])?)[ \t]*"
+)
+_DOTTED_START_RE = re.compile(r"[ \t]*([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})[ \t]+([0-9]{1,2}:[0-9]{2}.*)")
+_SLASHED_START_RE = re.compile(r"[ \t]*[0-9]{1,4}/[0-9]{1,2}/[0-9]{1,4}[ \t]+[0-9]{1,2}:[0-9]{2}.*")
+
+
+def dated(row: Row) -> Row:
+    """A start cell holding a date and a time gives the time to quote, and its date to the record
+    (``date``). A date with slashes reads two ways (12/8 is 8 December or 12 August): the row's error."""
+    start = row.cells["start"]
+    if not isinstance(start, str) or ":" not in start or len(start) > 40:
+        return row
+    date = time = None
+    if found := _ISO_START_RE.fullmatch(start):
+        date, time = found.groups()
+    elif found := _DOTTED_START_RE.fullmatch(start):
+        day, month, year, time = found.groups()
+        date = f"{year}-{int(month):02d}-{int(day):02d}"
+    elif _SLASHED_START_RE.fullmatch(start):
+        problem = (
+            f"start {printable(start)!r} has a date that reads two ways (day/month or month/day): "
+            "write it as 2025-12-08 09:30, or the time alone"
+        )
+        return row._replace(cells={}, problem=problem, field="start")
+    if date is None or time is None:
+        return row
+    try:
+        datetime.date.fromisoformat(date)
+    except ValueError:
+        return row._replace(cells={}, problem=f"start {printable(start)!r} has no such date", field="start")
+    written = {**(row.written or {}), "start": start}  # an error echoes the cell as written
+    return row._replace(cells={**row.cells, "start": time}, where=(*row.where, ("date", date)), written=written)
 
 
 def _currency_assumed(header: Header, defaults: Mapping[str, Given | None]) -> tuple[str, ...]:
@@ -269,9 +325,20 @@ def _workbook_sheets(
     return totals, notes
 
 
-def _workbook(columns: list[str]) -> xlsx.WorkbookWriter:
+class Layout(NamedTuple):
+    """A CSV's or workbook's columns: the input's own (its header as written), then ketacalc's."""
+
+    own: tuple[str, ...]
+    fields: list[str]
+
+
+def _workbook(layout: Layout) -> xlsx.WorkbookWriter:
     """xlsx: rows go to a write-only workbook as they come (constant memory), saved whole at the end
     with a Totals and a Notes sheet; the disclaimer is said once there, not on every row."""
-    kept = [name for name in columns if name != "disclaimer"]
-    money = [name for name in kept if name.startswith("cost.") and name != "cost.currency"]
-    return xlsx.WorkbookWriter(kept, money=money)
+    header = output_header(layout.own, layout.fields)
+    money = [
+        name
+        for name, field in zip(header[len(layout.own) :], layout.fields, strict=True)
+        if field.startswith("cost.") and field != "cost.currency"
+    ]
+    return xlsx.WorkbookWriter([printable(name) for name in header], money=[printable(name) for name in money])

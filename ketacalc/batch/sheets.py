@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
+from decimal import Decimal
 from typing import IO, Any
 
 from ketacalc.batch import workbook
@@ -50,7 +53,8 @@ def read_xlsx(binary: IO[bytes], reading: Reading) -> tuple[Iterator[Row], Heade
     except workbook.WorkbookError as error:
         raise BatchInputError(str(error)) from None
     header = header_of([cell.text for cell in first], reading)
-    header = Header(header.columns, (*sheet.notes, *notes, *header.notes), header.assumed)
+    names = tuple(cell.text for cell in first)
+    header = replace(header, notes=(*sheet.notes, *notes, *header.notes), names=names)
     return _sheet_rows(rows, header, reading.decimal_comma, sheet.name), header
 
 
@@ -67,6 +71,7 @@ def _sheet_rows(
     two ways (1.250 €) is its row's error; a typed number cell has no decimal mark to read."""
     number = 0
     units = {c.field: c.unit for c in header.columns}
+    width = len(header.names)
     for sheet_row, present in sheet_rows:
         cells = [present[k] for k in sorted(present)]  # the cells present, in column order
         where = (("sheet", sheet), ("sheet_row", sheet_row))  # the spreadsheet's own row number
@@ -78,9 +83,10 @@ def _sheet_rows(
         if is_totals(cell.text for cell in cells):
             yield Row(number, None, {}, skipped="a totals row", where=where)
             continue
+        own = [_own(present.get(index)) for index in range(width)]
         mine = [(c.field, present[c.index]) for c in header.columns if c.index in present]
         values = {name: cell.text for name, cell in mine if cell.text.strip()}
-        row_id = echo_id(values.pop("id", None))
+        row_id = echo_id(_typed_id(values.pop("id", None), present, header))
         unsaved = [name for name, cell in mine if cell.unsaved_formula]
         broken = [(name, cell.problem) for name, cell in mine if cell.problem]
         if unsaved:
@@ -88,26 +94,45 @@ def _sheet_rows(
                 f"{unsaved[0]} is a formula with no value saved in the workbook "
                 "(open and save it in a spreadsheet program, or export CSV)"
             )
-            yield Row(number, row_id, {}, problem, unsaved[0], where=where)
+            yield Row(number, row_id, {}, problem, unsaved[0], where=where, own=own)
             continue
         if broken:
-            yield Row(number, row_id, {}, f"{broken[0][0]} cell {broken[0][1]}", broken[0][0], where=where)
+            yield Row(number, row_id, {}, f"{broken[0][0]} cell {broken[0][1]}", broken[0][0], where=where, own=own)
             continue
         shown = _format_units(mine, units, values)
         if shown is not None:
-            yield Row(number, row_id, {}, shown[1], shown[0], where=where)
+            yield Row(number, row_id, {}, shown[1], shown[0], where=where, own=own)
             continue
         typed = frozenset(name for name, cell in mine if cell.typed and values.get(name) == cell.text)
         if decimal_comma is None and (either := read_two_ways(values, NUMERIC - typed)) is not None:
-            yield Row(number, row_id, {}, either[1], either[0], where=where)
+            yield Row(number, row_id, {}, either[1], either[0], where=where, own=own)
             continue
         written = dict(values)
         found = prepare(values, header, bool(decimal_comma), typed)
         yield (
-            Row(number, row_id, {}, found[1], found[0], where=where)
+            Row(number, row_id, {}, found[1], found[0], where=where, own=own)
             if found
-            else Row(number, row_id, values, where=where, written=written)
+            else Row(number, row_id, values, where=where, written=written, own=own)
         )
+
+
+def _own(cell: workbook.Cell | None) -> object:
+    """A cell as the output holds it: a number cell as its number, any other as its text."""
+    if cell is None:
+        return ""
+    return Decimal(cell.text) if cell.typed else cell.text
+
+
+def _typed_id(text: str | None, present: Mapping[int, workbook.Cell], header: Header) -> Any:
+    """An id from a number cell stays a number (1002, not "1002"), as the sheet shows it."""
+    column = next((c.index for c in header.columns if c.field == "id"), None)
+    cell = present.get(column) if column is not None and text is not None else None
+    if cell is None or not cell.typed or not _WHOLE_RE.fullmatch(text or ""):
+        return text
+    return int(text)
+
+
+_WHOLE_RE = re.compile(r"-?[0-9]{1,15}")
 
 
 def _format_units(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from ketacalc.batch.rows import FORMULA_START
 from ketacalc.documents import Document, batch_quote
-from ketacalc.errors import printable
+from ketacalc.errors import InputError, printable
 from ketacalc.quoting import quote
 
 
@@ -29,13 +30,13 @@ def flatten(document: Mapping[str, Any], prefix: str = "", typed: bool = False) 
             flat[name] = Decimal(_plain_number(value)) if typed else _plain_number(value)
         elif isinstance(value, str):
             money = typed and prefix.startswith(("cost.per_infusion.", "cost.total."))
-            flat[name] = Decimal(value) if money else printable(value) if typed else _spreadsheet_safe(value)
+            flat[name] = Decimal(value) if money else printable(value) if typed else spreadsheet_safe(value)
         else:
             flat[name] = value
     return flat
 
 
-def _spreadsheet_safe(text: str) -> str:
+def spreadsheet_safe(text: str) -> str:
     """Text for a CSV cell that a spreadsheet shows as text: control characters
     (line breaks too, so each record is one line) written escaped (\\n), and a
     cell that would start a formula (=, +, -, @) prefixed with ' (OWASP)."""
@@ -57,11 +58,126 @@ def csv_columns() -> list[str]:
     return [columns[0], *_WHERE, *columns[1:4], "error.field", "error.message", *columns[4:]]
 
 
-_WHERE = ("line", "sheet", "sheet_row")  # where a record's row is, as each input names it
+_WHERE = ("line", "sheet", "sheet_row", "date")  # where a record's row is, as each input names it (and its date)
+
+ALL = "all"  # --fields all: every column, as csv_columns() lists them
+DEFAULT = "default"  # --fields default: the short set below (the default), to add others to
+
+# The short default set a clerk reads, in this order (--fields picks others): where the row is, its
+# id, an error, weight, dose, infusions, price per infusion, the series totals, warnings, the notice.
+_DEFAULT_FIELDS = (
+    "row",
+    "id",
+    "error.field",
+    "error.message",
+    "patient.weight_kg",
+    "dose.rate_mg_per_kg",
+    "dose.dose_mg",
+    "session.duration_min",
+    "series.infusions",
+    "series.total_dose_mg",
+    "cost.currency",
+    "cost.per_infusion.min",
+    "cost.per_infusion.max",
+    "cost.total.min",
+    "cost.total.mid",
+    "cost.total.max",
+    "warnings",
+    "disclaimer",
+)
+# Added to the default set when the input reads them (a start column, a pump's concentration or bag).
+_WHERE_BY_FORMAT = {"csv": ("line",), "xlsx": ("sheet", "sheet_row")}  # JSON Lines: the row is its line
+_START_FIELDS = ("date", "session.start", "session.infusion_end", "session.recovery_end")
+_PUMP_FIELDS = ("pump.concentration_mg_per_ml", "pump.drug_volume_ml", "pump.vtbi_ml", "pump.rate_ml_per_h")
+
+
+def parse_fields(given: str) -> tuple[str, ...]:
+    """--fields: ketacalc's columns to write, by name, comma-separated; ``default`` (the short set)
+    and ``all`` may stand among them. Each name once, in the order given."""
+    names = [name.strip() for name in given.split(",")]
+    known = frozenset(csv_columns())
+    for name in names:
+        if name not in known and name not in (ALL, DEFAULT):
+            shown = printable(name)[:60] if name else "(empty)"
+            raise InputError(
+                "fields",
+                given if len(names) == 1 else shown,
+                "is not a column ketacalc writes",
+                "column names as --fields all writes them (e.g. id,dose.dose_mg,cost.total.mid), default, or all",
+            )
+    return tuple(dict.fromkeys(names))
+
+
+def chosen_fields(fields: tuple[str, ...] | None, input_format: str, read: frozenset[str], output: str) -> list[str]:
+    """ketacalc's columns for a CSV or workbook: ``fields`` as --fields gave them (None: the default
+    set, with the row's place as ``input_format`` gives it and the start's or the pump's columns when
+    ``read`` (the fields the input or the defaults give) has them, and no id when the input's own
+    columns have it). A workbook says the notice once,
+    on its notes sheet, so its default set has no disclaimer column."""
+    every = csv_columns()
+    chosen: list[str] = []
+    for name in fields or (DEFAULT,):
+        if name == ALL:
+            chosen += every if output == "csv" else [c for c in every if c != "disclaimer"]
+        elif name == DEFAULT:
+            start = _START_FIELDS if "start" in read else ()
+            pump = _PUMP_FIELDS if read & {"concentration", "bag", "final_concentration"} else ()
+            where = _WHERE_BY_FORMAT.get(input_format, ())
+            default = [_DEFAULT_FIELDS[0], *where, *_DEFAULT_FIELDS[1:8], *start, *pump, *_DEFAULT_FIELDS[8:]]
+            if "id" in read:
+                default.remove("id")  # the input's own id column is written first: not repeated
+            chosen += default if output == "csv" else default[:-1]
+        else:
+            chosen.append(name)
+    return list(dict.fromkeys(chosen))
+
+
+def output_header(own: Sequence[str], fields: Sequence[str]) -> list[str]:
+    """The input's own columns first, unchanged, then ketacalc's; one of ketacalc's whose name the
+    input already has is written ``ketacalc.NAME``."""
+    taken = frozenset(own)
+    return [*own, *(f"ketacalc.{name}" if name in taken else name for name in fields)]
+
+
+def own_cells(cells: Sequence[Any], width: int, typed: bool = False) -> list[Any]:
+    """A row's own cells as the output holds them, padded or cut to the header's width: for a CSV
+    text made safe for a spreadsheet; for a workbook (``typed``) numbers as numbers."""
+    out: list[Any] = []
+    for value in cells[:width]:
+        if isinstance(value, Decimal):
+            out.append(value if typed else f"{value:f}")
+        elif typed:
+            out.append(as_number(value))
+        else:
+            out.append(spreadsheet_safe(str(value)))
+    out += [None if typed else ""] * (width - len(out))
+    return out
+
+
+_NUMBER_TEXT_RE = re.compile(r"-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,15})?")
+
+
+def as_number(value: Any) -> Any:
+    """For a workbook cell: text that is a plain number (1002, 82.5) as that number, as a spreadsheet
+    opening a CSV would read it; 007, 1e3 and 16 digits stay text, and control characters are escaped."""
+    if isinstance(value, str):
+        if _NUMBER_TEXT_RE.fullmatch(value) and len(value.replace("-", "").replace(".", "")) <= 15:
+            return Decimal(value) if "." in value else int(value)
+        return printable(value)
+    return value
 
 
 def typed_row(record: Document, columns: list[str]) -> list[object]:
-    """A record as workbook cells: numbers as numbers, money as exact
+    """A record as workbook cells: numbers as numbers (a plain number id too), money as exact
     decimals, the rest as text (as the CSV has it: control characters escaped)."""
     flat = flatten(record, typed=True)
+    if "id" in flat:
+        flat["id"] = as_number(flat["id"])
     return [flat.get(name) for name in columns]
+
+
+def csv_row(record: Document, columns: list[str]) -> list[object]:
+    """A record as CSV cells, in ``columns``' order; a block that is null (a premixed bag has no
+    syringe) leaves its columns empty."""
+    flat = flatten(record)
+    return ["" if (value := flat.get(name)) is None else value for name in columns]

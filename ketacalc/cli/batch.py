@@ -137,6 +137,24 @@ def batch_command(
     bom: Annotated[
         bool, typer.Option("--bom", help="csv output: start with a UTF-8 BOM, so Excel opens it as UTF-8.")
     ] = False,
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel", help="csv output as Excel on Windows opens it: a UTF-8 BOM, CRLF line ends and a sep=, line."
+        ),
+    ] = False,
+    fields: Annotated[
+        str | None,
+        typer.Option(
+            "--fields",
+            metavar="LIST",
+            help=(
+                "csv or xlsx output: ketacalc's columns after the input's own, comma-separated "
+                "(e.g. default,session.start), or all. Default: id, weight, dose, infusions, prices, "
+                "totals, warnings, error."
+            ),
+        ),
+    ] = None,
     summary_json: Annotated[
         str | None,
         typer.Option(
@@ -182,9 +200,24 @@ def batch_command(
         header_row=header_row,
         sheet=sheet,
     )
-    writing_as = Writing(format=parse_output_format(output), bom=bom, quiet=quiet)
-    if bom and writing_as.format != "csv":
-        raise InputError("bom", None, f"is for csv output, and the output is {writing_as.format}", "--output csv --bom")
+    from ketacalc.batch.writers import parse_fields
+
+    writing_as = Writing(
+        format=parse_output_format(output),
+        bom=bom,
+        excel=excel,
+        quiet=quiet,
+        fields=None if fields is None else parse_fields(fields),
+    )
+    for name, given, example in (("bom", bom, "--bom"), ("excel", excel, "--excel")):
+        if given and writing_as.format != "csv":
+            raise InputError(
+                name, None, f"is for csv output, and the output is {writing_as.format}", f"--output csv {example}"
+            )
+    if fields is not None and writing_as.format == "jsonl":
+        raise InputError(
+            "fields", fields, "is for csv or xlsx output (JSON Lines has every field)", "--output csv --fields LIST"
+        )
     input_is_not_stdout(source)
     if summary_json is not None:
         check_summary_path(summary_json, source, config)  # before any row is quoted

@@ -127,7 +127,7 @@ def _typed_id(text: str | None, present: Mapping[int, workbook.Cell], header: He
     """An id from a number cell stays a number (1002, not "1002"), as the sheet shows it."""
     column = next((c.index for c in header.columns if c.field == "id"), None)
     cell = present.get(column) if column is not None and text is not None else None
-    if cell is None or not cell.typed or not _WHOLE_RE.fullmatch(text or ""):
+    if text is None or cell is None or not cell.typed or not _WHOLE_RE.fullmatch(text):
         return text
     return int(text)
 

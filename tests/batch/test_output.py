@@ -10,7 +10,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from tests.fuzzing import hostile_text
 from tests.helpers import cli, process, write

@@ -44,7 +44,10 @@ def test_every_imported_package_is_declared() -> None:
                 imported |= {alias.name.split(".")[0] for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 imported.add(node.module.split(".")[0])
-    third_party = imported - set(sys.stdlib_module_names) - {"ketacalc", "__future__"}
+    # An import name is its distribution's with - as _ (python_calamine is python-calamine).
+    third_party = {
+        name.replace("_", "-") for name in imported - set(sys.stdlib_module_names) - {"ketacalc", "__future__"}
+    }
     declared = set(_floors(PYPROJECT["project"]["dependencies"]))
     extras = set(_floors(PYPROJECT["project"]["optional-dependencies"]["excel"]))
     assert third_party == declared | extras

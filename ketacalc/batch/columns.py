@@ -269,7 +269,7 @@ def read_header(  # noqa: C901
         notes.append("note: not read: " + ", ".join(shown_unread))
     assumed = []
     for column in sorted(columns.values(), key=lambda c: c.index):
-        default = _BARE_UNITS.get(column.field)
+        default = BARE_UNITS.get(column.field)
         if default is not None and column.unit is None:
             named = printable(column.header)
             assumed.append(f"{column.field} read as {default}: the column {named!r} names no unit")
@@ -278,7 +278,7 @@ def read_header(  # noqa: C901
 
 
 # What a bare number in a column that names no unit is read as (said once, on stderr).
-_BARE_UNITS = {"weight": "kg", "rate": "mg/kg", "duration": "min", "bag": "mL"}
+BARE_UNITS = {"weight": "kg", "rate": "mg/kg", "duration": "min", "bag": "mL"}
 
 
 # Currency signs a price header may carry; ¥ is left out (yen or yuan?).

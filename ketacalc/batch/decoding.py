@@ -102,8 +102,6 @@ def _check_utf8(buffered: io.BufferedReader, name: str) -> None:
                 data = error.object
                 bad = data[error.start : error.start + 1]
                 line += data.count(b"\n", 0, error.start)
-                if data[:4] == b"PK\x03\x04":
-                    raise BatchInputError(f"{name} looks like a workbook (.xlsx): give --input-format xlsx") from None
                 hint = (
                     "--encoding utf-16-le or utf-16-be: it looks like UTF-16 without a BOM"
                     if b"\x00" in data[:200]
@@ -117,3 +115,50 @@ def _check_utf8(buffered: io.BufferedReader, name: str) -> None:
     finally:
         if seekable:
             buffered.seek(start)
+
+
+XLSX_BYTES = "an Excel workbook (.xlsx)"  # what_bytes of a zip that holds a workbook (an .xlsb is one too)
+
+
+def what_bytes(head: bytes) -> str | None:
+    """What a file that is no text is, from its first bytes, and how to give it to ketacalc; None for
+    anything else. Spreadsheet programs save workbooks under any name (a web table saved as .xls is
+    HTML), so a file is known by its bytes, not its extension."""
+    if head.startswith(b"PK\x03\x04"):
+        if b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet" in head:
+            return "an OpenDocument spreadsheet (.ods): give --input-format ods"
+        if b"[Content_Types].xml" in head or b"xl/" in head or b"docProps/" in head or b"_rels/" in head:
+            return f"{XLSX_BYTES}: give --input-format xlsx"
+        if b"Index/" in head or b".iwa" in head:
+            return "an Apple Numbers file: in Numbers, File > Export To > CSV or Excel"
+        return "a zip file, not a spreadsheet ketacalc reads: export the sheet as .xlsx or 'CSV UTF-8'"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return (
+            "an Excel 97-2003 workbook (.xls), or a password-protected one: give --input-format xls "
+            "(a password must be removed first), or save it as .xlsx or 'CSV UTF-8'"
+        )
+    if head.startswith(b"%PDF"):
+        return "a PDF, not a spreadsheet: export the sheet itself as .xlsx or 'CSV UTF-8'"
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")) and (
+        b"<html" in head.lower() or b"<table" in head.lower()
+    ):
+        return (
+            "an HTML page (programs save a web table as .xls): open it in a spreadsheet program "
+            "and save it as .xlsx or 'CSV UTF-8'"
+        )
+    return None
+
+
+def refuse_workbook_bytes(binary: IO[bytes], name: str) -> None:
+    """A text input (CSV or JSON Lines) whose bytes are a workbook, a PDF or a web page is exit 2,
+    saying what it is and how to read it, rather than a garbled header."""
+    if not isinstance(binary, io.BufferedReader):
+        return
+    try:
+        head = binary.peek(512)[:512]
+    except (OSError, ValueError):
+        return
+    said = what_bytes(head)
+    if said is not None:
+        raise BatchInputError(f"{name} is {said}")

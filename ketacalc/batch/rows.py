@@ -14,7 +14,8 @@ from typing import Any, NamedTuple
 
 from ketacalc.errors import InputError, KetacalcError
 
-FORMATS = ("csv", "jsonl", "xlsx")
+FORMATS = ("csv", "jsonl", "xlsx", "ods", "xls", "xlsb")
+WORKBOOKS = ("xlsx", "ods", "xls", "xlsb")  # spreadsheet files: a sheet of cells, not text
 OUTPUTS = ("jsonl", "csv", "xlsx")
 DELIMITERS = {",": ",", ";": ";", "tab": "\t", "\t": "\t", "|": "|"}
 
@@ -23,7 +24,7 @@ DELIMITERS = {",": ",", ";": ";", "tab": "\t", "\t": "\t", "|": "|"}
 class Reading:
     """How to read a batch input (the batch command's input options)."""
 
-    format: str | None = None  # csv, jsonl or xlsx; None: from the file's extension
+    format: str | None = None  # csv, jsonl, or a workbook (WORKBOOKS); None: from the file's extension
     encoding: str | None = None  # None: UTF-8 (with or without a BOM) or UTF-16 with a BOM
     delimiter: str | None = None  # None: from the header
     decimal_comma: bool | None = None  # None: not given (a ; or tab CSV file settles it, or refuses)
@@ -124,11 +125,14 @@ def infer_format(path: str, given: str | None) -> str:
     if given is not None:
         fmt = given.strip().lower()
         if fmt not in FORMATS:
-            raise InputError("input_format", given, "is not a batch format", "csv, jsonl or xlsx")
+            raise InputError("input_format", given, "is not a batch format", "csv, jsonl, xlsx, ods, xls or xlsb")
         return fmt
     lower = path.lower()
     if lower.endswith((".xlsx", ".xlsm")):
         return "xlsx"
+    for fmt in ("ods", "xls", "xlsb"):
+        if lower.endswith(f".{fmt}"):
+            return fmt
     return "jsonl" if lower.endswith((".jsonl", ".ndjson", ".json")) else "csv"
 
 

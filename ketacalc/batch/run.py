@@ -18,17 +18,18 @@ from typing import IO, Any, NamedTuple, cast
 
 from ketacalc import limits
 from ketacalc.batch import xlsx
+from ketacalc.batch.calamine import needs_named_units
 from ketacalc.batch.columns import (
     Header,
     decimal_comma_hint,
 )
 from ketacalc.batch.csvfile import read_csv
-from ketacalc.batch.decoding import text_stream
+from ketacalc.batch.decoding import refuse_workbook_bytes, text_stream
 from ketacalc.batch.fastpath import FastPath
 from ketacalc.batch.jsonfile import read_jsonl
 from ketacalc.batch.numbers import PRICE_FIELDS, denoised
 from ketacalc.batch.progress import EVERY as PROGRESS_EVERY
-from ketacalc.batch.rows import BLANK, BatchInputError, Reading, Row, Writing, infer_format
+from ketacalc.batch.rows import BLANK, WORKBOOKS, BatchInputError, Reading, Row, Writing, infer_format
 from ketacalc.batch.sheets import read_xlsx
 from ketacalc.batch.summary import Summary
 from ketacalc.batch.writers import (
@@ -110,9 +111,9 @@ def run_batch(
     if isinstance(checked.get("rate"), str) and parse_rate_order(str(checked["rate"])).mg_per_kg is None:
         del checked["rate"]  # an order per time is checked with each row's own duration
     quote(70, **checked)
-    if reading.sheet is not None and fmt != "xlsx":
+    if reading.sheet is not None and fmt not in WORKBOOKS:
         raise InputError("sheet", reading.sheet, "is for a workbook, and the input is not one", "--input-format xlsx")
-    if fmt == "xlsx" and (reading.encoding is not None or reading.delimiter is not None):
+    if fmt in WORKBOOKS and (reading.encoding is not None or reading.delimiter is not None):
         option = "encoding" if reading.encoding is not None else "delimiter"
         raise InputError(option, getattr(reading, option), "is for CSV, and the input is a workbook", "no such option")
     if writing.format == "xlsx" and is_terminal(out):
@@ -121,9 +122,12 @@ def run_batch(
     name = "stdin" if source == "-" else repr(printable(source))
     try:
         header: Header | None = None
-        if fmt == "xlsx":
-            rows, header = read_xlsx(binary, reading)
+        if fmt in WORKBOOKS:
+            rows, header = read_xlsx(binary, reading, fmt)
+            if fmt != "xlsx" and (refused := needs_named_units(header, fmt, bool(defaults.get("currency")))):
+                raise BatchInputError(refused)
         else:
+            refuse_workbook_bytes(binary, name)
             try:
                 stream = text_stream(binary, reading.encoding, name)
             except OSError as error:

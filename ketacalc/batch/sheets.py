@@ -22,11 +22,17 @@ from ketacalc.batch.numbers import read_two_ways
 from ketacalc.batch.rows import BLANK, BatchInputError, Reading, Row, echo_id, is_totals
 
 
-def read_xlsx(binary: IO[bytes], reading: Reading) -> tuple[Iterator[Row], Header]:
-    """The rows of a workbook's sheet, read as a CSV export of it would be (``ketacalc.batch.workbook``:
-    bounded by the cells present, rows placed by their references)."""
+def read_xlsx(binary: IO[bytes], reading: Reading, fmt: str = "xlsx") -> tuple[Iterator[Row], Header]:
+    """The rows of a workbook's sheet, read as a CSV export of it would be (``ketacalc.batch.workbook``
+    for .xlsx: bounded by the cells present, rows placed by their references; ``ketacalc.batch.calamine``
+    for .ods, .xls and .xlsb)."""
     try:
-        sheet = workbook.read(binary, reading.sheet)
+        if fmt == "xlsx":
+            sheet = workbook.read(binary, reading.sheet)
+        else:
+            from ketacalc.batch import calamine
+
+            sheet = calamine.read(binary, reading.sheet, fmt)
         rows = sheet.rows
         first: list[workbook.Cell] | None = None
         seen = 0

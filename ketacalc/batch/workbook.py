@@ -29,6 +29,7 @@ from decimal import Decimal, InvalidOperation
 from typing import IO
 from xml.etree import ElementTree
 
+from ketacalc.batch.decoding import XLSX_BYTES, what_bytes
 from ketacalc.batch.formats import format_currency, format_unit
 from ketacalc.errors import KetacalcError, printable
 
@@ -84,10 +85,13 @@ def read(binary: IO[bytes], sheet: str | None) -> Sheet:
     data = binary.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         raise WorkbookError(f"the workbook is over {MAX_FILE_BYTES // 1024 // 1024} MiB")
+    said = what_bytes(data[:512])
+    if said is not None and not said.startswith(XLSX_BYTES):  # an .xls, .ods, web page or PDF named .xlsx
+        raise WorkbookError(f"the input is not an .xlsx workbook: it is {said}")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise WorkbookError("not a readable .xlsx workbook (not a zip file)") from None
+        raise WorkbookError("not a readable .xlsx workbook (not a zip file): save it as .xlsx or 'CSV UTF-8'") from None
     book = _Book(archive)
     name, path, notes = book.choose(sheet)
     return Sheet(name, book.rows(path), notes)

@@ -42,7 +42,7 @@ from ketacalc.errors import (
 
 @app.command(
     "batch",
-    short_help="Quotes for many patients from CSV or JSON Lines.",
+    short_help="Quotes for many patients from CSV, JSON Lines or a spreadsheet.",
     help=(
         "\b\nExample: ketacalc batch patients.csv --price 650 > quotes.jsonl\n\n"
         "Read one patient per row (a 'weight' column is required; optional: id, rate, duration, "
@@ -54,14 +54,17 @@ from ketacalc.errors import (
     ),
 )
 def batch_command(
-    source: Annotated[str, typer.Argument(metavar="INPUT", help="A CSV or JSON Lines file, or - for stdin.")] = "-",
+    source: Annotated[
+        str,
+        typer.Argument(metavar="INPUT", help="A CSV, JSON Lines or spreadsheet file, or - for stdin."),
+    ] = "-",
     input_format: Annotated[
         str | None,
         typer.Option(
             "--input-format",
             autocompletion=choices(INPUT_FORMATS),
             metavar="FORMAT",
-            help="csv, jsonl or xlsx (default: from the extension; stdin is csv).",
+            help="csv, jsonl, xlsx, ods, xls or xlsb (default: from the extension; stdin is csv).",
         ),
     ] = None,
     output: Annotated[

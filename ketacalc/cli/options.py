@@ -37,7 +37,7 @@ def choices(values: Sequence[str]) -> Callable[[str], list[str]]:
 BASES = ("actual", "ideal", "adjusted")
 SEXES = ("female", "male")
 VTBI_BASES = ("bag+drug", "bag")
-INPUT_FORMATS = ("csv", "jsonl", "xlsx")
+INPUT_FORMATS = ("csv", "jsonl", "xlsx", "ods", "xls", "xlsb")
 OUTPUT_FORMATS = ("jsonl", "csv", "xlsx")
 DECIMAL_MARKS = ("point", "comma")
 WEIGHT_UNITS = ("kg", "lb")

@@ -483,7 +483,7 @@ def test_options_for_another_format_are_refused(tmp_path: Path) -> None:
     book = _workbook(tmp_path, [["weight"], [70]], "Sheet1")
     assert cli("batch", book, "--encoding", "cp1252").code == 2
     piped = process("batch", "-", input=Path(book).read_bytes())
-    assert piped.returncode == 2 and b"looks like a workbook" in piped.stderr
+    assert piped.returncode == 2 and b"is an Excel workbook (.xlsx): give --input-format xlsx" in piped.stderr
 
 
 def test_a_three_decimal_currency_refuses_an_ambiguous_comma_and_dollars_in_euros() -> None:

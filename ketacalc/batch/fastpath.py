@@ -119,9 +119,11 @@ _CACHE_MAX = 4096  # distinct infusions cells remembered (a batch has a handful)
 
 
 class FastRecord(NamedTuple):
-    """A row's record as its JSON line, and what the batch's totals need."""
+    """A row's record (its JSON line, or for a CSV or workbook the document), and what the batch's
+    totals need."""
 
-    line: str
+    line: str  # empty when the document was asked for
+    document: Mapping[str, Any] | None
     cost: Cost
     total_dose_centi_mg: int  # the series' drug, in hundredths of a mg (as printed)
     codes: tuple[str, ...]  # its warnings' codes
@@ -156,9 +158,15 @@ class FastPath:
 
     # Long because it is the hot loop of a batch, inlined: a call per figure costs measurably (docs/performance.md).
     def record(
-        self, number: int, row_id: Any, cells: Mapping[str, Any], where: tuple[tuple[str, Any], ...] = ()
+        self,
+        number: int,
+        row_id: Any,
+        cells: Mapping[str, Any],
+        where: tuple[tuple[str, Any], ...] = (),
+        as_json: bool = True,
     ) -> FastRecord | None:
-        """The row's record, or None when the plain path must quote it."""
+        """The row's record (its JSON line; ``as_json`` False: the document), or None when the plain
+        path must quote it."""
         if not cells.keys() <= _ROW_FIELDS:
             return None
         weight = self._weight(cells.get("weight"))
@@ -224,7 +232,9 @@ class FastPath:
             "cost": cost_block(series),
         }
         codes = tuple([warning["code"] for warning in warnings]) if warnings else ()
-        return FastRecord(record_json(record), series, dose * series.infusions, codes)
+        if as_json:
+            return FastRecord(record_json(record), None, series, dose * series.infusions, codes)
+        return FastRecord("", record, series, dose * series.infusions, codes)
 
     def _weight(self, text: Any) -> tuple[Ratio, bool, str] | None:
         if type(text) is not str or len(text) > units.MAX_INPUT_CHARS or (match := _WEIGHT.fullmatch(text)) is None:

@@ -33,12 +33,11 @@ from ketacalc.batch.rows import BLANK, WORKBOOKS, BatchInputError, Reading, Row,
 from ketacalc.batch.sheets import read_xlsx
 from ketacalc.batch.summary import Summary
 from ketacalc.batch.writers import (
+    Picker,
     chosen_fields,
-    csv_row,
     output_header,
     own_cells,
     spreadsheet_safe,
-    typed_row,
 )
 from ketacalc.clinic import ClinicLimits
 from ketacalc.config import replaced
@@ -198,9 +197,19 @@ def write_rows(  # noqa: C901
             out.write("sep=,\r\n")  # Excel's own line: read with commas, whatever the list separator
         writer = csv.writer(out, lineterminator="\r\n" if writing.excel else "\n")
         writer.writerow([spreadsheet_safe(name) for name in output_header(layout.own, columns)])
-    # Plain rows of a JSON Lines batch without clinic limits take the fast
-    # path (ketacalc.batch.fastpath), pinned to this one by a property test.
-    fast = FastPath.for_batch(defaults) if output == "jsonl" and clinic == ClinicLimits() else None
+    as_json = output == "jsonl"
+    pick = Picker(columns, typed=output == "xlsx")
+
+    def emit(row: Row, record: Mapping[str, Any]) -> None:
+        """A CSV's or workbook's row: the input's own cells, then ketacalc's columns of the record."""
+        if book is None:
+            writer.writerow(own_cells(row.own, width) + pick(record))
+        else:
+            book.append(own_cells(row.own, width, typed=True) + pick(record), record.get("cost", {}).get("currency"))
+
+    # Plain rows of a batch without clinic limits take the fast path (ketacalc.batch.fastpath), pinned
+    # to this one by a property test.
+    fast = FastPath.for_batch(defaults) if clinic == ClinicLimits() else None
     for row in rows:
         if row.skipped is not None:
             if row.skipped == BLANK:
@@ -210,9 +219,16 @@ def write_rows(  # noqa: C901
             continue
         if row.problem is None and "start" in row.cells:
             row = dated(row)
-        if fast is not None and row.problem is None and (done := fast.record(row.number, row.id, row.cells, row.where)):
+        if (
+            fast is not None
+            and row.problem is None
+            and (done := fast.record(row.number, row.id, row.cells, row.where, as_json))
+        ):
             summary.add(done.cost, done.total_dose_centi_mg, done.codes)
-            out.write(done.line + "\n")  # one write: a record and its newline are never apart
+            if done.document is None:
+                out.write(done.line + "\n")  # one write: a record and its newline are never apart
+            else:
+                emit(row, done.document)
         else:
             result = quote_row(row, defaults, clinic)
             if isinstance(result, Quote):
@@ -222,13 +238,8 @@ def write_rows(  # noqa: C901
                 summary.rows += 1
                 summary.rejected += 1
                 record = result
-            if output == "csv":
-                writer.writerow(own_cells(row.own, width) + csv_row(cast(Document, record), columns))
-            elif output == "xlsx":
-                assert book is not None
-                document = cast(Document, record)
-                cells = own_cells(row.own, width, typed=True) + typed_row(document, columns)
-                book.append(cells, document.get("cost", {}).get("currency"))
+            if not as_json:
+                emit(row, cast(Document, record))
             elif isinstance(result, Quote):
                 out.write(quote_record_json(row.number, row.id, result, row.where) + "\n")
             else:

@@ -17,6 +17,7 @@ from ketacalc import Quote, quote, units
 from ketacalc.batch.fastpath import FastPath
 from ketacalc.batch.rows import Row
 from ketacalc.batch.run import quote_row
+from ketacalc.batch.writers import Picker, csv_columns
 from ketacalc.documents import batch_quote, quote_record_json
 from ketacalc.exact import EXACT
 
@@ -163,6 +164,13 @@ def test_the_batch_fast_path_writes_exactly_the_plain_record_or_declines(
     assert got.codes == tuple(warning.code for warning in plain_result.warnings)
     assert got.cost == plain_result.cost
     assert got.total_dose_centi_mg == plain_result.total_dose_mg * 100
+    # For a CSV or workbook, the document: every column taken from it as from the plain path's.
+    document = fast.record(17, row_id, cells, as_json=False)
+    assert document is not None and document.document is not None
+    every = csv_columns()
+    plain_document = batch_quote(17, row_id, plain_result)
+    for typed in (False, True):
+        assert Picker(every, typed)(document.document) == Picker(every, typed)(plain_document)
 
 
 @pytest.mark.parametrize(

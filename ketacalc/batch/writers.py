@@ -15,7 +15,7 @@ from ketacalc.quoting import quote
 
 def flatten(document: Mapping[str, Any], prefix: str = "", typed: bool = False) -> dict[str, Any]:
     """Nested keys joined with dots, for CSV; the warnings list as codes joined
-    by ';'. ``typed`` (for a workbook): numbers and money as Decimals, true and
+    by ';'. ``typed`` (for a workbook): numbers as numbers, money as Decimals, true and
     false as booleans, text with control characters escaped."""
     flat: dict[str, Any] = {}
     for key, value in document.items():
@@ -27,7 +27,7 @@ def flatten(document: Mapping[str, Any], prefix: str = "", typed: bool = False) 
         elif isinstance(value, bool):
             flat[name] = value if typed else ("true" if value else "false")
         elif isinstance(value, float):
-            flat[name] = Decimal(_plain_number(value)) if typed else _plain_number(value)
+            flat[name] = value if typed else _plain_number(value)  # a workbook's number is a double
         elif isinstance(value, str):
             money = typed and prefix.startswith(("cost.per_infusion.", "cost.total."))
             flat[name] = Decimal(value) if money else printable(value) if typed else spreadsheet_safe(value)
@@ -68,7 +68,8 @@ ALL = "all"  # --fields all: every column, as csv_columns() lists them
 DEFAULT = "default"  # --fields default: the short set below (the default), to add others to
 
 # The short default set a clerk reads, in this order (--fields picks others): where the row is, its
-# id, an error, weight, dose, infusions, price per infusion, the series totals, warnings, the notice.
+# id, an error, weight, rate and dose (a rate the sheet gave is seen to be read), infusions, price per
+# infusion, the series totals, warnings, the notice.
 _DEFAULT_FIELDS = (
     "row",
     "id",
@@ -77,9 +78,7 @@ _DEFAULT_FIELDS = (
     "patient.weight_kg",
     "dose.rate_mg_per_kg",
     "dose.dose_mg",
-    "session.duration_min",
     "series.infusions",
-    "series.total_dose_mg",
     "cost.currency",
     "cost.per_infusion.min",
     "cost.per_infusion.max",
@@ -127,7 +126,7 @@ def chosen_fields(fields: tuple[str, ...] | None, input_format: str, read: froze
             start = _START_FIELDS if "start" in read else ()
             pump = _PUMP_FIELDS if read & {"concentration", "bag", "final_concentration"} else ()
             where = _WHERE_BY_FORMAT.get(input_format, ())
-            default = [_DEFAULT_FIELDS[0], *where, *_DEFAULT_FIELDS[1:8], *start, *pump, *_DEFAULT_FIELDS[8:]]
+            default = [_DEFAULT_FIELDS[0], *where, *_DEFAULT_FIELDS[1:7], *start, *pump, *_DEFAULT_FIELDS[7:]]
             if "id" in read:
                 default.remove("id")  # the input's own id column is written first: not repeated
             chosen += default if output == "csv" else default[:-1]
@@ -151,9 +150,9 @@ def own_cells(cells: Sequence[Any], width: int, typed: bool = False) -> list[Any
     out: list[Any] = []
     for value in cells[:width]:
         if isinstance(value, Decimal):
-            out.append(value if typed else f"{value:f}")
+            out.append(kept(value) if typed else f"{value:f}")
         elif typed:
-            out.append(as_number(value))
+            out.append(kept(as_number(value)))
         else:
             out.append(spreadsheet_safe(str(value)))
     out += [None if typed else ""] * (width - len(out))
@@ -173,12 +172,25 @@ def as_number(value: Any) -> Any:
     return value
 
 
+_EXCEL_DIGITS = 10**15  # Excel keeps 15 significant digits of a number
+
+
+def kept(value: Any) -> Any:
+    """A workbook cell a spreadsheet holds exactly: a number its float cannot hold (an id of 20
+    digits, a decimal of 16) as text, so no digit is lost."""
+    if type(value) is int and abs(value) >= _EXCEL_DIGITS:
+        return str(value)
+    if type(value) is Decimal and (not value.is_finite() or len(value.as_tuple().digits) > 15):
+        return f"{value:f}"
+    return value
+
+
 def typed_row(record: Document, columns: list[str]) -> list[object]:
     """A record as workbook cells: numbers as numbers (a plain number id too), money as exact
     decimals, the rest as text (as the CSV has it: control characters escaped)."""
     flat = flatten(record, typed=True)
     if "id" in flat:
-        flat["id"] = as_number(flat["id"])
+        flat["id"] = kept(as_number(flat["id"]))
     return [flat.get(name) for name in columns]
 
 
@@ -188,7 +200,8 @@ _SHARED_BLOCKS = 256  # cost blocks remembered by a Picker (documents.cost_block
 class Picker:
     """ketacalc's columns taken from a record as ``flatten`` gives them (a test holds the two equal),
     without flattening the whole record: a CSV or workbook of the short default set reads a fifth of
-    it. ``typed``: workbook cells (numbers and money as Decimals, a plain number id as a number).
+    it. ``typed``: workbook cells (numbers as numbers, money as Decimals, a plain number id as a
+    number, and one a spreadsheet's float cannot hold as text).
 
     Columns are taken a block at a time (``cost``, ``session`` ...), and a cost block seen before (the
     fast path and ``documents.cost_block`` share one between the rows of a price setting) gives the
@@ -223,7 +236,7 @@ class Picker:
                     value = value.get(key) if type(value) is dict else None
                 if value is None:
                     cell: object = empty
-                elif type(value) is int:
+                elif type(value) is int and not is_id:
                     cell = value
                 else:
                     cell = self._cell(value, money, is_id, bool(rest) or first == "warnings")
@@ -240,12 +253,12 @@ class Picker:
         kind = type(value)
         if kind is str:
             if typed:
-                return Decimal(value) if money else as_number(value) if is_id else printable(value)
+                return Decimal(value) if money else kept(as_number(value)) if is_id else printable(value)
             return spreadsheet_safe(value)
         if kind is float:
-            return Decimal(_plain_number(value)) if typed else _plain_number(value)
+            return value if typed else _plain_number(value)
         if kind is bool:
             return value if typed else ("true" if value else "false")
         if kind is list and maybe_warnings:
             return ";".join(w["code"] for w in value)
-        return value
+        return kept(value) if typed and is_id else value

@@ -199,12 +199,12 @@ def test_xlsx_typed_cells_are_read_as_what_they_are(tmp_path: Path) -> None:
 
 
 def test_xlsx_is_read_without_the_extra_and_written_only_with_it(tmp_path: Path) -> None:
-    # Reading is ketacalc's own bounded reader (ketacalc.batch.workbook); writing a workbook needs openpyxl.
+    # Reading is ketacalc's own bounded reader (ketacalc.batch.workbook); writing one needs XlsxWriter.
     path = _workbook(tmp_path, [["weight"], [70]])
 
     def without_openpyxl(*args: str) -> subprocess.CompletedProcess[str]:
         code = (
-            "import sys; sys.modules['openpyxl'] = None\n"
+            "import sys; sys.modules['openpyxl'] = sys.modules['xlsxwriter'] = sys.modules['python_calamine'] = None\n"
             f"sys.argv = ['ketacalc', 'batch', {path!r}, '--sheet', 'Sheet1', *{list(args)!r}]\n"
             "from ketacalc.cli import main\nmain()\n"
         )
@@ -214,7 +214,7 @@ def test_xlsx_is_read_without_the_extra_and_written_only_with_it(tmp_path: Path)
     assert read.returncode == 0 and '"dose_mg":35' in read.stdout
     written = without_openpyxl("--output", "xlsx")
     assert written.returncode == 2 and "pip install 'ketacalc[excel]'" in written.stderr
-    assert "pipx inject ketacalc openpyxl" in written.stderr
+    assert "pipx inject ketacalc xlsxwriter python-calamine" in written.stderr
     assert written.stdout == ""
 
 

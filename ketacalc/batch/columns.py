@@ -191,6 +191,22 @@ def recognize(header: str) -> tuple[str, str | None] | None:
     return None
 
 
+def _mapped_unit(field: str, header: str) -> str | None:
+    """The unit a column mapped by --column names, whatever its name: "Body mass (lb)" and "Mass,
+    lb" are in pounds as "Weight (lb)" is. A bracketed hint that is no unit of the field is refused
+    (``_column``); a separated word that is none is part of the name."""
+    found = recognize(header)
+    if found is not None and found[1]:
+        return found[1]
+    hinted = _HINT_RE.match(header.strip())
+    if hinted is not None:
+        return _hint(hinted)
+    separated = _SEPARATED_RE.match(header.strip())
+    if separated is not None and is_unit_of(field, separated.group(2)):
+        return separated.group(2)
+    return None
+
+
 def is_unit_of(field: str, unit: str) -> bool:
     """Whether ``unit`` is a unit (or a currency) a field's column may carry."""
     spelling = "".join(unit.split()).lower().rstrip(".")
@@ -220,8 +236,7 @@ def read_header(  # noqa: C901
         matches = [i for i, name in enumerate(normalized) if name == normalize(wanted)]
         if not matches:
             raise HeaderError(f"--column {field}={wanted!r}: the header has no such column (columns: {_shown(names)})")
-        found = recognize(names[matches[0]])
-        columns[field] = _column(matches[0], field, names[matches[0]], found[1] if found else None)
+        columns[field] = _column(matches[0], field, names[matches[0]], _mapped_unit(field, names[matches[0]]))
         mapped_indexes.add(matches[0])
     unread: list[str] = []
     for index, name in enumerate(normalized):
@@ -301,8 +316,8 @@ def _column(index: int, field: str, header: str, hint: str | None) -> Column:
     if kind is None or spelling not in kind.spellings:
         allowed = f" ({kind.allowed_units})" if kind is not None else ""
         raise HeaderError(
-            f"the header {printable(header)!r} names {hint!r}, which is not a unit of {field}{allowed}; "
-            f"--column {field}=... reads it with no unit"
+            f"the header {printable(header)!r} names {hint!r}, which is not a unit of {field}{allowed}: "
+            "write the unit there (e.g. 'Weight (lb)'), or rename the column"
         )
     return Column(index, field, header, unit=hint.strip())
 

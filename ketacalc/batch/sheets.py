@@ -60,7 +60,9 @@ def read_xlsx(binary: IO[bytes], reading: Reading, fmt: str = "xlsx") -> tuple[I
         raise BatchInputError(str(error)) from None
     header = header_of([cell.text for cell in first], reading)
     names = tuple(cell.text for cell in first)
-    header = replace(header, notes=(*sheet.notes, *notes, *header.notes), names=names)
+    # A workbook's cell may name the unit in its number format (0 "lb"), and is read in it.
+    assumed = tuple(f"{said} (a cell whose number format shows a unit is read in it)" for said in header.assumed)
+    header = replace(header, notes=(*sheet.notes, *notes, *header.notes), names=names, assumed=assumed)
     return _sheet_rows(rows, header, reading.decimal_comma, sheet.name), header
 
 

@@ -207,6 +207,16 @@ def _mapped_unit(field: str, header: str) -> str | None:
     return None
 
 
+def has_units(field: str) -> bool:
+    """Whether a field's column may carry a unit or a currency (weight, rate, price ...)."""
+    return field in _UNIT_KINDS or field in PRICE_FIELDS
+
+
+def currency_code(text: str) -> str:
+    """A currency as a header or units row writes it, as its ISO code: € is EUR, eur is EUR."""
+    return _CURRENCY_SIGNS.get(text.strip(), text.strip().upper())
+
+
 def is_unit_of(field: str, unit: str) -> bool:
     """Whether ``unit`` is a unit (or a currency) a field's column may carry."""
     spelling = "".join(unit.split()).lower().rstrip(".")
@@ -218,7 +228,7 @@ def is_unit_of(field: str, unit: str) -> bool:
 
 # Long because it holds every header rule (read, mapped, refused, named) in the order they apply.
 def read_header(  # noqa: C901
-    names: list[str], mappings: Mapping[str, str], ignored: Iterable[str] = ()
+    names: list[str], mappings: Mapping[str, str], ignored: Iterable[str] = (), needs_weight: bool = True
 ) -> Header:
     """The columns to read from a header row, or HeaderError. Every column is read, mapped with
     --column, ignored with --ignore-column, or, when it looks like a field ketacalc reads but
@@ -274,7 +284,7 @@ def read_header(  # noqa: C901
                 else f"note: the column {printable(names[index])!r} looks like an id but is not read "
                 f"(use --column id={printable(names[index])!r})"
             )
-    if "weight" not in columns:
+    if "weight" not in columns and needs_weight:  # a JSON object without one is its row's error
         raise HeaderError(f"the header has no 'weight' column (columns: {_shown(names)}; --column weight=... maps one)")
     read = {c.index for c in columns.values()}
     shown_unread = [
@@ -351,11 +361,13 @@ def prepare(
         return None
     for column in header.columns:
         value = cells.get(column.field)
-        if column.currency is not None and value is not None:
+        if column.currency is not None:
+            # A row under Price (EUR) is in EUR, its price cell empty too: it takes no default price in
+            # another currency (config.replaced), and a default in EUR only when the default is in EUR.
             given = cells.get("currency")
             if given is None:
                 cells["currency"] = column.currency
-            elif str(given).strip().upper() != column.currency:
+            elif value is not None and str(given).strip().upper() != column.currency:
                 return "currency", (
                     f"currency {printable(str(given))!r} disagrees with its price's column "
                     f"{printable(column.header)!r}, which is in {column.currency}"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import itertools
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import IO, Any
@@ -13,7 +12,6 @@ from ketacalc.batch.columns import (
     NUMERIC,
     Header,
     HeaderError,
-    is_unit_of,
     normalize,
     prepare,
     read_header,
@@ -32,6 +30,7 @@ from ketacalc.batch.rows import (
     is_totals,
 )
 from ketacalc.batch.splitter import Record, read_chunks, sniff_delimiter, split_records
+from ketacalc.batch.unitsrow import units_row
 from ketacalc.errors import printable
 
 
@@ -64,7 +63,7 @@ def read_csv(stream: IO[str], reading: Reading = Reading(), rereadable: bool = T
         raise BatchInputError(f"the header row is not readable CSV ({error})") from None
     names = [bytes_shown(name) for name in names]
     # A second header row holding only units ("", "(lb)", "USD") gives the units of the columns above it.
-    records, names = _units_row(records, names, delimiter, notes)
+    records, names, reading = _units_row(records, names, delimiter, notes, reading)
     header = header_of(names, reading)
     header = replace(header, notes=(*notes, *header.notes), names=tuple(names))
     # A units row is not a data row: the records' own line count still starts at the header.
@@ -164,35 +163,26 @@ def _find_header(chunks: Iterator[str], reading: Reading) -> tuple[str, str | No
     return (seen[0] if seen else ""), delimiter, [], 1
 
 
-_UNIT_CELL_RE = re.compile(r"[ \t]*[(\[]?[ \t]*([A-Za-zµ/$€£.]{1,10})[ \t]*[)\]]?[ \t]*")
-
-
 def _units_row(
-    records: Iterator[Record], names: list[str], delimiter: str, notes: list[str]
-) -> tuple[Iterator[Record], list[str]]:
-    """A row under the header that holds only units gives them to the columns above it; any other
-    row is the first data row, put back."""
+    records: Iterator[Record], names: list[str], delimiter: str, notes: list[str], reading: Reading
+) -> tuple[Iterator[Record], list[str], Reading]:
+    """A row under the header that gives units (``columns.units_row``) gives them to the columns
+    above it; any other row is the first data row, put back."""
     first = next(records, None)
     if first is None:
-        return iter(()), names
+        return iter(()), names, reading
     rest = itertools.chain([first], records)
     if first.text is None:
-        return rest, names
+        return rest, names, reading
     cells = next(csv.reader([first.text], delimiter=delimiter), [])
-    units = [_UNIT_CELL_RE.fullmatch(cell) if cell.strip() else None for cell in cells]
-    if not any(units) or any(cell.strip() and unit is None for cell, unit in zip(cells, units, strict=False)):
-        return rest, names
-    # Every unit must be one its column's field takes ("abc" under weight is a patient's bad cell, not a unit).
-    for index, unit in enumerate(units):
-        found = recognize(names[index]) if unit is not None and index < len(names) else None
-        if unit is not None and (found is None or not is_unit_of(found[0], unit.group(1))):
-            return rest, names
-    merged = [
-        f"{name} ({unit.group(1)})" if index < len(units) and (unit := units[index]) is not None else name
-        for index, name in enumerate(names)
-    ]
-    notes.append(f"note: the second header row gives units: {', '.join(n for n in merged if '(' in n)}")
-    return records, merged
+    try:
+        found = units_row(names, cells, reading.columns)
+    except HeaderError as error:
+        raise BatchInputError(str(error)) from None
+    if found is None:
+        return rest, names, reading
+    notes.append(found.note)
+    return records, found.names, replace(reading, columns=found.mappings)
 
 
 def header_of(names: list[str], reading: Reading) -> Header:

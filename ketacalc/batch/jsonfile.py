@@ -5,17 +5,20 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 from typing import IO, Any
 
 from ketacalc.batch.columns import (
-    KNOWN,
+    Header,
+    HeaderError,
     normalize,
     prepare,
+    read_header,
 )
 from ketacalc.batch.csvfile import undecodable_problem
 from ketacalc.batch.numbers import has_marked_money
-from ketacalc.batch.rows import RECORD_MAX_CHARS, UNDECODABLE_RE, BatchInputError, Row, echo_id
+from ketacalc.batch.rows import RECORD_MAX_CHARS, UNDECODABLE_RE, BatchInputError, Reading, Row, echo_id, is_totals
 from ketacalc.batch.splitter import physical_lines
 
 
@@ -44,27 +47,49 @@ def _json_int(text: str) -> int | str:
 _MAX_INT_DIGITS = 300
 
 
-def read_jsonl(stream: IO[str], decimal_comma: bool = False, array: bool = False) -> Iterator[Row]:
+def read_jsonl(
+    stream: IO[str], reading: Reading = Reading(), array: bool = False
+) -> tuple[Iterator[Row], Header | None]:
     """JSON Lines: one object per line; values are strings or numbers, read
     exactly (0.75000000000000000001 is not 0.75); null or "" takes the default.
     With ``array`` (a .json file), input that starts with [ is one JSON array of objects.
     The first line is looked for now, so an empty input stops before anything
-    is written."""
+    is written; so are the first object's keys (``Keys``): its header, whose notes name the keys not
+    read, or exit 2 when a key cannot be mapped."""
     lines = physical_lines(stream)
+    decimal_comma = bool(reading.decimal_comma)
+    keys = Keys(reading)
     for first in lines:
         if first is not None:
             first = first.removeprefix("\ufeff")  # a BOM that a named encoding kept
         if array and first is not None and first.lstrip().startswith("["):
-            return _json_array_rows(itertools.chain([first], lines), decimal_comma)
+            rows, objects = _json_array_rows(itertools.chain([first], lines), decimal_comma, keys)
+            return rows, _first_header(keys, objects[0] if objects else None)
         if first is None or first.strip():
-            return _jsonl_rows(itertools.chain([first], lines), decimal_comma)
+            try:
+                head = parse_json(first) if first is not None else None
+            except (ValueError, RecursionError):
+                head = None  # the row's own error, in its place
+            return _jsonl_rows(itertools.chain([first], lines), decimal_comma, keys), _first_header(keys, head)
     raise BatchInputError("the input is empty: it needs one JSON object per line, with a 'weight'")
 
 
 JSON_ARRAY_MAX_CHARS = 256 * 1024 * 1024  # a JSON array is read whole: bounded
 
 
-def _json_array_rows(lines: Iterator[str | None], decimal_comma: bool) -> Iterator[Row]:
+def _first_header(keys: Keys, first: object) -> Header | None:
+    """The first object's header (its notes are said before the rows), or exit 2 when its keys
+    cannot be read; None when it is no object (its row's error says so)."""
+    if not isinstance(first, dict):
+        return None
+    header = keys.header(tuple(str(key) for key in first))
+    if isinstance(header, str):
+        raise BatchInputError(header)
+    said = [line.replace("the column", "the key") for line in header.assumed]
+    return replace(header, assumed=tuple(said), notes=tuple(note.replace("columns", "keys") for note in header.notes))
+
+
+def _json_array_rows(lines: Iterator[str | None], decimal_comma: bool, keys: Keys) -> tuple[Iterator[Row], list[Any]]:
     """A JSON array of objects, as pandas ``to_json(orient="records")`` writes it (indented or not):
     read whole (the file is one value), each object a row as a JSON line's would be."""
     parts: list[str] = []
@@ -86,25 +111,62 @@ def _json_array_rows(lines: Iterator[str | None], decimal_comma: bool) -> Iterat
         ) from None
     if not isinstance(array, list):
         raise BatchInputError("the input is not a JSON array of objects")
-    return (_json_row(number, record, decimal_comma) for number, record in enumerate(array, start=1))
+    rows = (_json_row(number, record, decimal_comma, keys) for number, record in enumerate(array, start=1))
+    return rows, array
 
 
-def _json_row(number: int, record: object, decimal_comma: bool) -> Row:
+class Keys:
+    """An object's keys read as a header row is (``columns.read_header``): "Weight (lb)" is the
+    weight in pounds, "No. of infusions" the infusions, a key that looks like a field but cannot be
+    mapped is refused, and the keys not read are named. Objects with the same keys share one."""
+
+    def __init__(self, reading: Reading) -> None:
+        self._reading = reading
+        self._headers: dict[tuple[str, ...], Header | str] = {}
+
+    def header(self, keys: tuple[str, ...]) -> Header | str:
+        """The header of these keys, or what is wrong with them."""
+        found = self._headers.get(keys)
+        if found is None:
+            try:
+                found = read_header(list(keys), self._reading.columns, _present(self._reading.ignored, keys), False)
+            except HeaderError as error:
+                found = str(error).replace("the header", "the object's keys").replace("the column", "the key")
+            if len(self._headers) < _HEADERS_MAX:
+                self._headers[keys] = found
+        return found
+
+
+_HEADERS_MAX = 1024  # distinct key sets remembered (an export has one)
+
+
+def _present(ignored: tuple[str, ...], keys: tuple[str, ...]) -> tuple[str, ...]:
+    """--ignore-column names a key some objects lack: ignored where it is, not refused where it is not."""
+    names = {normalize(key) for key in keys}
+    return tuple(name for name in ignored if normalize(name) in names)
+
+
+def _json_row(number: int, record: object, decimal_comma: bool, keys: Keys) -> Row:
     """One JSON object as a row (JSON Lines and JSON arrays alike)."""
     if not isinstance(record, dict):
         return Row(number, None, {}, "is not a JSON object")
-    values = {}
-    for key, value in record.items():
-        name = normalize(str(key))
-        if name in KNOWN and value is not None and value != "":
-            values[name] = value
-    row_id = echo_id(values.pop("id", None))
-    if (decimal_comma or has_marked_money(values)) and (problem := prepare(values, None, decimal_comma)):
+    header = keys.header(tuple(str(key) for key in record))
+    if isinstance(header, str):
+        return Row(number, None, {}, header)
+    values = list(record.values())
+    if is_totals(values):
+        return Row(number, None, {}, skipped="a totals row")
+    cells = {
+        column.field: value for column in header.columns if (value := values[column.index]) is not None and value != ""
+    }
+    row_id = echo_id(cells.pop("id", None))
+    adjust = decimal_comma or not header.plain or has_marked_money(cells)
+    if adjust and (problem := prepare(cells, header, decimal_comma)):
         return Row(number, row_id, {}, problem[1], problem[0])
-    return Row(number, row_id, values)
+    return Row(number, row_id, cells)
 
 
-def _jsonl_rows(lines: Iterator[str | None], decimal_comma: bool) -> Iterator[Row]:
+def _jsonl_rows(lines: Iterator[str | None], decimal_comma: bool, keys: Keys) -> Iterator[Row]:
     number = 0
     for line in lines:
         if line is None:
@@ -125,7 +187,7 @@ def _jsonl_rows(lines: Iterator[str | None], decimal_comma: bool) -> Iterator[Ro
         except (ValueError, RecursionError):
             yield Row(number, None, {}, "is not valid JSON")
             continue
-        yield _json_row(number, record, decimal_comma)
+        yield _json_row(number, record, decimal_comma, keys)
 
 
 def parse_json(text: str) -> Any:

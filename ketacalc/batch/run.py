@@ -135,13 +135,15 @@ def run_batch(
                 rows, header = read_csv(stream, reading, rereadable=source != "-")
             else:
                 # A .json file may be one JSON array (pandas' orient="records"); .jsonl is one object a line.
-                rows = read_jsonl(stream, bool(reading.decimal_comma), array=source.lower().endswith(".json"))
+                rows, header = read_jsonl(stream, reading, array=source.lower().endswith(".json"))
         for note in header.notes if header is not None else ():
             with contextlib.suppress(OSError, ValueError):
                 err.write(note + "\n")
         layout = None
         if writing.format != "jsonl":  # the input's own columns (a JSON input has none), then ketacalc's
             read = {c.field for c in header.columns} if header is not None else set()
+            if header is None or not header.names:
+                read.discard("id")  # no own columns (a JSON input): ketacalc's id is the row's id
             read |= {name for name, value in defaults.items() if value is not None}
             fields = chosen_fields(writing.fields, fmt, frozenset(read), writing.format)
             layout = Layout(header.names if header is not None else (), fields)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
@@ -12,6 +13,7 @@ from ketacalc.batch import workbook
 from ketacalc.batch.columns import (
     NUMERIC,
     Header,
+    HeaderError,
     normalize,
     prepare,
     recognize,
@@ -20,6 +22,7 @@ from ketacalc.batch.columns import (
 from ketacalc.batch.csvfile import HEADER_SEARCH_ROWS, header_of
 from ketacalc.batch.numbers import read_two_ways
 from ketacalc.batch.rows import BLANK, BatchInputError, Reading, Row, echo_id, is_totals
+from ketacalc.batch.unitsrow import units_row
 
 
 def read_xlsx(binary: IO[bytes], reading: Reading, fmt: str = "xlsx") -> tuple[Iterator[Row], Header]:
@@ -58,15 +61,38 @@ def read_xlsx(binary: IO[bytes], reading: Reading, fmt: str = "xlsx") -> tuple[I
             raise BatchInputError(f"the sheet {sheet.name!r} is empty: it needs a header row with a 'weight' column")
     except workbook.WorkbookError as error:
         raise BatchInputError(str(error)) from None
-    header = header_of([cell.text for cell in first], reading)
-    names = tuple(cell.text for cell in first)
+    try:
+        rows, names, reading = _units_row(rows, [cell.text for cell in first], reading, notes)
+    except workbook.WorkbookError as error:
+        raise BatchInputError(str(error)) from None
+    header = header_of(names, reading)
     # A workbook's cell may name the unit in its number format (0 "lb"), and is read in it.
     assumed = tuple(f"{said} (a cell whose number format shows a unit is read in it)" for said in header.assumed)
-    header = replace(header, notes=(*sheet.notes, *notes, *header.notes), names=names, assumed=assumed)
+    header = replace(header, notes=(*sheet.notes, *notes, *header.notes), names=tuple(names), assumed=assumed)
     return _sheet_rows(rows, header, reading.decimal_comma, sheet.name), header
 
 
 _EMPTY_CELL = workbook.Cell("")
+SheetRows = Iterator[tuple[int, dict[int, workbook.Cell]]]
+
+
+def _units_row(
+    rows: SheetRows, names: list[str], reading: Reading, notes: list[str]
+) -> tuple[SheetRows, list[str], Reading]:
+    """The sheet row under the header, when it gives units (``columns.units_row``): applied to the
+    names above it; any other row is put back."""
+    following = next(rows, None)
+    if following is None:
+        return rows, names, reading
+    texts = [following[1].get(i, _EMPTY_CELL).text for i in range(max(following[1], default=-1) + 1)]
+    try:
+        found = units_row(names, texts, reading.columns)
+    except HeaderError as error:
+        raise BatchInputError(str(error)) from None
+    if found is None:
+        return itertools.chain([following], rows), names, reading
+    notes.append(found.note)
+    return rows, found.names, replace(reading, columns=found.mappings)
 
 
 def _sheet_rows(

@@ -409,8 +409,11 @@ def test_a_default_price_is_never_used_in_another_currency(tmp_path: Path) -> No
         "max": "800.00",
         "mid": "600.00",
     }
+    # A row under Price (EUR) is in EUR, its price cell empty too: the USD default is not its price.
     empty_price = write(tmp_path, "eur.csv", "weight,Price (EUR)\n70,\n")
-    assert quoted(cli("batch", empty_price, "--price", "650"))[0]["cost"]["currency"] == "USD"
+    assert quoted(cli("batch", empty_price, "--price", "650"))[0]["error"]["field"] == "currency"
+    euros = quoted(cli("batch", empty_price, "--price", "650", "--currency", "EUR"))[0]
+    assert euros["cost"]["currency"] == "EUR" and euros["cost"]["per_infusion"]["min"] == "650.00"
     config = write(tmp_path, "c.toml", '[cost]\ncurrency = "USD"\nprice_min = "450"\nprice_max = "750"\n')
     assert cli("cost", "--config", config, "--currency", "JPY").code == 2
     assert cli("cost", "--config", config, "--currency", "JPY", "--price", "90000").code == 0

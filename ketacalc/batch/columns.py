@@ -287,6 +287,16 @@ def read_header(  # noqa: C901
     if "weight" not in columns and needs_weight:  # a JSON object without one is its row's error
         raise HeaderError(f"the header has no 'weight' column (columns: {_shown(names)}; --column weight=... maps one)")
     read = {c.index for c in columns.values()}
+    by_index = {c.index: c.field for c in columns.values()}
+    for index, name in enumerate(names):
+        before = by_index.get(index - 1)
+        if index not in read and name.strip() and before is not None and is_unit_of(before, name.strip()):
+            # "Weight, lb" written unquoted: the header split in two, and the unit would be lost.
+            raise HeaderError(
+                f"the header cell {printable(name)!r} is only a unit, after the column "
+                f"{printable(names[index - 1])!r}: a comma inside a header name? write it as "
+                f"'{printable(names[index - 1].strip())} ({printable(name.strip())})' or quote it"
+            )
     shown_unread = [
         printable(n) for i, n in enumerate(names) if n.strip() and i not in read and not _id_like(normalized[i])
     ]

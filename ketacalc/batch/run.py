@@ -148,7 +148,9 @@ def run_batch(
             fields = chosen_fields(writing.fields, fmt, frozenset(read), writing.format)
             layout = Layout(header.names if header is not None else (), fields)
         summary = write_rows(rows, writing, defaults, out, err, clinic, _how_much(binary, source), layout)
-        summary.assumed = (*header.assumed, *_currency_assumed(header, defaults)) if header is not None else ()
+        summary.assumed = (
+            (*header.assumed, *_currency_assumed(header, defaults, fmt == "xlsx")) if header is not None else ()
+        )
         return summary
     finally:
         if source != "-":
@@ -217,7 +219,7 @@ def write_rows(  # noqa: C901
             if row.skipped == BLANK:
                 summary.blank += 1
             else:
-                summary.skipped.append(f"row {row.number}, {row.skipped}")
+                summary.skipped.append(f"row {row.number}{_where_said(row.where)}, {row.skipped}")
             continue
         if row.problem is None and "start" in row.cells:
             row = dated(row)
@@ -297,7 +299,17 @@ def dated(row: Row) -> Row:
     return row._replace(cells={**row.cells, "start": time}, where=(*row.where, ("date", date)), written=written)
 
 
-def _currency_assumed(header: Header, defaults: Mapping[str, Given | None]) -> tuple[str, ...]:
+def _where_said(where: tuple[tuple[str, Any], ...]) -> str:
+    """Where a skipped row is, as the clerk finds it: " (line 7)" or " (sheet 'March' row 7)"."""
+    found = dict(where)
+    if "line" in found:
+        return f" (line {found['line']})"
+    if "sheet_row" in found:
+        return f" (sheet {printable(str(found.get('sheet', '')))!r} row {found['sheet_row']})"
+    return ""
+
+
+def _currency_assumed(header: Header, defaults: Mapping[str, Given | None], formats: bool) -> tuple[str, ...]:
     """Said once, as a unit read where a column names none: the currency of price cells that name
     none (650, not €650), when neither the header nor a currency column names one."""
     fields = {column.field for column in header.columns}
@@ -309,7 +321,8 @@ def _currency_assumed(header: Header, defaults: Mapping[str, Given | None]) -> t
     currency = str(defaults.get("currency") or limits.PRICE_DEFAULT.unit).strip().upper()
     named = ", ".join(repr(printable(c.header)) for c in bare)
     given = "" if defaults.get("currency") else " (the default; give --currency or a currency column)"
-    return (f"prices that name no currency read as {currency}{given}: the column {named} names none",)
+    seen = " (a cell whose money format names a currency is read in it)" if formats else ""
+    return (f"prices that name no currency read as {currency}{given}: the column {named} names none{seen}",)
 
 
 def _how_much(binary: IO[bytes], source: str) -> tuple[int | None, Callable[[], int] | None]:
@@ -337,7 +350,18 @@ def _workbook_sheets(
             [entry["currency"], entry["quoted"], total["min"], total["mid"], total["max"], entry["total_dose_mg"]]
         )
     notes: list[list[object]] = [["notice", limits.DISCLAIMER], ["written by", f"ketacalc {__version__}"]]
-    notes += [[f"default {name}", str(value)] for name, value in defaults.items() if value is not None]
+    given = {name: value for name, value in defaults.items() if value is not None}
+    notes += [[f"default {name}", str(value)] for name, value in given.items()]
+    # The built-in defaults the rows took where neither a cell, an option nor the config gave one.
+    built_in = {
+        "rate": limits.RATE_DEFAULT_MG_PER_KG.text(),
+        "duration": limits.DURATION_DEFAULT_MINUTES.text(),
+        "infusions": limits.INFUSIONS_DEFAULT.text(),
+    }
+    notes += [[f"default {name} (built-in)", text] for name, text in built_in.items() if name not in given]
+    if not any(name in given for name in PRICE_FIELDS) and given.get("currency", "USD") == "USD":
+        price = limits.PRICE_DEFAULT
+        notes.append(["default price (built-in)", f"{price.low}–{price.high} {price.unit} per infusion"])
     notes += [["rows", summary.rows], ["quoted", summary.quoted], ["rejected", summary.rejected]]
     return totals, notes
 

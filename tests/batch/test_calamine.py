@@ -104,7 +104,7 @@ def test_a_clinic_sheet_reads_as_its_xlsx_would(tmp_path: Path, fmt: str) -> Non
     assert ann["session"]["start"] == "09:30" and (ann["sheet"], ann["sheet_row"]) == ("March", 4)
     assert bo["error"]["field"] == "weight" and bo["sheet_row"] == 5
     assert "note: reading sheet 'March'" in run.stderr and "note: the header is row 3 of the sheet" in run.stderr
-    assert "skipped: row 3, a totals row" in run.stderr
+    assert "skipped: row 3 (sheet 'March' row 6), a totals row" in run.stderr
 
 
 @pytest.mark.parametrize("fmt", sorted(WRITERS))

@@ -72,7 +72,7 @@ def test_other_columns_are_listed_once_as_not_read_and_bare_units_said_once() ->
 def test_a_totals_row_is_never_quoted(word: str) -> None:
     run = cli("batch", input=f"id,Weight (lb)\nA,154\nB,200\n{word},354\n")
     assert [r["id"] for r in records(run.stdout)] == ["A", "B"]
-    assert "skipped: row 3, a totals row" in run.stderr and "2 rows: 2 quoted" in run.stderr
+    assert "skipped: row 3 (line 4), a totals row" in run.stderr and "2 rows: 2 quoted" in run.stderr
 
 
 def test_a_totals_row_in_a_workbook_and_in_cp1252(tmp_path: object) -> None:

@@ -98,4 +98,28 @@ def test_json_keys_not_read_are_named_and_totals_rows_skipped(tmp_path: Path) ->
     run = cli("batch", write(tmp_path, "p.json", body))
     out = records(run.stdout)
     assert [r["id"] for r in out] == ["A", "B"] and out[1]["error"]["message"] == "weight is missing"
-    assert "note: not read: Notes" in run.stderr and "skipped: row 2, a totals row" in run.stderr
+    assert (
+        "note: not read: Notes" in run.stderr and "skipped: row 2, a totals row" in run.stderr
+    )  # a JSON array has no lines
+
+
+def test_a_header_split_by_an_unquoted_comma_is_refused_not_read_short() -> None:
+    run = cli("batch", input="Patient ID,Weight, lb,Price per infusion (€)\nA,154,650\n")
+    assert run.code == 2 and run.stdout == ""
+    assert (
+        "the header cell ' lb' is only a unit, after the column 'Weight'" in run.stderr
+        and "'Weight (lb)'" in run.stderr
+    )
+
+
+def test_the_notes_sheet_names_the_built_in_defaults_the_rows_took(tmp_path: Path) -> None:
+    import io
+
+    from tests.helpers import process
+
+    done = process("batch", "--output", "xlsx", "--infusions", "4", input="id,weight\nA,70\n")
+    notes = dict(openpyxl.load_workbook(io.BytesIO(done.stdout))["notes"].iter_rows(values_only=True))
+    assert notes["default infusions"] == "4" and notes["default rate (built-in)"] == "0.5 mg/kg"
+    assert (
+        notes["default price (built-in)"] == "400–800 USD per infusion" and "default infusions (built-in)" not in notes
+    )

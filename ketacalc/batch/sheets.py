@@ -69,7 +69,9 @@ def read_xlsx(binary: IO[bytes], reading: Reading, fmt: str = "xlsx") -> tuple[I
     # A workbook's cell may name the unit in its number format (0 "lb"), and is read in it.
     assumed = tuple(f"{said} (a cell whose number format shows a unit is read in it)" for said in header.assumed)
     header = replace(header, notes=(*sheet.notes, *notes, *header.notes), names=tuple(names), assumed=assumed)
-    return _sheet_rows(rows, header, reading.decimal_comma, sheet.name), header
+    held = list(rows)  # held already (placed by reference): looked over once for units in cells' formats
+    shown = _units_shown(held, header)
+    return _sheet_rows(iter(held), header, reading.decimal_comma, sheet.name, shown), header
 
 
 _EMPTY_CELL = workbook.Cell("")
@@ -95,11 +97,25 @@ def _units_row(
     return rows, found.names, replace(reading, columns=found.mappings)
 
 
+def _units_shown(rows: list[tuple[int, dict[int, workbook.Cell]]], header: Header) -> frozenset[str]:
+    """The fields whose column names no unit but some of whose cells show one in their format: a cell
+    there that shows none (154 beside "154 lb") could be either, and is its row's error."""
+    unnamed = {c.index: c.field for c in header.columns if c.unit is None and c.currency is None and c.field != "id"}
+    shown = set()
+    for _, present in rows:
+        for index, field in unnamed.items():
+            cell = present.get(index)
+            if cell is not None and cell.unit is not None:
+                shown.add(field)
+    return frozenset(shown)
+
+
 def _sheet_rows(
     sheet_rows: Iterator[tuple[int, dict[int, workbook.Cell]]],
     header: Header,
     decimal_comma: bool | None,
     sheet: str = "",
+    units_shown: frozenset[str] = frozenset(),
 ) -> Iterator[Row]:
     """The data rows of a sheet. ``decimal_comma`` None (no --decimal): a text cell whose number reads
     two ways (1.250 €) is its row's error; a typed number cell has no decimal mark to read."""
@@ -133,7 +149,7 @@ def _sheet_rows(
         if broken:
             yield Row(number, row_id, {}, f"{broken[0][0]} cell {broken[0][1]}", broken[0][0], where=where, own=own)
             continue
-        shown = _format_units(mine, units, values)
+        shown = _format_units(mine, units, values, units_shown)
         if shown is not None:
             yield Row(number, row_id, {}, shown[1], shown[0], where=where, own=own)
             continue
@@ -170,11 +186,20 @@ _WHOLE_RE = re.compile(r"-?[0-9]{1,15}")
 
 
 def _format_units(
-    mine: list[tuple[str, workbook.Cell]], header_units: Mapping[str, str | None], values: dict[str, Any]
+    mine: list[tuple[str, workbook.Cell]],
+    header_units: Mapping[str, str | None],
+    values: dict[str, Any],
+    units_shown: frozenset[str] = frozenset(),
 ) -> tuple[str, str] | None:
     """A number cell whose format shows a unit (154 shown as "154 lb") is read in that unit; one that
     disagrees with its column's header, or whose format shows different units by value, is the row's
     error (field, problem)."""
+    for name, cell in mine:
+        if name in units_shown and cell.unit is None and cell.typed and name in values:
+            return name, (
+                f"{name} cell {cell.text} shows no unit, but other cells of its column show one in their "
+                "number format; give this cell the same format, or name the unit in the header"
+            )
     for name, cell in mine:
         if cell.unit is None or not cell.typed or name not in values or name == "id":
             continue

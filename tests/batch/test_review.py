@@ -123,3 +123,18 @@ def test_the_notes_sheet_names_the_built_in_defaults_the_rows_took(tmp_path: Pat
     assert (
         notes["default price (built-in)"] == "400–800 USD per infusion" and "default infusions (built-in)" not in notes
     )
+
+
+def test_a_cell_without_the_unit_its_columns_other_cells_show_is_its_rows_error(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["ID", "Weight", "Price"], ["A", 154, 650], ["B", 154, 650], ["C", 70, 650]):
+        sheet.append(row)
+    for ref in ("B2", "B3"):
+        sheet[ref].number_format = '0 "lb"'
+    sheet["C2"].number_format = sheet["C4"].number_format = "#,##0.00 [$€-407]"
+    book.save(tmp_path / "mixed.xlsx")
+    a, b, c = records(cli("batch", str(tmp_path / "mixed.xlsx")).stdout)
+    assert a["patient"]["weight_kg"] == POUND and a["cost"]["currency"] == "EUR"
+    assert b["error"]["field"] == "price" and "shows no unit" in b["error"]["message"]  # 650 beside €650
+    assert c["error"]["field"] == "weight"  # 70 beside 154 lb: never read as kg

@@ -12,7 +12,10 @@ names another folder of them), with alternating runs and medians:
    on ``make_varied.py``'s 200,000 rows where weight, rate, duration and
    infusions all vary, so no cache helps (target <= 2.0x, 1.5x excellent), vs
    ``floor_batch.py``;
-3. memory: peak RSS of the batch for 200,000 rows vs 20,000 rows (target <= 1.3x).
+3. memory: peak RSS of the batch for 200,000 rows vs 20,000 rows (target <= 1.3x);
+4. output: ``batch --output csv`` vs the JSON Lines default on the same 200,000 rows (target <=
+   1.3x), and ``--output xlsx`` vs ``--output csv`` on 100,000 rows (target <= 3x, peak RSS under
+   150 MB).
 """
 
 from __future__ import annotations
@@ -128,6 +131,17 @@ def main() -> None:
         make_csv(worst, 200_000, distinct=True)
         o, f, r = ratio([*ketacalc, "batch", str(worst)], [python, str(bench / "floor_batch.py"), str(worst)], 3)
         print(f"batch, every dose new    ours {o:6.2f} s   floor {f:6.2f} s   ratio {r:.2f} (worst case, informative)")
+        o, f, r = ratio([*ketacalc, "batch", str(big), "--output", "csv"], [*ketacalc, "batch", str(big)], 3)
+        print(f"batch --output csv        ours {o:6.2f} s   jsonl {f:6.2f} s   ratio {r:.2f} (target <= 1.3)")
+        hundred = Path(tmp) / "b100k.csv"
+        make_csv(hundred, 100_000)
+        as_xlsx = [*ketacalc, "batch", str(hundred), "--output", "xlsx"]  # to /dev/null: not a terminal
+        o, f, r = ratio(as_xlsx, [*ketacalc, "batch", str(hundred), "--output", "csv"], 3)
+        peak_book = statistics.median(peak_rss_kb(as_xlsx) for _ in range(3))
+        print(
+            f"batch --output xlsx 100k  ours {o:6.2f} s   csv {f:6.2f} s     ratio {r:.2f} (target <= 3.0)  "
+            f"peak RSS {peak_book / 1024:.1f} MiB (target < 150)"
+        )
         peak_big = statistics.median(peak_rss_kb([*ketacalc, "batch", str(big)]) for _ in range(3))
         peak_small = statistics.median(peak_rss_kb([*ketacalc, "batch", str(small)]) for _ in range(3))
         print(

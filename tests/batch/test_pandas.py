@@ -1,0 +1,81 @@
+"""Files as pandas writes them (to_csv, to_excel, to_json), from a clinic's own frame: the index
+column, NaN as an empty cell, floats with a formula's noise, a decimal comma, a Total row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.helpers import cli, records
+
+POUND = 69.85  # 154 lb in kg
+
+
+def _frame() -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "Patient ID": ["P1", "P2", "Total"],
+            "Name": ["Ann Lee", "Bo Chan", None],
+            "Weight in lbs": [154.0, 180.5, 334.5],
+            "Dose (mg/kg)": [0.25, float("nan"), None],
+            "No. of infusions": [4, 6, 10],
+            "Price per infusion": [650.0, 0.1 * 3 * 2383.3333333333335, None],  # 715.0000000000001
+        }
+    )
+    return frame
+
+
+def _check(out: list[dict]) -> None:  # type: ignore[type-arg]
+    p1, p2 = out
+    assert (p1["id"], p1["patient"]["weight_kg"], p1["dose"]["rate_mg_per_kg"]) == ("P1", POUND, 0.25)
+    assert p1["dose"]["dose_mg"] == 17.46 and p1["series"]["infusions"] == 4  # the sheet's, not the defaults
+    assert p1["cost"]["per_infusion"]["min"] == "650.00" and p1["cost"]["total"]["mid"] == "2600.00"
+    assert p2["patient"]["weight_kg"] == 81.87 and p2["dose"]["rate_mg_per_kg"] == 0.5  # NaN: an empty cell
+    assert p2["cost"]["per_infusion"]["min"] == "715.00"  # a formula's float noise is the amount
+
+
+@pytest.mark.parametrize("index", [True, False])
+def test_to_csv(tmp_path: Path, index: bool) -> None:
+    path = tmp_path / "p.csv"
+    _frame().to_csv(path, index=index)
+    run = cli("batch", str(path), "--currency", "USD")
+    assert run.code == 0, run.stderr
+    _check(records(run.stdout))
+    assert "skipped: row 3 (line 4), a totals row" in run.stderr
+
+
+def test_to_csv_as_german_excel_reads_it(tmp_path: Path) -> None:
+    path = tmp_path / "de.csv"
+    _frame().to_csv(path, sep=";", decimal=",", index=False, encoding="cp1252")
+    run = cli("batch", str(path), "--encoding", "cp1252", "--decimal", "comma", "--currency", "USD")
+    assert run.code == 0, run.stderr
+    _check(records(run.stdout))
+
+
+def test_to_excel(tmp_path: Path) -> None:
+    path = tmp_path / "p.xlsx"
+    _frame().to_excel(path, index=False, sheet_name="March")
+    run = cli("batch", str(path), "--currency", "USD")
+    assert run.code == 0, run.stderr
+    _check(records(run.stdout))
+
+
+def test_to_json_records(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    _frame().to_json(path, orient="records", indent=2)
+    run = cli("batch", str(path), "--currency", "USD")
+    assert run.code == 0, run.stderr
+    _check(records(run.stdout))
+    assert "note: not read: Name" in run.stderr
+
+
+def test_read_back_by_pandas(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    _frame().to_csv(path, index=False)
+    run = cli("batch", str(path), "--currency", "USD", "--output", "csv")
+    (tmp_path / "out.csv").write_text(run.stdout, encoding="utf-8")
+    back = pd.read_csv(tmp_path / "out.csv")
+    assert list(back.columns[:6]) == list(_frame().columns)  # the clerk's own columns first, unchanged
+    assert list(back["patient.weight_kg"]) == [POUND, 81.87] and list(back["Name"]) == ["Ann Lee", "Bo Chan"]

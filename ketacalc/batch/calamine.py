@@ -53,7 +53,7 @@ def read(binary: IO[bytes], wanted: str | None, fmt: str) -> Sheet:
     said = what_bytes(data[:512])
     if said is not None and not said.startswith(_BYTES[fmt]):  # an .xlsx, a web page or a PDF named .xls
         raise WorkbookError(f"the input is not an {NAMES[fmt]}: it is {said}")
-    active = _ods_checked(data) if fmt == "ods" else None
+    active = _zip_checked(data, fmt) if fmt in ("ods", "xlsb") else None
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         visible, worksheet = python_calamine.SheetVisibleEnum.Visible, python_calamine.SheetTypeEnum.WorkSheet
@@ -74,20 +74,21 @@ def _said(error: BaseException) -> str:
     return printable(str(error).splitlines()[0] if str(error) else type(error).__name__)[:120]
 
 
-def _ods_checked(data: bytes) -> str | None:
-    """An .ods is a zip: its parts' sizes are checked before calamine unpacks them (a small file can
-    unpack to gigabytes), and the sheet open when it was saved is read from its settings."""
+def _zip_checked(data: bytes, fmt: str) -> str | None:
+    """An .ods or .xlsb is a zip: its parts' sizes are checked before calamine unpacks them (a small
+    file can unpack to gigabytes; calamine has no cap), and an .ods's sheet open when it was saved is
+    read from its settings."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         for info in archive.infolist():
             if info.file_size > MAX_PART_BYTES:
                 raise WorkbookError(f"the workbook's part {printable(info.filename)!r} unpacks to over 64 MiB")
-        if "settings.xml" not in archive.namelist():
+        if fmt != "ods" or "settings.xml" not in archive.namelist():
             return None
         with archive.open("settings.xml") as part:
             settings = part.read(MAX_PART_BYTES).decode("utf-8", "replace")
     except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, KeyError):
-        raise WorkbookError(f"not a readable {NAMES['ods']} (not a zip file): {_SAVE_AS}") from None
+        raise WorkbookError(f"not a readable {NAMES[fmt]} (not a zip file): {_SAVE_AS}") from None
     found = _ACTIVE_TABLE_RE.search(settings)
     return _xml_text(found.group(1)) if found else None
 

@@ -20,6 +20,7 @@ from ketacalc.batch.csvfile import undecodable_problem
 from ketacalc.batch.numbers import has_marked_money
 from ketacalc.batch.rows import RECORD_MAX_CHARS, UNDECODABLE_RE, BatchInputError, Reading, Row, echo_id, is_totals
 from ketacalc.batch.splitter import physical_lines
+from ketacalc.errors import printable
 
 
 class _DuplicateKey(ValueError):
@@ -48,7 +49,7 @@ _MAX_INT_DIGITS = 300
 
 
 def read_jsonl(
-    stream: IO[str], reading: Reading = Reading(), array: bool = False
+    stream: IO[str], reading: Reading = Reading(), array: bool = False, keys: Keys | None = None
 ) -> tuple[Iterator[Row], Header | None]:
     """JSON Lines: one object per line; values are strings or numbers, read
     exactly (0.75000000000000000001 is not 0.75); null or "" takes the default.
@@ -58,7 +59,7 @@ def read_jsonl(
     read, or exit 2 when a key cannot be mapped."""
     lines = physical_lines(stream)
     decimal_comma = bool(reading.decimal_comma)
-    keys = Keys(reading)
+    keys = keys or Keys(reading)
     for first in lines:
         if first is not None:
             first = first.removeprefix("\ufeff")  # a BOM that a named encoding kept
@@ -85,6 +86,7 @@ def _first_header(keys: Keys, first: object) -> Header | None:
     header = keys.header(tuple(str(key) for key in first))
     if isinstance(header, str):
         raise BatchInputError(header)
+    keys.said_first()
     said = [line.replace("the column", "the key") for line in header.assumed]
     return replace(header, assumed=tuple(said), notes=tuple(note.replace("columns", "keys") for note in header.notes))
 
@@ -123,21 +125,46 @@ class Keys:
     def __init__(self, reading: Reading) -> None:
         self._reading = reading
         self._headers: dict[tuple[str, ...], Header | str] = {}
+        self._unread: dict[str, int] = {}  # keys not read, each with the first row it is on
+        self._said = 0  # how many of them the first object's notes said
 
-    def header(self, keys: tuple[str, ...]) -> Header | str:
-        """The header of these keys, or what is wrong with them."""
+    def header(self, keys: tuple[str, ...], number: int = 1) -> Header | str:
+        """The header of these keys (``number``: the row they are first on), or what is wrong."""
         found = self._headers.get(keys)
         if found is None:
             try:
                 found = read_header(list(keys), self._reading.columns, _present(self._reading.ignored, keys), False)
             except HeaderError as error:
                 found = str(error).replace("the header", "the object's keys").replace("the column", "the key")
-            if len(self._headers) < _HEADERS_MAX:
+            else:
+                read = {column.index for column in found.columns}
+                for index, key in enumerate(keys):
+                    if index not in read and key.strip() and len(self._unread) < _UNREAD_MAX:
+                        self._unread.setdefault(key, number)
+            if len(self._headers) < _HEADERS_MAX and len(keys) <= _CACHED_KEYS_MAX:
                 self._headers[keys] = found
         return found
 
+    def said_first(self) -> None:
+        """The first object's keys not read are said now, before the rows."""
+        self._said = len(self._unread)
+
+    def later(self) -> tuple[str, ...]:
+        """For the summary: keys not read that first appear after the first object."""
+        later = list(self._unread.items())[self._said :]
+        if not later:
+            return ()
+        named = ", ".join(f"{printable(key)[:40]} (row {number:,})" for key, number in later[:20])
+        more = f" and {len(later) - 20:,} more" if len(later) > 20 else ""
+        return (f"not read: keys on later rows: {named}{more}",)
+
 
 _HEADERS_MAX = 1024  # distinct key sets remembered (an export has one)
+_CACHED_KEYS_MAX = 256  # a header of more keys is read again for each object: memory stays flat
+_UNREAD_MAX = 1000  # keys not read, remembered to be named
+
+
+_JSON_KINDS = {bool: "JSON true or false", list: "a JSON list", dict: "a JSON object"}
 
 
 def _present(ignored: tuple[str, ...], keys: tuple[str, ...]) -> tuple[str, ...]:
@@ -150,9 +177,10 @@ def _json_row(number: int, record: object, decimal_comma: bool, keys: Keys) -> R
     """One JSON object as a row (JSON Lines and JSON arrays alike)."""
     if not isinstance(record, dict):
         return Row(number, None, {}, "is not a JSON object")
-    header = keys.header(tuple(str(key) for key in record))
+    header = keys.header(tuple(str(key) for key in record), number)
     if isinstance(header, str):
-        return Row(number, None, {}, header)
+        row_id = next((value for key, value in record.items() if normalize(str(key)) == "id"), None)
+        return Row(number, echo_id(row_id), {}, f"has keys that cannot be read: {header}")
     values = list(record.values())
     if is_totals(values):
         return Row(number, None, {}, skipped="a totals row")
@@ -160,6 +188,11 @@ def _json_row(number: int, record: object, decimal_comma: bool, keys: Keys) -> R
         column.field: value for column in header.columns if (value := values[column.index]) is not None and value != ""
     }
     row_id = echo_id(cells.pop("id", None))
+    for field, value in cells.items():
+        if isinstance(value, bool | list | dict):  # JSON true, [0.5], {"value": 70}: no number nor text
+            kind = _JSON_KINDS[type(value)]
+            shown = json.dumps(value, default=float)[:60]
+            return Row(number, row_id, {}, f"{field} {shown!r} is {kind}, not a number or text", field)
     adjust = decimal_comma or not header.plain or has_marked_money(cells)
     if adjust and (problem := prepare(cells, header, decimal_comma)):
         return Row(number, row_id, {}, problem[1], problem[0])

@@ -13,7 +13,7 @@ import datetime
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import IO, Any, NamedTuple, cast
 
 from ketacalc import limits
@@ -26,7 +26,7 @@ from ketacalc.batch.columns import (
 from ketacalc.batch.csvfile import read_csv
 from ketacalc.batch.decoding import refuse_workbook_bytes, text_stream
 from ketacalc.batch.fastpath import FastPath
-from ketacalc.batch.jsonfile import read_jsonl
+from ketacalc.batch.jsonfile import Keys, read_jsonl
 from ketacalc.batch.numbers import PRICE_FIELDS, denoised
 from ketacalc.batch.progress import EVERY as PROGRESS_EVERY
 from ketacalc.batch.rows import BLANK, WORKBOOKS, BatchInputError, Reading, Row, Writing, infer_format
@@ -78,8 +78,10 @@ def quote_row(
         plain = quote(weight, **kwargs)
         return Quote(clinic.check(plain.dose), plain.cost)
     except InputError as error:
-        written = (row.written or {}).get(error.field)
-        if written is not None and written != row.cells.get(error.field):  # echo the cell as the file has it
+        written = (row.written or {}).get(error.field, row.cells.get(error.field))
+        if written is not None and not isinstance(written, str):
+            written = str(written)  # a JSON number, as the file writes it
+        if written is not None and written != str(kwargs.get(error.field)):  # echo the cell as the file has it
             error = InputError(error.field, written, error.problem, error.allowed)
         return _error_record(row, error.field, error.describe(error.field) + decimal_comma_hint(error.field, row.cells))
 
@@ -121,6 +123,7 @@ def run_batch(
     name = "stdin" if source == "-" else repr(printable(source))
     try:
         header: Header | None = None
+        keys: Keys | None = None  # a JSON input's: keys not read on later rows are said in the summary
         if fmt in WORKBOOKS:
             rows, header = read_xlsx(binary, reading, fmt)
             if fmt != "xlsx" and (refused := needs_named_units(header, fmt, bool(defaults.get("currency")))):
@@ -135,26 +138,32 @@ def run_batch(
                 rows, header = read_csv(stream, reading, rereadable=source != "-")
             else:
                 # A .json file may be one JSON array (pandas' orient="records"); .jsonl is one object a line.
-                rows, header = read_jsonl(stream, reading, array=source.lower().endswith(".json"))
+                keys = Keys(reading)
+                rows, header = read_jsonl(stream, reading, source.lower().endswith(".json"), keys)
         for note in header.notes if header is not None else ():
             with contextlib.suppress(OSError, ValueError):
                 err.write(note + "\n")
-        layout = None
-        if writing.format != "jsonl":  # the input's own columns (a JSON input has none), then ketacalc's
-            read = {c.field for c in header.columns} if header is not None else set()
-            if header is None or not header.names:
-                read.discard("id")  # no own columns (a JSON input): ketacalc's id is the row's id
-            read |= {name for name, value in defaults.items() if value is not None}
-            fields = chosen_fields(writing.fields, fmt, frozenset(read), writing.format)
-            layout = Layout(header.names if header is not None else (), fields)
+        layout = _layout(writing, fmt, header, defaults)
         summary = write_rows(rows, writing, defaults, out, err, clinic, _how_much(binary, source), layout)
         summary.assumed = (
             (*header.assumed, *_currency_assumed(header, defaults, fmt == "xlsx")) if header is not None else ()
-        )
+        ) + (keys.later() if keys is not None else ())
         return summary
     finally:
         if source != "-":
             binary.close()
+
+
+def _layout(writing: Writing, fmt: str, header: Header | None, defaults: Mapping[str, Given | None]) -> Layout:
+    """The input's own columns (a JSON input has none), then, in a CSV or workbook, ketacalc's."""
+    fields: list[str] = []
+    if writing.format != "jsonl":
+        read = {c.field for c in header.columns} if header is not None else set()
+        if header is None or not header.names:
+            read.discard("id")  # no own columns (a JSON input): ketacalc's id is the row's id
+        read |= {name for name, value in defaults.items() if value is not None}
+        fields = chosen_fields(writing.fields, fmt, frozenset(read), writing.format)
+    return Layout(header.names if header is not None else (), fields)
 
 
 def _open(source: str) -> IO[bytes]:
@@ -203,6 +212,7 @@ def write_rows(  # noqa: C901
         writer.writerow([spreadsheet_safe(name) for name in output_header(layout.own, columns)])
     as_json = output == "jsonl"
     pick = Picker(columns, typed=output == "xlsx")
+    no_header = [index for index, name in enumerate(layout.own) if not name.strip()]
 
     def emit(row: Row, record: Mapping[str, Any]) -> None:
         """A CSV's or workbook's row: the input's own cells, then ketacalc's columns of the record."""
@@ -214,48 +224,59 @@ def write_rows(  # noqa: C901
     # Plain rows of a batch without clinic limits take the fast path (ketacalc.batch.fastpath), pinned
     # to this one by a property test.
     fast = FastPath.for_batch(defaults) if clinic == ClinicLimits() else None
-    for row in rows:
-        if row.skipped is not None:
-            if row.skipped == BLANK:
-                summary.blank += 1
+    try:
+        for row in rows:
+            if row.skipped is not None:
+                if row.skipped == BLANK:
+                    summary.blank += 1
+                else:
+                    summary.skipped.append(f"row {row.number}{_where_said(row.where)}, {row.skipped}")
+                continue
+            if (no_header or len(row.own) > width) and (cell := _under_no_header(row.own, no_header, width)):
+                summary.unheaded += 1
+                if summary.unheaded == 1:
+                    summary.first_unheaded = f"row {row.number}{_where_said(row.where)}, {cell}"
+            if row.problem is None and "start" in row.cells:
+                row = dated(row)
+            if (
+                fast is not None
+                and row.problem is None
+                and (done := fast.record(row.number, row.id, row.cells, row.where, as_json))
+            ):
+                summary.add(done.cost, done.total_dose_centi_mg, done.codes)
+                if done.document is None:
+                    out.write(done.line + "\n")  # one write: a record and its newline are never apart
+                else:
+                    emit(row, done.document)
             else:
-                summary.skipped.append(f"row {row.number}{_where_said(row.where)}, {row.skipped}")
-            continue
-        if row.problem is None and "start" in row.cells:
-            row = dated(row)
-        if (
-            fast is not None
-            and row.problem is None
-            and (done := fast.record(row.number, row.id, row.cells, row.where, as_json))
-        ):
-            summary.add(done.cost, done.total_dose_centi_mg, done.codes)
-            if done.document is None:
-                out.write(done.line + "\n")  # one write: a record and its newline are never apart
-            else:
-                emit(row, done.document)
-        else:
-            result = quote_row(row, defaults, clinic)
-            if isinstance(result, Quote):
-                summary.add(result.cost, int(result.total_dose_mg.scaleb(2)), tuple(w.code for w in result.warnings))
-                record = batch_quote(row.number, row.id, result, row.where) if output != "jsonl" else None
-            else:
-                summary.rows += 1
-                summary.rejected += 1
-                record = result
-            if not as_json:
-                emit(row, cast(Document, record))
-            elif isinstance(result, Quote):
-                out.write(quote_record_json(row.number, row.id, result, row.where) + "\n")
-            else:
-                out.write(record_json(result) + "\n")
-        check_interrupt()  # a Ctrl-C during a write stops here, after a whole record
-        if progress is not None and summary.rows % PROGRESS_EVERY == 0:
-            progress.update(summary.rows)
-    if output == "xlsx":
-        out.flush()
-        assert book is not None
-        book.save(out.buffer, *_workbook_sheets(summary, defaults))  # type: ignore[attr-defined]
-        out.buffer.flush()  # type: ignore[attr-defined]  # a reader gone mid-workbook is a broken pipe, not success
+                result = quote_row(row, defaults, clinic)
+                if isinstance(result, Quote):
+                    summary.add(
+                        result.cost, int(result.total_dose_mg.scaleb(2)), tuple(w.code for w in result.warnings)
+                    )
+                    record = batch_quote(row.number, row.id, result, row.where) if output != "jsonl" else None
+                else:
+                    summary.rows += 1
+                    summary.rejected += 1
+                    record = result
+                if not as_json:
+                    emit(row, cast(Document, record))
+                elif isinstance(result, Quote):
+                    out.write(quote_record_json(row.number, row.id, result, row.where) + "\n")
+                else:
+                    out.write(record_json(result) + "\n")
+            check_interrupt()  # a Ctrl-C during a write stops here, after a whole record
+            if progress is not None and summary.rows % PROGRESS_EVERY == 0:
+                progress.update(summary.rows)
+        if output == "xlsx":
+            out.flush()
+            assert book is not None
+            book.save(out.buffer, *_workbook_sheets(summary, defaults))  # type: ignore[attr-defined]
+            out.buffer.flush()  # type: ignore[attr-defined]  # a reader gone mid-workbook is a broken pipe, not success
+    except BaseException:
+        if book is not None:
+            book.discard()  # a Ctrl-C or an error: the half-written workbook's files are removed
+        raise
     out.flush()
     if progress is not None:
         progress.close()
@@ -297,6 +318,16 @@ def dated(row: Row) -> Row:
         return row._replace(cells={}, problem=f"start {printable(start)!r} has no such date", field="start")
     written = {**(row.written or {}), "start": start}  # an error echoes the cell as written
     return row._replace(cells={**row.cells, "start": time}, where=(*row.where, ("date", date)), written=written)
+
+
+def _under_no_header(own: Sequence[Any], no_header: list[int], width: int) -> str | None:
+    """A cell under a header cell that is empty, or past the header's last (a workbook's row reaches
+    further): shown, or None."""
+    for index in [*no_header, *range(width, len(own))]:
+        value = own[index] if index < len(own) else None
+        if value is not None and str(value).strip():
+            return repr(printable(str(value))[:40])
+    return None
 
 
 def _where_said(where: tuple[tuple[str, Any], ...]) -> str:

@@ -133,7 +133,7 @@ def _sheet_rows(
         if is_totals(cell.text for cell in cells):
             yield Row(number, None, {}, skipped="a totals row", where=where)
             continue
-        own = [_own(present.get(index)) for index in range(width)]
+        own = [_own(present.get(index)) for index in range(max(width, max(present, default=-1) + 1))]
         mine = [(c.field, present[c.index]) for c in header.columns if c.index in present]
         values = {name: cell.text for name, cell in mine if cell.text.strip()}
         row_id = echo_id(_typed_id(values.pop("id", None), present, header))

@@ -30,6 +30,8 @@ class Summary:
     skipped: list[str] = field(default_factory=list)  # rows that are no patient ("row 14, a totals row")
     blank: int = 0  # rows of empty cells (,,,), as spreadsheets pad a sheet: skipped, counted
     warned_by_code: dict[str, int] = field(default_factory=dict)  # rows quoted with each warning
+    unheaded: int = 0  # rows with a cell under no header (not read): said, never silently dropped
+    first_unheaded: str = ""  # where the first is, and what it holds
 
     def add(self, cost: Cost, total_dose_centi_mg: int, codes: tuple[str, ...]) -> None:
         self.rows += 1
@@ -85,6 +87,9 @@ class Summary:
             out.append(f"skipped: {len(self.skipped) - SKIPPED_SHOWN:,} more rows")
         if self.blank:
             out.append(f"skipped: {self.blank:,} blank {'row' if self.blank == 1 else 'rows'}")
+        if self.unheaded:
+            rows = "row has a cell" if self.unheaded == 1 else "rows have cells"
+            out.append(f"note: {self.unheaded:,} {rows} under no header, not read (first: {self.first_unheaded})")
         return out + [f"note: {assumed}" for assumed in self.assumed]
 
     def document(self) -> Document:

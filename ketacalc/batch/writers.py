@@ -26,6 +26,8 @@ def flatten(document: Mapping[str, Any], prefix: str = "", typed: bool = False) 
             flat[name] = ";".join(w["code"] for w in value)
         elif isinstance(value, bool):
             flat[name] = value if typed else ("true" if value else "false")
+        elif name == "id" and not typed and isinstance(value, int | float):
+            flat[name] = id_text(value)
         elif isinstance(value, float):
             flat[name] = value if typed else _plain_number(value)  # a workbook's number is a double
         elif isinstance(value, str):
@@ -34,6 +36,15 @@ def flatten(document: Mapping[str, Any], prefix: str = "", typed: bool = False) 
         else:
             flat[name] = value
     return flat
+
+
+def id_text(value: object) -> str:
+    """A number id as a CSV cell: its text, spreadsheet-safe (-12 is '-12) and cut as ids are."""
+    text = _plain_number(value) if type(value) is float else str(value)
+    return spreadsheet_safe(text[:_ID_MAX_CHARS])
+
+
+_ID_MAX_CHARS = 256  # as rows.echo_id cuts an id
 
 
 def spreadsheet_safe(text: str) -> str:
@@ -89,7 +100,10 @@ _DEFAULT_FIELDS = (
     "disclaimer",
 )
 # Added to the default set when the input reads them (a start column, a pump's concentration or bag).
-_WHERE_BY_FORMAT = {"csv": ("line",), "xlsx": ("sheet", "sheet_row")}  # JSON Lines: the row is its line
+_WHERE_BY_FORMAT = {
+    "csv": ("line",),
+    **dict.fromkeys(("xlsx", "ods", "xls", "xlsb"), ("sheet", "sheet_row")),
+}  # JSON Lines: the row is its line
 _START_FIELDS = ("date", "session.start", "session.infusion_end", "session.recovery_end")
 _PUMP_FIELDS = ("pump.concentration_mg_per_ml", "pump.drug_volume_ml", "pump.vtbi_ml", "pump.rate_ml_per_h")
 
@@ -138,8 +152,16 @@ def chosen_fields(fields: tuple[str, ...] | None, input_format: str, read: froze
 def output_header(own: Sequence[str], fields: Sequence[str]) -> list[str]:
     """The input's own columns first, unchanged, then ketacalc's; one of ketacalc's whose name the
     input already has is written ``ketacalc.NAME``."""
-    taken = frozenset(own)
-    return [*own, *(f"ketacalc.{name}" if name in taken else name for name in fields)]
+    taken = set(own)
+    header = list(own)
+    for name in fields:
+        written, number = name, 1
+        while written in taken:  # ketacalc.row taken too: ketacalc.row.2
+            number += 1
+            written = f"ketacalc.{name}" if number == 2 else f"ketacalc.{name}.{number - 1}"
+        taken.add(written)
+        header.append(written)
+    return header
 
 
 def own_cells(cells: Sequence[Any], width: int, typed: bool = False) -> list[Any]:
@@ -255,10 +277,12 @@ class Picker:
             if typed:
                 return Decimal(value) if money else kept(as_number(value)) if is_id else printable(value)
             return spreadsheet_safe(value)
+        if is_id and kind in (int, float):  # a JSON number id: a number in a workbook; in a CSV, safe text, cut
+            return kept(value) if typed else id_text(value)
         if kind is float:
             return value if typed else _plain_number(value)
         if kind is bool:
             return value if typed else ("true" if value else "false")
         if kind is list and maybe_warnings:
             return ";".join(w["code"] for w in value)
-        return kept(value) if typed and is_id else value
+        return value

@@ -35,6 +35,8 @@ def _xlsxwriter() -> Any:
 
 
 MAX_ROWS = 1_048_576  # Excel opens no sheet longer: the header and 1,048,575 records
+MAX_COLUMNS = 16_384  # nor one wider
+CELL_MAX_CHARS = 32_767  # nor a cell of more characters
 # Never read a string as anything but text: no formulas, numbers or links made of a patient's cell.
 _AS_WRITTEN = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
 
@@ -49,8 +51,16 @@ class WorkbookWriter:
         import tempfile
 
         xlsxwriter = _xlsxwriter()
-        self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by save
-        self._workbook = xlsxwriter.Workbook(self._file, {"constant_memory": True, **_AS_WRITTEN})
+        if len(header) > MAX_COLUMNS:
+            raise ExcelError(
+                f"{len(header):,} columns do not fit one sheet Excel can open ({MAX_COLUMNS:,}); "
+                "use --output csv, or --fields to write fewer of ketacalc's"
+            )
+        # XlsxWriter's row files (a patient's cells) go in a folder of ours, removed however the run ends.
+        self._folder = tempfile.TemporaryDirectory(prefix="ketacalc-")
+        self._file = tempfile.TemporaryFile(dir=self._folder.name)  # noqa: SIM115 - closed by save or discard
+        options = {"constant_memory": True, "tmpdir": self._folder.name, **_AS_WRITTEN}
+        self._workbook = xlsxwriter.Workbook(self._file, options)
         self._sheet = self._workbook.add_worksheet("quotes")
         self.header = list(header)
         # Runs of neighbouring columns that are money or not: each run is written in one call.
@@ -73,16 +83,23 @@ class WorkbookWriter:
         """One row, a run of columns at a time (XlsxWriter's write_row: text as text, numbers as
         numbers, None and "" as no cell), the money columns' runs in the currency's format. Cells
         come as ``writers.kept`` makes them: a number a float cannot hold is already text."""
-        if money is None:
-            sheet.write_row(row, 0, values)
-            return
-        for start, end, is_money in self._runs:
-            sheet.write_row(row, start, values[start:end], money if is_money else None)
+        if any(type(value) is str and len(value) > CELL_MAX_CHARS for value in values):
+            values = [_cut(value) if type(value) is str else value for value in values]
+        runs = ((0, len(values), False),) if money is None else self._runs
+        for start, end, is_money in runs:
+            if code := sheet.write_row(row, start, values[start:end], money if is_money else None):
+                raise ExcelError(f"record {row:,} could not be written to the workbook (XlsxWriter: {code})")
+
+    def discard(self) -> None:
+        """The half-written workbook dropped, its files removed (a Ctrl-C, an error)."""
+        with contextlib.suppress(Exception):
+            self._file.close()
+        with contextlib.suppress(Exception):
+            self._folder.cleanup()
 
     def append(self, row: Sequence[object], currency: str | None = None) -> None:
         if self.rows + 1 >= MAX_ROWS:
-            with contextlib.suppress(Exception):  # the half-written workbook is dropped, not saved
-                self._file.close()
+            self.discard()
             raise ExcelError(
                 f"more than {MAX_ROWS - 1:,} records do not fit one sheet Excel can open; "
                 "split the input, or use --output csv or jsonl"
@@ -108,9 +125,19 @@ class WorkbookWriter:
                     self._write(sheet, number, row)
         self._workbook.close()
         self._file.seek(0)
-        while chunk := self._file.read(1024 * 1024):
-            out.write(chunk)
-        self._file.close()
+        try:
+            while chunk := self._file.read(1024 * 1024):
+                out.write(chunk)
+        finally:
+            self.discard()
+
+
+def _cut(text: str) -> str:
+    """A text longer than a cell holds, cut so that it says so (never cut without a word)."""
+    if len(text) <= CELL_MAX_CHARS:
+        return text
+    tail = f" … [cut by ketacalc: {len(text):,} characters]"
+    return text[: CELL_MAX_CHARS - len(tail)] + tail
 
 
 def _money_format(currency: str) -> str:

@@ -26,7 +26,7 @@ from ketacalc.batch.decoding import XLSX_BYTES, what_bytes
 from ketacalc.batch.numbers import PRICE_FIELDS
 from ketacalc.batch.workbook import MAX_COLUMNS, MAX_FILE_BYTES, MAX_PART_BYTES, MAX_ROWS, Cell, Sheet, WorkbookError
 from ketacalc.batch.xlsx import INSTALL
-from ketacalc.errors import printable
+from ketacalc.errors import printable, shown
 
 # The formats read here, as a message names them.
 NAMES = {
@@ -110,9 +110,9 @@ def _choose(
         for name, _visible, table in sheets:
             if name == wanted:
                 if not table:
-                    raise WorkbookError(f"the sheet {printable(wanted)!r} is a chart, not a table (sheets: {names})")
+                    raise WorkbookError(f"the sheet {shown(wanted)} is a chart, not a table (sheets: {names})")
                 return name, (f"note: reading sheet {printable(name)!r}",)
-        raise WorkbookError(f"the workbook has no sheet {printable(wanted)!r} (sheets: {names})")
+        raise WorkbookError(f"the workbook has no sheet {shown(wanted)} (sheets: {names})")
     visible = [name for name, shown, table in sheets if shown and table]
     if not visible:
         raise WorkbookError(f"the workbook has no visible worksheet; name one with --sheet (sheets: {names})")

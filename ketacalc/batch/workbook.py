@@ -31,7 +31,7 @@ from xml.etree import ElementTree
 
 from ketacalc.batch.decoding import XLSX_BYTES, what_bytes
 from ketacalc.batch.formats import format_currency, format_unit
-from ketacalc.errors import KetacalcError, printable
+from ketacalc.errors import KetacalcError, printable, shown
 
 MAX_FILE_BYTES = 256 * 1024 * 1024  # a workbook from stdin is held in memory: bounded
 MAX_PART_BYTES = 64 * 1024 * 1024  # any one part, decompressed
@@ -159,10 +159,10 @@ class _Book:
                 if name == wanted:
                     if kind == _CHARTSHEET:
                         raise WorkbookError(
-                            f"the sheet {printable(wanted)!r} is a chart, not a table (sheets: {names})"
+                            f"the sheet {shown(wanted)} is a chart, not a table (sheets: {names})"
                         )
                     return name, path, (f"note: reading sheet {printable(name)!r}",)
-            raise WorkbookError(f"the workbook has no sheet {printable(wanted)!r} (sheets: {names})")
+            raise WorkbookError(f"the workbook has no sheet {shown(wanted)} (sheets: {names})")
         visible = [(i, s) for i, s in worksheets if s[1] == "visible"]
         if not visible:
             raise WorkbookError(f"the workbook has no visible worksheet; name one with --sheet (sheets: {names})")

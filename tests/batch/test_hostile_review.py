@@ -128,3 +128,12 @@ def test_a_json_row_whose_keys_cannot_be_read_keeps_its_id() -> None:
     body = '{"id":"a","weight":70}\n{"id":"k","weight":70,"weight_unit":"lb"}\n'
     last = records(cli("batch", "--input-format", "jsonl", input=body).stdout)[-1]
     assert last["id"] == "k" and "has keys that cannot be read" in last["error"]["message"]
+
+
+def test_a_long_sheet_name_is_echoed_cut() -> None:
+    book = openpyxl.Workbook()
+    book.active.append(["weight"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    done = process("batch", "-", "--input-format", "xlsx", "--sheet", "x" * 5000, input=buffer.getvalue())
+    assert done.returncode == 2 and b"(5,000 characters)" in done.stderr and len(done.stderr) < 300

@@ -158,9 +158,7 @@ class _Book:
             for _, (name, _state, kind, path) in enumerate(self.sheets):
                 if name == wanted:
                     if kind == _CHARTSHEET:
-                        raise WorkbookError(
-                            f"the sheet {shown(wanted)} is a chart, not a table (sheets: {names})"
-                        )
+                        raise WorkbookError(f"the sheet {shown(wanted)} is a chart, not a table (sheets: {names})")
                     return name, path, (f"note: reading sheet {printable(name)!r}",)
             raise WorkbookError(f"the workbook has no sheet {shown(wanted)} (sheets: {names})")
         visible = [(i, s) for i, s in worksheets if s[1] == "visible"]

@@ -78,14 +78,12 @@ _WHERE = ("line", "sheet", "sheet_row", "date")  # where a record's row is, as e
 ALL = "all"  # --fields all: every column, as csv_columns() lists them
 DEFAULT = "default"  # --fields default: the short set below (the default), to add others to
 
-# The short default set a clerk reads, in this order (--fields picks others): where the row is, its
-# id, an error, weight, rate and dose (a rate the sheet gave is seen to be read), infusions, price per
-# infusion, the series totals, warnings, the notice.
+# The short default set a clerk reads, in the order (--fields picks others): where the row is,
+# its id, weight, rate and dose (a rate the sheet gave is seen to be read), infusions, price per
+# infusion, the series totals, warnings and an error, the notice.
 _DEFAULT_FIELDS = (
     "row",
     "id",
-    "error.field",
-    "error.message",
     "patient.weight_kg",
     "dose.rate_mg_per_kg",
     "dose.dose_mg",
@@ -97,6 +95,8 @@ _DEFAULT_FIELDS = (
     "cost.total.mid",
     "cost.total.max",
     "warnings",
+    "error.field",
+    "error.message",
     "disclaimer",
 )
 # Added to the default set when the input reads them (a start column, a pump's concentration or bag).
@@ -140,7 +140,7 @@ def chosen_fields(fields: tuple[str, ...] | None, input_format: str, read: froze
             start = _START_FIELDS if "start" in read else ()
             pump = _PUMP_FIELDS if read & {"concentration", "bag", "final_concentration"} else ()
             where = _WHERE_BY_FORMAT.get(input_format, ())
-            default = [_DEFAULT_FIELDS[0], *where, *_DEFAULT_FIELDS[1:7], *start, *pump, *_DEFAULT_FIELDS[7:]]
+            default = [_DEFAULT_FIELDS[0], *where, *_DEFAULT_FIELDS[1:5], *start, *pump, *_DEFAULT_FIELDS[5:]]
             if "id" in read:
                 default.remove("id")  # the input's own id column is written first: not repeated
             chosen += default if output == "csv" else default[:-1]

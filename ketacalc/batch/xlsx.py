@@ -85,9 +85,14 @@ class WorkbookWriter:
         come as ``writers.kept`` makes them: a number a float cannot hold is already text."""
         if any(type(value) is str and len(value) > CELL_MAX_CHARS for value in values):
             values = [_cut(value) if type(value) is str else value for value in values]
-        runs = ((0, len(values), False),) if money is None else self._runs
+        last = len(values)
+        while last and (values[last - 1] is None or values[last - 1] == ""):
+            last -= 1  # no warnings, no error: the row's empty end is not written cell by cell
+        runs = ((0, last, False),) if money is None else self._runs
         for start, end, is_money in runs:
-            if code := sheet.write_row(row, start, values[start:end], money if is_money else None):
+            if start >= last:
+                break
+            if code := sheet.write_row(row, start, values[start : min(end, last)], money if is_money else None):
                 raise ExcelError(f"record {row:,} could not be written to the workbook (XlsxWriter: {code})")
 
     def discard(self) -> None:

@@ -18,8 +18,6 @@ SHEET = "Name,Patient ID,Weight in lbs,Dose (mg/kg),Notes\nAnn Lee,1001,154,0.25
 DEFAULT_AFTER_OWN = [
     "row",
     "line",
-    "error.field",
-    "error.message",
     "patient.weight_kg",
     "dose.rate_mg_per_kg",
     "dose.dose_mg",
@@ -31,6 +29,8 @@ DEFAULT_AFTER_OWN = [
     "cost.total.mid",
     "cost.total.max",
     "warnings",
+    "error.field",
+    "error.message",
     "disclaimer",
 ]
 
@@ -105,7 +105,7 @@ def test_csv_and_workbook_options_with_json_lines_output_are_refused(option: lis
 def test_a_json_input_has_no_own_columns_and_keeps_ketacalcs_id() -> None:
     run = cli("batch", "--input-format", "jsonl", "--output", "csv", input='{"id":"P1","weight":70}\n')
     header, row = _csv(run.stdout)
-    assert header[:3] == ["row", "id", "error.field"] and row[:2] == ["1", "P1"]
+    assert header[:3] == ["row", "id", "patient.weight_kg"] and row[:3] == ["1", "P1", "70"]
 
 
 def test_a_workbook_input_writes_where_the_row_is_on_its_sheet(tmp_path: Path) -> None:
@@ -169,4 +169,5 @@ def test_undecodable_bytes_in_an_own_cell_are_shown_not_written_raw(tmp_path: Pa
     path = write(tmp_path, "p.csv", b"id,weight,Notes\nP1,70,caf\xe9\n")
     done = process("batch", path, "--output", "csv", "--encoding", "utf-8")  # named: a row's error, not exit 2
     header, row = _csv(done.stdout.decode("utf-8"))
-    assert row[:3] == ["P1", "70", "caf\\xe9"] and "not valid in the input's encoding" in row[6]
+    named = dict(zip(header, row, strict=True))
+    assert row[:3] == ["P1", "70", "caf\\xe9"] and "not valid in the input's encoding" in named["error.message"]

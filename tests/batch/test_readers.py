@@ -224,7 +224,7 @@ def test_xlsx_is_read_without_the_extra_and_written_only_with_it(tmp_path: Path)
 def test_csv_with_a_bom_opens_in_excel_as_utf8(tmp_path: Path) -> None:
     path = write(tmp_path, "z.csv", "id,weight\nZoë,70\n")
     run = cli("batch", path, "--output", "csv", "--bom")
-    assert run.stdout.startswith("\ufeffid,weight,row,line,error.field,")
+    assert run.stdout.startswith("\ufeffid,weight,row,line,patient.weight_kg,")
     assert "Zoë" in run.stdout.encode("utf-8").decode("utf-8-sig")
     assert not cli("batch", path, "--output", "csv").stdout.startswith("\ufeff")
 

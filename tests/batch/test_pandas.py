@@ -3,6 +3,7 @@ column, NaN as an empty cell, floats with a formula's noise, a decimal comma, a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -36,39 +37,30 @@ def _check(out: list[dict]) -> None:  # type: ignore[type-arg]
     assert p2["cost"]["per_infusion"]["min"] == "715.00"  # a formula's float noise is the amount
 
 
-@pytest.mark.parametrize("index", [True, False])
-def test_to_csv(tmp_path: Path, index: bool) -> None:
-    path = tmp_path / "p.csv"
-    _frame().to_csv(path, index=index)
-    run = cli("batch", str(path), "--currency", "USD")
+# Each way pandas writes the frame: (file name, how, the options batch needs, a line stderr says).
+WRITTEN: dict[str, tuple[str, Callable[[pd.DataFrame, Path], object], list[str], str]] = {
+    "to_csv": ("p.csv", lambda f, p: f.to_csv(p), [], "skipped: row 3 (line 4), a totals row"),
+    "to_csv without its index": ("p.csv", lambda f, p: f.to_csv(p, index=False), [], "note: not read: Name"),
+    "to_csv as German Excel reads it": (
+        "de.csv",
+        lambda f, p: f.to_csv(p, sep=";", decimal=",", index=False, encoding="cp1252"),
+        ["--encoding", "cp1252", "--decimal", "comma"],
+        "skipped: row 3 (line 4), a totals row",
+    ),
+    "to_excel": ("p.xlsx", lambda f, p: f.to_excel(p, index=False, sheet_name="March"), [], "reading sheet 'March'"),
+    "to_json records": ("p.json", lambda f, p: f.to_json(p, orient="records", indent=2), [], "not read: Name"),
+}
+
+
+@pytest.mark.parametrize("how", sorted(WRITTEN))
+def test_a_frame_as_pandas_writes_it(tmp_path: Path, how: str) -> None:
+    name, write_frame, options, said = WRITTEN[how]
+    path = tmp_path / name
+    write_frame(_frame(), path)
+    run = cli("batch", str(path), "--currency", "USD", *options)
     assert run.code == 0, run.stderr
     _check(records(run.stdout))
-    assert "skipped: row 3 (line 4), a totals row" in run.stderr
-
-
-def test_to_csv_as_german_excel_reads_it(tmp_path: Path) -> None:
-    path = tmp_path / "de.csv"
-    _frame().to_csv(path, sep=";", decimal=",", index=False, encoding="cp1252")
-    run = cli("batch", str(path), "--encoding", "cp1252", "--decimal", "comma", "--currency", "USD")
-    assert run.code == 0, run.stderr
-    _check(records(run.stdout))
-
-
-def test_to_excel(tmp_path: Path) -> None:
-    path = tmp_path / "p.xlsx"
-    _frame().to_excel(path, index=False, sheet_name="March")
-    run = cli("batch", str(path), "--currency", "USD")
-    assert run.code == 0, run.stderr
-    _check(records(run.stdout))
-
-
-def test_to_json_records(tmp_path: Path) -> None:
-    path = tmp_path / "p.json"
-    _frame().to_json(path, orient="records", indent=2)
-    run = cli("batch", str(path), "--currency", "USD")
-    assert run.code == 0, run.stderr
-    _check(records(run.stdout))
-    assert "note: not read: Name" in run.stderr
+    assert said in run.stderr
 
 
 def test_read_back_by_pandas(tmp_path: Path) -> None:

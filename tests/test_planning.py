@@ -200,7 +200,8 @@ def test_a_plan_section_in_the_config_with_provenance(tmp_path: Path) -> None:
 def test_the_calendar_file_matches_the_json(tmp_path: Path) -> None:
     path = tmp_path / "course.ics"
     args = ["--boosters", "2", "--booster-every", "4w", "--time", "9:30", "--concentration", "10 mg/mL", "--bag", "1 L"]
-    document = course(*args, "--ics", str(path))
+    args += ["--id", "P-1"]
+    document = course(*args, "--ics", str(path), "--ics-details")
     events = list(Calendar.from_ical(path.read_bytes()).walk("VEVENT"))
     assert len(events) == len(document["sessions"]) == 8
     for event, session in zip(events, document["sessions"], strict=True):
@@ -210,22 +211,23 @@ def test_the_calendar_file_matches_the_json(tmp_path: Path) -> None:
         assert end.strftime("%H:%M") == session["recovery_end"]
         what = "infusion" if session["kind"] == "induction" else "booster"
         of = 6 if session["kind"] == "induction" else 2
-        assert str(event["summary"]) == f"Ketamine {what} {session['index']} of {of}"
-        text = str(event["description"])
-        assert "Informational only" in text and "mg" not in text and "kg" not in text and "$" not in text
+        assert str(event["summary"]) == f"Ketamine {what} {session['index']} of {of}"  # details were asked for
+        assert "Informational only" in str(event["description"])
     uids = [str(e["uid"]) for e in events]
     assert len(set(uids)) == len(uids)
     again = tmp_path / "again.ics"
-    course(*args, "--ics", str(again))
+    course(*args, "--ics", str(again), "--ics-details")
     assert [str(e["uid"]) for e in Calendar.from_ical(again.read_bytes()).walk("VEVENT")] == uids
 
 
-def test_calendar_details_only_when_asked_and_a_default_time(tmp_path: Path) -> None:
+def test_calendar_details_only_when_asked_and_no_invented_time(tmp_path: Path) -> None:
     path = tmp_path / "course.ics"
-    course("--ics", str(path), "--ics-details")
+    course("--ics", str(path), "--ics-details", "--price", "500")
     first = next(iter(Calendar.from_ical(path.read_bytes()).walk("VEVENT")))
-    assert first.decoded("dtstart").strftime("%H:%M") == "09:00"
+    assert first.decoded("dtstart") == datetime.date(2026, 12, 3)  # no --time: an all-day event, not 09:00
+    assert first.decoded("dtend") == datetime.date(2026, 12, 4)
     assert "Dose: 35 mg" in str(first["description"]) and "Weight: 70 kg" in str(first["description"])
+    assert "Price: $500\n" in str(first["description"]) + "\n" and "to $500" not in str(first["description"])
     unwritable = cli("plan", "70", "--start-date", START, "--ics", str(tmp_path / "no" / "dir.ics"))
     assert unwritable.code == 2 and len(unwritable.stderr.splitlines()) == 1
 
@@ -311,9 +313,45 @@ def test_calendar_uids_name_the_course_and_the_sessions_place_not_its_date(tmp_p
         course(*args, "--ics", str(path))
         return [str(e["uid"]) for e in Calendar.from_ical(path.read_bytes()).walk("VEVENT")]
 
-    plain = uids()
-    assert uids("--skip", "2026-12-10") == plain  # rescheduled: importing it again updates the events
+    plain = uids("--id", "P-1")
+    assert uids("--id", "P-1", "--skip", "2026-12-10") == plain  # rescheduled: importing it again updates them
     assert uids("--id", "P-1") != uids("--id", "P-2")  # two patients' courses stay apart
+    assert set(uids()).isdisjoint(uids())  # no --id: two patients on the same dates never overwrite each other
+
+
+def test_a_shared_calendar_says_nothing_of_the_treatment_unless_asked(tmp_path: Path) -> None:
+    config = write(tmp_path, "c.toml", '[clinic]\nname = "Calm Clinic"\naddress = "1 Main St, Springfield"\n')
+    path = tmp_path / "c.ics"
+    course("--ics", str(path), "--config", config, "--time", "9:30")
+    calendar = Calendar.from_ical(path.read_bytes())
+    for event in calendar.walk("VEVENT"):
+        assert str(event["summary"]) == "Appointment – Calm Clinic"
+        assert str(event["location"]) == "1 Main St, Springfield"
+        text = str(event["description"]) + str(event["summary"])
+        assert not any(word in text.lower() for word in ("ketamine", "mg", "kg", "$", "infusion"))
+    assert "METHOD" not in calendar and "SEQUENCE" not in next(iter(calendar.walk("VEVENT")))
+    bare = tmp_path / "bare.ics"
+    course("--ics", str(bare))
+    assert {str(e["summary"]) for e in Calendar.from_ical(bare.read_bytes()).walk("VEVENT")} == {"Appointment"}
+
+
+def test_a_calendar_with_a_reference_is_published_and_its_sequence_rises() -> None:
+    from ketacalc.ics import plan_calendar
+
+    course_plan = plan("70", START)
+    first, later = (
+        Calendar.from_ical(
+            plan_calendar(
+                course_plan,
+                reference="P-1",
+                now=datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.UTC) + datetime.timedelta(minutes=k),
+            )
+        )
+        for k in (0, 5)
+    )
+    assert str(first["method"]) == "PUBLISH"
+    one, two = (next(iter(c.walk("VEVENT"))) for c in (first, later))
+    assert str(one["uid"]) == str(two["uid"]) and two.decoded("sequence") == one.decoded("sequence") + 300
 
 
 def test_rate_with_rates_or_titrate_and_details_without_ics_are_refused() -> None:

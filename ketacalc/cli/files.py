@@ -123,13 +123,23 @@ def handout_inputs(settings: Mapping[str, Setting]) -> list[tuple[str, str | Non
     return [("the [clinic] logo", None if found is None else str(found))]
 
 
-def calendar_bytes(path: str, result: Any, details: bool, reference: str | None) -> bytes:
-    """The calendar file's bytes; ``-`` is refused (stdout holds the table or the JSON)."""
+def calendar_bytes(
+    path: str, result: Any, details: bool, reference: str | None, settings: Mapping[str, Any] | None = None
+) -> bytes:
+    """The calendar file's bytes, with the clinic's name and address from ``settings`` (its
+    [clinic] section); ``-`` is refused (stdout holds the table or the JSON)."""
+    from ketacalc.handout import parse_text
     from ketacalc.ics import plan_calendar
 
     if path == "-":
         raise InputError("ics", path, "is stdout, where the table or JSON goes", "a file path")
-    data: bytes = plan_calendar(result, details=details, reference=reference)
+    clinic = {
+        name: "" if settings is None or (value := settings[name].value) is None else parse_text(value, name)
+        for name in ("name", "address")
+    }
+    data: bytes = plan_calendar(
+        result, details=details, reference=reference, clinic=clinic["name"], address=clinic["address"]
+    )
     return data
 
 

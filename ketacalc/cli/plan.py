@@ -160,7 +160,11 @@ def plan_command(
         str | None, typer.Option("--ics", metavar="FILE", help="Also write the sessions as an iCalendar file.")
     ] = None,
     ics_details: Annotated[
-        bool, typer.Option("--ics-details", help="Put weight, dose and price in the calendar (it is often shared).")
+        bool,
+        typer.Option(
+            "--ics-details",
+            help="Name the treatment in the calendar, with weight, dose and price (it is often shared).",
+        ),
     ] = False,
     strict: StrictOpt = False,
     html: HtmlOpt = None,
@@ -215,7 +219,7 @@ def plan_command(
     # Every input is checked, and every page made, before anything is written.
     pages = {
         "html": (html, handout.page(result, document, settings)),
-        "ics": (ics, None if ics is None else calendar_bytes(ics, result, ics_details, patient_id)),
+        "ics": (ics, None if ics is None else calendar_bytes(ics, result, ics_details, patient_id, settings)),
     }
     if emit_outputs(pages, [*run_files(config), *handout_inputs(settings)]):
         return finish(result.warnings, strict)

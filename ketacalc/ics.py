@@ -8,11 +8,16 @@ One event per session, from its start (``--time``) to the end of its recovery, i
 local time (floating: no time zone). Without ``--time`` no time is invented: each session is an
 all-day event on its date. ``LOCATION`` is the clinic's address when the config gives one.
 
-UIDs: with a patient reference (``--id``) they name the course and each session's place in it
-(induction 3, booster 1), not its date, so writing the course again, rescheduled or not, updates
-the events instead of doubling them; ``SEQUENCE`` rises with each export (the seconds since 2026),
-and the file is ``METHOD:PUBLISH``. Without ``--id`` two patients on the same dates could not be
-told apart, so each event's UID is random, and writing the course again adds new events.
+Nor does anything else on it by default: the PRODID, the UIDs' domain and the descriptions are
+neutral ("Appointment 2 of 6. Informational only: check every time with the clinic."), and every
+event is CLASS:PRIVATE.
+
+UIDs: with a patient reference (``--id``) they name the reference and each session's place in the
+course (induction 3, booster 1), not its date nor its start or weekdays, so writing the course
+again, rescheduled or not, updates the events instead of doubling them; ``SEQUENCE`` rises with
+each export (the seconds since 2026), and the file is ``METHOD:PUBLISH``. A session that is no
+longer in the course is not cancelled. Without ``--id`` two patients on the same dates could not
+be told apart, so each event's UID is random, and writing the course again adds new events.
 """
 
 from __future__ import annotations
@@ -25,7 +30,11 @@ from ketacalc import limits, places
 from ketacalc.formatting import money, with_unit
 from ketacalc.planning import Plan, Session
 
-PRODID = "-//ketacalc//treatment plan//EN"
+PRODID = "-//ketacalc//treatment plan//EN"  # with --ics-details only
+PRIVATE_PRODID = "-//appointments//EN"  # nothing of the treatment, nor of a tool named after the drug
+UID_DOMAIN = "appointments.invalid"  # RFC 2606: a name that is nobody's, and says nothing
+# The notice, on every event: in words that say nothing of the treatment unless details are asked for.
+PRIVATE_NOTICE = "Informational only: check every time with the clinic."
 _SEQUENCE_FROM = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)  # SEQUENCE: seconds since, rising
 
 
@@ -37,10 +46,10 @@ def summary(session: Session, details: bool = True, clinic: str = "") -> str:
     return f"Ketamine {what} {session.index} of {session.of}"
 
 
-def _course_key(p: Plan, reference: str | None) -> str:
-    """The same course gives the same key; it holds no patient data."""
-    course = f"{p.start_date}|{','.join(p.days)}|{p.infusions}|{p.boosters}|{reference or ''}"
-    return hashlib.sha256(course.encode()).hexdigest()[:24]
+def _course_key(reference: str) -> str:
+    """The patient reference's key: the same for every export of the course, rescheduled (another
+    start, other weekdays) or not, and holding no patient data."""
+    return hashlib.sha256(f"ketacalc course|{reference}".encode()).hexdigest()[:24]
 
 
 def plan_calendar(
@@ -56,20 +65,21 @@ def plan_calendar(
     from icalendar import Calendar, Event
 
     calendar = Calendar()
-    calendar.add("prodid", PRODID)
+    calendar.add("prodid", PRODID if details else PRIVATE_PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     stamp = (now or datetime.datetime.now(datetime.UTC)).astimezone(datetime.UTC).replace(microsecond=0)
     if reference is not None:
         calendar.add("method", "PUBLISH")
-    key = _course_key(p, reference)
+    key = _course_key(reference) if reference is not None else ""
     for session in p.sessions:
         event = Event()
         if reference is not None:
-            event.add("uid", f"{key}-{session.kind}-{session.index}@ketacalc")
+            event.add("uid", f"{key}-{session.kind}-{session.index}@{UID_DOMAIN}")
             event.add("sequence", max(int((stamp - _SEQUENCE_FROM).total_seconds()), 0))
         else:
-            event.add("uid", f"{uuid.uuid4()}@ketacalc")
+            event.add("uid", f"{uuid.uuid4()}@{UID_DOMAIN}")
+        event.add("class", "PRIVATE")  # a shared calendar shows it as busy, not its title
         event.add("dtstamp", stamp)
         times = session.dose.times
         if times is None:  # no --time: an all-day event, never an invented 09:00
@@ -94,15 +104,17 @@ def _price(session: Session, currency: str) -> str:
 
 
 def _description(p: Plan, session: Session, details: bool) -> str:
-    lines = [f"Session {session.number} of {len(p.sessions)} of the course.", limits.DISCLAIMER]
-    if details:
-        d = session.dose
-        lines[1:1] = [
-            f"Weight: {with_unit(d.weight_kg, places.KG, 'kg')}",
-            f"Rate: {with_unit(d.rate_mg_per_kg, places.MG_PER_KG, 'mg/kg')}",
-            f"Dose: {with_unit(d.dose_mg, places.MG, 'mg')} over {with_unit(d.duration_min, places.MIN, 'min')}",
-            f"Price: {_price(session, p.currency)}",
-        ]
-        if d.pump is not None:
-            lines.insert(4, f"Pump: {with_unit(d.pump.rate_ml_per_h(d.duration_min), places.ML_PER_H, 'mL/h')}")
+    if not details:
+        return f"Appointment {session.number} of {len(p.sessions)}. {PRIVATE_NOTICE}"
+    d = session.dose
+    lines = [
+        f"Session {session.number} of {len(p.sessions)} of the course.",
+        f"Weight: {with_unit(d.weight_kg, places.KG, 'kg')}",
+        f"Rate: {with_unit(d.rate_mg_per_kg, places.MG_PER_KG, 'mg/kg')}",
+        f"Dose: {with_unit(d.dose_mg, places.MG, 'mg')} over {with_unit(d.duration_min, places.MIN, 'min')}",
+        f"Price: {_price(session, p.currency)}",
+        limits.DISCLAIMER,
+    ]
+    if d.pump is not None:
+        lines.insert(4, f"Pump: {with_unit(d.pump.rate_ml_per_h(d.duration_min), places.ML_PER_H, 'mL/h')}")
     return "\n".join(lines)

@@ -315,6 +315,7 @@ def test_calendar_uids_name_the_course_and_the_sessions_place_not_its_date(tmp_p
 
     plain = uids("--id", "P-1")
     assert uids("--id", "P-1", "--skip", "2026-12-10") == plain  # rescheduled: importing it again updates them
+    assert uids("--id", "P-1", "--days", "tue,fri") == plain  # other weekdays: the same appointments, moved
     assert uids("--id", "P-1") != uids("--id", "P-2")  # two patients' courses stay apart
     assert set(uids()).isdisjoint(uids())  # no --id: two patients on the same dates never overwrite each other
 
@@ -330,6 +331,9 @@ def test_a_shared_calendar_says_nothing_of_the_treatment_unless_asked(tmp_path: 
         text = str(event["description"]) + str(event["summary"])
         assert not any(word in text.lower() for word in ("ketamine", "mg", "kg", "$", "infusion"))
     assert "METHOD" not in calendar and "SEQUENCE" not in next(iter(calendar.walk("VEVENT")))
+    raw = path.read_bytes().decode("utf-8").lower()
+    assert not any(word in raw for word in ("keta", "treatment", "medical", "clinician", "dose"))  # the file whole
+    assert all(str(event["class"]) == "PRIVATE" for event in calendar.walk("VEVENT"))
     bare = tmp_path / "bare.ics"
     course("--ics", str(bare))
     assert {str(e["summary"]) for e in Calendar.from_ical(bare.read_bytes()).walk("VEVENT")} == {"Appointment"}
@@ -486,3 +490,11 @@ def test_a_plans_orders_per_time_are_shown() -> None:
     out = cli("plan", "70", "--start-date", "2026-12-07", "--infusions", "2", "--rates", "0.75 mg/kg/h,0.5",
               env={"COLUMNS": "200"}).stdout  # fmt: skip
     assert "session 1: 0.75 mg/kg/h" in out.replace("\n    ", " ")
+
+
+def test_a_multi_line_clinic_address_is_one_line_on_the_calendar(tmp_path: Path) -> None:
+    config = write(tmp_path, "c.toml", '[clinic]\nname = "Calm\\nClinic"\naddress = """\n1 Main St\nSpringfield"""\n')
+    path = tmp_path / "c.ics"
+    course("--ics", str(path), "--config", config)
+    event = next(iter(Calendar.from_ical(path.read_bytes()).walk("VEVENT")))
+    assert str(event["location"]) == "1 Main St, Springfield" and str(event["summary"]) == "Appointment – Calm Clinic"

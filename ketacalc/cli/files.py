@@ -133,14 +133,24 @@ def calendar_bytes(
 
     if path == "-":
         raise InputError("ics", path, "is stdout, where the table or JSON goes", "a file path")
-    clinic = {
-        name: "" if settings is None or (value := settings[name].value) is None else parse_text(value, name)
-        for name in ("name", "address")
-    }
+    clinic = {"name": "", "address": ""}
+    for name, joiner in (("name", " "), ("address", ", ")):
+        value = None if settings is None else settings[name].value
+        if value is not None:
+            # A TOML multi-line address keeps its lines apart on one calendar line: "1 Main St, Springfield".
+            clinic[name] = parse_text(_one_line(value, joiner), name)
     data: bytes = plan_calendar(
         result, details=details, reference=reference, clinic=clinic["name"], address=clinic["address"]
     )
     return data
+
+
+def _one_line(value: Any, joiner: str) -> Any:
+    """Text of several lines on one, its lines joined (a config's multi-line address)."""
+    if not isinstance(value, str) or not any(char in value for char in "\r\n\t"):
+        return value
+    parts = [" ".join(part.split()) for part in value.replace("\t", " ").splitlines()]
+    return joiner.join(part for part in parts if part)
 
 
 def input_is_not_stdout(source: str) -> None:

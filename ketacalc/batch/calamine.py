@@ -24,7 +24,16 @@ from typing import IO, Any
 from ketacalc.batch.columns import BARE_UNITS, Header
 from ketacalc.batch.decoding import XLSX_BYTES, what_bytes
 from ketacalc.batch.numbers import PRICE_FIELDS
-from ketacalc.batch.workbook import MAX_COLUMNS, MAX_FILE_BYTES, MAX_PART_BYTES, MAX_ROWS, Cell, Sheet, WorkbookError
+from ketacalc.batch.workbook import (
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_PART_BYTES,
+    MAX_ROWS,
+    Cell,
+    Sheet,
+    WorkbookError,
+    number_text,
+)
 from ketacalc.batch.xlsx import INSTALL
 from ketacalc.errors import printable, shown
 
@@ -170,22 +179,13 @@ def _cell(value: Any) -> Cell:  # noqa: PLR0911 - one return per kind of value c
     return Cell(text)
 
 
-_NOISE_PLACES = Decimal("1e-9")
-
-
 def _number(value: float) -> Cell:
-    """A float cell as its shortest decimal (70.5, not 70.5000000000000001), floating-point noise
-    taken off as the .xlsx reader does."""
+    """A float cell as its shortest decimal (70.5, not 70.5000000000000001), as the .xlsx reader
+    writes a number cell (``workbook.number_text``)."""
     number = Decimal(repr(value))
     if not number.is_finite() or (number and abs(number.adjusted()) > _MAX_EXPONENT):
         return Cell("", problem=f"holds {printable(repr(value))[:20]!r} in a number cell")
-    snapped = number.quantize(_NOISE_PLACES) if number.adjusted() < 15 else number
-    if number != snapped and abs(number - snapped) <= _NOISE_PLACES:
-        number = snapped
-    text = f"{number:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return Cell(text or "0", typed=True)
+    return Cell(number_text(number), typed=True)
 
 
 def needs_named_units(header: Header, fmt: str, currency_given: bool) -> str | None:

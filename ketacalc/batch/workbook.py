@@ -52,7 +52,6 @@ _CHARTSHEET = "http://schemas.openxmlformats.org/officeDocument/2006/relationshi
 _REF_RE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 # Built-in number formats that are dates or times (ECMA-376 18.8.30).
 _DATE_FORMATS = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47})
-_NOISE_PLACES = Decimal("1e-9")
 _NOISE = Decimal("1e-9")
 _EPOCH_1900 = datetime.datetime(1899, 12, 30)
 _EPOCH_1904 = datetime.datetime(1904, 1, 1)
@@ -320,15 +319,7 @@ class _Book:
             return Cell("", problem=f"holds {printable(value)[:20]!r} in a number cell")
         if style < len(is_date) and is_date[style]:
             return self._serial(number)
-        # Floating-point noise a formula leaves (715.0000000000001, 0.30000000000000004): within 1e-9 of
-        # a number of 9 places, it is that number; anything further off is kept as it is.
-        snapped = number.quantize(_NOISE_PLACES) if number.adjusted() < 15 else number
-        if number != snapped and abs(number - snapped) <= _NOISE:
-            number = snapped
-        text = f"{number.normalize():f}" if number == number.to_integral_value() else f"{number:f}"
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-        return Cell(text, typed=True, unit=units[style] if style < len(units) else None)
+        return Cell(number_text(number), typed=True, unit=units[style] if style < len(units) else None)
 
     def _serial(self, number: Decimal) -> Cell:
         """A date or time cell (days since the workbook's epoch): as CSV holds it."""
@@ -345,6 +336,18 @@ class _Book:
 
 
 _NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,10})?")
+
+
+def number_text(number: Decimal) -> str:
+    """A number cell's value as a CSV export holds it: no trailing zeros, no exponent, and
+    floating-point noise a formula leaves (715.0000000000001, 0.30000000000000004) taken off: within
+    1e-9 of a number of 9 places, it is that number; anything further off is kept as it is. (For
+    every workbook reader: .xlsx here, .ods, .xls and .xlsb in ``calamine``.)"""
+    snapped = number.quantize(_NOISE) if number.adjusted() < 15 else number
+    if number != snapped and abs(number - snapped) <= _NOISE:
+        number = snapped
+    text = f"{number.normalize():f}" if number == number.to_integral_value() else f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _count_elements(name: str, data: bytes, cap: int) -> None:

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from ketacalc.batch.rows import FORMULA_START
-from ketacalc.documents import Document, batch_quote
+from ketacalc.documents import batch_quote
 from ketacalc.errors import InputError, printable
 from ketacalc.quoting import quote
 
 
 def flatten(document: Mapping[str, Any], prefix: str = "", typed: bool = False) -> dict[str, Any]:
     """Nested keys joined with dots, for CSV; the warnings list as codes joined
-    by ';'. ``typed`` (for a workbook): numbers as numbers, money as Decimals, true and
+    by ';'. ``typed``: as a workbook's cells (the reference ``Picker`` is held to in the tests, which
+    takes only the columns written): numbers as numbers, money as Decimals, true and
     false as booleans, text with control characters escaped."""
     flat: dict[str, Any] = {}
     for key, value in document.items():
@@ -66,11 +68,16 @@ def _plain_number(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text  # a float's repr has no other trailing zero
 
 
-def csv_columns() -> list[str]:
-    """Every column a CSV record can have, from a quote with every block."""
+@functools.cache  # a quote with every block, made once a run (it is asked for by --fields and the layout)
+def _every_column() -> tuple[str, ...]:
     example = quote("70", concentration="10 mg/mL", bag="100 mL", start="09:00")
     columns = list(flatten(batch_quote(1, None, example)))
-    return [columns[0], *_WHERE, *columns[1:4], "error.field", "error.message", *columns[4:]]
+    return (columns[0], *_WHERE, *columns[1:4], "error.field", "error.message", *columns[4:])
+
+
+def csv_columns() -> list[str]:
+    """Every column a CSV record can have, from a quote with every block."""
+    return list(_every_column())
 
 
 _WHERE = ("line", "sheet", "sheet_row", "date")  # where a record's row is, as each input names it (and its date)
@@ -205,15 +212,6 @@ def kept(value: Any) -> Any:
     if type(value) is Decimal and (not value.is_finite() or len(value.as_tuple().digits) > 15):
         return f"{value:f}"
     return value
-
-
-def typed_row(record: Document, columns: list[str]) -> list[object]:
-    """A record as workbook cells: numbers as numbers (a plain number id too), money as exact
-    decimals, the rest as text (as the CSV has it: control characters escaped)."""
-    flat = flatten(record, typed=True)
-    if "id" in flat:
-        flat["id"] = kept(as_number(flat["id"]))
-    return [flat.get(name) for name in columns]
 
 
 _SHARED_BLOCKS = 256  # cost blocks remembered by a Picker (documents.cost_block keeps as many)

@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # the plan's module is imported by plan only: quote's start-u
     from ketacalc.planning import Plan
     from ketacalc.shapes import ChartDocument, CostDocument, DoseDocument, PlanDocument, QuoteDocument
 
-SCHEMA_VERSION = "3.3"
+SCHEMA_VERSION = "3.4"
 
 Document = dict[str, Any]
 
@@ -294,6 +294,7 @@ def plan_document(p: Plan) -> Document:
                 "infusion_end": None if times is None else times.clock(times.infusion_end_min),
                 "recovery_end": None if times is None else times.clock(times.recovery_end_min),
                 "price": {name: money_text(getattr(session.price, name), currency) for name in ("min", "mid", "max")},
+                "in_package": p.in_package(session),
             }
         )
     total = p.total_price
@@ -306,6 +307,8 @@ def plan_document(p: Plan) -> Document:
             "infusions": p.infusions,
             "boosters": p.boosters,
             "booster_every_days": p.booster_every_days,
+            "skipped": [day.isoformat() for day in p.skipped],
+            "package_price": None if p.package is None else money_text(p.package, currency),
         },
         "sessions": sessions,
         "totals": {

@@ -86,6 +86,11 @@ class Plan:
     sessions: tuple[Session, ...]
     warnings: tuple[SoftWarning, ...]
     package: Decimal | None = None  # one price for the whole induction
+    skipped: tuple[datetime.date, ...] = ()  # the --skip dates, in order
+
+    def in_package(self, session: Session) -> bool:
+        """Whether the session is paid for by the package (its price is a share of it, not its own)."""
+        return self.package is not None and session.kind == "induction"
 
     @property
     def patient(self) -> Dose:
@@ -373,6 +378,7 @@ def plan_for(request: PlanRequest, today: datetime.date) -> Plan:
             sessions=tuple(sessions),
             warnings=_warnings(start, today, series.warnings, sessions),
             package=package,
+            skipped=tuple(sorted(skipped)),
         )
 
 
@@ -500,6 +506,10 @@ def _warnings(
     """The plan's warnings: a start far from today, the series', then each session's, once, naming
     its sessions (a 44 mg and a 60 mg dose over a clinic's limit are two warnings, each with its sessions)."""
     warnings: dict[str, SoftWarning] = {}
+    if start < today:
+        warnings["start_date_in_past"] = SoftWarning(
+            "start_date_in_past", f"the start date {start.isoformat()} is before today ({today.isoformat()})"
+        )
     if abs((start - today).days) > limits.START_SOFT_DAYS.value:
         warnings["start_date_far"] = SoftWarning(
             "start_date_far", f"the start date {start.isoformat()} is more than a year from today; check the year"

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from ketacalc.planning import Plan  # for plan_blocks only: quote's start-up never imports it
+    from ketacalc.planning import Plan, Session  # for plan_blocks only: quote's start-up never imports it
 
 _INDENT = "  "
 _NBSP = "\u00a0"
@@ -76,6 +76,9 @@ class Grid:
     units: Sequence[str] = ()  # per column after the first, for the line layout
     notes: Sequence[str] = ()  # per column after the first, for the line layout
     caption: str = ""  # printed under the table, e.g. what a column means
+    preface: str = ""  # printed above the table, e.g. what every row shares
+    row_lines: Sequence[str] = ()  # as lines: each row's own line (wrapped), in place of a line per cell
+    left: int = 1  # the leading columns of words, set left; figures are set right
 
 
 Block = Heading | Pairs | Grid
@@ -297,36 +300,39 @@ def chart_blocks(c: Chart) -> list[Block]:
 
 # Long because the table, its totals and its notes are laid out together so their widths agree.
 def plan_blocks(p: Plan, patient_id: str | None = None) -> list[Block]:
-    """``ketacalc plan``: the patient, the sessions, the totals and the calendar strip."""
+    """``ketacalc plan``: the patient, the sessions, the totals and the calendar strip. What every session
+    shares is one line above the table, so the table holds only what varies and fits 80 columns; below
+    that each session is a line (two at most at 40 columns), its figures with their units."""
     first = p.patient
-    pump = first.pump is not None
-    timed = p.time_given
-    header = ["#", "Date", "Day", "Session", "mg/kg", "Dose mg", "mg/h", *(["mL/h"] if pump else [])]
-    header += [*(["Start"] if timed else []), "Price"]
-    rows = []
-    for session in p.sessions:
-        d = session.dose
-        row = [
-            str(session.number),
-            session.date.isoformat(),
-            session.weekday.capitalize(),
-            f"{'I' if session.kind == 'induction' else 'B'} {session.index}/{session.of}",
-            amount(d.rate_mg_per_kg, places.MG_PER_KG),
-            amount(d.dose_mg, places.MG),
-            amount(d.rate_at(d.duration_min).mg_per_h, places.MG_PER_H),
-        ]
-        if pump:
-            assert d.pump is not None
-            row.append(amount(d.pump.rate_ml_per_h(d.duration_min), places.ML_PER_H))
-        if timed:
-            assert d.times is not None
-            row.append(d.times.clock(d.times.start_min))
-        row.append(_price_range(session.price.min, session.price.max, p.currency))
-        rows.append(row)
-    units = ["", "", "", "mg/kg", "mg", "mg/h", *(["mL/h"] if pump else []), *([""] if timed else []), ""]
-    notes = ["date", "day", "session", "", "dose", f"over {minutes(first.duration_min)}"]
-    notes += [*(["pump"] if pump else []), *(["start"] if timed else []), "price"]
-    caption = f"Session: I induction, B booster. Rates over {minutes(first.duration_min)}."
+    texts = {name: [column.text(p, s) for s in p.sessions] for name, column in _SESSION_COLUMNS.items()}
+    figures = [name for name in _SESSION_COLUMNS if name not in ("date", "session") and texts[name][0]]
+    varying = [name for name in figures if len(set(texts[name])) > 1]
+    shared = [name for name in figures if name not in varying]
+    over = f"over {minutes(first.duration_min)}"
+    said = [
+        f"{_SESSION_COLUMNS[name].label}{texts[name][0]}" + (f" {over}" if name == "dose" else "") for name in shared
+    ]
+    preface = "Every session: " + ", ".join(said if "dose" in shared else [over, *said]) + "."
+    table_rows: list[tuple[datetime.date, list[str], str]] = []
+    for index, session in enumerate(p.sessions):
+        place = f"{session.number} {texts['date'][index]} {texts['session'][index]}"
+        figures = [f"{_SESSION_COLUMNS[name].label}{texts[name][index]}" for name in varying]
+        cells = [str(session.number), texts["date"][index], texts["session"][index]]
+        cells += [_SESSION_COLUMNS[name].cell(texts[name][index]) for name in varying]
+        table_rows.append((session.date, cells, f"{place}: {', '.join(figures)}" if figures else place))
+    first_day, last_day = p.sessions[0].date, p.sessions[-1].date
+    for day in p.skipped:
+        if first_day <= day <= last_day:  # after the session of the same date: none is ever on a skipped one
+            when = f"{day.isoformat()} {day.strftime('%a')}"
+            table_rows.append((day, ["–", when, "skipped", *[""] * len(varying)], f"– {when} skipped"))
+    outside = [day.isoformat() for day in p.skipped if not first_day <= day <= last_day]
+    if outside:
+        preface += " Skipped, outside the course: " + ", ".join(outside) + "."
+    table_rows.sort(key=lambda row: row[0])
+    header = ["#", "Date", "Session", *(_SESSION_COLUMNS[name].header for name in varying)]
+    caption = "Session: I induction, B booster."
+    if p.package is not None:
+        caption += f" Package of {p.infusions} infusions: {money(p.package, p.currency)}."
     ordered = [f"{s.number}: {s.dose.rate_ordered}" for s in p.sessions if s.dose.rate_ordered is not None]
     if ordered:
         caption += " mg/kg from orders per time, session " + ", ".join(ordered) + "."
@@ -337,6 +343,7 @@ def plan_blocks(p: Plan, patient_id: str | None = None) -> list[Block]:
             f"{len(p.sessions)} ({p.infusions} induction, {p.boosters} booster{'' if p.boosters == 1 else 's'})",
         ),
         ("Drug", with_unit(p.total_dose_mg, places.MG, "mg")),
+        *([("Package", f"{money(p.package, p.currency)} for {p.infusions} infusions")] if p.package else []),
         ("Cost min", money(total.min, p.currency)),
         ("Cost mid", money(total.mid, p.currency)),
         ("Cost max", money(total.max, p.currency)),
@@ -349,7 +356,7 @@ def plan_blocks(p: Plan, patient_id: str | None = None) -> list[Block]:
             Pairs(
                 "Pump (every session)",
                 [*pump_rows, ("VTBI basis", vtbi_basis(first.pump))],
-                footer="Each session's rate to program is its mL/h below; its read-back line is in --json "
+                footer="Each session's rate to program is its pump mL/h; its read-back line is in --json "
                 "(sessions[].pump.read_back).",
             )
         )
@@ -357,10 +364,66 @@ def plan_blocks(p: Plan, patient_id: str | None = None) -> list[Block]:
         heading("treatment plan", patient_id),
         Pairs("Patient", [row for row in _weight_rows(first) if row[0] not in ("Rate", "Dose")]),
         *made_up,
-        Grid("Sessions", header, rows, units=units, notes=notes, caption=caption),
+        Grid(
+            "Sessions",
+            header,
+            [cells for _, cells, _ in table_rows],
+            caption=caption,
+            preface=preface,
+            row_lines=[text for _, _, text in table_rows],
+            left=3,
+        ),
         Pairs("Totals", totals),
         Pairs("Calendar (I induction, B booster)", calendar_strip(p)),
     ]
+
+
+def _session_price(p: Plan, s: Session) -> str:
+    return "in package" if p.in_package(s) else _price_range(s.price.min, s.price.max, p.currency)
+
+
+def _session_pump(s: Session) -> str:
+    d = s.dose
+    return "" if d.pump is None else with_unit(d.pump.rate_ml_per_h(d.duration_min), places.ML_PER_H, "mL/h")
+
+
+def _session_draw(s: Session) -> str:
+    d = s.dose
+    return "" if d.pump is None or d.pump.drug_volume_ml is None else draw_text(d.pump.drug_volume_ml)
+
+
+def _session_start(s: Session) -> str:
+    times = s.dose.times
+    return "" if times is None else times.clock(times.start_min)
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    """A session table's column: a session's figure with its unit, the header (naming the unit), the
+    unit a cell leaves to it, and the word before the figure in a line (\"pump 155.3 mL/h\")."""
+
+    text: Any  # (Plan, Session) -> str; "" when the plan has none (no pump, no --time)
+    header: str = ""
+    unit: str = ""
+    label: str = ""
+
+    def cell(self, text: str) -> str:
+        return text.removesuffix(f" {self.unit}") if self.unit else text
+
+
+_SESSION_COLUMNS: dict[str, _Column] = {
+    "date": _Column(lambda p, s: f"{s.date.isoformat()} {s.weekday.capitalize()}"),
+    "session": _Column(lambda p, s: f"{'I' if s.kind == 'induction' else 'B'} {s.index}/{s.of}"),
+    "rate": _Column(lambda p, s: with_unit(s.dose.rate_mg_per_kg, places.MG_PER_KG, "mg/kg"), "Rate\nmg/kg", "mg/kg"),
+    "dose": _Column(lambda p, s: with_unit(s.dose.dose_mg, places.MG, "mg"), "Dose\nmg", "mg"),
+    "mg_per_h": _Column(
+        lambda p, s: with_unit(s.dose.rate_at(s.dose.duration_min).mg_per_h, places.MG_PER_H, "mg/h"), "Rate\nmg/h", "mg/h"
+    ),
+    "pump": _Column(lambda p, s: _session_pump(s), "Pump\nmL/h", "mL/h", "pump "),
+    "draw": _Column(lambda p, s: _session_draw(s), "Draw\nmL", "mL", "draw "),
+    "start": _Column(lambda p, s: _session_start(s), "Start", "", "start "),
+    "price": _Column(_session_price, "Price", "", "price "),
+}
 
 
 def _price_range(low: Decimal, high: Decimal, currency: str) -> str:
@@ -503,10 +566,9 @@ def _table(block: Pairs | Grid) -> Table:
             style = "bold" if what == block.strong else ""
             table.add_row(Text(what, style=style), Text(value, style=style))
         return table
-    table = Table(box=box.SIMPLE_HEAD)
-    table.add_column(Text(block.header[0]), no_wrap=True)
-    for name in block.header[1:]:
-        table.add_column(Text(name), justify="right", no_wrap=True)
+    table = Table(box=box.SIMPLE_HEAD, collapse_padding=bool(block.row_lines))
+    for index, name in enumerate(block.header):
+        table.add_column(Text(name), justify="left" if index < block.left else "right", no_wrap=True)
     for row in block.rows:
         table.add_row(*(Text(cell) for cell in row))
     return table
@@ -528,6 +590,10 @@ def _lines(block: Pairs | Grid, width: int) -> list[tuple[str, str, str]]:
 
 def _grid_lines(block: Grid, width: int) -> list[str]:
     out: list[str] = []
+    if block.row_lines:  # a row to a line, wrapped under its start
+        for text in block.row_lines:
+            out += wrap(text, width, _INDENT, _INDENT)
+        return out
     for row in block.rows:
         heading = f"{block.header[0]} {row[0]}".strip()
         out += wrap(f"{heading}:", width, _INDENT, _INDENT)
@@ -579,6 +645,9 @@ def print_blocks(  # noqa: C901
         own = placed.get(index, {})
         for title_line in wrap(block.title, size):
             line(title_line, "bold")
+        if isinstance(block, Grid) and block.preface:
+            for text in wrap(block.preface, size, _INDENT, _INDENT):
+                line(text)
         table = _table(block)
         natural = Measurement.get(console, console.options.update_width(1_000_000), table).maximum
         if natural <= size:

@@ -186,7 +186,15 @@ def _at(path: tuple[str, ...], leaf: Schema) -> Schema:
 def _money_at(item: shapes.MoneyAt) -> list[Schema]:
     """Every money string at ``item.amounts`` with exactly the minor units of the currency at ``item.currency``."""
     return [
-        {"if": _at(item.currency, {"enum": codes}), "then": {"allOf": [_at(path, amount) for path in item.amounts]}}
+        {
+            "if": _at(item.currency, {"enum": codes}),
+            "then": {
+                "allOf": [
+                    _at(path, {"anyOf": [{"type": "null"}, amount]} if path in item.nullable else amount)
+                    for path in item.amounts
+                ]
+            },
+        }
         for codes, amount in _amounts()
     ]
 

@@ -113,6 +113,7 @@ class MoneyAt:
 
     currency: tuple[str, ...]
     amounts: tuple[tuple[str, ...], ...]
+    nullable: tuple[tuple[str, ...], ...] = ()  # amounts that may be null instead
 
 
 NONNEG = rule(minimum=0)
@@ -443,7 +444,8 @@ class PlanSession(TypedDict):
     start: Clock | None
     infusion_end: Clock | None
     recovery_end: Clock | None
-    price: MoneyRange
+    price: Annotated[MoneyRange, Doc("in a package, the session's share of it (the shares add up to it exactly)")]
+    in_package: Annotated[bool, Doc("paid for by `plan.package_price`: printed pages say \"in package\"")]
 
 
 class PlanBlock(TypedDict):
@@ -452,6 +454,10 @@ class PlanBlock(TypedDict):
     infusions: Infusions
     boosters: Annotated[int, Within(limits.BOOSTERS)]
     booster_every_days: Annotated[int | None, Within(limits.BOOSTER_INTERVAL_DAYS)]
+    skipped: Annotated[
+        list[Annotated[str, DATE]], rule(uniqueItems=True, maxItems=int(limits.SKIPS.high)), Doc("the --skip dates")
+    ]
+    package_price: Annotated[Money | None, Doc("one price for the whole induction (--package-price)")]
 
 
 class PlanTotalCost(TypedDict):
@@ -490,7 +496,9 @@ DOCUMENTS: dict[str, Any] = {
                 (*where, name)
                 for where in (("sessions", "*", "price"), ("totals", "cost"))
                 for name in ("min", "mid", "max")
-            ),
+            )
+            + (("plan", "package_price"),),
+            nullable=(("plan", "package_price"),),
         ),
     ],
     "config": ConfigDocument,

@@ -66,6 +66,8 @@ def test_the_default_is_mon_and_thu_from_the_first_plan_day_on_or_after_the_star
         "infusions": 6,
         "boosters": 0,
         "booster_every_days": None,
+        "skipped": [],
+        "package_price": None,
     }
     on_a_plan_day = cli("plan", "70", "--start-date", "2026-12-03", "--json").json()
     assert on_a_plan_day["sessions"][0]["date"] == "2026-12-03"

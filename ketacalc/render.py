@@ -417,7 +417,9 @@ _SESSION_COLUMNS: dict[str, _Column] = {
     "rate": _Column(lambda p, s: with_unit(s.dose.rate_mg_per_kg, places.MG_PER_KG, "mg/kg"), "Rate\nmg/kg", "mg/kg"),
     "dose": _Column(lambda p, s: with_unit(s.dose.dose_mg, places.MG, "mg"), "Dose\nmg", "mg"),
     "mg_per_h": _Column(
-        lambda p, s: with_unit(s.dose.rate_at(s.dose.duration_min).mg_per_h, places.MG_PER_H, "mg/h"), "Rate\nmg/h", "mg/h"
+        lambda p, s: with_unit(s.dose.rate_at(s.dose.duration_min).mg_per_h, places.MG_PER_H, "mg/h"),
+        "Rate\nmg/h",
+        "mg/h",
     ),
     "pump": _Column(lambda p, s: _session_pump(s), "Pump\nmL/h", "mL/h", "pump "),
     "draw": _Column(lambda p, s: _session_draw(s), "Draw\nmL", "mL", "draw "),

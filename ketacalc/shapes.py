@@ -445,7 +445,7 @@ class PlanSession(TypedDict):
     infusion_end: Clock | None
     recovery_end: Clock | None
     price: Annotated[MoneyRange, Doc("in a package, the session's share of it (the shares add up to it exactly)")]
-    in_package: Annotated[bool, Doc("paid for by `plan.package_price`: printed pages say \"in package\"")]
+    in_package: Annotated[bool, Doc('paid for by `plan.package_price`: printed pages say "in package"')]
 
 
 class PlanBlock(TypedDict):

@@ -85,6 +85,20 @@ SPECS: dict[str, Spec] = {
     "email": Spec("clinic", _lazy("handout", "parse_text"), None),
     "logo": Spec("clinic", _lazy("handout", "parse_logo_path"), None),
     "valid_days": Spec("clinic", _lazy("handout", "parse_valid_days"), limits.QUOTE_VALID_DAYS.text()),
+    "country": Spec("clinic", _lazy("handout", "parse_country"), None),
+    "timezone": Spec("clinic", _lazy("ics", "parse_timezone"), None),
+    "notes": Spec("clinic", _lazy("handout", "parse_paragraph"), None),
+    "includes": Spec("clinic", _lazy("handout", "parse_paragraph"), None),
+    "excludes": Spec("clinic", _lazy("handout", "parse_paragraph"), None),
+    "payment_terms": Spec("clinic", _lazy("handout", "parse_paragraph"), None),
+    "cancellation_policy": Spec("clinic", _lazy("handout", "parse_paragraph"), None),
+    "prepared_by": Spec("clinic", _lazy("handout", "parse_text"), None),
+    "npi": Spec("clinic", _lazy("gfe", "parse_npi"), None),
+    "tin": Spec("clinic", _lazy("gfe", "parse_tin"), None),
+    "infusion_code": Spec("clinic.codes", _lazy("gfe", "parse_codes"), None),
+    "booster_code": Spec("clinic.codes", _lazy("gfe", "parse_codes"), None),
+    "diagnosis_codes": Spec("clinic.codes", _lazy("gfe", "parse_codes"), None),
+    "reminder": Spec("plan", _lazy("ics", "parse_reminder"), "1d"),
     "dose_mg_soft_max": Spec("limits", parse_limit, None),
     "dose_mg_hard_max": Spec("limits", parse_limit, None),
     "pump_rate_ml_per_h_soft_max": Spec("limits", parse_limit, None),
@@ -158,6 +172,13 @@ def load(path: Path) -> dict[str, Given]:
         raise ConfigError(f"config {path}: cannot be read as TOML ({reason})") from None
 
     values: dict[str, Given] = {}
+    clinic = document.get("clinic")
+    if isinstance(clinic, dict) and isinstance(clinic.get("codes"), dict):  # [clinic.codes]: a table of its own
+        document = {
+            **document,
+            "clinic": {k: v for k, v in clinic.items() if k != "codes"},
+            "clinic.codes": clinic["codes"],
+        }
     for section, table in document.items():
         if section in SECTIONS and isinstance(table, list):
             raise ConfigError(f"config {path}: [[{section}]] is an array of tables; write it as one table [{section}]")

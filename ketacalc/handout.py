@@ -29,6 +29,7 @@ from ketacalc import limits, places
 from ketacalc.currencies import minor_units
 from ketacalc.errors import InputError, KetacalcError
 from ketacalc.formatting import with_unit
+from ketacalc.gfe import MAX_NAME_CHARS, Patient
 from ketacalc.planning import Plan
 from ketacalc.quoting import Quote
 from ketacalc.values import Given, as_text, whole_number
@@ -41,12 +42,34 @@ MAX_FIELD_CHARS = 100  # a letterhead line; longer ones would push a 6 + 2 plan 
 VALID_DAYS_DEFAULT = int(limits.QUOTE_VALID_DAYS.value)
 VALID_DAYS_MAX = 365
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
-# The seed's own words (seeds/000_4e4cacf71e069d0d.txt), for the patient.
-SEED_NOTES = (
-    "Because racemic ketamine is not FDA-approved, health insurance may not cover it.",
-    "Because nasal ketamine (esketamine) is FDA-approved, it is more likely to be covered under health insurance "
-    "and may be the more accessible option.",
+MAX_PARAGRAPH_CHARS = 160  # a clinic's term or note: two printed lines; more would push the page onto a second
+MAX_NOTES = 4
+# The seed's cost notes are about the US: the FDA and US health insurance (seeds/000_4e4cacf71e069d0d.txt,
+# "Because racemic ketamine is not FDA-approved, health insurance may not cover it" and "The FDA has approved
+# ketamine nasal spray. It does not appear to be as effective in treating depression"). Made accurate: ketamine
+# is FDA-approved, as an anesthetic; its use for depression is what is not.
+US_NOTES = (
+    "Ketamine is FDA-approved as an anesthetic; its use for depression is off-label, so health insurance may "
+    "not cover these infusions.",
+    "The ketamine nasal spray (esketamine, Spravato) is FDA-approved for depression and more likely to be covered "
+    "by health insurance, though it \u201cdoes not appear to be as effective\u201d as infusions.",
 )
+# What to expect, from the seed and in its words (seeds/000_4e4cacf71e069d0d.txt): "The first step in any
+# treatment is a consultation"; "A ketamine infusion usually lasts for around 40 minutes"; "your physician will
+# monitor vital signs"; "a recovery time of about 30 minutes"; "planning ahead for the ride home"; "Bring an
+# eye mask", "calming music"; "does not respond to treatment after 6 sessions, further sessions are unlikely to
+# show improvements"; "integrating your ketamine infusion therapy with CBT or alternate psychotherapy".
+WHAT_TO_EXPECT = (
+    "A consultation with your physician comes first.",
+    "An infusion usually lasts around 40 minutes (up to 100), with your vital signs monitored throughout; "
+    "then about 30 minutes of recovery.",
+    "You may feel drowsy afterwards: arrange a ride home.",
+    "Some patients bring an eye mask and calming music, with headphones.",
+    "If there is no response after 6 sessions, more are unlikely to help: talk to your doctor about other options.",
+    "Infusions work best alongside psychotherapy with a licensed professional.",
+)
+NOTICE = "An estimate for information, not a bill or medical advice. Check every figure with the clinic."
+CURRENCY_SIGNS = {"USD": "$", "EUR": "\u20ac", "GBP": "\u00a3", "JPY": "\u00a5"}  # one currency each
 
 
 class HandoutError(KetacalcError):
@@ -62,6 +85,17 @@ class Clinic:
     phone: str = ""
     email: str = ""
     logo: str | None = None  # a data URI
+    country: str = ""
+    notes: tuple[str, ...] = ()  # in place of the US notes
+    includes: str = ""
+    excludes: str = ""
+    payment_terms: str = ""
+    cancellation_policy: str = ""
+    npi: str = ""
+    tin: str = ""
+    infusion_code: tuple[str, ...] = ()
+    booster_code: tuple[str, ...] = ()
+    diagnosis_codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,6 +107,8 @@ class Details:
     valid_days: int
     patient: str | None = None  # the --id, and nothing else by default
     include_dose: bool = False
+    prepared_by: str = ""
+    gfe: Patient | None = None  # a Good Faith Estimate, for this patient
 
 
 def parse_text(value: Given, field_name: str) -> str:
@@ -85,8 +121,33 @@ def parse_text(value: Given, field_name: str) -> str:
     text = as_text(value)
     if len(text) > MAX_FIELD_CHARS:
         raise InputError(field_name, text, "is too long for a letterhead", f"at most {MAX_FIELD_CHARS} characters")
+    return _one_line(text)
+
+
+def _one_line(text: str) -> str:
     kept = "".join(char for char in text.strip() if unicodedata.category(char) != "Cc")
     return _BIDI_CONTROLS_RE.sub(lambda found: f"\\u{ord(found.group()):04x}", kept)
+
+
+def parse_paragraph(value: Given, field_name: str) -> str:
+    """A clinic's term or note: up to ``MAX_PARAGRAPH_CHARS``, its line breaks kept (each line of
+    ``notes`` is one note), other control characters dropped and direction controls escaped."""
+    text = as_text(value)
+    if len(text) > MAX_PARAGRAPH_CHARS:
+        raise InputError(field_name, text, "is too long for the page", f"at most {MAX_PARAGRAPH_CHARS} characters")
+    lines = [_one_line(line) for line in text.replace("\r\n", "\n").split("\n")]
+    kept = [line for line in lines if line]
+    if len(kept) > MAX_NOTES:
+        raise InputError(field_name, text, "has too many lines", f"at most {MAX_NOTES}")
+    return "\n".join(kept)
+
+
+def parse_country(value: Given, field_name: str = "country") -> str:
+    """The clinic's country: an ISO 3166 two-letter code (US, GB, DE)."""
+    text = as_text(value).strip()
+    if not re.fullmatch("[A-Za-z]{2}", text):
+        raise InputError(field_name, text, "is not a country code", "an ISO 3166 two-letter code, e.g. US or GB")
+    return text.upper()
 
 
 # Explicit direction controls: embeddings, overrides, isolates and marks that reorder what follows.
@@ -142,48 +203,114 @@ def _is_svg(data: bytes) -> bool:
     return head.startswith(b"<") and b"<svg" in data[:8192].lower()
 
 
-def page_for(
-    result: Quote | Plan,
-    document: dict[str, Any],
-    settings: Mapping[str, Setting],
-    *,
-    date: str | None,
-    ref: str | None,
-    valid_days: str | None,
-    patient_id: str | None,
-    include_dose: bool,
-) -> str:
-    """The handout as HTML, from the command's options and the clinic's settings; every option
-    checked (nothing is written here)."""
+@dataclass(frozen=True)
+class Asked:
+    """The handout's options, as typed (None: not given)."""
+
+    date: str | None = None
+    ref: str | None = None
+    valid_days: str | None = None
+    patient_id: str | None = None
+    include_dose: bool = False
+    prepared_by: str | None = None
+    gfe: bool = False
+    patient_name: str | None = None
+    dob: str | None = None
+
+
+_PARAGRAPHS = ("includes", "excludes", "payment_terms", "cancellation_policy")
+
+
+def clinic_from(settings: Mapping[str, Setting]) -> Clinic:
+    """The [clinic] section as the page uses it (each value was checked when the file was read)."""
     from ketacalc.config import logo_path
-    from ketacalc.planning import parse_date
+    from ketacalc.gfe import parse_codes
+
+    def given(name: str) -> str | None:
+        value = settings[name].value
+        return None if value is None else as_text(value)
 
     logo = logo_path(settings["logo"])
     try:
-        clinic = Clinic(
-            **{
-                name: "" if (value := settings[name].value) is None else parse_text(value, name)
-                for name in ("name", "address", "phone", "email")
-            },
-            logo=None if logo is None else logo_data_uri(str(logo)),
-        )
+        logo_uri = None if logo is None else logo_data_uri(str(logo))
     except HandoutError as error:
         raise KetacalcError(f"config {settings['logo'].source}: [clinic] {error}") from None
+    texts: dict[str, Any] = {
+        name: parse_text(value, name) for name in ("name", "address", "phone", "email") if (value := given(name))
+    }
+    paragraphs: dict[str, Any] = {name: parse_paragraph(value, name) for name in _PARAGRAPHS if (value := given(name))}
+    codes: dict[str, Any] = {
+        name: parse_codes(value, name)
+        for name in ("infusion_code", "booster_code", "diagnosis_codes")
+        if (value := given(name))
+    }
+    notes = given("notes")
+    return Clinic(
+        **texts,
+        **paragraphs,
+        **codes,
+        logo=logo_uri,
+        country="" if (country := given("country")) is None else parse_country(country),
+        notes=() if notes is None else tuple(parse_paragraph(notes, "notes").split("\n")),
+        npi=given("npi") or "",
+        tin=given("tin") or "",
+    )
+
+
+def page_for(result: Quote | Plan, document: dict[str, Any], settings: Mapping[str, Setting], asked: Asked) -> str:
+    """The handout as HTML, from the command's options and the clinic's settings; every option
+    checked (nothing is written here). A Good Faith Estimate missing an element the regulation
+    requires is exit 2 naming it."""
+    from ketacalc.planning import parse_date
+
+    clinic = clinic_from(settings)
     kind = "quote" if isinstance(result, Quote) else "plan"
-    day = datetime.date.today() if date is None else parse_date(date, "date")
-    valid = settings["valid_days"].value if valid_days is None else valid_days
+    day = datetime.date.today() if asked.date is None else parse_date(asked.date, "date")
+    valid = settings["valid_days"].value if asked.valid_days is None else asked.valid_days
+    prepared = asked.prepared_by if asked.prepared_by is not None else settings["prepared_by"].value
     details = Details(
         date=day,
-        reference=default_reference(kind, day, {**document, "patient_reference": patient_id})
-        if ref is None
-        else parse_text(ref, "ref"),
+        reference=default_reference(kind, day, {**document, "patient_reference": asked.patient_id})
+        if asked.ref is None
+        else parse_text(asked.ref, "ref"),
         valid_days=VALID_DAYS_DEFAULT if valid is None else parse_valid_days(valid, "valid_days"),
-        patient=None if patient_id is None else parse_text(patient_id, "id"),
-        include_dose=include_dose,
+        patient=None if asked.patient_id is None else parse_text(asked.patient_id, "id"),
+        include_dose=asked.include_dose,
+        prepared_by="" if prepared is None else parse_text(prepared, "prepared_by"),
+        gfe=_gfe_patient(asked, clinic, result, day),
     )
     if isinstance(result, Quote):
         return quote_page(result, clinic, details)
     return plan_page(result, clinic, details)
+
+
+def _gfe_patient(asked: Asked, clinic: Clinic, result: Quote | Plan, today: datetime.date) -> Patient | None:
+    """The patient of a Good Faith Estimate, every element it requires checked; None without --gfe."""
+    from ketacalc.gfe import parse_dob
+
+    if not asked.gfe:
+        for name, value in (("patient_name", asked.patient_name), ("dob", asked.dob)):
+            if value is not None:
+                raise InputError(name, None, "is printed only on a Good Faith Estimate", "--gfe with it")
+        return None
+    currency = result.cost.currency if isinstance(result, Quote) else result.currency
+    if currency != "USD":
+        raise InputError("gfe", currency, "is a US Good Faith Estimate, in dollars", "prices in USD with --gfe")
+    needed = [
+        ("--patient-name", asked.patient_name),
+        ("--dob", asked.dob),
+        ("[clinic] name", clinic.name),
+        ("[clinic] address", clinic.address),
+        ("[clinic] npi", clinic.npi),
+        ("[clinic] tin", clinic.tin),
+    ]
+    for name, value in needed:
+        if not value:
+            raise InputError("gfe", None, f"needs {name}, which a Good Faith Estimate must show", f"{name} with --gfe")
+    assert asked.patient_name is not None and asked.dob is not None
+    if len(asked.patient_name) > MAX_NAME_CHARS:
+        raise InputError("patient_name", asked.patient_name, "is too long", f"at most {MAX_NAME_CHARS} characters")
+    return Patient(parse_text(asked.patient_name, "patient_name"), parse_dob(asked.dob, today))
 
 
 def default_reference(kind: str, date: datetime.date, document: dict[str, Any]) -> str:
@@ -193,9 +320,12 @@ def default_reference(kind: str, date: datetime.date, document: dict[str, Any]) 
 
 
 def money(value: Decimal, currency: str) -> str:
-    """Money on the page exactly as the JSON has it, with its currency: $2400.00, EUR 650.00, JPY 720000."""
-    text = f"{value.quantize(Decimal(1).scaleb(-minor_units(currency))):f}"
-    return f"${text}" if currency == "USD" else f"{currency}\u00a0{text}"  # the code stays with its amount
+    """Money as people read it: thousands separators and the currency's minor units, always shown
+    ($4,600.00, \u00a5720,000, BHD\u00a02,400.750); the same value as the JSON's, rounded nowhere."""
+    digits = minor_units(currency)
+    text = f"{value.quantize(Decimal(1).scaleb(-digits)):,.{digits}f}"
+    sign = CURRENCY_SIGNS.get(currency)
+    return f"{sign}{text}" if sign else f"{currency}\u00a0{text}"  # the code stays with its amount
 
 
 def money_range(low: Decimal, high: Decimal, currency: str) -> str:
@@ -214,33 +344,62 @@ def _environment() -> Any:
     )
 
 
+def _cost_notes(clinic: Clinic, currency: str) -> tuple[str, ...]:
+    """The clinic's own notes; else the seed's, which are about the US, for a US clinic or a quote in dollars."""
+    if clinic.notes:
+        return clinic.notes
+    return US_NOTES if clinic.country == "US" or (not clinic.country and currency == "USD") else ()
+
+
 def _page(
     title: str,
     clinic: Clinic,
     details: Details,
-    items: list[dict[str, str]],
-    totals: dict[str, str],
+    items: list[dict[str, Any]],
+    total: dict[str, str],
+    currency: str,
     *,
     dose: dict[str, str] | None = None,
-    sessions: list[dict[str, Any]] | None = None,
-    calendar: dict[str, Any] | None = None,
+    plan: dict[str, Any] | None = None,
+    service: str,
 ) -> str:
+    from ketacalc import gfe
+
     template = _environment().get_template("handout.html.j2")
+    terms = [
+        (label, getattr(clinic, name))
+        for name, label in (
+            ("includes", "Included"),
+            ("excludes", "Not included"),
+            ("payment_terms", "Payment"),
+            ("cancellation_policy", "Cancellation"),
+        )
+        if getattr(clinic, name)
+    ]
     page: str = template.render(
         csp=CSP,
-        notes=SEED_NOTES,
+        notes=_cost_notes(clinic, currency),
+        expect=WHAT_TO_EXPECT,
+        notice=NOTICE,
         disclaimer=limits.DISCLAIMER,
-        title=title,
+        title="Good Faith Estimate" if details.gfe else title,
+        subtitle=title if details.gfe else "",
         clinic=clinic,
         details=details,
         valid_until=details.date + datetime.timedelta(days=details.valid_days),
         items=items,
-        totals=totals,
+        total=total,
         dose=dose,
-        sessions=sessions,
-        calendar=calendar,
+        plan=plan,
+        terms=terms,
+        service=service,
+        gfe=gfe if details.gfe else None,
     )
     return page
+
+
+def _total(low: Decimal, mid: Decimal, high: Decimal, currency: str) -> dict[str, str]:
+    return {"min": money(low, currency), "mid": money(mid, currency), "max": money(high, currency)}
 
 
 def quote_page(q: Quote, clinic: Clinic, details: Details) -> str:
@@ -249,6 +408,7 @@ def quote_page(q: Quote, clinic: Clinic, details: Details) -> str:
     items = [
         {
             "what": f"Ketamine infusion × {c.infusions}",
+            "codes": clinic.infusion_code,
             "each": money_range(c.price_min, c.price_max, c.currency),
             "total": money_range(c.total_min, c.total_max, c.currency),
         }
@@ -261,12 +421,9 @@ def quote_page(q: Quote, clinic: Clinic, details: Details) -> str:
             "dose": with_unit(d.dose_mg, places.MG, "mg"),
             "duration": with_unit(d.duration_min, places.MIN, "min"),
         }
-    totals = {
-        "min": money(c.total_min, c.currency),
-        "mid": money(c.total_mid, c.currency),
-        "max": money(c.total_max, c.currency),
-    }
-    return _page("Cost estimate", clinic, details, items, totals, dose=dose)
+    total = _total(c.total_min, c.total_mid, c.total_max, c.currency)
+    service = f"A series of {c.infusions} intravenous ketamine infusions, on dates to be scheduled"
+    return _page("Cost estimate", clinic, details, items, total, c.currency, dose=dose, service=service)
 
 
 def plan_page(p: Plan, clinic: Clinic, details: Details) -> str:
@@ -275,37 +432,78 @@ def plan_page(p: Plan, clinic: Clinic, details: Details) -> str:
     induction = [s for s in p.sessions if s.kind == "induction"]
     boosters = [s for s in p.sessions if s.kind == "booster"]
     items = []
-    for label, group in (("Induction infusions", induction), ("Booster infusions", boosters)):
+    if p.package is not None:
+        items.append(
+            {
+                "what": f"Package of {len(induction)} infusions",
+                "codes": clinic.infusion_code,
+                "each": "",
+                "total": money(p.package, currency),
+            }
+        )
+    for label, group, codes in (
+        ("Ketamine infusion", [] if p.package is not None else induction, clinic.infusion_code),
+        ("Booster infusion", boosters, clinic.booster_code or clinic.infusion_code),
+    ):
         if not group:
             continue
         low = sum((s.price.min for s in group), Decimal(0))
         high = sum((s.price.max for s in group), Decimal(0))
-        if group is induction and p.package is not None:
-            what, each = f"Induction package, {len(group)} infusions", "one price"
-        else:
-            prices = {(s.price.min, s.price.max) for s in group}
-            what, each = f"{label} × {len(group)}", money_range(*prices.pop(), currency)
-        items.append({"what": what, "each": each, "total": money_range(low, high, currency)})
-    total = p.total_price
+        prices = {(s.price.min, s.price.max) for s in group}
+        each = money_range(*prices.pop(), currency) if len(prices) == 1 else "varies"
+        item = {"what": f"{label} × {len(group)}", "codes": codes, "each": each}
+        items.append({**item, "total": money_range(low, high, currency)})
+    valid_until = details.date + datetime.timedelta(days=details.valid_days)
+    late = [s for s in p.sessions if s.date > valid_until and not p.in_package(s)]
     sessions = [
         {
             "number": s.number,
             "date": s.date.isoformat(),
             "weekday": s.weekday.capitalize(),
+            "time": "" if s.dose.times is None else _clock_range(s),
             "what": f"{'Infusion' if s.kind == 'induction' else 'Booster'} {s.index} of {s.of}",
             "dose": with_unit(s.dose.dose_mg, places.MG, "mg"),
-            "price": money_range(s.price.min, s.price.max, currency),
+            "price": "in package" if p.in_package(s) else money_range(s.price.min, s.price.max, currency),
+            "late": s in late,
         }
         for s in p.sessions
     ]
-    totals = {name: money(getattr(total, name), currency) for name in ("min", "mid", "max")}
+    rates = {s.dose.rate_mg_per_kg for s in p.sessions}
+    total = p.total_price
+    plan = {
+        "sessions": sessions,
+        "timed": p.time_given,
+        "calendar": calendar_strip(p),
+        "skipped": [f"{day:%a} {day.isoformat()}" for day in p.skipped],
+        "late": late[0].date.isoformat() if late else "",
+        "titrated": len(rates) > 1,
+    }
+    n = len(induction)
+    service = f"A course of {n} intravenous ketamine infusion{'s' if n != 1 else ''}"
+    if boosters:
+        service += f" and {len(boosters)} booster infusion{'s' if len(boosters) != 1 else ''}"
+    service += f", {p.sessions[0].date.isoformat()} to {p.sessions[-1].date.isoformat()}"
     title = "Treatment plan and cost estimate"
-    return _page(title, clinic, details, items, totals, sessions=sessions, calendar=calendar_strip(p))
+    return _page(
+        title,
+        clinic,
+        details,
+        items,
+        _total(total.min, total.mid, total.max, currency),
+        currency,
+        plan=plan,
+        service=service,
+    )
+
+
+def _clock_range(s: Any) -> str:
+    times = s.dose.times
+    return f"{times.clock(times.start_min)}–{times.clock(times.recovery_end_min)}"
 
 
 def calendar_strip(p: Plan) -> dict[str, Any]:
     """The calendar strip as data for the template's inline SVG: weeks (rows)
-    x weekdays (columns), folded where weeks have no session."""
+    x weekdays (columns), weeks with no session folded into a line that says how many."""
     marks = {s.date: s.kind for s in p.sessions}
     first = p.sessions[0].date
     monday = first - datetime.timedelta(days=first.weekday())
@@ -315,7 +513,7 @@ def calendar_strip(p: Plan) -> dict[str, Any]:
         week = [monday + datetime.timedelta(days=i) for i in range(7)]
         if any(day in marks for day in week):
             if gap:
-                rows.append({"label": f"{gap} week{'s' if gap > 1 else ''} later", "days": None})
+                rows.append({"label": f"{gap} week{'s' if gap > 1 else ''} without a session", "days": None})
                 gap = 0
             rows.append({"label": f"{monday:%d %b %Y}", "days": [marks.get(day) for day in week]})
         else:

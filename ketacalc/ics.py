@@ -5,8 +5,12 @@ A calendar is shared and shows on a lock screen, so it says nothing of the treat
 only with details "Ketamine infusion 2 of 6" with the weight, dose and price.
 
 One event per session, from its start (``--time``) to the end of its recovery, in the clinic's
-local time (floating: no time zone). Without ``--time`` no time is invented: each session is an
-all-day event on its date. ``LOCATION`` is the clinic's address when the config gives one.
+time zone (``[clinic] timezone``, an IANA name: TZID-qualified times and a VTIMEZONE for the course's
+years), else in floating local time. Without ``--time`` no time is invented: each session is an
+all-day event on its date. ``LOCATION`` is the clinic's address when the config gives one. A
+reminder (VALARM) ``[plan] reminder`` before each session (default a day; ``none`` for none) carries
+the seed's "planning ahead for the ride home"; for an all-day event it counts back from 09:00, so a
+day's reminder comes at 09:00 the day before, not at midnight.
 
 Nor does anything else on it by default: the PRODID, the UIDs' domain and the descriptions are
 neutral ("Appointment 2 of 6. Informational only: check every time with the clinic."), and every
@@ -24,11 +28,14 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 import uuid
 
 from ketacalc import limits, places
+from ketacalc.errors import InputError
 from ketacalc.formatting import money, with_unit
 from ketacalc.planning import Plan, Session
+from ketacalc.values import Given, as_text
 
 PRODID = "-//ketacalc//treatment plan//EN"  # with --ics-details only
 PRIVATE_PRODID = "-//appointments//EN"  # nothing of the treatment, nor of a tool named after the drug
@@ -36,6 +43,41 @@ UID_DOMAIN = "appointments.invalid"  # RFC 2606: a name that is nobody's, and sa
 # The notice, on every event: in words that say nothing of the treatment unless details are asked for.
 PRIVATE_NOTICE = "Informational only: check every time with the clinic."
 _SEQUENCE_FROM = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)  # SEQUENCE: seconds since, rising
+# The reminder's words: the seed's "We recommend planning ahead for the ride home" (seeds/000_4e4cacf71e069d0d.txt),
+# and nothing of the treatment.
+REMINDER_TEXT = "Appointment reminder: plan ahead for your ride home afterwards."
+REMINDER_ALLOWED = "none, or a time before each session: Nd (1–7 days) or Nh (1–72 hours), e.g. 1d"
+TIMEZONE_ALLOWED = "an IANA time zone name, e.g. America/New_York or Europe/London"
+_ALL_DAY_FROM = datetime.timedelta(hours=9)  # an all-day event's reminder counts back from 09:00
+_REMINDER_RE = re.compile(r"[ \t]*([0-9]{1,3})[ \t]*([dh])[ \t]*", re.IGNORECASE)
+
+
+def parse_reminder(value: Given, field: str = "reminder") -> datetime.timedelta | None:
+    """``1d``, ``12h`` or ``none``: how long before each session its reminder comes (None: no reminder)."""
+    text = as_text(value)
+    if text.strip().lower() == "none":
+        return None
+    match = _REMINDER_RE.fullmatch(text) if len(text) <= 20 else None
+    if match is None:
+        raise InputError(field, text, "is not a reminder", REMINDER_ALLOWED)
+    count, unit = int(match.group(1)), match.group(2).lower()
+    if not (1 <= count <= 7 if unit == "d" else 1 <= count <= 72):
+        raise InputError(field, text, "is outside the reminder's range", REMINDER_ALLOWED)
+    return datetime.timedelta(days=count) if unit == "d" else datetime.timedelta(hours=count)
+
+
+def parse_timezone(value: Given, field: str = "timezone") -> str:
+    """An IANA time zone name that the system's (or tzdata's) database holds."""
+    import zoneinfo
+
+    text = as_text(value).strip()
+    if len(text) > 64 or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*", text):
+        raise InputError(field, text, "is not a time zone name", TIMEZONE_ALLOWED)
+    try:
+        zoneinfo.ZoneInfo(text)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        raise InputError(field, text, "is not a known time zone", TIMEZONE_ALLOWED) from None
+    return text
 
 
 def summary(session: Session, details: bool = True, clinic: str = "") -> str:
@@ -60,9 +102,16 @@ def plan_calendar(
     clinic: str = "",
     address: str = "",
     now: datetime.datetime | None = None,
+    timezone: str | None = None,
+    reminder: datetime.timedelta | None = datetime.timedelta(days=1),
 ) -> bytes:
-    """The iCalendar file's bytes (``clinic``, ``address``: the config's [clinic] name and address)."""
-    from icalendar import Calendar, Event
+    """The iCalendar file's bytes (``clinic``, ``address``, ``timezone``: the config's [clinic] name,
+    address and time zone; ``reminder``: how long before each session its alarm comes, None for none)."""
+    import zoneinfo
+
+    from icalendar import Alarm, Calendar, Event
+
+    zone = None if timezone is None else zoneinfo.ZoneInfo(parse_timezone(timezone))
 
     calendar = Calendar()
     calendar.add("prodid", PRODID if details else PRIVATE_PRODID)
@@ -87,13 +136,26 @@ def plan_calendar(
             event.add("dtend", session.date + datetime.timedelta(days=1))
         else:
             midnight = datetime.datetime.combine(session.date, datetime.time())
-            event.add("dtstart", midnight + datetime.timedelta(minutes=times.start_min))
-            event.add("dtend", midnight + datetime.timedelta(minutes=times.recovery_end_min))
+            start = midnight + datetime.timedelta(minutes=times.start_min)
+            end = midnight + datetime.timedelta(minutes=times.recovery_end_min)
+            # Wall-clock times in the clinic's zone (a floating time without one): 08:30 is 08:30 on
+            # the day, across a change to or from summer time.
+            event.add("dtstart", start.replace(tzinfo=zone))
+            event.add("dtend", end.replace(tzinfo=zone))
         event.add("summary", summary(session, details, clinic))
         if address:
             event.add("location", address)
         event.add("description", _description(p, session, details))
+        if reminder is not None:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", REMINDER_TEXT)
+            alarm.add("trigger", -reminder if times is not None else _ALL_DAY_FROM - reminder)
+            event.add_component(alarm)
         calendar.add_component(event)
+    if zone is not None and p.time_given:  # a VTIMEZONE for the zone, over the course's years only
+        first, last = p.sessions[0].date, p.sessions[-1].date
+        calendar.add_missing_timezones(datetime.date(first.year, 1, 1), datetime.date(last.year + 1, 1, 1))
     data: bytes = calendar.to_ical()
     return data
 

@@ -17,6 +17,7 @@ from ketacalc.errors import (
     KetacalcError,
     OutputError,
 )
+from ketacalc.values import as_text
 
 if TYPE_CHECKING:
     from ketacalc.config import Setting
@@ -89,23 +90,33 @@ class Handout:
     valid_days: str | None
     patient_id: str | None
     include_dose: bool
+    prepared_by: str | None = None
+    gfe: bool = False
+    patient_name: str | None = None
+    dob: str | None = None
 
     def page(self, result: Any, document: dict[str, Any], settings: Mapping[str, Setting]) -> bytes | None:
         """The page's bytes (``ketacalc.handout``), or None when no handout is asked for."""
         if self.path is None:
             return None
-        from ketacalc.handout import page_for
+        from ketacalc.handout import Asked, page_for
 
-        options = {name: getattr(self, name) for name in ("date", "ref", "valid_days", "patient_id", "include_dose")}
-        return page_for(result, document, settings, **options).encode("utf-8")
+        options = {name: getattr(self, name) for name in Asked.__dataclass_fields__}
+        return page_for(result, document, settings, Asked(**options)).encode("utf-8")
 
 
 def check_handout_options(handout: Handout, as_json: bool, others: Sequence[str | None]) -> None:
     """--html's companions need it; its page is not written over another file of the run."""
+    companions = (handout.date, handout.ref, handout.valid_days, handout.include_dose, handout.prepared_by)
     if handout.path is None and any(
-        value not in (None, False) for value in (handout.date, handout.ref, handout.valid_days, handout.include_dose)
+        value not in (None, False) for value in (*companions, handout.gfe, handout.patient_name, handout.dob)
     ):
-        raise InputError("html", None, "is needed by --date, --ref, --valid-days and --include-dose", "--html FILE")
+        raise InputError(
+            "html",
+            None,
+            "is needed by --date, --ref, --valid-days, --include-dose, --prepared-by, --gfe, --patient-name and --dob",
+            "--html FILE",
+        )
     if handout.path == "-" and as_json:
         raise InputError("html", "-", "and --json would both go to stdout", "--html FILE with --json")
     if handout.path not in (None, "-"):
@@ -139,8 +150,18 @@ def calendar_bytes(
         if value is not None:
             # A TOML multi-line address keeps its lines apart on one calendar line: "1 Main St, Springfield".
             clinic[name] = parse_text(_one_line(value, joiner), name)
+    from ketacalc.ics import parse_reminder
+
+    timezone = None if settings is None else settings["timezone"].value
+    reminder = "1d" if settings is None or settings["reminder"].value is None else settings["reminder"].value
     data: bytes = plan_calendar(
-        result, details=details, reference=reference, clinic=clinic["name"], address=clinic["address"]
+        result,
+        details=details,
+        reference=reference,
+        clinic=clinic["name"],
+        address=clinic["address"],
+        timezone=None if timezone is None else as_text(timezone),
+        reminder=parse_reminder(reminder),
     )
     return data
 

@@ -255,6 +255,25 @@ FinalConcentrationOpt = Annotated[
     ),
 ]
 IncludeDoseOpt = Annotated[bool, typer.Option("--include-dose", help="Handout: show the dose (not shown by default).")]
+PreparedByOpt = Annotated[
+    str | None,
+    typer.Option("--prepared-by", metavar="NAME", help="Handout: who prepared it (default [clinic] prepared_by)."),
+]
+GfeOpt = Annotated[
+    bool,
+    typer.Option(
+        "--gfe",
+        help="Handout: a US Good Faith Estimate (No Surprises Act), in USD; needs --patient-name, --dob and the "
+        "[clinic] name, address, npi and tin.",
+    ),
+]
+PatientNameOpt = Annotated[
+    str | None, typer.Option("--patient-name", metavar="NAME", help="Handout: the patient's name (--gfe only).")
+]
+DobOpt = Annotated[
+    str | None,
+    typer.Option("--dob", metavar="YYYY-MM-DD", help="Handout: the patient's date of birth (--gfe only)."),
+]
 StartOpt = Annotated[
     str | None,
     typer.Option("--start", metavar="HH:MM", help="Start time (24-hour) for infusion and recovery end times."),

@@ -29,14 +29,19 @@ from ketacalc.cli.options import (
     CurrencyOpt,
     DateOpt,
     DiluentOpt,
+    DobOpt,
     DosingWeightOpt,
     DurationOpt,
     FinalConcentrationOpt,
+    GfeOpt,
     HeightOpt,
     HtmlOpt,
     IdOpt,
+    IncludeDoseOpt,
     InfusionsOpt,
     JsonOpt,
+    PatientNameOpt,
+    PreparedByOpt,
     PriceMaxOpt,
     PriceMinOpt,
     PriceOpt,
@@ -172,6 +177,11 @@ def plan_command(
     ref: RefOpt = None,
     valid_days: ValidDaysOpt = None,
     patient_id: IdOpt = None,
+    include_dose: IncludeDoseOpt = False,
+    prepared_by: PreparedByOpt = None,
+    gfe: GfeOpt = False,
+    patient_name: PatientNameOpt = None,
+    dob: DobOpt = None,
 ) -> None:
     from ketacalc.config import clinic_limits, values
     from ketacalc.documents import plan_document
@@ -214,7 +224,7 @@ def plan_command(
         names = tuple(name for name in names if name != "rate")
     given = {name: parameters[name] for name in ARGUMENTS}
     document = audited(plan_document(result), patient_id, inputs(settings, names, given))
-    handout = Handout(html, date, ref, valid_days, patient_id, include_dose=False)
+    handout = Handout(html, date, ref, valid_days, patient_id, include_dose, prepared_by, gfe, patient_name, dob)
     check_handout_options(handout, as_json, [config, os.environ.get("KETACALC_CONFIG"), ics])
     # Every input is checked, and every page made, before anything is written.
     pages = {

@@ -22,15 +22,19 @@ from ketacalc.cli.options import (
     CurrencyOpt,
     DateOpt,
     DiluentOpt,
+    DobOpt,
     DosingWeightOpt,
     DurationOpt,
     FinalConcentrationOpt,
+    GfeOpt,
     HeightOpt,
     HtmlOpt,
     IdOpt,
     IncludeDoseOpt,
     InfusionsOpt,
     JsonOpt,
+    PatientNameOpt,
+    PreparedByOpt,
     PrepSheetOpt,
     PriceMaxOpt,
     PriceMinOpt,
@@ -89,6 +93,10 @@ def quote_command(
     valid_days: ValidDaysOpt = None,
     patient_id: IdOpt = None,
     include_dose: IncludeDoseOpt = False,
+    prepared_by: PreparedByOpt = None,
+    gfe: GfeOpt = False,
+    patient_name: PatientNameOpt = None,
+    dob: DobOpt = None,
     prep_sheet: PrepSheetOpt = None,
 ) -> None:
     from ketacalc.config import clinic_limits, values
@@ -102,7 +110,7 @@ def quote_command(
     with named_by(settings):
         plain = quote(weight, height=height, sex=sex, start=start, **s)
     result = Quote(clinic_limits(settings).check(plain.dose), plain.cost)
-    handout = Handout(html, date, ref, valid_days, patient_id, include_dose)
+    handout = Handout(html, date, ref, valid_days, patient_id, include_dose, prepared_by, gfe, patient_name, dob)
     check_handout_options(handout, as_json, [config, os.environ.get("KETACALC_CONFIG")])
     given = {"weight": weight, "height": height, "sex": sex, "start": start}
     used = inputs(

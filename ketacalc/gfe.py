@@ -43,8 +43,10 @@ DISPUTE_NOTICE = (  # (x)
     f"is ${DISPUTE_THRESHOLD_USD} or more above this estimate, you may start the patient-provider dispute "
     "resolution process with the U.S. Department of Health and Human Services within 120 calendar days of the "
     "date on the original bill; starting it will not affect the quality of the care you receive. To learn more and "
-    "get a form, go to www.cms.gov/nosurprises or call 1-800-985-3059."
+    "get a form, go to"
 )
+PPDR_WEB = "www.cms.gov/nosurprises"
+PPDR_PHONE = "1-800-985-3059"
 CONTRACT_NOTICE = (  # (xi)
     "This Good Faith Estimate is not a contract and does not require you to obtain the items or services from "
     "any of the providers or facilities identified in it."

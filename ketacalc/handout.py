@@ -4,21 +4,15 @@ autoescaping on, so every piece of text (ids, clinic fields, the reference) is
 HTML-escaped; no HTML is built by joining strings in code.
 
 The page is self-contained: inline CSS, no fonts, no scripts, images only as
-data URIs, and a Content-Security-Policy that allows nothing else. A logo is a
-PNG, JPEG or SVG file of at most 256 KiB; an SVG that holds script, event
-handlers, animation, CSS, external references or anything else outside an
-allowlist of static drawing elements is refused, not cleaned (``ketacalc.svglogo``).
+data URIs, and a Content-Security-Policy that allows nothing else. The letterhead,
+the clinic's terms and the logo are read by ``ketacalc.letterhead``; a Good Faith
+Estimate's elements are ``ketacalc.gfe``'s.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime
 import hashlib
-import os
-import re
-import stat
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,20 +24,24 @@ from ketacalc.currencies import minor_units
 from ketacalc.errors import InputError, KetacalcError
 from ketacalc.formatting import with_unit
 from ketacalc.gfe import MAX_NAME_CHARS, Patient
-from ketacalc.planning import Plan
+from ketacalc.letterhead import (
+    VALID_DAYS_DEFAULT,
+    Clinic,
+    HandoutError,
+    logo_data_uri,
+    parse_country,
+    parse_paragraph,
+    parse_text,
+    parse_valid_days,
+)
+from ketacalc.planning import Plan, Session
 from ketacalc.quoting import Quote
-from ketacalc.values import Given, as_text, whole_number
+from ketacalc.values import as_text
 
 if TYPE_CHECKING:
     from ketacalc.config import Setting
 
-MAX_LOGO_BYTES = 256 * 1024
-MAX_FIELD_CHARS = 100  # a letterhead line; longer ones would push a 6 + 2 plan onto a second page
-VALID_DAYS_DEFAULT = int(limits.QUOTE_VALID_DAYS.value)
-VALID_DAYS_MAX = 365
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
-MAX_PARAGRAPH_CHARS = 160  # a clinic's term or note: two printed lines; more would push the page onto a second
-MAX_NOTES = 4
 # The seed's cost notes are about the US: the FDA and US health insurance (seeds/000_4e4cacf71e069d0d.txt,
 # "Because racemic ketamine is not FDA-approved, health insurance may not cover it" and "The FDA has approved
 # ketamine nasal spray. It does not appear to be as effective in treating depression"). Made accurate: ketamine
@@ -72,32 +70,6 @@ NOTICE = "An estimate for information, not a bill or medical advice. Check every
 CURRENCY_SIGNS = {"USD": "$", "EUR": "\u20ac", "GBP": "\u00a3", "JPY": "\u00a5"}  # one currency each
 
 
-class HandoutError(KetacalcError):
-    """A handout that cannot be made: a logo file, most often (exit 2)."""
-
-
-@dataclass(frozen=True)
-class Clinic:
-    """The letterhead, from the config's [clinic] section."""
-
-    name: str = ""
-    address: str = ""
-    phone: str = ""
-    email: str = ""
-    logo: str | None = None  # a data URI
-    country: str = ""
-    notes: tuple[str, ...] = ()  # in place of the US notes
-    includes: str = ""
-    excludes: str = ""
-    payment_terms: str = ""
-    cancellation_policy: str = ""
-    npi: str = ""
-    tin: str = ""
-    infusion_code: tuple[str, ...] = ()
-    booster_code: tuple[str, ...] = ()
-    diagnosis_codes: tuple[str, ...] = ()
-
-
 @dataclass(frozen=True)
 class Details:
     """What the handout says about itself."""
@@ -109,98 +81,6 @@ class Details:
     include_dose: bool = False
     prepared_by: str = ""
     gfe: Patient | None = None  # a Good Faith Estimate, for this patient
-
-
-def parse_text(value: Given, field_name: str) -> str:
-    """A letterhead field or a reference: one line of text. Control characters
-    (line breaks, NUL, ESC) are dropped; direction overrides and embeddings
-    (U+202E would print Q-1234 as 4321-Q) are shown escaped (\\u202e), as every
-    other output shows them; every other character is kept as it is (a
-    no-break space, a joiner, right-to-left letters) and the template escapes
-    it for HTML and isolates its direction."""
-    text = as_text(value)
-    if len(text) > MAX_FIELD_CHARS:
-        raise InputError(field_name, text, "is too long for a letterhead", f"at most {MAX_FIELD_CHARS} characters")
-    return _one_line(text)
-
-
-def _one_line(text: str) -> str:
-    kept = "".join(char for char in text.strip() if unicodedata.category(char) != "Cc")
-    return _BIDI_CONTROLS_RE.sub(lambda found: f"\\u{ord(found.group()):04x}", kept)
-
-
-def parse_paragraph(value: Given, field_name: str) -> str:
-    """A clinic's term or note: up to ``MAX_PARAGRAPH_CHARS``, its line breaks kept (each line of
-    ``notes`` is one note), other control characters dropped and direction controls escaped."""
-    text = as_text(value)
-    if len(text) > MAX_PARAGRAPH_CHARS:
-        raise InputError(field_name, text, "is too long for the page", f"at most {MAX_PARAGRAPH_CHARS} characters")
-    lines = [_one_line(line) for line in text.replace("\r\n", "\n").split("\n")]
-    kept = [line for line in lines if line]
-    if len(kept) > MAX_NOTES:
-        raise InputError(field_name, text, "has too many lines", f"at most {MAX_NOTES}")
-    return "\n".join(kept)
-
-
-def parse_country(value: Given, field_name: str = "country") -> str:
-    """The clinic's country: an ISO 3166 two-letter code (US, GB, DE)."""
-    text = as_text(value).strip()
-    if not re.fullmatch("[A-Za-z]{2}", text):
-        raise InputError(field_name, text, "is not a country code", "an ISO 3166 two-letter code, e.g. US or GB")
-    return text.upper()
-
-
-# Explicit direction controls: embeddings, overrides, isolates and marks that reorder what follows.
-_BIDI_CONTROLS_RE = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-
-
-def parse_valid_days(value: Given, field_name: str = "valid_days") -> int:
-    return whole_number(field_name, value, 1, VALID_DAYS_MAX, f"a whole number of days, 1–{VALID_DAYS_MAX}")
-
-
-MAX_PATH_CHARS = 4096  # PATH_MAX on Linux
-
-
-def parse_logo_path(value: Given, field_name: str = "logo") -> str:
-    """A logo's file path: any length a file system takes, no control characters
-    (the file itself is checked when a handout is made)."""
-    text = as_text(value)
-    if len(text) > MAX_PATH_CHARS or any(unicodedata.category(char) == "Cc" for char in text):
-        raise InputError(field_name, text, "is not a file path", "the path of a PNG, JPEG or SVG file")
-    return text
-
-
-def logo_data_uri(path: str) -> str:
-    """The logo file as a data URI, or HandoutError saying what is wrong."""
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would wait forever, /dev/zero never end
-            raise HandoutError(f"logo {path!r}: not a regular file")
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_LOGO_BYTES + 1)
-    except OSError as error:
-        raise HandoutError(f"logo {path!r}: cannot be read ({error.strerror or error})") from None
-    if len(data) > MAX_LOGO_BYTES:
-        raise HandoutError(f"logo {path!r}: larger than {MAX_LOGO_BYTES // 1024} KiB")
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        kind = "image/png"
-    elif data.startswith(b"\xff\xd8\xff"):
-        kind = "image/jpeg"
-    elif _is_svg(data):
-        from ketacalc import svglogo
-
-        try:
-            svglogo.check(data)
-        except svglogo.UnsafeSvg as found:
-            raise HandoutError(f"logo {path!r}: an SVG holding {found}; a logo holds shapes, paths and text") from None
-        kind = "image/svg+xml"
-    else:
-        raise HandoutError(f"logo {path!r}: not a PNG, JPEG or SVG file")
-    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
-
-
-def _is_svg(data: bytes) -> bool:
-    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return head.startswith(b"<") and b"<svg" in data[:8192].lower()
 
 
 @dataclass(frozen=True)
@@ -428,19 +308,33 @@ def quote_page(q: Quote, clinic: Clinic, details: Details) -> str:
 
 def plan_page(p: Plan, clinic: Clinic, details: Details) -> str:
     """A one-page treatment plan: line items, totals, sessions and the calendar strip."""
-    currency = p.currency
     induction = [s for s in p.sessions if s.kind == "induction"]
     boosters = [s for s in p.sessions if s.kind == "booster"]
-    items = []
+    n = len(induction)
+    service = f"A course of {n} intravenous ketamine infusion{'s' if n != 1 else ''}"
+    if boosters:
+        service += f" and {len(boosters)} booster infusion{'s' if len(boosters) != 1 else ''}"
+    service += f", {p.sessions[0].date.isoformat()} to {p.sessions[-1].date.isoformat()}"
+    total = p.total_price
+    return _page(
+        "Treatment plan and cost estimate",
+        clinic,
+        details,
+        _plan_items(p, clinic, induction, boosters),
+        _total(total.min, total.mid, total.max, p.currency),
+        p.currency,
+        plan=_course(p, details),
+        service=service,
+    )
+
+
+def _plan_items(p: Plan, clinic: Clinic, induction: list[Session], boosters: list[Session]) -> list[dict[str, Any]]:
+    """The cost lines: a package as one line, else the infusions; the boosters."""
+    currency = p.currency
+    items: list[dict[str, Any]] = []
     if p.package is not None:
-        items.append(
-            {
-                "what": f"Package of {len(induction)} infusions",
-                "codes": clinic.infusion_code,
-                "each": "",
-                "total": money(p.package, currency),
-            }
-        )
+        what = f"Package of {len(induction)} infusions"
+        items.append({"what": what, "codes": clinic.infusion_code, "each": "", "total": money(p.package, currency)})
     for label, group, codes in (
         ("Ketamine infusion", [] if p.package is not None else induction, clinic.infusion_code),
         ("Booster infusion", boosters, clinic.booster_code or clinic.infusion_code),
@@ -453,6 +347,11 @@ def plan_page(p: Plan, clinic: Clinic, details: Details) -> str:
         each = money_range(*prices.pop(), currency) if len(prices) == 1 else "varies"
         item = {"what": f"{label} × {len(group)}", "codes": codes, "each": each}
         items.append({**item, "total": money_range(low, high, currency)})
+    return items
+
+
+def _course(p: Plan, details: Details) -> dict[str, Any]:
+    """The sessions' table, the remarks under it, and the calendar strip."""
     valid_until = details.date + datetime.timedelta(days=details.valid_days)
     late = [s for s in p.sessions if s.date > valid_until and not p.in_package(s)]
     sessions = [
@@ -463,41 +362,29 @@ def plan_page(p: Plan, clinic: Clinic, details: Details) -> str:
             "time": "" if s.dose.times is None else _clock_range(s),
             "what": f"{'Infusion' if s.kind == 'induction' else 'Booster'} {s.index} of {s.of}",
             "dose": with_unit(s.dose.dose_mg, places.MG, "mg"),
-            "price": "in package" if p.in_package(s) else money_range(s.price.min, s.price.max, currency),
+            "price": "in package" if p.in_package(s) else money_range(s.price.min, s.price.max, p.currency),
             "late": s in late,
         }
         for s in p.sessions
     ]
-    rates = {s.dose.rate_mg_per_kg for s in p.sessions}
-    total = p.total_price
-    plan = {
-        "sessions": sessions,
-        "timed": p.time_given,
-        "calendar": calendar_strip(p),
-        "skipped": [f"{day:%a} {day.isoformat()}" for day in p.skipped],
-        "late": late[0].date.isoformat() if late else "",
-        "titrated": len(rates) > 1,
-    }
-    n = len(induction)
-    service = f"A course of {n} intravenous ketamine infusion{'s' if n != 1 else ''}"
-    if boosters:
-        service += f" and {len(boosters)} booster infusion{'s' if len(boosters) != 1 else ''}"
-    service += f", {p.sessions[0].date.isoformat()} to {p.sessions[-1].date.isoformat()}"
-    title = "Treatment plan and cost estimate"
-    return _page(
-        title,
-        clinic,
-        details,
-        items,
-        _total(total.min, total.mid, total.max, currency),
-        currency,
-        plan=plan,
-        service=service,
-    )
+    remarks = []
+    if late:
+        remarks.append(f"* After the valid-until date: prices for the sessions from {late[0].date} may change.")
+    if p.time_given:
+        remarks.append("† From the start of the infusion to the end of the recovery.")
+    if p.skipped:
+        remarks.append("No session on: " + ", ".join(f"{day:%a} {day.isoformat()}" for day in p.skipped) + ".")
+    if len({s.dose.rate_mg_per_kg for s in p.sessions}) > 1:
+        remarks.append(
+            "The doses are planned to change over the course; the clinician adjusts each to your response and "
+            "how well you tolerate it."
+        )
+    return {"sessions": sessions, "timed": p.time_given, "calendar": calendar_strip(p), "remarks": remarks}
 
 
-def _clock_range(s: Any) -> str:
+def _clock_range(s: Session) -> str:
     times = s.dose.times
+    assert times is not None
     return f"{times.clock(times.start_min)}–{times.clock(times.recovery_end_min)}"
 
 

@@ -36,7 +36,14 @@ _DOSE = {
     "--start": "09:30",
 }
 _COST = {"--infusions": "6", "--price-min": "450", "--price-max": "750", "--price": "650", "--currency": "EUR"}
-_HANDOUT = {"--date": "2026-11-27", "--ref": "Q-1", "--valid-days": "30"}
+_HANDOUT = {
+    "--date": "2026-11-27",
+    "--ref": "Q-1",
+    "--valid-days": "30",
+    "--prepared-by": "J. Rivera",
+    "--patient-name": "Jane Q. Public",
+    "--dob": "1984-03-09",
+}
 _PLAN = {
     "--days": "mon,thu",
     "--per-week": "2",
@@ -106,8 +113,8 @@ OPTIONS: dict[str, dict[str, str]] = {
 FLAGS: dict[str, set[str]] = {
     "dose": {"--json", "--strict"},
     "cost": {"--json", "--strict"},
-    "quote": {"--json", "--strict", "--include-dose"},
-    "plan": {"--json", "--strict", "--ics-details"},
+    "quote": {"--json", "--strict", "--include-dose", "--gfe"},
+    "plan": {"--json", "--strict", "--ics-details", "--include-dose", "--gfe"},
     "batch": {"--bom", "--excel", "--quiet", "--strict"},
     "config": {"--json", "--path"},
     "chart": {"--json", "--csv", "--strict"},

@@ -15,7 +15,7 @@ LAYERS: dict[str, int] = {
     **dict.fromkeys(["errors", "limits", "places", "currencies", "exact", "stdout", "svglogo"], 0),
     **dict.fromkeys(["units", "formatting", "outputs"], 1),
     "values": 2,
-    **dict.fromkeys(["costing", "pump"], 3),
+    **dict.fromkeys(["costing", "pump", "gfe", "letterhead"], 3),
     "dosing": 4,
     **dict.fromkeys(["quoting", "charting", "clinic", "bedside"], 5),
     **dict.fromkeys(["planning", "config", "prepsheet"], 6),

@@ -139,8 +139,8 @@ def calendar_bytes(
 ) -> bytes:
     """The calendar file's bytes, with the clinic's name and address from ``settings`` (its
     [clinic] section); ``-`` is refused (stdout holds the table or the JSON)."""
-    from ketacalc.handout import parse_text
     from ketacalc.ics import plan_calendar
+    from ketacalc.letterhead import parse_text
 
     if path == "-":
         raise InputError("ics", path, "is stdout, where the table or JSON goes", "a file path")

@@ -46,7 +46,10 @@ _SEQUENCE_FROM = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)  # SEQUENCE:
 # The reminder's words: the seed's "We recommend planning ahead for the ride home" (seeds/000_4e4cacf71e069d0d.txt),
 # and nothing of the treatment.
 REMINDER_TEXT = "Appointment reminder: plan ahead for your ride home afterwards."
-REMINDER_ALLOWED = "none, or a time before each session: Nd (1–7 days) or Nh (1–72 hours), e.g. 1d"
+REMINDER_ALLOWED = (
+    f"none, or a time before each session: Nd ({limits.REMINDER_DAYS.allowed()}) "
+    f"or Nh ({limits.REMINDER_HOURS.allowed()}), e.g. 1d"
+)
 TIMEZONE_ALLOWED = "an IANA time zone name, e.g. America/New_York or Europe/London"
 _ALL_DAY_FROM = datetime.timedelta(hours=9)  # an all-day event's reminder counts back from 09:00
 _REMINDER_RE = re.compile(r"[ \t]*([0-9]{1,3})[ \t]*([dh])[ \t]*", re.IGNORECASE)
@@ -61,7 +64,7 @@ def parse_reminder(value: Given, field: str = "reminder") -> datetime.timedelta 
     if match is None:
         raise InputError(field, text, "is not a reminder", REMINDER_ALLOWED)
     count, unit = int(match.group(1)), match.group(2).lower()
-    if not (1 <= count <= 7 if unit == "d" else 1 <= count <= 72):
+    if count not in (limits.REMINDER_DAYS if unit == "d" else limits.REMINDER_HOURS):
         raise InputError(field, text, "is outside the reminder's range", REMINDER_ALLOWED)
     return datetime.timedelta(days=count) if unit == "d" else datetime.timedelta(hours=count)
 

@@ -170,6 +170,20 @@ SKIPS = Range(
     "not in the seed: holidays over more than a year are not one course's",
     "plan skipped dates",
 )
+REMINDER_DAYS = Range(
+    Decimal(1),
+    Decimal(7),
+    "days",
+    'not in the seed: a reminder "to plan ahead for the ride home" (the seed) a day to a week before a session',
+    "calendar reminder, in days",
+)
+REMINDER_HOURS = Range(
+    Decimal(1),
+    Decimal(72),
+    "hours",
+    "not in the seed: a reminder from an hour to three days before a session",
+    "calendar reminder, in hours",
+)
 
 # --- Price per infusion -------------------------------------------------------------------------
 PRICE_DEFAULT = Range(

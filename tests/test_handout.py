@@ -460,3 +460,49 @@ def test_the_review_s_svg_bypasses_are_refused(tmp_path: Path, body: bytes) -> N
     logo.write_bytes(body)
     run = cli(*QUOTE_ARGS, "--config", clinic_config(tmp_path, logo=str(logo)), "--html", str(tmp_path / "q.html"))
     assert run.code == 2 and not (tmp_path / "q.html").exists()
+
+
+def longest_clinic(tmp_path: Path) -> str:
+    """A [clinic] section with every field at its longest: letterhead lines of 100 characters, terms and
+    notes of 160, eight codes each, and what a Good Faith Estimate needs."""
+    words = ("W" * 9 + " ") * 10
+    term = ("Mmmmm mmmm " * 15)[:160]
+    fields = dict.fromkeys(("name", "address", "phone", "email", "prepared_by"), words[:100])
+    fields |= dict.fromkeys(("includes", "excludes", "payment_terms", "cancellation_policy", "notes"), term)
+    fields |= {"npi": "1234567893", "tin": "12-3456789"}
+    codes = ", ".join(f"9636{i}" for i in range(8))
+    lines = ["[clinic]", *(f"{key} = {json.dumps(value)}" for key, value in fields.items()), "[clinic.codes]"]
+    lines += [f'infusion_code = "{codes}"', f'booster_code = "{codes}"', 'diagnosis_codes = "F33.2, F33.1, F32.2"']
+    return write(tmp_path, "longest.toml", "\n".join(lines) + "\n")
+
+
+GFE = ["--gfe", "--patient-name", "N" * 70, "--dob", "1984-03-09"]
+FULL_PLAN = [*PLAN_ARGS, "--time", "08:30", "--titrate", "0.5:0.05:0.75", "--skip", "2026-12-10", "--include-dose"]
+
+
+@pytest.mark.parametrize("gfe", [[], GFE], ids=["handout", "good faith estimate"])
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_six_and_two_sessions_at_every_fields_longest_print_on_one_page(
+    browser: Any, tmp_path: Path, paper: str, gfe: list[str]
+) -> None:
+    page = tmp_path / "plan.html"
+    run = cli(
+        *FULL_PLAN,
+        *("--config", longest_clinic(tmp_path), "--html", str(page), "--date", "2026-11-27"),
+        *("--id", "P" * 100, "--ref", "R" * 100),
+        *gfe,
+    )
+    assert run.code == 0, run.stderr
+    pages, text = pdf_pages_and_text(browser, page, paper)
+    assert pages == 1
+    assert ("1-800-985-3059" in text) is bool(gfe) and "Informational only" in text
+
+
+def test_a_good_faith_estimate_reads_on_a_phone(browser: Any, tmp_path: Path) -> None:
+    page_path = tmp_path / "gfe.html"
+    run = cli(*FULL_PLAN, "--config", longest_clinic(tmp_path), "--html", str(page_path), *GFE)
+    assert run.code == 0, run.stderr
+    page = browser.new_page(viewport={"width": 375, "height": 812})
+    page.goto(page_path.as_uri())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.close()

@@ -506,3 +506,19 @@ def test_a_good_faith_estimate_reads_on_a_phone(browser: Any, tmp_path: Path) ->
     page.goto(page_path.as_uri())
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.close()
+
+
+def test_a_course_that_runs_to_more_pages_has_the_notice_on_each(browser: Any, tmp_path: Path) -> None:
+    page_path = tmp_path / "long.html"
+    args = ["plan", "70", "--start-date", "2026-12-07", "--infusions", "24", "--per-week", "1"]
+    run = cli(*args, "--boosters", "20", "--booster-every", "2w", "--html", str(page_path))
+    assert run.code == 0, run.stderr
+    import pypdf
+
+    page = browser.new_page()
+    page.goto(page_path.as_uri())
+    reader = pypdf.PdfReader(io.BytesIO(page.pdf(format="A4")))
+    page.close()
+    assert len(reader.pages) >= 2
+    for printed in reader.pages:
+        assert "An estimate for information, not a bill or medical advice." in printed.extract_text()

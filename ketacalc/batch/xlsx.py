@@ -7,7 +7,8 @@ and text always as text (a cell that starts with = is never a formula).
 
 *Chosen by measurement* (100,000 rows of 23 columns, this machine): openpyxl's write-only mode took
 25-29 s (with lxml or without: it builds an object and an XML element per cell), XlsxWriter's
-constant-memory mode 7.5 s, at 27 MB; the batch's own work is about 4 s.
+constant-memory mode 7.5 s, at 27 MB; the batch's own work is about 4 s, so on Linux XlsxWriter
+runs in a second process beside it (``WorkbookWriter``).
 """
 
 from __future__ import annotations
@@ -41,26 +42,15 @@ CELL_MAX_CHARS = 32_767  # nor a cell of more characters
 _AS_WRITTEN = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
 
 
-class WorkbookWriter:
-    """A workbook whose first sheet, "quotes", is written row by row with constant memory
-    (XlsxWriter's constant-memory mode writes each row to a temporary file as it comes), and
-    saved whole at the end. Text cells are always text, never formulas; a number a spreadsheet's
-    float cannot hold (an id of 20 digits) is text."""
+class _Book:
+    """The workbook itself, written by XlsxWriter into ``path``: the quotes sheet row by row with
+    constant memory (each row goes to a temporary file in ``folder`` as it comes), the Totals and
+    Notes sheets at the end. Text cells are always text, never formulas."""
 
-    def __init__(self, header: Sequence[str], money: Sequence[str] = ()) -> None:
-        import tempfile
-
+    def __init__(self, path: str, folder: str, header: Sequence[str], money: Sequence[str]) -> None:
         xlsxwriter = _xlsxwriter()
-        if len(header) > MAX_COLUMNS:
-            raise ExcelError(
-                f"{len(header):,} columns do not fit one sheet Excel can open ({MAX_COLUMNS:,}); "
-                "use --output csv, or --fields to write fewer of ketacalc's"
-            )
-        # XlsxWriter's row files (a patient's cells) go in a folder of ours, removed however the run ends.
-        self._folder = tempfile.TemporaryDirectory(prefix="ketacalc-")
-        self._file = tempfile.TemporaryFile(dir=self._folder.name)  # noqa: SIM115 - closed by save or discard
-        options = {"constant_memory": True, "tmpdir": self._folder.name, **_AS_WRITTEN}
-        self._workbook = xlsxwriter.Workbook(self._file, options)
+        options = {"constant_memory": True, "tmpdir": folder, **_AS_WRITTEN}
+        self._workbook = xlsxwriter.Workbook(path, options)
         self._sheet = self._workbook.add_worksheet("quotes")
         self.header = list(header)
         # Runs of neighbouring columns that are money or not: each run is written in one call.
@@ -95,10 +85,127 @@ class WorkbookWriter:
             if code := sheet.write_row(row, start, values[start : min(end, last)], money if is_money else None):
                 raise ExcelError(f"record {row:,} could not be written to the workbook (XlsxWriter: {code})")
 
+    def append(self, row: Sequence[object], currency: str | None) -> None:
+        self.rows += 1
+        self._write(self._sheet, self.rows, row, self._money_format(currency) if currency is not None else None)
+
+    def _money_format(self, currency: str) -> Any:
+        found = self._formats.get(currency)
+        if found is None:
+            found = self._formats[currency] = self._workbook.add_format({"num_format": _money_format(currency)})
+        return found
+
+    def close(self, totals: Sequence[Sequence[object]], notes: Sequence[Sequence[object]]) -> None:
+        """The quotes filtered by their header, a Totals sheet and a Notes sheet, and the file written."""
+        self._sheet.autofilter(0, 0, self.rows, max(len(self.header) - 1, 0))
+        for name, rows in (("totals", totals), ("notes", notes)):
+            if rows:
+                sheet = self._workbook.add_worksheet(name)
+                for number, row in enumerate(rows):
+                    self._write(sheet, number, row)
+        self._workbook.close()
+
+
+# Rows go to the writing process in blocks: a pipe's message costs far more than a row.
+_BLOCK = 1000
+
+
+def _serve(connection: Any, path: str, folder: str, header: Sequence[str], money: Sequence[str]) -> None:
+    """The writing process: rows in blocks until "save", then the workbook closed and its error (or
+    None) sent back. An error stops the writing but not the reading, so the batch never waits on a
+    full pipe. Ctrl-C is the batch's to handle: it ends this process by discarding the workbook."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    error: str | None = None
+    book = None
+    try:
+        book = _Book(path, folder, header, money)
+    except (KetacalcError, OSError) as failed:
+        error = str(failed)
+    while True:
+        kind, payload = connection.recv()
+        if kind == "rows" and error is None and book is not None:
+            try:
+                for row, currency in payload:
+                    book.append(row, currency)
+            except (KetacalcError, OSError) as failed:
+                error = str(failed)
+        elif kind == "save":
+            if error is None and book is not None:
+                try:
+                    book.close(*payload)
+                except (KetacalcError, OSError) as failed:
+                    error = str(failed)
+            connection.send(error)
+            return
+
+
+class WorkbookWriter:
+    """A workbook of quotes, written as the rows come and saved whole at the end. On Linux a second
+    process writes it (XlsxWriter serialises each cell in Python, about 2 µs a cell: as long as the
+    batch's own work), fed rows in blocks through a pipe, so the two run side by side on two cores;
+    elsewhere, and where a process cannot be started, it is written in this one."""
+
+    def __init__(self, header: Sequence[str], money: Sequence[str] = ()) -> None:
+        import os
+        import tempfile
+
+        _xlsxwriter()  # no extra: exit 2 before anything starts
+        if len(header) > MAX_COLUMNS:
+            raise ExcelError(
+                f"{len(header):,} columns do not fit one sheet Excel can open ({MAX_COLUMNS:,}); "
+                "use --output csv, or --fields to write fewer of ketacalc's"
+            )
+        # XlsxWriter's row files (a patient's cells) go in a folder of ours, removed however the run ends.
+        self._folder = tempfile.TemporaryDirectory(prefix="ketacalc-")
+        self._path = os.path.join(self._folder.name, "quotes.xlsx")
+        self.rows = 0
+        self._block: list[tuple[Sequence[object], str | None]] = []
+        self._process: Any = None
+        self._connection: Any = None
+        self._book: _Book | None = None
+        if not self._start(header, money):
+            self._book = _Book(self._path, self._folder.name, header, money)
+
+    def _start(self, header: Sequence[str], money: Sequence[str]) -> bool:
+        """The writing process, forked (a spawned one would import ketacalc again); False where there is none."""
+        import multiprocessing
+        import sys
+
+        if sys.platform != "linux":
+            return False
+        try:
+            context = multiprocessing.get_context("fork")
+            ours, theirs = context.Pipe()
+            for stream in (sys.stdout, sys.stderr):  # nothing buffered here is written twice by the child
+                stream.flush()
+            process = context.Process(
+                target=_serve, args=(theirs, self._path, self._folder.name, list(header), list(money)), daemon=True
+            )
+            process.start()
+        except (OSError, ValueError):
+            return False
+        theirs.close()
+        self._process, self._connection = process, ours
+        return True
+
+    def _send(self, message: tuple[str, Any]) -> None:
+        try:
+            self._connection.send(message)
+        except (OSError, EOFError):  # a BrokenPipeError here is the writer's, never stdout's
+            self.discard()
+            raise ExcelError("the workbook could not be written: its writing process stopped") from None
+
     def discard(self) -> None:
         """The half-written workbook dropped, its files removed (a Ctrl-C, an error)."""
-        with contextlib.suppress(Exception):
-            self._file.close()
+        if self._process is not None:
+            with contextlib.suppress(Exception):
+                self._connection.close()
+            with contextlib.suppress(Exception):
+                self._process.kill()
+                self._process.join(5)
+            self._process = None
         with contextlib.suppress(Exception):
             self._folder.cleanup()
 
@@ -110,29 +217,35 @@ class WorkbookWriter:
                 "split the input, or use --output csv or jsonl"
             )
         self.rows += 1
-        self._write(self._sheet, self.rows, row, self._money_format(currency) if currency is not None else None)
-
-    def _money_format(self, currency: str) -> Any:
-        found = self._formats.get(currency)
-        if found is None:
-            found = self._formats[currency] = self._workbook.add_format({"num_format": _money_format(currency)})
-        return found
+        if self._book is not None:
+            self._book.append(row, currency)
+            return
+        self._block.append((row, currency))
+        if len(self._block) >= _BLOCK:
+            self._send(("rows", self._block))
+            self._block = []
 
     def save(
         self, out: IO[bytes], totals: Sequence[Sequence[object]] = (), notes: Sequence[Sequence[object]] = ()
     ) -> None:
         """The workbook: the quotes (filtered by their header), a Totals sheet and a Notes sheet."""
-        self._sheet.autofilter(0, 0, self.rows, max(len(self.header) - 1, 0))
-        for name, rows in (("totals", totals), ("notes", notes)):
-            if rows:
-                sheet = self._workbook.add_worksheet(name)
-                for number, row in enumerate(rows):
-                    self._write(sheet, number, row)
-        self._workbook.close()
-        self._file.seek(0)
         try:
-            while chunk := self._file.read(1024 * 1024):
-                out.write(chunk)
+            if self._book is not None:
+                self._book.close(totals, notes)
+            else:
+                if self._block:
+                    self._send(("rows", self._block))
+                    self._block = []
+                self._send(("save", ([list(row) for row in totals], [list(row) for row in notes])))
+                try:
+                    error = self._connection.recv()
+                except (OSError, EOFError):
+                    error = "its writing process stopped"
+                if error is not None:
+                    raise ExcelError(f"the workbook could not be written: {error}")
+            with open(self._path, "rb") as written:
+                while chunk := written.read(1024 * 1024):
+                    out.write(chunk)
         finally:
             self.discard()
 

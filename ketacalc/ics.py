@@ -177,7 +177,9 @@ def _description(p: Plan, session: Session, details: bool) -> str:
         f"Weight: {with_unit(d.weight_kg, places.KG, 'kg')}",
         f"Rate: {with_unit(d.rate_mg_per_kg, places.MG_PER_KG, 'mg/kg')}",
         f"Dose: {with_unit(d.dose_mg, places.MG, 'mg')} over {with_unit(d.duration_min, places.MIN, 'min')}",
-        f"Price: {_price(session, p.currency)}",
+        f"Price: {_price(session, p.currency)}"
+        if not p.in_package(session)
+        else f"Price: in package ({p.infusions} infusions: {money(p.package or 0, p.currency)})",
         limits.DISCLAIMER,
     ]
     if d.pump is not None:

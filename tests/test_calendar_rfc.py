@@ -143,3 +143,9 @@ def test_no_reminder_when_set_to_none_and_a_bad_one_is_exit_2(tmp_path: Path) ->
         config = write(tmp_path, "bad.toml", f'[plan]\nreminder = "{bad}"\n')
         run = cli(*PLAN, "--config", config)
         assert run.code == 2 and "reminder" in run.stderr, bad
+
+
+def test_a_packages_sessions_say_in_package_on_a_detailed_calendar(tmp_path: Path) -> None:
+    text = calendar(tmp_path, "--ics-details", "--package-price", "2999.99").decode().replace("\r\n ", "")
+    assert text.count("Price: in package (6 infusions: $2,999.99)") == 6
+    assert "499.99" not in text and "500.04" not in text

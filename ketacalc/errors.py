@@ -45,7 +45,7 @@ def shown(text: str) -> str:
     if len(text) <= _SHOWN_MAX_CHARS and text.isprintable():
         return f"'{text}'"
     cut = text[:_SHOWN_MAX_CHARS]
-    escaped = cut.encode("unicode_escape").decode("ascii")
+    escaped = printable(cut).replace("'", "\\'")  # letters of any script as they are; control characters escaped
     more = f"... ({len(text):,} characters)" if len(text) > _SHOWN_MAX_CHARS else ""
     return f"'{escaped}'{more}"
 

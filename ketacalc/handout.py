@@ -12,7 +12,6 @@ Estimate's elements are ``ketacalc.gfe``'s.
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,9 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 from ketacalc import limits, places
 from ketacalc.currencies import minor_units
-from ketacalc.errors import InputError, KetacalcError
+from ketacalc.errors import KetacalcError
+from ketacalc.exact import Exact
 from ketacalc.formatting import with_unit
-from ketacalc.gfe import MAX_NAME_CHARS, Patient
+from ketacalc.gfe import Patient
+from ketacalc.goodfaith import estimate_patient
 from ketacalc.letterhead import (
     VALID_DAYS_DEFAULT,
     Clinic,
@@ -34,7 +35,7 @@ from ketacalc.letterhead import (
     parse_text,
     parse_valid_days,
 )
-from ketacalc.planning import Plan, Session
+from ketacalc.planning import WEEKDAYS, Plan, Session
 from ketacalc.quoting import Quote
 from ketacalc.values import as_text
 
@@ -60,13 +61,13 @@ US_NOTES = (
 WHAT_TO_EXPECT = (
     "A consultation with your physician comes first.",
     "An infusion usually lasts around 40 minutes (up to 100), with your vital signs monitored throughout; "
-    "then about 30 minutes of recovery.",
+    "then about 30 minutes of recovery.",  # replaced by the quote's own duration (expect_for)
     "You may feel drowsy afterwards: arrange a ride home.",
     "Some patients bring an eye mask and calming music, with headphones.",
-    "If there is no response after 6 sessions, more are unlikely to help: talk to your doctor about other options.",
+    "If there is no response after 6 sessions, more are unlikely to help: your doctor will review the plan with you.",
     "Infusions work best alongside psychotherapy with a licensed professional.",
 )
-NOTICE = "An estimate for information, not a bill or medical advice. Check every figure with the clinic."
+NOTICE = "An estimate for information, not a bill or medical advice."
 CURRENCY_SIGNS = {"USD": "$", "EUR": "\u20ac", "GBP": "\u00a3", "JPY": "\u00a5"}  # one currency each
 
 
@@ -137,7 +138,7 @@ def clinic_from(settings: Mapping[str, Setting]) -> Clinic:
     )
 
 
-def page_for(result: Quote | Plan, document: dict[str, Any], settings: Mapping[str, Setting], asked: Asked) -> str:
+def page_for(result: Quote | Plan, settings: Mapping[str, Setting], asked: Asked) -> str:
     """The handout as HTML, from the command's options and the clinic's settings; every option
     checked (nothing is written here). A Good Faith Estimate missing an element the regulation
     requires is exit 2 naming it."""
@@ -150,53 +151,25 @@ def page_for(result: Quote | Plan, document: dict[str, Any], settings: Mapping[s
     prepared = asked.prepared_by if asked.prepared_by is not None else settings["prepared_by"].value
     details = Details(
         date=day,
-        reference=default_reference(kind, day, {**document, "patient_reference": asked.patient_id})
-        if asked.ref is None
-        else parse_text(asked.ref, "ref"),
+        reference=default_reference(kind, day) if asked.ref is None else parse_text(asked.ref, "ref"),
         valid_days=VALID_DAYS_DEFAULT if valid is None else parse_valid_days(valid, "valid_days"),
         patient=None if asked.patient_id is None else parse_text(asked.patient_id, "id"),
         include_dose=asked.include_dose,
         prepared_by="" if prepared is None else parse_text(prepared, "prepared_by"),
-        gfe=_gfe_patient(asked, clinic, result, day),
+        gfe=estimate_patient(asked.gfe, asked.patient_name, asked.dob, clinic, result, day),
     )
     if isinstance(result, Quote):
         return quote_page(result, clinic, details)
     return plan_page(result, clinic, details)
 
 
-def _gfe_patient(asked: Asked, clinic: Clinic, result: Quote | Plan, today: datetime.date) -> Patient | None:
-    """The patient of a Good Faith Estimate, every element it requires checked; None without --gfe."""
-    from ketacalc.gfe import parse_dob
+def default_reference(kind: str, date: datetime.date) -> str:
+    """Q-20261127-1A2B3C: the kind, the date and six random hex digits. Random, not a digest of the
+    figures: a digest of a shared page's figures could be tried weight by weight until it matched,
+    and two patients with the same figures would share a number."""
+    import secrets
 
-    if not asked.gfe:
-        for name, value in (("patient_name", asked.patient_name), ("dob", asked.dob)):
-            if value is not None:
-                raise InputError(name, None, "is printed only on a Good Faith Estimate", "--gfe with it")
-        return None
-    currency = result.cost.currency if isinstance(result, Quote) else result.currency
-    if currency != "USD":
-        raise InputError("gfe", currency, "is a US Good Faith Estimate, in dollars", "prices in USD with --gfe")
-    needed = [
-        ("--patient-name", asked.patient_name),
-        ("--dob", asked.dob),
-        ("[clinic] name", clinic.name),
-        ("[clinic] address", clinic.address),
-        ("[clinic] npi", clinic.npi),
-        ("[clinic] tin", clinic.tin),
-    ]
-    for name, value in needed:
-        if not value:
-            raise InputError("gfe", None, f"needs {name}, which a Good Faith Estimate must show", f"{name} with --gfe")
-    assert asked.patient_name is not None and asked.dob is not None
-    if len(asked.patient_name) > MAX_NAME_CHARS:
-        raise InputError("patient_name", asked.patient_name, "is too long", f"at most {MAX_NAME_CHARS} characters")
-    return Patient(parse_text(asked.patient_name, "patient_name"), parse_dob(asked.dob, today))
-
-
-def default_reference(kind: str, date: datetime.date, document: dict[str, Any]) -> str:
-    """Q-20261127-1a2b3c: the same quote on the same day gets the same reference."""
-    digest = hashlib.sha256(repr(sorted(document.items())).encode()).hexdigest()[:6].upper()
-    return f"{kind[0].upper()}-{date:%Y%m%d}-{digest}"
+    return f"{kind[0].upper()}-{date:%Y%m%d}-{secrets.token_hex(3).upper()}"
 
 
 def money(value: Decimal, currency: str) -> str:
@@ -224,6 +197,17 @@ def _environment() -> Any:
     )
 
 
+def expect_for(minutes: Exact) -> tuple[str, ...]:
+    """What to expect, with the infusion's own duration where it is not the seed's usual 40 minutes."""
+    if minutes == 40:
+        return WHAT_TO_EXPECT
+    during = (
+        f"Each infusion is planned to last {with_unit(minutes, places.MIN, 'minutes')} (usually around 40), with "
+        "your vital signs monitored throughout; then about 30 minutes of recovery."
+    )
+    return (WHAT_TO_EXPECT[0], during, *WHAT_TO_EXPECT[2:])
+
+
 def _cost_notes(clinic: Clinic, currency: str) -> tuple[str, ...]:
     """The clinic's own notes; else the seed's, which are about the US, for a US clinic or a quote in dollars."""
     if clinic.notes:
@@ -241,7 +225,8 @@ def _page(
     *,
     dose: dict[str, str] | None = None,
     plan: dict[str, Any] | None = None,
-    service: str,
+    service: tuple[str, tuple[str, ...]],
+    minutes: Exact,
 ) -> str:
     from ketacalc import gfe
 
@@ -259,7 +244,8 @@ def _page(
     page: str = template.render(
         csp=CSP,
         notes=_cost_notes(clinic, currency),
-        expect=WHAT_TO_EXPECT,
+        expect=expect_for(minutes),
+        currency=currency,
         notice=NOTICE,
         disclaimer=limits.DISCLAIMER,
         title="Good Faith Estimate" if details.gfe else title,
@@ -287,7 +273,7 @@ def quote_page(q: Quote, clinic: Clinic, details: Details) -> str:
     c = q.cost
     items = [
         {
-            "what": f"Ketamine infusion × {c.infusions}",
+            "what": f"Ketamine infusion ×\u00a0{c.infusions}",
             "codes": clinic.infusion_code,
             "each": money_range(c.price_min, c.price_max, c.currency),
             "total": money_range(c.total_min, c.total_max, c.currency),
@@ -302,8 +288,18 @@ def quote_page(q: Quote, clinic: Clinic, details: Details) -> str:
             "duration": with_unit(d.duration_min, places.MIN, "min"),
         }
     total = _total(c.total_min, c.total_mid, c.total_max, c.currency)
-    service = f"A series of {c.infusions} intravenous ketamine infusions, on dates to be scheduled"
-    return _page("Cost estimate", clinic, details, items, total, c.currency, dose=dose, service=service)
+    service = (f"A series of {c.infusions} intravenous ketamine infusions, on dates to be scheduled", ())
+    return _page(
+        "Cost estimate",
+        clinic,
+        details,
+        items,
+        total,
+        c.currency,
+        dose=dose,
+        service=service,
+        minutes=q.dose.duration_min,
+    )
 
 
 def plan_page(p: Plan, clinic: Clinic, details: Details) -> str:
@@ -314,7 +310,7 @@ def plan_page(p: Plan, clinic: Clinic, details: Details) -> str:
     service = f"A course of {n} intravenous ketamine infusion{'s' if n != 1 else ''}"
     if boosters:
         service += f" and {len(boosters)} booster infusion{'s' if len(boosters) != 1 else ''}"
-    service += f", {p.sessions[0].date.isoformat()} to {p.sessions[-1].date.isoformat()}"
+    dates = (p.sessions[0].date.isoformat(), p.sessions[-1].date.isoformat())
     total = p.total_price
     return _page(
         "Treatment plan and cost estimate",
@@ -324,7 +320,8 @@ def plan_page(p: Plan, clinic: Clinic, details: Details) -> str:
         _total(total.min, total.mid, total.max, p.currency),
         p.currency,
         plan=_course(p, details),
-        service=service,
+        service=(service, dates),
+        minutes=p.patient.duration_min,
     )
 
 
@@ -333,7 +330,7 @@ def _plan_items(p: Plan, clinic: Clinic, induction: list[Session], boosters: lis
     currency = p.currency
     items: list[dict[str, Any]] = []
     if p.package is not None:
-        what = f"Package of {len(induction)} infusions"
+        what = f"Package of {len(induction)} infusion{'s' if len(induction) != 1 else ''}"
         items.append({"what": what, "codes": clinic.infusion_code, "each": "", "total": money(p.package, currency)})
     for label, group, codes in (
         ("Ketamine infusion", [] if p.package is not None else induction, clinic.infusion_code),
@@ -345,7 +342,7 @@ def _plan_items(p: Plan, clinic: Clinic, induction: list[Session], boosters: lis
         high = sum((s.price.max for s in group), Decimal(0))
         prices = {(s.price.min, s.price.max) for s in group}
         each = money_range(*prices.pop(), currency) if len(prices) == 1 else "varies"
-        item = {"what": f"{label} × {len(group)}", "codes": codes, "each": each}
+        item = {"what": f"{label} ×\u00a0{len(group)}", "codes": codes, "each": each}
         items.append({**item, "total": money_range(low, high, currency)})
     return items
 
@@ -372,8 +369,11 @@ def _course(p: Plan, details: Details) -> dict[str, Any]:
         remarks.append(f"* After the valid-until date: prices for the sessions from {late[0].date} may change.")
     if p.time_given:
         remarks.append("† From the start of the infusion to the end of the recovery.")
-    if p.skipped:
-        remarks.append("No session on: " + ", ".join(f"{day:%a} {day.isoformat()}" for day in p.skipped) + ".")
+    # The skipped dates that moved a session: a plan weekday inside the course.
+    first, last = p.sessions[0].date, p.sessions[-1].date
+    moved = [day for day in p.skipped if first <= day <= last and WEEKDAYS[day.weekday()] in p.days]
+    if moved:
+        remarks.append("No session on: " + ", ".join(f"{day:%a} {day.isoformat()}" for day in moved) + ".")
     if len({s.dose.rate_mg_per_kg for s in p.sessions}) > 1:
         remarks.append(
             "The doses are planned to change over the course; the clinician adjusts each to your response and "
@@ -385,7 +385,8 @@ def _course(p: Plan, details: Details) -> dict[str, Any]:
 def _clock_range(s: Session) -> str:
     times = s.dose.times
     assert times is not None
-    return f"{times.clock(times.start_min)}–{times.clock(times.recovery_end_min)}"
+    ends = f"{times.clock(times.start_min)}–{times.clock(times.recovery_end_min)}"
+    return ends + (" next day" if times.recovery_end_min >= 24 * 60 else "")
 
 
 def calendar_strip(p: Plan) -> dict[str, Any]:

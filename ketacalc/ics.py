@@ -9,15 +9,16 @@ time zone (``[clinic] timezone``, an IANA name: TZID-qualified times and a VTIME
 years), else in floating local time. Without ``--time`` no time is invented: each session is an
 all-day event on its date. ``LOCATION`` is the clinic's address when the config gives one. A
 reminder (VALARM) ``[plan] reminder`` before each session (default a day; ``none`` for none) carries
-the seed's "planning ahead for the ride home"; for an all-day event it counts back from 09:00, so a
-day's reminder comes at 09:00 the day before, not at midnight.
+the seed's "planning ahead for the ride home"; for an all-day event it comes at 09:00 on the day the
+reminder's days (rounded up) before, never at night.
 
 Nor does anything else on it by default: the PRODID, the UIDs' domain and the descriptions are
 neutral ("Appointment 2 of 6. Informational only: check every time with the clinic."), and every
 event is CLASS:PRIVATE.
 
-UIDs: with a patient reference (``--id``) they name the reference and each session's place in the
-course (induction 3, booster 1), not its date nor its start or weekdays, so writing the course
+UIDs: with a patient reference (``--id``) they are a hash of the clinic's name and the reference
+(spaces and case aside), then each session's place in the course (``-3``, a follow-up ``-f1``: no
+word of the treatment), not its date nor its start or weekdays, so writing the course
 again, rescheduled or not, updates the events instead of doubling them; ``SEQUENCE`` rises with
 each export (the seconds since 2026), and the file is ``METHOD:PUBLISH``. A session that is no
 longer in the course is not cancelled. Without ``--id`` two patients on the same dates could not
@@ -30,12 +31,17 @@ import datetime
 import hashlib
 import re
 import uuid
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ketacalc import limits, places
 from ketacalc.errors import InputError
 from ketacalc.formatting import money, with_unit
 from ketacalc.planning import Plan, Session
 from ketacalc.values import Given, as_text
+
+if TYPE_CHECKING:
+    from typing import Any
 
 PRODID = "-//ketacalc//treatment plan//EN"  # with --ics-details only
 PRIVATE_PRODID = "-//appointments//EN"  # nothing of the treatment, nor of a tool named after the drug
@@ -69,18 +75,49 @@ def parse_reminder(value: Given, field: str = "reminder") -> datetime.timedelta 
     return datetime.timedelta(days=count) if unit == "d" else datetime.timedelta(hours=count)
 
 
+# Names the database holds that are no place's zone: the machine's own, a placeholder, and the
+# "right/" (leap seconds) and "posix/" copies, whose offsets calendars do not share.
+_NOT_A_PLACE = frozenset({"localtime", "Factory", "posixrules"})
+
+
 def parse_timezone(value: Given, field: str = "timezone") -> str:
-    """An IANA time zone name that the system's (or tzdata's) database holds."""
+    """An IANA time zone name of a place, as the time zone database lists it (America/New_York, UTC)."""
     import zoneinfo
 
     text = as_text(value).strip()
     if len(text) > 64 or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*", text):
         raise InputError(field, text, "is not a time zone name", TIMEZONE_ALLOWED)
-    try:
-        zoneinfo.ZoneInfo(text)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        raise InputError(field, text, "is not a known time zone", TIMEZONE_ALLOWED) from None
+    if text in _NOT_A_PLACE or text.startswith(("right/", "posix/")) or text not in zoneinfo.available_timezones():
+        raise InputError(field, text, "is not a known time zone", TIMEZONE_ALLOWED)
     return text
+
+
+# Words that name the treatment, or the care it belongs to: on a default calendar, a note says so.
+_TREATMENT_RE = re.compile(r"ketamin\w*|esketamin\w*|spravato|infusion\w*|psychiatr\w*|depressi\w*|mental", re.I)
+
+
+def treatment_words(text: str) -> str:
+    """The first word of ``text`` that names the treatment, or ""."""
+    found = _TREATMENT_RE.search(text)
+    return found.group() if found else ""
+
+
+def _wall_time(day: datetime.date, minutes: int, zone: Any) -> datetime.datetime:
+    """A session's wall-clock time on its day, in the clinic's zone (floating without one). A time the
+    clocks skip (02:30 when they go forward) is refused: no calendar can hold it."""
+    when = datetime.datetime.combine(day, datetime.time()) + datetime.timedelta(minutes=minutes)
+    if zone is None:
+        return when
+    zoned = when.replace(tzinfo=zone)
+    back = zoned.astimezone(datetime.UTC).astimezone(zone).replace(tzinfo=None)
+    if back != when:
+        raise InputError(
+            "time",
+            f"{when:%Y-%m-%d %H:%M}",
+            f"does not exist in {zone.key}: the clocks go forward then",
+            "another --time, or another day",
+        )
+    return zoned
 
 
 def summary(session: Session, details: bool = True, clinic: str = "") -> str:
@@ -91,10 +128,12 @@ def summary(session: Session, details: bool = True, clinic: str = "") -> str:
     return f"Ketamine {what} {session.index} of {session.of}"
 
 
-def _course_key(reference: str) -> str:
-    """The patient reference's key: the same for every export of the course, rescheduled (another
-    start, other weekdays) or not, and holding no patient data."""
-    return hashlib.sha256(f"ketacalc course|{reference}".encode()).hexdigest()[:24]
+def _course_key(reference: str, clinic: str) -> str:
+    """The course's key: the same for every export of it, rescheduled (another start, other weekdays)
+    or not; the reference as a person reads it (" P-0042" and "p-0042" are P-0042), and the clinic's
+    name, so two clinics' P-0042 differ."""
+    course = " ".join(reference.split()).casefold()
+    return hashlib.sha256(f"appointments|{clinic}|{course}".encode()).hexdigest()[:24]
 
 
 def plan_calendar(
@@ -123,11 +162,13 @@ def plan_calendar(
     stamp = (now or datetime.datetime.now(datetime.UTC)).astimezone(datetime.UTC).replace(microsecond=0)
     if reference is not None:
         calendar.add("method", "PUBLISH")
-    key = _course_key(reference) if reference is not None else ""
+    key = _course_key(reference, clinic) if reference is not None else ""
     for session in p.sessions:
         event = Event()
         if reference is not None:
-            event.add("uid", f"{key}-{session.kind}-{session.index}@{UID_DOMAIN}")
+            # The session's place, in letters that name no treatment: 1, 2 ... then f1, f2 for follow-ups.
+            place = f"{session.index}" if session.kind == "induction" else f"f{session.index}"
+            event.add("uid", f"{key}-{place}@{UID_DOMAIN}")
             event.add("sequence", max(int((stamp - _SEQUENCE_FROM).total_seconds()), 0))
         else:
             event.add("uid", f"{uuid.uuid4()}@{UID_DOMAIN}")
@@ -138,13 +179,10 @@ def plan_calendar(
             event.add("dtstart", session.date)
             event.add("dtend", session.date + datetime.timedelta(days=1))
         else:
-            midnight = datetime.datetime.combine(session.date, datetime.time())
-            start = midnight + datetime.timedelta(minutes=times.start_min)
-            end = midnight + datetime.timedelta(minutes=times.recovery_end_min)
             # Wall-clock times in the clinic's zone (a floating time without one): 08:30 is 08:30 on
             # the day, across a change to or from summer time.
-            event.add("dtstart", start.replace(tzinfo=zone))
-            event.add("dtend", end.replace(tzinfo=zone))
+            event.add("dtstart", _wall_time(session.date, times.start_min, zone))
+            event.add("dtend", _wall_time(session.date, times.recovery_end_min, zone))
         event.add("summary", summary(session, details, clinic))
         if address:
             event.add("location", address)
@@ -153,7 +191,7 @@ def plan_calendar(
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
             alarm.add("description", REMINDER_TEXT)
-            alarm.add("trigger", -reminder if times is not None else _ALL_DAY_FROM - reminder)
+            alarm.add("trigger", -reminder if times is not None else _all_day_trigger(reminder))
             event.add_component(alarm)
         calendar.add_component(event)
     if zone is not None and p.time_given:  # a VTIMEZONE for the zone, over the course's years only
@@ -161,6 +199,13 @@ def plan_calendar(
         calendar.add_missing_timezones(datetime.date(first.year, 1, 1), datetime.date(last.year + 1, 1, 1))
     data: bytes = calendar.to_ical()
     return data
+
+
+def _all_day_trigger(reminder: datetime.timedelta) -> datetime.timedelta:
+    """An all-day event has no start to count hours back from: its reminder comes at 09:00 on the
+    day the reminder's days (rounded up) before, so never at night."""
+    days = max(1, -(-reminder // datetime.timedelta(days=1)))
+    return _ALL_DAY_FROM - datetime.timedelta(days=days)
 
 
 def _price(session: Session, currency: str) -> str:
@@ -179,7 +224,7 @@ def _description(p: Plan, session: Session, details: bool) -> str:
         f"Dose: {with_unit(d.dose_mg, places.MG, 'mg')} over {with_unit(d.duration_min, places.MIN, 'min')}",
         f"Price: {_price(session, p.currency)}"
         if not p.in_package(session)
-        else f"Price: in package ({p.infusions} infusions: {money(p.package or 0, p.currency)})",
+        else f"Price: in package ({p.infusions} infusions: {money(p.package or Decimal(0), p.currency)})",
         limits.DISCLAIMER,
     ]
     if d.pump is not None:

@@ -19,7 +19,7 @@ LAYERS: dict[str, int] = {
     "dosing": 4,
     **dict.fromkeys(["quoting", "charting", "clinic", "bedside"], 5),
     **dict.fromkeys(["planning", "config", "prepsheet"], 6),
-    **dict.fromkeys(["documents", "render", "handout", "ics"], 7),
+    **dict.fromkeys(["documents", "render", "handout", "ics", "goodfaith"], 7),
     **dict.fromkeys(["batch", "schema", "shapes"], 8),
     "cli": 9,
     **dict.fromkeys(["__main__", "__init__"], 10),

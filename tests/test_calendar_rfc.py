@@ -147,5 +147,65 @@ def test_no_reminder_when_set_to_none_and_a_bad_one_is_exit_2(tmp_path: Path) ->
 
 def test_a_packages_sessions_say_in_package_on_a_detailed_calendar(tmp_path: Path) -> None:
     text = calendar(tmp_path, "--ics-details", "--package-price", "2999.99").decode().replace("\r\n ", "")
-    assert text.count("Price: in package (6 infusions: $2,999.99)") == 6
+    assert text.count("Price: in package (6 infusions: $2\\,999.99)") == 6  # a TEXT value escapes its comma
     assert "499.99" not in text and "500.04" not in text
+
+
+def test_a_clinic_name_that_names_the_treatment_is_noted_and_calendar_name_replaces_it(tmp_path: Path) -> None:
+    clinic = {"name": "Boston Ketamine & Psychiatry Center"}
+    config = write(tmp_path, "c.toml", "[clinic]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in clinic.items()))
+    run = cli(*PLAN, "--config", config, "--ics", str(tmp_path / "a.ics"))
+    assert (
+        run.code == 0 and "note: the calendar's events show 'Ketamine'" in run.stderr and "calendar_name" in run.stderr
+    )
+    data = calendar(tmp_path, clinic={**clinic, "calendar_name": "Quay Street Clinic"}).decode()
+    assert "Appointment – Quay Street Clinic" in data and "Ketamine" not in data
+
+
+def test_uids_name_no_treatment_and_read_the_reference_as_a_person_does(tmp_path: Path) -> None:
+    from icalendar import Calendar
+
+    def uids(reference: str, name: str = "Harbour") -> list[str]:
+        data = calendar(tmp_path, "--id", reference, clinic={"name": name})
+        return [str(e["uid"]) for e in Calendar.from_ical(data).walk("VEVENT")]
+
+    first = uids("P-0042")
+    assert not any(word in uid for uid in first for word in ("induction", "booster", "ketamine", "P-0042"))
+    assert uids(" p-0042 ") == first
+    assert not set(uids("P-0042", "Another Clinic")) & set(first)
+
+
+@pytest.mark.parametrize("value", ["right/America/New_York", "posix/Europe/London", "localtime", "Factory"])
+def test_a_zone_that_is_no_places_is_refused(tmp_path: Path, value: str) -> None:
+    config = write(tmp_path, "c.toml", f"[clinic]\ntimezone = {json.dumps(value)}\n")
+    run = cli(*PLAN, "--config", config)
+    assert run.code == 2 and "timezone" in run.stderr
+
+
+def test_a_time_the_clocks_skip_is_exit_2(tmp_path: Path) -> None:
+    config = write(tmp_path, "c.toml", '[clinic]\ntimezone = "America/New_York"\n')
+    args = ["plan", "70", "--start-date", "2027-03-14", "--days", "sun", "--time", "02:30", "--infusions", "1"]
+    run = cli(*args, "--config", config, "--ics", str(tmp_path / "c.ics"))
+    assert run.code == 2 and "2027-03-14 02:30" in run.stderr and "does not exist in America/New_York" in run.stderr
+    assert not (tmp_path / "c.ics").exists()
+
+
+def test_floating_times_are_noted(tmp_path: Path) -> None:
+    run = cli(*PLAN, "--time", "08:30", "--ics", str(tmp_path / "c.ics"))
+    assert run.code == 0 and "floating" in run.stderr
+    assert "floating" not in cli(*PLAN, "--ics", str(tmp_path / "d.ics")).stderr  # all-day events: no times
+
+
+@pytest.mark.parametrize(("setting", "hours"), [("1h", 15), ("12h", 15), ("24h", 15), ("30h", 39), ("2d", 39)])
+def test_an_all_day_events_reminder_is_never_at_night(tmp_path: Path, setting: str, hours: int) -> None:
+    from icalendar import Calendar
+
+    data = calendar(tmp_path, plan=f'[plan]\nreminder = "{setting}"\n')
+    (alarm,) = next(iter(Calendar.from_ical(data).walk("VEVENT"))).walk("VALARM")
+    assert alarm.decoded("trigger") == -datetime.timedelta(hours=hours)  # 09:00, a day or two before
+
+
+@pytest.mark.parametrize("separator", ["\v", "\x85", "\u2028", "\u2029", "\f", "\r\n"])
+def test_an_address_on_several_lines_is_one_line_whatever_breaks_it(tmp_path: Path, separator: str) -> None:
+    data = calendar(tmp_path, clinic={"address": f"1 Main St{separator}Springfield{separator}MA 02110"})
+    assert "LOCATION:1 Main St\\, Springfield\\, MA 02110\r\n" in data.decode()

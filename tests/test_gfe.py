@@ -19,6 +19,7 @@ CLINIC = {
 }
 CODES = '[clinic.codes]\ninfusion_code = "96365, J3490"\nbooster_code = "96366"\ndiagnosis_codes = "F33.2, F41.1"\n'
 PLAN = ["plan", "70", "--start-date", "2026-12-07", "--boosters", "2", "--booster-every", "4w", "--time", "08:30"]
+PLAN += ["--price", "650", "--booster-price", "450"]  # an estimate's expected charges: the clinic's own
 PATIENT = ["--gfe", "--patient-name", "Jane Q. Public", "--dob", "1984-03-09"]
 
 
@@ -41,8 +42,9 @@ def test_every_required_element_is_on_a_plans_estimate(tmp_path: Path) -> None:
             "A course of 6 intravenous ketamine infusions and 2 booster infusions, 2026-12-07 to 2027-02-18"
         ],
         "(iii) the items itemised with their charges": [
-            "Ketamine infusion × 6 96365, J3490 $400.00 – $800.00 $2,400.00 – $4,800.00",
-            "Booster infusion × 2 96366 $400.00 – $800.00 $800.00 – $1,600.00",
+            "Ketamine infusion × 6 96365, J3490 $650.00 $3,900.00",
+            "Booster infusion × 2 96366 $450.00 $900.00",
+            "Total: $4,800.00",
         ],
         "(iv) the diagnosis codes": ["diagnosis F33.2, F41.1"],
         "(v) the provider, NPI, TIN and location": [
@@ -71,7 +73,7 @@ def test_every_required_element_is_on_a_plans_estimate(tmp_path: Path) -> None:
 
 
 def test_a_quotes_estimate_has_them_too(tmp_path: Path) -> None:
-    text = estimate(tmp_path, ["quote", "70"])
+    text = estimate(tmp_path, ["quote", "70", "--price", "650"])
     for phrase in ("Jane Q. Public", "NPI 1234567893", "on dates to be scheduled", "96365, J3490", "is not a contract"):
         assert phrase in text, phrase
 
@@ -85,27 +87,51 @@ def test_a_quotes_estimate_has_them_too(tmp_path: Path) -> None:
         ("address", "[clinic] address"),
         ("npi", "[clinic] npi"),
         ("tin", "[clinic] tin"),
+        ("codes", "[clinic.codes] infusion_code"),
     ],
 )
 def test_a_missing_element_is_exit_2_naming_it(tmp_path: Path, drop: str, named: str) -> None:
     clinic = {key: value for key, value in CLINIC.items() if key != drop}
+    codes = "" if drop == "codes" else CODES
     patient = [*PATIENT]
     if drop.startswith("--"):
         index = patient.index(drop)
         del patient[index : index + 2]
     page = tmp_path / "gfe.html"
-    run = cli(*PLAN, "--config", config(tmp_path, clinic), "--html", str(page), *patient)
+    run = cli(*PLAN, "--config", config(tmp_path, clinic, codes), "--html", str(page), *patient)
     assert run.code == 2 and named in run.stderr and len(run.stderr.splitlines()) == 1, run.stderr
     assert not page.exists()
 
 
-def test_codes_are_optional(tmp_path: Path) -> None:
-    run = cli(*PLAN, "--config", config(tmp_path, codes=""), "--html", "-", *PATIENT)
-    assert run.code == 0 and "diagnosis" not in page_text(run.stdout)
+def test_diagnosis_codes_are_where_the_clinic_has_them(tmp_path: Path) -> None:
+    run = cli(*PLAN, "--config", config(tmp_path, codes='[clinic.codes]\ninfusion_code = "96365"\n'), "--html", "-",
+              *PATIENT)  # fmt: skip
+    assert run.code == 0 and "diagnosis" not in page_text(run.stdout) and "96365" in page_text(run.stdout)
+
+
+@pytest.mark.parametrize(
+    ("extra", "problem"),
+    [
+        (["--price-min", "400", "--price-max", "800"], "not a range"),
+        (["--boosters", "6", "--booster-every", "12w"], "at most 12 months"),
+        (["--currency", "EUR"], "in dollars"),
+    ],
+)
+def test_an_estimate_is_one_expected_charge_a_session_over_at_most_a_year(
+    tmp_path: Path, extra: list[str], problem: str
+) -> None:
+    base = [arg for arg in PLAN if arg not in ("--price", "650")] if "--price-min" in extra else PLAN
+    run = cli(*base, *extra, "--config", config(tmp_path), "--html", "-", *PATIENT)
+    assert run.code == 2 and problem in run.stderr and len(run.stderr.splitlines()) == 1, run.stderr
+
+
+def test_a_clinic_outside_the_us_issues_no_estimate(tmp_path: Path) -> None:
+    run = cli(*PLAN, "--config", config(tmp_path, {**CLINIC, "country": "GB"}), "--html", "-", *PATIENT)
+    assert run.code == 2 and "country is GB" in run.stderr
 
 
 def test_an_estimate_is_in_dollars(tmp_path: Path) -> None:
-    run = cli(*PLAN, "--config", config(tmp_path), "--html", "-", *PATIENT, "--currency", "EUR", "--price", "650")
+    run = cli(*PLAN, "--config", config(tmp_path), "--html", "-", *PATIENT, "--currency", "EUR")
     assert run.code == 2 and "USD" in run.stderr
 
 

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ketacalc.cli.shell import writing
+from ketacalc.cli.shell import say, writing
 from ketacalc.errors import (
     InputError,
     KetacalcError,
@@ -95,14 +95,14 @@ class Handout:
     patient_name: str | None = None
     dob: str | None = None
 
-    def page(self, result: Any, document: dict[str, Any], settings: Mapping[str, Setting]) -> bytes | None:
+    def page(self, result: Any, settings: Mapping[str, Setting]) -> bytes | None:
         """The page's bytes (``ketacalc.handout``), or None when no handout is asked for."""
         if self.path is None:
             return None
         from ketacalc.handout import Asked, page_for
 
         options = {name: getattr(self, name) for name in Asked.__dataclass_fields__}
-        return page_for(result, document, settings, Asked(**options)).encode("utf-8")
+        return page_for(result, settings, Asked(**options)).encode("utf-8")
 
 
 def check_handout_options(handout: Handout, as_json: bool, others: Sequence[str | None]) -> None:
@@ -144,21 +144,31 @@ def calendar_bytes(
 
     if path == "-":
         raise InputError("ics", path, "is stdout, where the table or JSON goes", "a file path")
-    clinic = {"name": "", "address": ""}
-    for name, joiner in (("name", " "), ("address", ", ")):
+    clinic = {"calendar_name": "", "name": "", "address": ""}
+    for name, joiner in (("calendar_name", " "), ("name", " "), ("address", ", ")):
         value = None if settings is None else settings[name].value
         if value is not None:
             # A TOML multi-line address keeps its lines apart on one calendar line: "1 Main St, Springfield".
             clinic[name] = parse_text(_one_line(value, joiner), name)
-    from ketacalc.ics import parse_reminder
+    from ketacalc.ics import parse_reminder, treatment_words
+
+    title = clinic["calendar_name"] or clinic["name"]
+    if not details and (said := treatment_words(f"{title} {clinic['address']}")):
+        where = "calendar_name" if clinic["calendar_name"] else "name"
+        say(
+            f"note: the calendar's events show {said!r} from the [clinic] {where} or address, on a shared calendar or "
+            "a lock screen; set [clinic] calendar_name to a name that does not"
+        )
 
     timezone = None if settings is None else settings["timezone"].value
+    if timezone is None and result.time_given:
+        say("note: the calendar's times are floating (no [clinic] timezone): right only in the clinic's own zone")
     reminder = "1d" if settings is None or settings["reminder"].value is None else settings["reminder"].value
     data: bytes = plan_calendar(
         result,
         details=details,
         reference=reference,
-        clinic=clinic["name"],
+        clinic=title,
         address=clinic["address"],
         timezone=None if timezone is None else as_text(timezone),
         reminder=parse_reminder(reminder),
@@ -168,8 +178,8 @@ def calendar_bytes(
 
 def _one_line(value: Any, joiner: str) -> Any:
     """Text of several lines on one, its lines joined (a config's multi-line address)."""
-    if not isinstance(value, str) or not any(char in value for char in "\r\n\t"):
-        return value
+    if not isinstance(value, str) or (len(value.splitlines()) < 2 and "\t" not in value):
+        return value  # splitlines: also a vertical tab, a form feed, NEL and U+2028/U+2029, as Word writes them
     parts = [" ".join(part.split()) for part in value.replace("\t", " ").splitlines()]
     return joiner.join(part for part in parts if part)
 

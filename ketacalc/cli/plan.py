@@ -99,7 +99,10 @@ def plan_command(
     ] = None,
     infusions: InfusionsOpt = None,
     skip: Annotated[
-        str | None, typer.Option("--skip", metavar="DATES", help="Dates passed over (holidays), YYYY-MM-DD,...")
+        list[str] | None,
+        typer.Option(
+            "--skip", metavar="DATES", help="Dates passed over (holidays), YYYY-MM-DD,...; may be given again."
+        ),
     ] = None,
     rates: Annotated[
         str | None,
@@ -188,7 +191,9 @@ def plan_command(
     from ketacalc.planning import PlanRequest, plan_for
     from ketacalc.render import plan_blocks
 
-    parameters = dict(locals())
+    skip_dates = None if not skip else ",".join(skip)  # --skip A --skip B: both, never only the last
+    del skip
+    parameters = {**locals(), "skip": skip_dates}
     patient_id = patient_id_of(patient_id)
     # Not settings, but they replace the file's rate or prices (config.replaced).
     replacing = ("session_rates", "titrate", "package_price")
@@ -203,7 +208,7 @@ def plan_command(
             PlanRequest(
                 weight,
                 start_date,
-                skip=skip,
+                skip=skip_dates,
                 rates=rates,
                 titrate=titrate,
                 titrate_after=titrate_after,
@@ -228,7 +233,7 @@ def plan_command(
     check_handout_options(handout, as_json, [config, os.environ.get("KETACALC_CONFIG"), ics])
     # Every input is checked, and every page made, before anything is written.
     pages = {
-        "html": (html, handout.page(result, document, settings)),
+        "html": (html, handout.page(result, settings)),
         "ics": (ics, None if ics is None else calendar_bytes(ics, result, ics_details, patient_id, settings)),
     }
     if emit_outputs(pages, [*run_files(config), *handout_inputs(settings)]):

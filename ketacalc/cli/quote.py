@@ -120,7 +120,7 @@ def quote_command(
     # Every page is made, and every input checked, before anything is written.
     pages = {
         "prep_sheet": (prep_sheet, prep_page(prep_sheet, result.dose, patient_id, as_json)),
-        "html": (html, handout.page(result, document, settings)),
+        "html": (html, handout.page(result, settings)),
     }
     if emit_outputs(pages, [*run_files(config), *handout_inputs(settings)]):
         return finish(result.warnings, strict)

@@ -28,6 +28,8 @@ def estimate_patient(
     if patient_name is not None and len(patient_name) > MAX_NAME_CHARS:  # what was typed, checked first
         raise InputError("patient_name", patient_name, "is too long", f"at most {MAX_NAME_CHARS} characters")
     patient = None if patient_name is None or dob is None else (parse_text(patient_name, "patient_name"), dob)
+    if patient is not None and not patient[0]:
+        raise InputError("patient_name", patient_name, "is empty once control characters are dropped", "a name")
     birth = None if patient is None else parse_dob(patient[1], today)
     currency = result.cost.currency if isinstance(result, Quote) else result.currency
     if currency != "USD":

@@ -29,13 +29,14 @@ from ketacalc.letterhead import (
     VALID_DAYS_DEFAULT,
     Clinic,
     HandoutError,
+    joined_lines,
     logo_data_uri,
     parse_country,
     parse_paragraph,
     parse_text,
     parse_valid_days,
 )
-from ketacalc.planning import WEEKDAYS, Plan, Session
+from ketacalc.planning import Plan, Session
 from ketacalc.quoting import Quote
 from ketacalc.values import as_text
 
@@ -117,7 +118,9 @@ def clinic_from(settings: Mapping[str, Setting]) -> Clinic:
     except HandoutError as error:
         raise KetacalcError(f"config {settings['logo'].source}: [clinic] {error}") from None
     texts: dict[str, Any] = {
-        name: parse_text(value, name) for name in ("name", "address", "phone", "email") if (value := given(name))
+        name: parse_text(joined_lines(value, ", " if name == "address" else " "), name)
+        for name in ("name", "address", "phone", "email")
+        if (value := given(name))
     }
     paragraphs: dict[str, Any] = {name: parse_paragraph(value, name) for name in _PARAGRAPHS if (value := given(name))}
     codes: dict[str, Any] = {
@@ -369,10 +372,7 @@ def _course(p: Plan, details: Details) -> dict[str, Any]:
         remarks.append(f"* After the valid-until date: prices for the sessions from {late[0].date} may change.")
     if p.time_given:
         remarks.append("† From the start of the infusion to the end of the recovery.")
-    # The skipped dates that moved a session: a plan weekday inside the course.
-    first, last = p.sessions[0].date, p.sessions[-1].date
-    moved = [day for day in p.skipped if first <= day <= last and WEEKDAYS[day.weekday()] in p.days]
-    if moved:
+    if moved := p.skipped_sessions:
         remarks.append("No session on: " + ", ".join(f"{day:%a} {day.isoformat()}" for day in moved) + ".")
     if len({s.dose.rate_mg_per_kg for s in p.sessions}) > 1:
         remarks.append(

@@ -68,8 +68,22 @@ def parse_text(value: Given, field_name: str) -> str:
 
 
 def _one_line(text: str) -> str:
-    kept = "".join(char for char in text.strip() if unicodedata.category(char) != "Cc")
+    # Control characters dropped; a lone surrogate (bytes that were not UTF-8) is the replacement character.
+    kept = "".join(
+        "\ufffd" if unicodedata.category(char) == "Cs" else char
+        for char in text.strip()
+        if unicodedata.category(char) != "Cc"
+    )
     return _BIDI_CONTROLS_RE.sub(lambda found: f"\\u{ord(found.group()):04x}", kept)
+
+
+def joined_lines(value: Given, joiner: str) -> Given:
+    """Text of several lines on one, its lines joined (a config's multi-line address: "1 Main St,
+    Springfield"); splitlines, so a vertical tab, form feed, NEL and U+2028/U+2029 break lines too."""
+    if not isinstance(value, str) or (len(value.splitlines()) < 2 and "\t" not in value):
+        return value
+    parts = [" ".join(part.split()) for part in value.replace("\t", " ").splitlines()]
+    return joiner.join(part for part in parts if part)
 
 
 def parse_paragraph(value: Given, field_name: str) -> str:

@@ -88,6 +88,12 @@ class Plan:
     package: Decimal | None = None  # one price for the whole induction
     skipped: tuple[datetime.date, ...] = ()  # the --skip dates, in order
 
+    @property
+    def skipped_sessions(self) -> tuple[datetime.date, ...]:
+        """The --skip dates that moved a session: a plan weekday from the start date to the last session."""
+        start, last = parse_date(self.start_date), self.sessions[-1].date
+        return tuple(day for day in self.skipped if start <= day <= last and WEEKDAYS[day.weekday()] in self.days)
+
     def in_package(self, session: Session) -> bool:
         """Whether the session is paid for by the package (its price is a share of it, not its own)."""
         return self.package is not None and session.kind == "induction"
@@ -197,10 +203,10 @@ def parse_rates_list(value: Given, count: int, field: str = "rates") -> list[Giv
     """One rate a session: mg/kg, or an order per time (0.75 mg/kg/h), each checked
     as --rate is (an order per time once its session's duration is known)."""
     text = as_text(value)
-    parts = text.split(",") if len(text) <= 2000 else []
-    if len(parts) != count:
+    parts = text.split(",")
+    if len(text) > 2000 or len(parts) != count:
         raise InputError(
-            field, text, f"gives {len(parts)} rates for {count} induction sessions", f"exactly {count}, one a session"
+            field, text, f"gives {len(parts):,} rates for {count} induction sessions", f"exactly {count}, one a session"
         )
     for part in parts:
         parse_rate_order(part, field)

@@ -40,7 +40,7 @@ _INDENT = "  "
 _NBSP = "\u00a0"
 # A space that must not become a line break: between a number and its unit
 # (35 mg, 45 min), and between a currency code and its amount (EUR 2,400).
-_BOUND_SPACE_RE = re.compile(r"(?<=[0-9]) (?=[A-Za-zµ%/(×=])|(?<=\b[A-Z]{3}) (?=[0-9])")
+_BOUND_SPACE_RE = re.compile(r"(?<=[0-9]) (?=[A-Za-zµ%/(×=])|(?<=\b[A-Z]{3}) (?=[0-9])|(?<=[<>≤≥]) (?=[0-9])")
 
 
 # --- blocks: what is shown, apart from how -------------------------------------------
@@ -307,27 +307,25 @@ def plan_blocks(p: Plan, patient_id: str | None = None) -> list[Block]:
     texts = {name: [column.text(p, s) for s in p.sessions] for name, column in _SESSION_COLUMNS.items()}
     figures = [name for name in _SESSION_COLUMNS if name not in ("date", "session") and texts[name][0]]
     varying = [name for name in figures if len(set(texts[name])) > 1]
-    shared = [name for name in figures if name not in varying]
+    shared = [name for name in figures if name not in varying and name not in _IN_PUMP_BLOCK]
     over = f"over {minutes(first.duration_min)}"
-    said = [
-        f"{_SESSION_COLUMNS[name].label}{texts[name][0]}" + (f" {over}" if name == "dose" else "") for name in shared
-    ]
+    said = [_bound(name, texts[name][0]) + (f" {over}" if name == "dose" else "") for name in shared]
     preface = "Every session: " + ", ".join(said if "dose" in shared else [over, *said]) + "."
     table_rows: list[tuple[datetime.date, list[str], str]] = []
     for index, session in enumerate(p.sessions):
-        place = f"{session.number} {texts['date'][index]} {texts['session'][index]}"
-        figures = [f"{_SESSION_COLUMNS[name].label}{texts[name][index]}" for name in varying]
-        cells = [str(session.number), texts["date"][index], texts["session"][index]]
+        place = f"{session.number} {texts['date'][index]} {texts['session'][index].replace(' ', _NBSP)}"
+        figures = [_bound(name, texts[name][index]) for name in varying]
+        # The table's date without its weekday (the calendar strip below has it): every figure still fits 80.
+        cells = [str(session.number), session.date.isoformat(), texts["session"][index]]
         cells += [_SESSION_COLUMNS[name].cell(texts[name][index]) for name in varying]
         table_rows.append((session.date, cells, f"{place}: {', '.join(figures)}" if figures else place))
-    first_day, last_day = p.sessions[0].date, p.sessions[-1].date
-    for day in p.skipped:
-        if first_day <= day <= last_day:  # after the session of the same date: none is ever on a skipped one
-            when = f"{day.isoformat()} {day.strftime('%a')}"
-            table_rows.append((day, ["–", when, "skipped", *[""] * len(varying)], f"– {when} skipped"))
-    outside = [day.isoformat() for day in p.skipped if not first_day <= day <= last_day]
-    if outside:
-        preface += " Skipped, outside the course: " + ", ".join(outside) + "."
+    moved = p.skipped_sessions
+    for day in moved:
+        when = f"{day.isoformat()} {day.strftime('%a')}"
+        table_rows.append((day, ["–", day.isoformat(), "skipped", *[""] * len(varying)], f"– {when} skipped"))
+    others = [day.isoformat() for day in p.skipped if day not in moved]
+    if others:
+        preface += " Skipped, but no session would have been then: " + ", ".join(others) + "."
     table_rows.sort(key=lambda row: row[0])
     header = ["#", "Date", "Session", *(_SESSION_COLUMNS[name].header for name in varying)]
     caption = "Session: I induction, B booster."
@@ -350,14 +348,12 @@ def plan_blocks(p: Plan, patient_id: str | None = None) -> list[Block]:
     ]
     made_up: list[Block] = []
     if first.pump is not None:
-        pump_rows = [row for row in _pump_rows(first) if row[0] in ("Stock", "Into bag", "Make up to", "Premixed")]
-        pump_rows = [row for row in pump_rows if row[0] == "Stock" or row[0] == "Into bag"] or pump_rows
         made_up.append(
             Pairs(
                 "Pump (every session)",
-                [*pump_rows, ("VTBI basis", vtbi_basis(first.pump))],
-                footer="Each session's rate to program is its pump mL/h; its read-back line is in --json "
-                "(sessions[].pump.read_back).",
+                [*_shared_pump_rows(p), ("VTBI basis", vtbi_basis(first.pump))],
+                footer="Each session's rate to program is its pump mL/h, with its VTBI; its read-back line is in "
+                "--json (sessions[].pump.read_back).",
             )
         )
     return [
@@ -378,6 +374,33 @@ def plan_blocks(p: Plan, patient_id: str | None = None) -> list[Block]:
     ]
 
 
+_MADE_UP = ("Into bag", "Make up to", "Premixed")
+
+
+def _bound(name: str, text: str) -> str:
+    """A figure as a line says it, its label and a range's ends bound to it with no-break spaces, so a
+    wrapped line never ends "pump" above "155.3 mL/h", nor splits "$400 – $800" into a minus."""
+    label = _SESSION_COLUMNS[name].label
+    return (label.replace(" ", _NBSP) + text).replace(" – ", f"{_NBSP}–{_NBSP}")
+
+
+def _shared_pump_rows(p: Plan) -> list[tuple[str, str]]:
+    """How every session's bag is made: only what is the same for every session (a titrated course's
+    premixed volume is each session's own, in the table's VTBI column, never the first session's)."""
+    each = [dict(_pump_rows(s.dose)) for s in p.sessions]
+    rows = []
+    for label in ("Stock", *_MADE_UP, "VTBI", "Final concentration"):
+        values = {found.get(label) for found in each}
+        if None in values:
+            continue
+        if len(values) == 1:
+            rows.append((label, str(values.pop())))
+        elif label in _MADE_UP:
+            how = "with" if label == "Make up to" else "in"
+            rows.append((label, f"each session's VTBI (the table) {how} {p.patient.diluent}"))
+    return rows
+
+
 def _session_price(p: Plan, s: Session) -> str:
     return "in package" if p.in_package(s) else _price_range(s.price.min, s.price.max, p.currency)
 
@@ -390,6 +413,11 @@ def _session_pump(s: Session) -> str:
 def _session_draw(s: Session) -> str:
     d = s.dose
     return "" if d.pump is None or d.pump.drug_volume_ml is None else draw_text(d.pump.drug_volume_ml)
+
+
+def _session_vtbi(s: Session) -> str:
+    d = s.dose
+    return "" if d.pump is None else with_unit(d.pump.total_volume_ml, places.VOLUME_ML, "mL")
 
 
 def _session_start(s: Session) -> str:
@@ -411,6 +439,7 @@ class _Column:
         return text.removesuffix(f" {self.unit}") if self.unit else text
 
 
+_IN_PUMP_BLOCK = ("vtbi",)  # said in the Pump block when every session has the same
 _SESSION_COLUMNS: dict[str, _Column] = {
     "date": _Column(lambda p, s: f"{s.date.isoformat()} {s.weekday.capitalize()}"),
     "session": _Column(lambda p, s: f"{'I' if s.kind == 'induction' else 'B'} {s.index}/{s.of}"),
@@ -423,6 +452,7 @@ _SESSION_COLUMNS: dict[str, _Column] = {
     ),
     "pump": _Column(lambda p, s: _session_pump(s), "Pump\nmL/h", "mL/h", "pump "),
     "draw": _Column(lambda p, s: _session_draw(s), "Draw\nmL", "mL", "draw "),
+    "vtbi": _Column(lambda p, s: _session_vtbi(s), "VTBI\nmL", "mL", "VTBI "),
     "start": _Column(lambda p, s: _session_start(s), "Start", "", "start "),
     "price": _Column(_session_price, "Price", "", "price "),
 }
@@ -568,7 +598,7 @@ def _table(block: Pairs | Grid) -> Table:
             style = "bold" if what == block.strong else ""
             table.add_row(Text(what, style=style), Text(value, style=style))
         return table
-    table = Table(box=box.SIMPLE_HEAD, collapse_padding=bool(block.row_lines))
+    table = Table(box=box.SIMPLE_HEAD, collapse_padding=bool(block.row_lines), pad_edge=not block.row_lines)
     for index, name in enumerate(block.header):
         table.add_column(Text(name), justify="left" if index < block.left else "right", no_wrap=True)
     for row in block.rows:

@@ -57,3 +57,20 @@ def test_words_a_patient_reads_right(tmp_path: Path) -> None:
 def test_a_long_name_is_echoed_in_its_own_letters() -> None:
     run = cli(*PLAN, "--html", "-", "--gfe", "--patient-name", "Concepción Hernández " * 4, "--dob", "1984-03-09")
     assert run.code == 2 and "Concepción Hernández" in run.stderr and "\\xf3" not in run.stderr
+
+
+def test_a_name_of_nothing_printable_is_no_name_and_bytes_not_utf8_are_no_crash(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text('[clinic]\nname = "H"\naddress = "1 Main St"\nnpi = "1234567893"\ntin = "12-3456789"\n'
+                      '[clinic.codes]\ninfusion_code = "96365"\n')  # fmt: skip
+    base = [*PLAN, "--price", "650", "--config", str(config), "--html", "-", "--gfe", "--dob", "1984-03-09"]
+    for blank in ("   ", "\x1b", "\x00\x07"):
+        run = cli(*base, "--patient-name", blank)
+        assert run.code == 2 and "--patient-name" in run.stderr and "empty" in run.stderr, repr(blank)
+    run = cli(*base, "--patient-name", "Jos\udcff")  # a byte that was not UTF-8, as Python passes it on
+    assert run.code == 0 and "Jos\ufffd" in run.stdout
+
+
+def test_a_multi_line_address_reads_as_one_on_the_letterhead(tmp_path: Path) -> None:
+    text = handout(tmp_path, ["quote", "70"], clinic={"address": "1 Main St\nSpringfield\u2028MA 02110"})
+    assert "1 Main St, Springfield, MA 02110" in text

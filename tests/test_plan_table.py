@@ -82,8 +82,8 @@ def session_lines(part: list[str]) -> list[list[str]]:
     ("args", "width", "most"),
     [
         *((TYPICAL, width, 1) for width in (79, 60, 40, 31)),  # what varies is only the date: still a table
-        *((EVERYTHING_VARIES, width, 2) for width in (79, 72, 60)),
-        (EVERYTHING_VARIES, 47, 3),
+        *((EVERYTHING_VARIES, width, 2) for width in (79, 72)),  # nine figures varying, with their units
+        *((EVERYTHING_VARIES, width, 3) for width in (60, 47)),
         (EVERYTHING_VARIES, 40, 4),
     ],
 )
@@ -115,13 +115,13 @@ def test_a_figure_is_never_split_from_its_unit_or_across_lines(width: int) -> No
 def test_skipped_dates_are_rows_and_in_the_json() -> None:
     args = [*TYPICAL, "--skip", "2026-12-10,2027-06-01"]
     text = cli(*args).stdout
-    assert re.search(r"– +2026-12-10 Thu +skipped", text), text
-    assert "Skipped, outside the course: 2027-06-01." in " ".join(text.split())
+    assert re.search(r"– +2026-12-10 +skipped", text), text
+    assert "Skipped, but no session would have been then: 2027-06-01." in " ".join(text.split())
     document = cli(*args, "--json").json()
     assert document["plan"]["skipped"] == ["2026-12-10", "2027-06-01"]
     assert "2026-12-10" not in [s["date"] for s in document["sessions"]]
     narrow = cli(*args, env={"COLUMNS": "40"}).stdout
-    assert re.search(r"– +2026-12-10 Thu +skipped", narrow), narrow
+    assert re.search(r"– +2026-12-10( Thu)? +skipped", narrow), narrow
     compact = cli(*EVERYTHING_VARIES, env={"COLUMNS": "60"}).stdout
     assert "– 2026-12-10 Thu skipped" in compact
 
@@ -145,3 +145,41 @@ def test_a_start_date_in_the_past_warns() -> None:
     assert "start_date_in_past" not in {w.code for w in future.warnings}
     run = cli("plan", "70", "--start-date", "2020-01-06", "--strict")
     assert run.code == 4 and "start_date_in_past" in run.stdout
+
+
+def test_the_pump_block_says_only_what_every_session_shares() -> None:
+    args = ["plan", "70", *START, "--titrate", "0.5:0.1:0.7", "--final-concentration", "1 mg/mL"]
+    text = cli(*args).stdout
+    block = text[text.index("Pump (every session)") : text.index("Sessions")]
+    assert "35 mL" not in block and "each session's VTBI" in block and "1 mg/mL" in block
+    document = cli(*args, "--json").json()
+    rows = table_rows(sessions_part(text))
+    for session in document["sessions"]:
+        assert f"{session['dose_mg']:g}" in rows[session["number"]].split()  # 1 mg/mL: the VTBI in mL is the dose
+
+
+@pytest.mark.parametrize("width", [72, 60, 40, 36, 21])
+def test_a_label_is_never_left_at_a_lines_end_without_its_figure(width: int) -> None:
+    for args in (EVERYTHING_VARIES, ["plan", "1kg", *START, "--rate", "0.1", "--concentration", "100 mg/mL",
+                                     "--bag", "10 mL"]):  # fmt: skip
+        lines = cli(*args, env={"COLUMNS": str(width)}).stdout.splitlines()
+        for line in lines:
+            assert not re.search(r"(\bpump|\bdraw|VTBI|price|<|–)$", line.rstrip()), (width, line)
+
+
+def test_skipped_dates_are_told_apart_by_whether_they_moved_a_session() -> None:
+    text = cli("plan", "70", "--start-date", "2026-12-01", "--skip", "2026-12-03,2027-01-01").stdout
+    assert re.search(r"– +2026-12-03 +skipped", text)  # the first plan Thursday: the course began later for it
+    assert "no session would have been then: 2027-01-01" in " ".join(text.split())  # a Friday
+    assert not re.search(r"– +2027-01-01", text)
+
+
+def test_booster_options_without_boosters_are_refused_not_ignored() -> None:
+    for option, value in (("--booster-price", "450"), ("--booster-rate", "0.5")):
+        run = cli("plan", "70", *START, option, value)
+        assert run.code == 2 and "without boosters" in run.stderr, option
+
+
+def test_a_thousand_rates_are_counted() -> None:
+    run = cli("plan", "70", *START, "--rates", ",".join(["0.5"] * 1000))
+    assert run.code == 2 and "gives 1,000 rates for 6" in run.stderr

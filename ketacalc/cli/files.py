@@ -140,7 +140,7 @@ def calendar_bytes(
     """The calendar file's bytes, with the clinic's name and address from ``settings`` (its
     [clinic] section); ``-`` is refused (stdout holds the table or the JSON)."""
     from ketacalc.ics import plan_calendar
-    from ketacalc.letterhead import parse_text
+    from ketacalc.letterhead import joined_lines, parse_text
 
     if path == "-":
         raise InputError("ics", path, "is stdout, where the table or JSON goes", "a file path")
@@ -149,7 +149,7 @@ def calendar_bytes(
         value = None if settings is None else settings[name].value
         if value is not None:
             # A TOML multi-line address keeps its lines apart on one calendar line: "1 Main St, Springfield".
-            clinic[name] = parse_text(_one_line(value, joiner), name)
+            clinic[name] = parse_text(joined_lines(value, joiner), name)
     from ketacalc.ics import parse_reminder, treatment_words
 
     title = clinic["calendar_name"] or clinic["name"]
@@ -174,14 +174,6 @@ def calendar_bytes(
         reminder=parse_reminder(reminder),
     )
     return data
-
-
-def _one_line(value: Any, joiner: str) -> Any:
-    """Text of several lines on one, its lines joined (a config's multi-line address)."""
-    if not isinstance(value, str) or (len(value.splitlines()) < 2 and "\t" not in value):
-        return value  # splitlines: also a vertical tab, a form feed, NEL and U+2028/U+2029, as Word writes them
-    parts = [" ".join(part.split()) for part in value.replace("\t", " ").splitlines()]
-    return joiner.join(part for part in parts if part)
 
 
 def input_is_not_stdout(source: str) -> None:

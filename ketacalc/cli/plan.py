@@ -202,7 +202,7 @@ def plan_command(
     s = values(settings, DOSE_SETTINGS + COST_SETTINGS + PLAN_SETTINGS)
     if ics_details and ics is None:
         raise InputError("ics_details", None, "needs --ics FILE", "--ics FILE --ics-details")
-    check_boosters(settings, booster_every)
+    check_boosters(settings, booster_every, booster_rate)
     with named_by(settings):
         result = plan_for(
             PlanRequest(
@@ -248,12 +248,13 @@ ARGUMENTS = (
 )
 
 
-def check_boosters(settings: Mapping[str, Setting], booster_every: str | None) -> None:
-    """--booster-every needs boosters; a config file's boosters need an interval, in the file or as a flag."""
-    if booster_every is not None and str(settings["boosters"].value or "0").strip() == "0":
-        raise InputError(
-            "booster_every", booster_every, "is given without boosters", "--boosters N (1 or more) with it"
-        )
+def check_boosters(settings: Mapping[str, Setting], booster_every: str | None, booster_rate: str | None = None) -> None:
+    """--booster-every, --booster-rate and --booster-price need boosters (never silently unused); a
+    config file's boosters need an interval, in the file or as a flag."""
+    price = settings["booster_price"].value if settings["booster_price"].source == "flag" else None
+    for name, value in (("booster_every", booster_every), ("booster_rate", booster_rate), ("booster_price", price)):
+        if value is not None and str(settings["boosters"].value or "0").strip() == "0":
+            raise InputError(name, str(value), "is given without boosters", "--boosters N (1 or more) with it")
     given_boosters = settings["boosters"]
     if given_boosters.source not in ("built-in", "flag") and settings["booster_every"].value is None:
         if str(given_boosters.value).strip() not in ("0", ""):

@@ -86,6 +86,7 @@ SPECS: dict[str, Spec] = {
     "logo": Spec("clinic", _lazy("letterhead", "parse_logo_path"), None),
     "valid_days": Spec("clinic", _lazy("letterhead", "parse_valid_days"), limits.QUOTE_VALID_DAYS.text()),
     "calendar_name": Spec("clinic", _lazy("letterhead", "parse_text"), None),
+    "calendar_key": Spec("clinic", _lazy("letterhead", "parse_text"), None),
     "country": Spec("clinic", _lazy("letterhead", "parse_country"), None),
     "timezone": Spec("clinic", _lazy("ics", "parse_timezone"), None),
     "notes": Spec("clinic", _lazy("letterhead", "parse_paragraph"), None),

@@ -29,7 +29,7 @@ def estimate_patient(
         raise InputError("patient_name", patient_name, "is too long", f"at most {MAX_NAME_CHARS} characters")
     patient = None if patient_name is None or dob is None else (parse_text(patient_name, "patient_name"), dob)
     if patient is not None and not patient[0]:
-        raise InputError("patient_name", patient_name, "is empty once control characters are dropped", "a name")
+        raise InputError("patient_name", patient_name, "is empty", "a name")
     birth = None if patient is None else parse_dob(patient[1], today)
     currency = result.cost.currency if isinstance(result, Quote) else result.currency
     if currency != "USD":
@@ -75,9 +75,20 @@ def _charges(result: Quote | Plan, today: datetime.date) -> None:
                 "gfe",
                 None,
                 f"covers at most {GFE_MONTHS} months, and the course runs to {last.isoformat()}",
-                "fewer boosters here, and another estimate for the later sessions",
+                "fewer sessions here, and another estimate for the later ones",
             )
     if ranges:
+        booster = isinstance(result, Plan) and result.package is not None
         raise InputError(
-            "gfe", None, "needs the expected charge of each session, not a range", "--price (or --package-price)"
+            "gfe",
+            None,
+            "needs the expected charge of each session, not a range",
+            "--booster-price for the boosters" if booster else "--price (or --package-price)",
+        )
+    if isinstance(result, Plan) and result.sessions[0].date < today:
+        raise InputError(
+            "gfe",
+            None,
+            f"comes before the services, and the first session ({result.sessions[0].date}) is before its date",
+            "a course from the estimate's date on",
         )

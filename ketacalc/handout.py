@@ -353,13 +353,15 @@ def _plan_items(p: Plan, clinic: Clinic, induction: list[Session], boosters: lis
 def _course(p: Plan, details: Details) -> dict[str, Any]:
     """The sessions' table, the remarks under it, and the calendar strip."""
     valid_until = details.date + datetime.timedelta(days=details.valid_days)
-    late = [s for s in p.sessions if s.date > valid_until and not p.in_package(s)]
+    # A Good Faith Estimate's charges are what a bill is disputed against: none is marked "may change".
+    late = [] if details.gfe else [s for s in p.sessions if s.date > valid_until and not p.in_package(s)]
     sessions = [
         {
             "number": s.number,
             "date": s.date.isoformat(),
             "weekday": s.weekday.capitalize(),
             "time": "" if s.dose.times is None else _clock_range(s),
+            "next_day": s.dose.times is not None and s.dose.times.recovery_end_min >= 24 * 60,
             "what": f"{'Infusion' if s.kind == 'induction' else 'Booster'} {s.index} of {s.of}",
             "dose": with_unit(s.dose.dose_mg, places.MG, "mg"),
             "price": "in package" if p.in_package(s) else money_range(s.price.min, s.price.max, p.currency),
@@ -385,8 +387,7 @@ def _course(p: Plan, details: Details) -> dict[str, Any]:
 def _clock_range(s: Session) -> str:
     times = s.dose.times
     assert times is not None
-    ends = f"{times.clock(times.start_min)}–{times.clock(times.recovery_end_min)}"
-    return ends + (" next day" if times.recovery_end_min >= 24 * 60 else "")
+    return f"{times.clock(times.start_min)}–{times.clock(times.recovery_end_min)}"
 
 
 def calendar_strip(p: Plan) -> dict[str, Any]:

@@ -97,8 +97,11 @@ _TREATMENT_RE = re.compile(r"ketamin\w*|esketamin\w*|spravato|infusion\w*|psychi
 
 
 def treatment_words(text: str) -> str:
-    """The first word of ``text`` that names the treatment, or ""."""
-    found = _TREATMENT_RE.search(text)
+    """The first word of ``text`` that names the treatment, or "" (accents aside: Kétamine is ketamine)."""
+    import unicodedata
+
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    found = _TREATMENT_RE.search(plain)
     return found.group() if found else ""
 
 
@@ -128,12 +131,15 @@ def summary(session: Session, details: bool = True, clinic: str = "") -> str:
     return f"Ketamine {what} {session.index} of {session.of}"
 
 
-def _course_key(reference: str, clinic: str) -> str:
+def _course_key(reference: str, clinic: str, secret: str = "") -> str:
     """The course's key: the same for every export of it, rescheduled (another start, other weekdays)
     or not; the reference as a person reads it (" P-0042" and "p-0042" are P-0042), and the clinic's
-    name, so two clinics' P-0042 differ."""
+    name, so two clinics' P-0042 differ. A slow hash (PBKDF2, 100,000 rounds: a tenth of a second
+    once an export), so trying every P-0000 to P-9999 against a shared calendar takes a quarter of an
+    hour, not milliseconds; with the clinic's ``[clinic] calendar_key`` (a secret) it cannot be done."""
     course = " ".join(reference.split()).casefold()
-    return hashlib.sha256(f"appointments|{clinic}|{course}".encode()).hexdigest()[:24]
+    salt = f"appointments|{clinic}|{secret}".encode()
+    return hashlib.pbkdf2_hmac("sha256", course.encode(), salt, 100_000).hex()[:24]
 
 
 def plan_calendar(
@@ -146,6 +152,7 @@ def plan_calendar(
     now: datetime.datetime | None = None,
     timezone: str | None = None,
     reminder: datetime.timedelta | None = datetime.timedelta(days=1),
+    secret: str = "",
 ) -> bytes:
     """The iCalendar file's bytes (``clinic``, ``address``, ``timezone``: the config's [clinic] name,
     address and time zone; ``reminder``: how long before each session its alarm comes, None for none)."""
@@ -162,7 +169,7 @@ def plan_calendar(
     stamp = (now or datetime.datetime.now(datetime.UTC)).astimezone(datetime.UTC).replace(microsecond=0)
     if reference is not None:
         calendar.add("method", "PUBLISH")
-    key = _course_key(reference, clinic) if reference is not None else ""
+    key = _course_key(reference, clinic, secret) if reference is not None else ""
     for session in p.sessions:
         event = Event()
         if reference is not None:
@@ -181,8 +188,9 @@ def plan_calendar(
         else:
             # Wall-clock times in the clinic's zone (a floating time without one): 08:30 is 08:30 on
             # the day, across a change to or from summer time.
-            event.add("dtstart", _wall_time(session.date, times.start_min, zone))
-            event.add("dtend", _wall_time(session.date, times.recovery_end_min, zone))
+            start, end = _visit(session.date, times.start_min, times.recovery_end_min, zone)
+            event.add("dtstart", start)
+            event.add("dtend", end)
         event.add("summary", summary(session, details, clinic))
         if address:
             event.add("location", address)
@@ -199,6 +207,21 @@ def plan_calendar(
         calendar.add_missing_timezones(datetime.date(first.year, 1, 1), datetime.date(last.year + 1, 1, 1))
     data: bytes = calendar.to_ical()
     return data
+
+
+def _visit(day: datetime.date, start_min: int, end_min: int, zone: Any) -> tuple[datetime.datetime, datetime.datetime]:
+    """A timed visit's start, on the wall clock, and its end, the start plus the visit's length in real
+    time: across a change of the clocks (01:30 on the night they go back) it still lasts 70 minutes."""
+    start = _wall_time(day, start_min, zone)
+    length = datetime.timedelta(minutes=end_min - start_min)
+    if zone is None:
+        return start, start + length
+    end = (start.astimezone(datetime.UTC) + length).astimezone(zone)
+    if end.utcoffset() != end.replace(fold=0).utcoffset():
+        # The hour the clocks repeat: a zoned time there is read as its first occurrence (RFC 5545,
+        # 3.3.5), so the second is written in UTC, which says which one.
+        end = end.astimezone(datetime.UTC)
+    return start, end
 
 
 def _all_day_trigger(reminder: datetime.timedelta) -> datetime.timedelta:

@@ -328,7 +328,7 @@ def plan_blocks(p: Plan, patient_id: str | None = None) -> list[Block]:
         preface += " Skipped, but no session would have been then: " + ", ".join(others) + "."
     table_rows.sort(key=lambda row: row[0])
     header = ["#", "Date", "Session", *(_SESSION_COLUMNS[name].header for name in varying)]
-    caption = "Session: I induction, B booster."
+    caption = "Session: I induction, B booster." if p.boosters else "Session: I induction."
     if p.package is not None:
         caption += f" Package of {p.infusions} infusions: {money(p.package, p.currency)}."
     ordered = [f"{s.number}: {s.dose.rate_ordered}" for s in p.sessions if s.dose.rate_ordered is not None]

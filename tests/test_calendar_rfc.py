@@ -209,3 +209,36 @@ def test_an_all_day_events_reminder_is_never_at_night(tmp_path: Path, setting: s
 def test_an_address_on_several_lines_is_one_line_whatever_breaks_it(tmp_path: Path, separator: str) -> None:
     data = calendar(tmp_path, clinic={"address": f"1 Main St{separator}Springfield{separator}MA 02110"})
     assert "LOCATION:1 Main St\\, Springfield\\, MA 02110\r\n" in data.decode()
+
+
+def test_a_visit_across_the_night_the_clocks_go_back_lasts_its_70_minutes(tmp_path: Path) -> None:
+    from icalendar import Calendar
+
+    config = write(tmp_path, "c.toml", '[clinic]\ntimezone = "America/New_York"\n')
+    args = ["plan", "70", "--start-date", "2027-11-07", "--days", "sun", "--infusions", "1", "--time", "01:30"]
+    assert cli(*args, "--config", config, "--ics", str(tmp_path / "c.ics")).code == 0
+    (event,) = Calendar.from_ical((tmp_path / "c.ics").read_bytes()).walk("VEVENT")
+    start, end = event.decoded("dtstart"), event.decoded("dtend")
+    assert end.astimezone(datetime.UTC) - start.astimezone(datetime.UTC) == datetime.timedelta(minutes=70)
+    # An end that falls in the hour the clocks skip is the real time after it, not an error about --time.
+    spring = ["plan", "70", "--start-date", "2027-03-14", "--days", "sun", "--infusions", "1", "--time", "01:45"]
+    assert cli(*spring, "--config", config, "--ics", str(tmp_path / "s.ics")).code == 0
+
+
+def test_a_calendar_key_makes_the_uids_the_clinics_secret(tmp_path: Path) -> None:
+    from icalendar import Calendar
+
+    def uids(**clinic: str) -> set[str]:
+        data = calendar(tmp_path, "--id", "P-0042", clinic={"name": "Harbour", **clinic})
+        return {str(e["uid"]) for e in Calendar.from_ical(data).walk("VEVENT")}
+
+    assert uids() != uids(calendar_key="a long secret phrase") == uids(calendar_key="a long secret phrase")
+
+
+@pytest.mark.parametrize(
+    ("key", "value"), [("name", "Boston Kétamine Klinik"), ("address", "Spravato Suite, 1 Main St")]
+)
+def test_an_accented_or_brand_name_of_the_treatment_is_noted_too(tmp_path: Path, key: str, value: str) -> None:
+    config = write(tmp_path, "c.toml", f"[clinic]\n{key} = {json.dumps(value)}\n")
+    run = cli(*PLAN, "--config", config, "--ics", str(tmp_path / "a.ics"))
+    assert run.code == 0 and f"from the [clinic] {key}" in run.stderr

@@ -522,3 +522,15 @@ def test_a_course_that_runs_to_more_pages_has_the_notice_on_each(browser: Any, t
     assert len(reader.pages) >= 2
     for printed in reader.pages:
         assert "An estimate for information, not a bill or medical advice." in printed.extract_text()
+
+
+def test_a_late_visit_with_its_dose_reads_on_a_phone(browser: Any, tmp_path: Path) -> None:
+    page_path = tmp_path / "late.html"
+    args = [*PLAN_ARGS, "--time", "23:30", "--include-dose", "--currency", "EUR", "--price-min", "4000"]
+    run = cli(*args, "--price-max", "12000", "--html", str(page_path))
+    assert run.code == 0, run.stderr
+    page = browser.new_page(viewport={"width": 375, "height": 812})
+    page.goto(page_path.as_uri())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert "next day" in page.inner_text("body")
+    page.close()

@@ -74,3 +74,21 @@ def test_a_name_of_nothing_printable_is_no_name_and_bytes_not_utf8_are_no_crash(
 def test_a_multi_line_address_reads_as_one_on_the_letterhead(tmp_path: Path) -> None:
     text = handout(tmp_path, ["quote", "70"], clinic={"address": "1 Main St\nSpringfield\u2028MA 02110"})
     assert "1 Main St, Springfield, MA 02110" in text
+
+
+def _gfe_config(tmp_path: Path) -> str:
+    config = tmp_path / "g.toml"
+    config.write_text('[clinic]\nname = "H"\naddress = "1 Main St"\nnpi = "1234567893"\ntin = "12-3456789"\n'
+                      '[clinic.codes]\ninfusion_code = "96365"\n')  # fmt: skip
+    return str(config)
+
+
+def test_an_estimate_comes_before_its_services_and_never_says_its_charges_may_change(tmp_path: Path) -> None:
+    gfe = ["--config", _gfe_config(tmp_path), "--html", "-", "--gfe", "--patient-name", "Jane", "--dob", "1984-03-09"]
+    before = cli("plan", "70", "--start-date", "2026-01-05", "--price", "650", *gfe, "--date", "2026-12-03")
+    assert before.code == 2 and "before its date" in before.stderr
+    args = [*PLAN, "--price", "650", "--boosters", "2", "--booster-every", "4w", *gfe, "--date", "2026-11-27"]
+    run = cli(*args)
+    assert run.code == 0 and "may change" not in run.stdout and "$650.00*" not in run.stdout
+    package = cli(*PLAN, "--package-price", "3000", "--boosters", "1", "--booster-every", "4w", *gfe)
+    assert package.code == 2 and "--booster-price for the boosters" in package.stderr

@@ -153,12 +153,16 @@ def calendar_bytes(
     from ketacalc.ics import parse_reminder, treatment_words
 
     title = clinic["calendar_name"] or clinic["name"]
-    if not details and (said := treatment_words(f"{title} {clinic['address']}")):
-        where = "calendar_name" if clinic["calendar_name"] else "name"
-        say(
-            f"note: the calendar's events show {said!r} from the [clinic] {where} or address, on a shared calendar or "
-            "a lock screen; set [clinic] calendar_name to a name that does not"
-        )
+    for where, text in (
+        ("calendar_name" if clinic["calendar_name"] else "name", title),
+        ("address", clinic["address"]),
+    ):
+        if not details and (said := treatment_words(text)):
+            fix = "set [clinic] calendar_name to a name without it" if where == "name" else f"change the {where}"
+            say(
+                f"note: the calendar's events show {said!r} from the [clinic] {where}, on a shared calendar or a "
+                f"lock screen; {fix}"
+            )
 
     timezone = None if settings is None else settings["timezone"].value
     if timezone is None and result.time_given:
@@ -172,6 +176,9 @@ def calendar_bytes(
         address=clinic["address"],
         timezone=None if timezone is None else as_text(timezone),
         reminder=parse_reminder(reminder),
+        secret=""
+        if settings is None or settings["calendar_key"].value is None
+        else as_text(settings["calendar_key"].value),
     )
     return data
 

@@ -106,6 +106,7 @@ SPECS: dict[str, Spec] = {
     "pump_rate_ml_per_h_soft_max": Spec("limits", parse_limit, None),
 }
 LIMITS = tuple(name for name, spec in SPECS.items() if spec.section == "limits")
+SECRETS = frozenset({"calendar_key"})
 SECTIONS = {spec.section for spec in SPECS.values()}
 
 
@@ -359,6 +360,8 @@ def settings_shown(settings: Mapping[str, Setting]) -> dict[str, dict[str, str |
             shown[name] = {"value": None, "source": f"replaced by price ({one_price.source})"}
             continue
         value = setting.value if setting.value is not None else SPECS[name].built_in
+        if name in SECRETS and value is not None:
+            value = "(set, not shown)"  # a secret shown on a screen or in a pasted --json is no longer one
         shown[name] = {"value": None if value is None else str(value), "source": setting.source}
     return shown
 

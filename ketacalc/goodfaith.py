@@ -27,10 +27,10 @@ def estimate_patient(
         return None
     if patient_name is not None and len(patient_name) > MAX_NAME_CHARS:  # what was typed, checked first
         raise InputError("patient_name", patient_name, "is too long", f"at most {MAX_NAME_CHARS} characters")
-    patient = None if patient_name is None or dob is None else (parse_text(patient_name, "patient_name"), dob)
-    if patient is not None and not patient[0]:
+    written = None if patient_name is None else parse_text(patient_name, "patient_name")
+    if patient_name is not None and not written:
         raise InputError("patient_name", patient_name, "is empty", "a name")
-    birth = None if patient is None else parse_dob(patient[1], today)
+    birth = None if dob is None else parse_dob(dob, today)
     currency = result.cost.currency if isinstance(result, Quote) else result.currency
     if currency != "USD":
         raise InputError("gfe", currency, "is a US Good Faith Estimate, in dollars", "prices in USD with --gfe")
@@ -51,13 +51,22 @@ def estimate_patient(
     for name, value in needed:
         if not value:
             raise InputError("gfe", None, f"needs {name}, which a Good Faith Estimate must show", f"{name} with --gfe")
-    assert patient is not None and birth is not None
-    return Patient(patient[0], birth)
+    assert written is not None and birth is not None
+    return Patient(written, birth)
 
 
 # A Good Faith Estimate for a recurring service covers up to 12 months of it, a later part an estimate of its
 # own: CMS's guidance for recurring services, as remembered; ketacalc/docs/handout.md says it is unchecked.
 GFE_MONTHS = 12
+
+
+def _months_after(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later (the month's last day when it has none: 29 Feb, 31 Jan)."""
+    import calendar
+
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _charges(result: Quote | Plan, today: datetime.date) -> None:
@@ -68,9 +77,7 @@ def _charges(result: Quote | Plan, today: datetime.date) -> None:
     else:
         ranges = any(s.price.min != s.price.max for s in result.sessions)
         last = result.sessions[-1].date
-        if (last.year - today.year) * 12 + last.month - today.month > GFE_MONTHS or (
-            (last.year - today.year) * 12 + last.month - today.month == GFE_MONTHS and last.day > today.day
-        ):
+        if last > _months_after(today, GFE_MONTHS):
             raise InputError(
                 "gfe",
                 None,

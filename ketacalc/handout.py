@@ -59,13 +59,18 @@ US_NOTES = (
 # monitor vital signs"; "a recovery time of about 30 minutes"; "planning ahead for the ride home"; "Bring an
 # eye mask", "calming music"; "does not respond to treatment after 6 sessions, further sessions are unlikely to
 # show improvements"; "integrating your ketamine infusion therapy with CBT or alternate psychotherapy".
+_USUAL = limits.plain(limits.DURATION_DEFAULT_MINUTES.value)  # the seed's numbers, cited in limits.py
+_WINDOW_MAX = limits.plain(limits.DURATION_MINUTES.high)
+_RECOVERY = limits.plain(limits.RECOVERY_MINUTES.value)
+_SERIES = int(limits.INFUSIONS_USUAL_MAX.value)
 WHAT_TO_EXPECT = (
     "A consultation with your physician comes first.",
-    "An infusion usually lasts around 40 minutes (up to 100), with your vital signs monitored throughout; "
-    "then about 30 minutes of recovery.",  # replaced by the quote's own duration (expect_for)
+    f"An infusion usually lasts around {_USUAL} minutes (up to {_WINDOW_MAX}), with your vital signs monitored "
+    f"throughout; then about {_RECOVERY} minutes of recovery.",  # the quote's own duration instead: expect_for
     "You may feel drowsy afterwards: arrange a ride home.",
     "Some patients bring an eye mask and calming music, with headphones.",
-    "If there is no response after 6 sessions, more are unlikely to help: your doctor will review the plan with you.",
+    f"If there is no response after {_SERIES} sessions, more are unlikely to help: your doctor will review the plan "
+    "with you.",
     "Infusions work best alongside psychotherapy with a licensed professional.",
 )
 NOTICE = "An estimate for information, not a bill or medical advice."
@@ -202,11 +207,11 @@ def _environment() -> Any:
 
 def expect_for(minutes: Exact) -> tuple[str, ...]:
     """What to expect, with the infusion's own duration where it is not the seed's usual 40 minutes."""
-    if minutes == 40:
+    if minutes == limits.DURATION_DEFAULT_MINUTES.value:
         return WHAT_TO_EXPECT
     during = (
-        f"Each infusion is planned to last {with_unit(minutes, places.MIN, 'minutes')} (usually around 40), with "
-        "your vital signs monitored throughout; then about 30 minutes of recovery."
+        f"Each infusion is planned to last {with_unit(minutes, places.MIN, 'minutes')} (usually around {_USUAL}), "
+        f"with your vital signs monitored throughout; then about {_RECOVERY} minutes of recovery."
     )
     return (WHAT_TO_EXPECT[0], during, *WHAT_TO_EXPECT[2:])
 

@@ -242,3 +242,10 @@ def test_an_accented_or_brand_name_of_the_treatment_is_noted_too(tmp_path: Path,
     config = write(tmp_path, "c.toml", f"[clinic]\n{key} = {json.dumps(value)}\n")
     run = cli(*PLAN, "--config", config, "--ics", str(tmp_path / "a.ics"))
     assert run.code == 0 and f"from the [clinic] {key}" in run.stderr
+
+
+def test_the_calendar_key_is_never_shown_by_config(tmp_path: Path) -> None:
+    config = write(tmp_path, "c.toml", '[clinic]\ncalendar_key = "only the clinic knows"\n')
+    for args in (["config", "--config", config], ["config", "--config", config, "--json"]):
+        run = cli(*args)
+        assert run.code == 0 and "only the clinic knows" not in run.stdout and "not shown" in run.stdout

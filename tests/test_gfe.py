@@ -179,3 +179,20 @@ def test_a_hostile_name_is_text_and_a_long_one_is_refused(tmp_path: Path) -> Non
     long = cli(*PLAN, "--config", config(tmp_path), "--html", "-", "--gfe", "--patient-name", "N" * 71,
                "--dob", "1984-03-09")  # fmt: skip
     assert long.code == 2 and "at most 70" in long.stderr
+
+
+@pytest.mark.parametrize(("last", "code"), [("2027-11-27", 0), ("2027-11-28", 2)])
+def test_twelve_months_to_the_day(tmp_path: Path, last: str, code: int) -> None:
+    """From 2026-11-27, a course may run to 2027-11-27 and not a day more (one session on a Saturday)."""
+    args = ["plan", "70", "--start-date", last, "--days", "sat", "--infusions", "1", "--price", "650"]
+    run = cli(*args, "--config", config(tmp_path), "--html", "-", "--date", "2026-11-27", *PATIENT)
+    assert run.code == code, run.stderr
+
+
+def test_a_leap_day_estimate_counts_its_year_to_28_february() -> None:
+    import datetime
+
+    from ketacalc.goodfaith import _months_after
+
+    assert _months_after(datetime.date(2028, 2, 29), 12) == datetime.date(2029, 2, 28)
+    assert _months_after(datetime.date(2026, 12, 31), 2) == datetime.date(2027, 2, 28)

@@ -167,7 +167,11 @@ def calendar_bytes(
     timezone = None if settings is None else settings["timezone"].value
     if timezone is None and result.time_given:
         say("note: the calendar's times are floating (no [clinic] timezone): right only in the clinic's own zone")
-    reminder = "1d" if settings is None or settings["reminder"].value is None else settings["reminder"].value
+    from ketacalc.config import SPECS
+
+    given = None if settings is None else settings["reminder"].value
+    reminder = SPECS["reminder"].built_in if given is None else given
+    assert reminder is not None  # built in: "1d"
     data: bytes = plan_calendar(
         result,
         details=details,

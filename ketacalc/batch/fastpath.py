@@ -164,9 +164,11 @@ class FastPath:
         cells: Mapping[str, Any],
         where: tuple[tuple[str, Any], ...] = (),
         as_json: bool = True,
+        with_session: bool = True,
     ) -> FastRecord | None:
         """The row's record (its JSON line; ``as_json`` False: the document), or None when the plain
-        path must quote it."""
+        path must quote it. ``with_session`` False: the document's session block is None, for a CSV
+        or workbook that writes none of its columns (the default set), which then skips its rates."""
         if not cells.keys() <= _ROW_FIELDS:
             return None
         weight = self._weight(cells.get("weight"))
@@ -190,11 +192,6 @@ class FastPath:
         rn, rd = rate
         dn, dd = wn * rn, wd * rd  # the dose in mg, exactly
         dose = _half_up(dn, dd, _MG)
-        shortest = _at(dn, dd, rn, rd, _SHORTEST)
-        longest = _at(dn, dd, rn, rd, _LONGEST)
-        chosen = (
-            shortest if duration == _SHORTEST else longest if duration == _LONGEST else _at(dn, dd, rn, rd, duration)
-        )
         tn, td = duration
         rate_mg_per_kg, recovery_min, visit_min = _session_constants(rn, rd, tn, td)
         record = {
@@ -217,17 +214,7 @@ class FastPath:
                 "rate_ordered": None,
                 "dose_mg": _number(dose, _MG),
             },
-            "session": {
-                "duration_min": chosen["duration_min"],
-                "window_min": {"min": shortest["duration_min"], "max": longest["duration_min"]},
-                "recovery_min": recovery_min,
-                "visit_min": visit_min,
-                "rate_mg_per_min": chosen["rate_mg_per_min"],
-                "rate_mg_per_h": chosen["rate_mg_per_h"],
-                "rate_mg_per_kg_per_h": chosen["rate_mg_per_kg_per_h"],
-                "rate_mcg_per_kg_per_min": chosen["rate_mcg_per_kg_per_min"],
-                "window_rates": {"shortest": shortest, "longest": longest},
-            },
+            "session": _session(dn, dd, rate, duration, recovery_min, visit_min) if with_session else None,
             "series": {"infusions": series.infusions, "total_dose_mg": _number(dose * series.infusions, _MG)},
             "cost": cost_block(series),
         }
@@ -281,6 +268,28 @@ def _number(scaled: int, scale: int) -> float | int:
     figures are far below 2**53, so the float division is the exact quotient rounded once)."""
     value = scaled / scale
     return int(value) if value.is_integer() else value
+
+
+def _session(
+    dn: int, dd: int, rate: Ratio, duration: Ratio, recovery_min: float | int, visit_min: float | int
+) -> dict[str, Any]:
+    """The session block of a dose of dn/dd mg at ``rate`` over ``duration``: its rates over the
+    duration and over the window's ends."""
+    rn, rd = rate
+    shortest = _at(dn, dd, rn, rd, _SHORTEST)
+    longest = _at(dn, dd, rn, rd, _LONGEST)
+    chosen = shortest if duration == _SHORTEST else longest if duration == _LONGEST else _at(dn, dd, rn, rd, duration)
+    return {
+        "duration_min": chosen["duration_min"],
+        "window_min": {"min": shortest["duration_min"], "max": longest["duration_min"]},
+        "recovery_min": recovery_min,
+        "visit_min": visit_min,
+        "rate_mg_per_min": chosen["rate_mg_per_min"],
+        "rate_mg_per_h": chosen["rate_mg_per_h"],
+        "rate_mg_per_kg_per_h": chosen["rate_mg_per_kg_per_h"],
+        "rate_mcg_per_kg_per_min": chosen["rate_mcg_per_kg_per_min"],
+        "window_rates": {"shortest": shortest, "longest": longest},
+    }
 
 
 def _at(dn: int, dd: int, rn: int, rd: int, duration: Ratio) -> dict[str, float | int]:

@@ -224,6 +224,7 @@ def write_rows(  # noqa: C901
     # Plain rows of a batch without clinic limits take the fast path (ketacalc.batch.fastpath), pinned
     # to this one by a property test.
     fast = FastPath.for_batch(defaults) if clinic == ClinicLimits() else None
+    with_session = as_json or any(name.startswith("session.") for name in columns)
     try:
         for row in rows:
             if row.skipped is not None:
@@ -241,7 +242,7 @@ def write_rows(  # noqa: C901
             if (
                 fast is not None
                 and row.problem is None
-                and (done := fast.record(row.number, row.id, row.cells, row.where, as_json))
+                and (done := fast.record(row.number, row.id, row.cells, row.where, as_json, with_session))
             ):
                 summary.add(done.cost, done.total_dose_centi_mg, done.codes)
                 if done.document is None:

@@ -174,7 +174,7 @@ def output_header(own: Sequence[str], fields: Sequence[str]) -> list[str]:
 def own_cells(cells: Sequence[Any], width: int, typed: bool = False) -> list[Any]:
     """A row's own cells as the output holds them, padded or cut to the header's width: for a CSV
     text made safe for a spreadsheet; for a workbook (``typed``) numbers as numbers."""
-    if not typed and len(cells) == width and all(type(v) is str and v.isprintable() for v in cells):
+    if not typed and len(cells) == width and _printable_text(cells):
         return [f"'{v}" if v.startswith(FORMULA_START) else v for v in cells]  # a CSV's row, the common case
     out: list[Any] = []
     for value in cells[:width]:
@@ -186,6 +186,14 @@ def own_cells(cells: Sequence[Any], width: int, typed: bool = False) -> list[Any
             out.append(spreadsheet_safe(str(value)))
     out += [None if typed else ""] * (width - len(out))
     return out
+
+
+def _printable_text(cells: Sequence[Any]) -> bool:
+    """Every cell text, and printable (one join: a row's hot path)."""
+    try:
+        return "".join(cells).isprintable()
+    except TypeError:  # a number, a Decimal or None among them
+        return False
 
 
 _NUMBER_TEXT_RE = re.compile(r"-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,15})?")
@@ -216,60 +224,97 @@ def kept(value: Any) -> Any:
 
 _SHARED_BLOCKS = 256  # cost blocks remembered by a Picker (documents.cost_block keeps as many)
 
+# A float whose repr is its plain text (48.53, not 1e-05, 35.0 or inf): a CSV writer may take it as is.
+_PLAIN_FLOAT_LOW, _PLAIN_FLOAT_HIGH = 0.0001, 1e16
+
+Member = tuple[int, str, tuple[str, ...], bool, bool]  # position, key, keys below it, money, id
+
 
 class Picker:
-    """ketacalc's columns taken from a record as ``flatten`` gives them (a test holds the two equal),
-    without flattening the whole record: a CSV or workbook of the short default set reads a fifth of
-    it. ``typed``: workbook cells (numbers as numbers, money as Decimals, a plain number id as a
-    number, and one a spreadsheet's float cannot hold as text).
+    """ketacalc's columns taken from a record as ``flatten`` gives them (a test holds the two equal,
+    as a CSV writer writes them), without flattening the whole record: a CSV or workbook of the
+    short default set reads a fifth of it. ``typed``: workbook cells (numbers as numbers, money as
+    Decimals, a plain number id as a number, and one a spreadsheet's float cannot hold as text).
 
     Columns are taken a block at a time (``cost``, ``session`` ...), and a cost block seen before (the
     fast path and ``documents.cost_block`` share one between the rows of a price setting) gives the
-    same cells again without reading it."""
+    same cells again without reading it. It is the CSV output's hot loop: the common cells (a whole
+    number, a float whose text is plain, printable text) are taken inline, the rest by ``_cell``."""
 
     def __init__(self, columns: Sequence[str], typed: bool = False) -> None:
         self._width = len(columns)
-        blocks: dict[str, list[tuple[int, tuple[str, ...], bool, bool]]] = {}
+        self._typed = typed
+        self._empty = None if typed else ""
+        top: list[Member] = []
+        blocks: dict[str, list[Member]] = {}
         for position, name in enumerate(columns):
             first, *rest = name.split(".")
             money = name.startswith(("cost.per_infusion.", "cost.total."))
-            blocks.setdefault(first, []).append((position, tuple(rest), money, name == "id"))
-        self._blocks = list(blocks.items())
-        self._seen: dict[int, tuple[object, list[object]]] = {}
-        self._typed = typed
+            if rest:
+                blocks.setdefault(first, []).append((position, rest[0], tuple(rest[1:]), money, False))
+            else:
+                top.append((position, first, (), False, name == "id"))
+        self._top = top
+        self._blocks = [(first, members, first == "cost") for first, members in blocks.items()]
+        self._seen: dict[int, tuple[object, list[tuple[int, object]]]] = {}
 
-    def __call__(self, record: Mapping[str, Any]) -> list[object]:
-        cells: list[object] = [None] * self._width
-        seen = self._seen
-        empty = None if self._typed else ""
-        for first, members in self._blocks:
-            block = record.get(first)
-            shared = seen.get(id(block)) if type(block) is dict else None
-            if shared is not None and shared[0] is block:
-                for (position, _, _, _), known in zip(members, shared[1], strict=True):
-                    cells[position] = known
+    # Long because it is the hot loop of a CSV's rows, inlined: a call per cell costs measurably.
+    def __call__(self, record: Mapping[str, Any]) -> list[object]:  # noqa: C901
+        empty, typed, cell_of = self._empty, self._typed, self._cell
+        cells: list[object] = [empty] * self._width
+        for position, key, _, _, is_id in self._top:
+            value = record.get(key)
+            kind = type(value)
+            if value is None:
                 continue
-            values = []
-            for position, rest, money, is_id in members:
-                value: Any = block
-                for key in rest:
-                    value = value.get(key) if type(value) is dict else None
+            if kind is int and not is_id:
+                cells[position] = value
+            elif (
+                kind is str and not typed and not is_id and value.isprintable() and not value.startswith(FORMULA_START)
+            ):
+                cells[position] = value
+            elif kind is list and key == "warnings":
+                cells[position] = ";".join([warning["code"] for warning in value])
+            else:
+                cells[position] = cell_of(value, False, is_id, False)
+        seen = self._seen
+        for first, members, remember in self._blocks:
+            block = record.get(first)
+            if type(block) is not dict:
+                continue  # no such block (an error's record): every cell empty
+            if remember and (shared := seen.get(id(block))) is not None and shared[0] is block:
+                for position, cell in shared[1]:
+                    cells[position] = cell
+                continue
+            for position, key, below, money, _ in members:
+                value = block.get(key)
+                for deeper in below:
+                    value = value.get(deeper) if type(value) is dict else None
+                kind = type(value)
                 if value is None:
-                    cell: object = empty
-                elif type(value) is int and not is_id:
-                    cell = value
+                    continue
+                if kind is int:
+                    cells[position] = value
+                elif (
+                    kind is float
+                    and not typed
+                    and not value.is_integer()
+                    and (
+                        _PLAIN_FLOAT_LOW <= value < _PLAIN_FLOAT_HIGH or -_PLAIN_FLOAT_HIGH < value <= -_PLAIN_FLOAT_LOW
+                    )
+                ):
+                    cells[position] = value  # the writer's str() of it is its plain text
+                elif kind is str and not typed and value.isprintable() and not value.startswith(FORMULA_START):
+                    cells[position] = value
                 else:
-                    cell = self._cell(value, money, is_id, bool(rest) or first == "warnings")
-                cells[position] = cell
-                values.append(cell)
-            if type(block) is dict and first == "cost" and len(seen) < _SHARED_BLOCKS:
-                seen[id(block)] = (block, values)  # the block is held, so its id is never reused
+                    cells[position] = cell_of(value, money, False, True)
+            if remember and len(seen) < _SHARED_BLOCKS:
+                # the block is held, so its id is never reused
+                seen[id(block)] = (block, [(member[0], cells[member[0]]) for member in members])
         return cells
 
-    def _cell(self, value: Any, money: bool, is_id: bool, maybe_warnings: bool) -> object:
+    def _cell(self, value: Any, money: bool, is_id: bool, codes: bool) -> object:
         typed = self._typed
-        if value is None:
-            return None if typed else ""
         kind = type(value)
         if kind is str:
             if typed:
@@ -281,6 +326,6 @@ class Picker:
             return value if typed else _plain_number(value)
         if kind is bool:
             return value if typed else ("true" if value else "false")
-        if kind is list and maybe_warnings:
+        if kind is list and codes:  # the warnings: their codes
             return ";".join(w["code"] for w in value)
         return value

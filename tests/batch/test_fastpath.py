@@ -171,6 +171,10 @@ def test_the_batch_fast_path_writes_exactly_the_plain_record_or_declines(
     plain_document = batch_quote(17, row_id, plain_result)
     for typed in (False, True):
         assert Picker(every, typed)(document.document) == Picker(every, typed)(plain_document)
+    # Without the session block (a CSV that writes none of its columns): the same record otherwise.
+    bare = fast.record(17, row_id, cells, as_json=False, with_session=False)
+    assert bare is not None and bare.document is not None and bare.document["session"] is None
+    assert {**bare.document, "session": document.document["session"]} == document.document
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import openpyxl
@@ -80,6 +81,25 @@ def test_fields_picks_ketacalcs_columns_in_the_order_given(tmp_path: Path) -> No
     assert {"date", "session.start", "session.infusion_end", "session.recovery_end"} <= set(header)
     header, _ = _csv(cli("batch", path, "--output", "csv", "--fields", "all").stdout)
     assert len(header) == 3 + 83 and "pump.rate_ml_per_h" in header and "ketacalc.id" in header
+
+
+def test_session_columns_of_plain_rows_are_the_json_lines_figures(tmp_path: Path) -> None:
+    """Plain rows take the fast path, which leaves out the session's rates when no column asks
+    for them: asked for, they are the figures JSON Lines writes for the same rows."""
+    path = write(tmp_path, "p.csv", "id,weight,rate,duration\nP1,70,0.5,45\nP2,154 lb,0.3,\nP3,80.35,,100\n")
+    fields = "session.duration_min,session.rate_mg_per_h,session.window_rates.longest.rate_mg_per_min"
+    header, *rows = _csv(cli("batch", path, "--output", "csv", "--fields", fields).stdout)
+    records = [json.loads(line) for line in cli("batch", path).stdout.splitlines()]
+    assert header[-3:] == fields.split(",") and len(rows) == len(records) == 3
+    for row, record in zip(rows, records, strict=True):
+        session = record["session"]
+        shown = [
+            session["duration_min"],
+            session["rate_mg_per_h"],
+            session["window_rates"]["longest"]["rate_mg_per_min"],
+        ]
+        assert row[-3:] == [str(value) for value in shown]
+    assert not any(name.startswith("session.") for name in _csv(cli("batch", path, "--output", "csv").stdout)[0])
 
 
 @pytest.mark.parametrize(

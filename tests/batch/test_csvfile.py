@@ -9,7 +9,7 @@ import sys
 import time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from hypothesis import given
@@ -263,3 +263,38 @@ def test_fuzzed_semicolon_files_never_read_a_number_one_way_unsaid(
         if "cost" in record:
             expected = Decimal(from_decimal_comma(price) or price) if comma else Decimal(price.replace(",", ""))
             assert Decimal(record["cost"]["per_infusion"]["min"]) == expected, (price, record["cost"])
+
+
+_cell_text = st.text(
+    st.one_of(
+        st.sampled_from([",", ";", "\t", "|", '"', "\r", "\n", " ", "\x00", "7", ".", "k", "é", "\u2028"]),
+        st.characters(blacklist_categories=["Cs"]),
+    ),
+    max_size=8,
+)
+
+
+@given(
+    rows=st.lists(st.lists(_cell_text, min_size=1, max_size=4), min_size=1, max_size=8),
+    delimiter=st.sampled_from([",", ";", "\t", "|"]),
+    ending=st.sampled_from(["\n", "\r\n"]),
+    quoting=st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]),
+)
+def test_fuzzed_files_give_each_rows_cells_as_pythons_csv_reads_them(
+    rows: list[list[str]], delimiter: str, ending: str, quoting: Literal[0, 1]
+) -> None:
+    """A line without a quote is split without the csv module (the batch's common case, quickly):
+    on any file a spreadsheet could write, quoted or not, every row's own cells are csv's."""
+    from ketacalc.batch.csvfile import read_csv
+
+    text = io.StringIO(newline="")
+    writer = csv.writer(text, delimiter=delimiter, lineterminator=ending, quoting=quoting)
+    writer.writerow(["id", "weight", "note"])
+    writer.writerows(rows)
+    expected = [
+        cells
+        for cells in csv.reader(io.StringIO(text.getvalue(), newline=""), delimiter=delimiter)
+        if "".join(cells).strip() and not is_totals(cells)
+    ][1:]
+    read, _ = read_csv(io.StringIO(text.getvalue(), newline=""))
+    assert [row.own for row in read if row.skipped is None] == expected

@@ -45,7 +45,8 @@ _AS_WRITTEN = {"strings_to_formulas": False, "strings_to_numbers": False, "strin
 class _Book:
     """The workbook itself, written by XlsxWriter into ``path``: the quotes sheet row by row with
     constant memory (each row goes to a temporary file in ``folder`` as it comes), the Totals and
-    Notes sheets at the end. Text cells are always text, never formulas."""
+    Notes sheets at the end. Text cells are always text, never formulas. Rows come as ``prepared``
+    makes them (in the batch's process: this one's time is the workbook's)."""
 
     def __init__(self, path: str, folder: str, header: Sequence[str], money: Sequence[str]) -> None:
         xlsxwriter = _xlsxwriter()
@@ -53,41 +54,58 @@ class _Book:
         self._workbook = xlsxwriter.Workbook(path, options)
         self._sheet = self._workbook.add_worksheet("quotes")
         self.header = list(header)
-        # Runs of neighbouring columns that are money or not: each run is written in one call.
-        self._runs: list[tuple[int, int, bool]] = []
+        self._widths = [min(max(len(name) + 2, 10), 40) for name in header]
+        # Runs of neighbouring money columns: a row in another currency than the columns' writes each in one call.
+        self._money_runs: list[tuple[int, int]] = []
         for index, name in enumerate(header):
-            is_money = name in money
-            if self._runs and self._runs[-1][2] == is_money:
-                self._runs[-1] = (self._runs[-1][0], index + 1, is_money)
+            if name not in money:
+                continue
+            if self._money_runs and self._money_runs[-1][1] == index:
+                self._money_runs[-1] = (self._money_runs[-1][0], index + 1)
             else:
-                self._runs.append((index, index + 1, is_money))
+                self._money_runs.append((index, index + 1))
+        self._column_currency: str | None = None  # the money columns' own format is this currency's
         self._formats: dict[str, Any] = {}
         self.rows = 0
-        # Set before the first row: the header stays in view, each column fits its name.
+        # Set before the first row: the header stays in view, in bold (so never in a money column's
+        # format), and each column fits its name.
         self._sheet.freeze_panes(1, 0)
-        for index, name in enumerate(header):
-            self._sheet.set_column(index, index, min(max(len(name) + 2, 10), 40))
-        self._write(self._sheet, 0, header)
+        for index, width in enumerate(self._widths):
+            self._sheet.set_column(index, index, width)
+        self._write(self._sheet, 0, header, 0, self._workbook.add_format({"bold": True}))
 
-    def _write(self, sheet: Any, row: int, values: Sequence[object], money: Any = None) -> None:
-        """One row, a run of columns at a time (XlsxWriter's write_row: text as text, numbers as
-        numbers, None and "" as no cell), the money columns' runs in the currency's format. Cells
-        come as ``writers.kept`` makes them: a number a float cannot hold is already text."""
-        if any(type(value) is str and len(value) > CELL_MAX_CHARS for value in values):
-            values = [_cut(value) if type(value) is str else value for value in values]
-        last = len(values)
-        while last and (values[last - 1] is None or values[last - 1] == ""):
-            last -= 1  # no warnings, no error: the row's empty end is not written cell by cell
-        runs = ((0, last, False),) if money is None else self._runs
-        for start, end, is_money in runs:
-            if start >= last:
-                break
-            if code := sheet.write_row(row, start, values[start : min(end, last)], money if is_money else None):
-                raise ExcelError(f"record {row:,} could not be written to the workbook (XlsxWriter: {code})")
+    @staticmethod
+    def _write(sheet: Any, row: int, values: Sequence[object], start: int = 0, cell_format: Any = None) -> None:
+        """Cells from ``start`` (XlsxWriter's write_row: text as text, numbers as numbers, None and ""
+        as no cell). Cells come as ``writers.kept`` makes them: a number a float cannot hold is text."""
+        if code := sheet.write_row(row, start, values, cell_format):
+            raise ExcelError(f"record {row:,} could not be written to the workbook (XlsxWriter: {code})")
 
     def append(self, row: Sequence[object], currency: str | None) -> None:
+        """A record's row. Its money cells take their currency's format from their columns (set
+        from the first row with a currency) or, in a row of another currency, a run at a time."""
         self.rows += 1
-        self._write(self._sheet, self.rows, row, self._money_format(currency) if currency is not None else None)
+        if currency is not None and currency != self._column_currency:
+            if self._column_currency is None:
+                self._column_currency = currency
+                for start, end in self._money_runs:
+                    for index in range(start, end):
+                        self._sheet.set_column(index, index, self._widths[index], self._money_format(currency))
+            else:
+                self._write_in(row, self._money_format(currency))
+                return
+        self._write(self._sheet, self.rows, row)
+
+    def _write_in(self, row: Sequence[object], money_format: Any) -> None:
+        """A row whose money is in another currency than its columns': each run in its format."""
+        done = 0
+        for start, end in self._money_runs:
+            if start >= len(row):
+                break
+            self._write(self._sheet, self.rows, row[done:start], done)
+            self._write(self._sheet, self.rows, row[start:end], start, money_format)
+            done = end
+        self._write(self._sheet, self.rows, row[done:], done)
 
     def _money_format(self, currency: str) -> Any:
         found = self._formats.get(currency)
@@ -102,8 +120,19 @@ class _Book:
             if rows:
                 sheet = self._workbook.add_worksheet(name)
                 for number, row in enumerate(rows):
-                    self._write(sheet, number, row)
+                    self._write(sheet, number, prepared(row))
         self._workbook.close()
+
+
+def prepared(values: Sequence[object]) -> Sequence[object]:
+    """A row as a sheet takes it: a text longer than a cell holds cut, saying so, and the row's empty
+    end (no warnings, no error) left off, so it is not written cell by cell."""
+    if any(type(value) is str and len(value) > CELL_MAX_CHARS for value in values):
+        values = [_cut(value) if type(value) is str else value for value in values]
+    last = len(values)
+    while last and (values[last - 1] is None or values[last - 1] == ""):
+        last -= 1
+    return values if last == len(values) else values[:last]
 
 
 # Rows go to the writing process in blocks: a pipe's message costs far more than a row.
@@ -217,6 +246,7 @@ class WorkbookWriter:
                 "split the input, or use --output csv or jsonl"
             )
         self.rows += 1
+        row = prepared(row)
         if self._book is not None:
             self._book.append(row, currency)
             return

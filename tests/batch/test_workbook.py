@@ -371,6 +371,10 @@ def test_a_workbook_of_quotes_has_its_header_in_view_filters_money_formats_total
     total = header.index("cost.total.min") + 1
     assert (quotes.cell(2, total).value, quotes.cell(2, total).number_format) == (3900, '#,##0.00 "EUR"')
     assert (quotes.cell(3, total).value, quotes.cell(3, total).number_format) == (720000, '#,##0 "JPY"')
+    # Money columns take the first currency's format as their own; the header is bold text, in none.
+    assert all(cell.font.b and cell.number_format == "General" for cell in quotes[1])
+    assert quotes.column_dimensions[quotes.cell(1, total).column_letter].number_format == '#,##0.00 "EUR"'
+    assert quotes.cell(4, total).value is None and quotes.cell(4, header.index("error.message") + 1).value
     totals = list(book["totals"].iter_rows(values_only=True))
     assert totals[1][:3] == ("EUR", 1, 3900) and totals[2][:3] == ("JPY", 1, 720000)
     notes = dict(book["notes"].iter_rows(values_only=True))

@@ -24,18 +24,24 @@ IN_PROCESS = (
 
 
 def cells(data: bytes) -> dict[str, list[tuple[object, ...]]]:
+    """Every sheet's cells: each value with its number format (money in its currency's)."""
     import openpyxl
 
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
-    return {name: [tuple(row) for row in book[name].iter_rows(values_only=True)] for name in book.sheetnames}
+    return {
+        name: [tuple((cell.value, getattr(cell, "number_format", None)) for cell in row) for row in book[name].rows]
+        for name in book.sheetnames
+    }
 
 
 def test_the_second_process_writes_the_same_workbook(tmp_path: Path) -> None:
     rows = [
-        f"P{i},{50 + i % 60} kg,{'0.25' if i % 3 else ''},{'EUR' if i % 5 == 0 else ''},note {i}" for i in range(2500)
+        f"P{i},{50 + i % 60} kg,{'0.25' if i % 3 else ''},{'EUR' if i % 5 == 0 else ''},"
+        f"{'700' if i % 10 == 0 else ''},note {i}"  # half the euro rows priced in euros, half refused
+        for i in range(2500)
     ]
-    rows += ["7,70,,,", '0042,154 lb,,,=HYPERLINK("x")', "long,70,,," + "x" * 40_000]
-    source = write(tmp_path, "in.csv", "id,weight,rate,currency,notes\n" + "\n".join(rows) + "\n")
+    rows += ["7,70,,,,", '0042,154 lb,,,,=HYPERLINK("x")', "long,70,,,," + "x" * 40_000]
+    source = write(tmp_path, "in.csv", "id,weight,rate,currency,price,notes\n" + "\n".join(rows) + "\n")
     forked = process("batch", source, "--output", "xlsx", "--price", "650")
     assert forked.returncode == 3, forked.stderr  # some rows rejected: their errors are in the workbook too
     here = subprocess.run(
@@ -46,7 +52,13 @@ def test_the_second_process_writes_the_same_workbook(tmp_path: Path) -> None:
     assert here.returncode == 3, here.stderr
     theirs, ours = cells(forked.stdout), cells(here.stdout)
     assert theirs == ours
-    assert len(theirs["quotes"]) == 2504 and theirs["quotes"][-2][0] == "0042"
+    assert len(theirs["quotes"]) == 2504 and theirs["quotes"][-2][0][0] == "0042"
+    # Every money cell is in its row's currency's format (the columns take the first's).
+    header = [value for value, _ in theirs["quotes"][0]]
+    currency, total = header.index("cost.currency"), header.index("cost.total.min")
+    priced = [row for row in theirs["quotes"][1:] if len(row) > total and row[total][0] is not None]
+    assert {row[currency][0] for row in priced} == {"EUR", "USD"}
+    assert all(row[total][1] == f'#,##0.00 "{row[currency][0]}"' for row in priced)
 
 
 def _children(pid: int) -> list[int]:

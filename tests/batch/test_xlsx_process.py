@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,7 @@ IN_PROCESS = (
 )
 
 
-def cells(data: bytes) -> dict[str, list[tuple[object, ...]]]:
+def cells(data: bytes) -> dict[str, list[tuple[tuple[Any, str | None], ...]]]:
     """Every sheet's cells: each value with its number format (money in its currency's)."""
     import openpyxl
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import IO, Any
 
@@ -231,28 +231,8 @@ def _csv_rows(
             continue
         values = {name: cells[i] for i, name in positions if i < len(cells) and cells[i].strip()}
         row_id = echo_id(values.pop("id", None))
-        if record.last_line > record.first_line and (broken := _line_break_in(values)):
-            yield Row(
-                number,
-                row_id,
-                {},
-                f"has a line break inside its {broken!r} cell (a stray quote?), so lines "
-                f"{record.first_line}–{record.last_line} could not be split into rows",
-                where=where,
-                own=cells,
-            )
-        elif len(cells) > width and any(cell.strip() for cell in cells[width:]):
-            # Empty cells past the header (70,,) are how spreadsheets pad a row: not an error.
-            yield Row(
-                number,
-                row_id,
-                {},
-                f"has {len(cells)} cells but the header has {width} (an unquoted delimiter?)",
-                where=where,
-                own=cells,
-            )
-        elif UNDECODABLE_RE.search(record.text):
-            yield Row(number, row_id, {}, undecodable_problem(record.text), where=where, own=_shown(cells))
+        if (problem := _framing_problem(record, cells, values, header.names, delimiter, width)) is not None:
+            yield Row(number, row_id, {}, problem[0], where=where, own=problem[1])
         elif adjust or (priced and has_marked_money(values)):
             written = dict(values)
             if unusable := prepare(values, header, decimal_comma):
@@ -261,6 +241,28 @@ def _csv_rows(
                 yield Row(number, row_id, values, where=where, written=written, own=cells)
         else:
             yield Row(number, row_id, values, where=where, own=cells)
+
+
+def _framing_problem(
+    record: Record, cells: list[str], values: Mapping[str, Any], names: Sequence[str], delimiter: str, width: int
+) -> tuple[str, list[str]] | None:
+    """Why a record cannot be one row as read (a stray quote, a delimiter unquoted, bytes the
+    encoding does not hold), with the cells to write for it; None when it is one."""
+    assert record.text is not None
+    if record.last_line > record.first_line and (
+        broken := _line_break_in(values) or _rows_inside(cells, names, delimiter, width)
+    ):
+        lines = f"lines {record.first_line}–{record.last_line}"
+        return (
+            f"has a line break inside its {broken!r} cell (a stray quote?), so {lines} could not be split into rows",
+            cells,
+        )
+    if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+        # Empty cells past the header (70,,) are how spreadsheets pad a row: not an error.
+        return f"has {len(cells)} cells but the header has {width} (an unquoted delimiter?)", cells
+    if UNDECODABLE_RE.search(record.text):
+        return undecodable_problem(record.text), _shown(cells)
+    return None
 
 
 def _cells(text: str, delimiter: str) -> list[str]:
@@ -292,6 +294,17 @@ def _line_break_in(values: Mapping[str, Any]) -> str | None:
     for name, value in values.items():
         if name != "id" and ("\n" in value or "\r" in value):
             return name
+    return None
+
+
+def _rows_inside(cells: list[str], names: Sequence[str], delimiter: str, width: int) -> str | None:
+    """The first cell (the id, or one ketacalc does not read) with a line inside it holding a row's
+    worth of delimiters: rows a stray quote swallowed ("A1,70 / A2,71 / A3",72), never a note on
+    two lines. Its column's name, or None."""
+    enough = max(width - 1, 1)
+    for index, cell in enumerate(cells):
+        if ("\n" in cell or "\r" in cell) and any(line.count(delimiter) >= enough for line in cell.splitlines()):
+            return names[index] if index < len(names) and names[index].strip() else f"column {index + 1}"
     return None
 
 

@@ -298,3 +298,50 @@ def test_fuzzed_files_give_each_rows_cells_as_pythons_csv_reads_them(
     ][1:]
     read, _ = read_csv(io.StringIO(text.getvalue(), newline=""))
     assert [row.own for row in read if row.skipped is None] == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'id,weight\n"A1,70\nA2,71\nA3",72\nA4,73\n',  # a stray quote in the id swallows two patients
+        'id,weight,notes\nA1,70,"oops\nA2,71,x\nA3,72,"y"\nA4,73,z\n',  # in a column ketacalc does not read
+        'id,weight,notes\n"A1,70,x\nA2",71,y\nA4,73,z\n',
+    ],
+)
+def test_rows_a_stray_quote_swallowed_into_an_id_or_unread_cell_are_an_error_not_a_merge(body: str) -> None:
+    run = cli("batch", input=body)
+    out = records(run.stdout)
+    assert run.code == 3
+    (error,) = [r for r in out if r["kind"] == "batch_error"]
+    assert "a stray quote?" in error["error"]["message"] and "could not be split into rows" in error["error"]["message"]
+    assert [(r["id"], r["patient"]["weight_kg"]) for r in out if r["kind"] == "batch_quote"] == [("A4", 73)]
+
+
+def test_a_note_on_two_lines_is_still_a_note() -> None:
+    body = 'id,weight,notes\nA1,70,"Call back, Monday\nallergic: latex"\nA2,71,x\n'
+    run = cli("batch", "--output", "csv", input=body)
+    assert run.code == 0, run.stderr
+    rows = list(csv.DictReader(io.StringIO(run.stdout)))
+    assert [(r["id"], r["patient.weight_kg"]) for r in rows] == [("A1", "70"), ("A2", "71")]
+    assert rows[0]["notes"] == "Call back, Monday\\nallergic: latex"  # one line in the output, escaped
+
+
+@given(
+    quotes=st.lists(st.tuples(st.integers(0, 7), st.sampled_from(["id", "weight", "notes"])), max_size=3),
+    rows=st.integers(1, 8),
+)
+def test_fuzzed_stray_quotes_in_any_column_never_give_a_patient_anothers_weight(
+    quotes: list[tuple[int, str]], rows: int
+) -> None:
+    """A stray opening quote in any cell: each patient is quoted with their own weight, or their line
+    is named in an error; never merged into another's record (found by a clerk's review)."""
+    table = [{"id": f"R{i}", "weight": str(70 + i), "notes": f"note {i}"} for i in range(rows)]
+    for row, column in quotes:
+        if row < rows:
+            table[row][column] = '"' + table[row][column]
+    body = "id,weight,notes\n" + "".join(f"{r['id']},{r['weight']},{r['notes']}\n" for r in table)
+    out = records(cli("batch", input=body).stdout)
+    for record in out:
+        if record["kind"] == "batch_quote":
+            assert record["id"] in {f"R{i}" for i in range(rows)}, record["id"]
+            assert record["patient"]["weight_kg"] == 70 + int(record["id"][1:])

@@ -20,6 +20,7 @@ from ketacalc.batch.columns import (
 from ketacalc.batch.numbers import PRICE_FIELDS, decimal_evidence, has_marked_money, read_two_ways
 from ketacalc.batch.rows import (
     BLANK,
+    DELIMITERS,
     RECORD_MAX_CHARS,
     UNDECODABLE_RE,
     BatchInputError,
@@ -31,7 +32,7 @@ from ketacalc.batch.rows import (
 )
 from ketacalc.batch.splitter import Record, read_chunks, sniff_delimiter, split_records
 from ketacalc.batch.unitsrow import units_row
-from ketacalc.errors import printable
+from ketacalc.errors import printable, shown
 
 
 def read_csv(stream: IO[str], reading: Reading = Reading(), rereadable: bool = True) -> tuple[Iterator[Row], Header]:
@@ -140,8 +141,8 @@ def _find_header(chunks: Iterator[str], reading: Reading) -> tuple[str, str | No
             if number == reading.header_row:
                 return line, delimiter, [f"note: the header is line {number} (--header-row)"], number
             continue
-        if number == 1 and text.lower().startswith("sep=") and len(text) == 5:
-            delimiter = text[4]  # Excel's own line naming the delimiter
+        if number == 1 and (sep := _sep_line(line, reading)) is not None:
+            delimiter = sep  # Excel's own line naming the delimiter
             continue
         if not text or text.startswith("#") or not text.strip(",;\t|"):
             continue
@@ -161,6 +162,20 @@ def _find_header(chunks: Iterator[str], reading: Reading) -> tuple[str, str | No
         raise BatchInputError(f"--header-row {reading.header_row}: the input has fewer lines")
     # No row names a weight column: the first one is the header, and says what is missing.
     return (seen[0] if seen else ""), delimiter, [], 1
+
+
+def _sep_line(line: str, reading: Reading) -> str | None:
+    """The delimiter Excel's ``sep=;`` line names (``sep=`` then a tab too), or None for another
+    line. One ketacalc does not read (``sep=x``) is refused unless --delimiter settles it."""
+    text = line.removeprefix("\ufeff").rstrip("\r\n")
+    if not text.lower().startswith("sep=") or len(text.rstrip(" ")) != 5:
+        return None
+    if text[4] not in DELIMITERS.values() and reading.delimiter is None:
+        raise BatchInputError(
+            f"line 1 ({shown(text)}) names a delimiter ketacalc does not read; "
+            "allowed: , ; tab or |; or give --delimiter"
+        )
+    return reading.delimiter or text[4]
 
 
 def _units_row(

@@ -135,6 +135,23 @@ def test_lines_above_the_header_are_skipped_and_the_header_line_named() -> None:
     assert [r["id"] for r in records(run.stdout)] == ["A"] and "the header is line 6" in run.stderr
 
 
+@pytest.mark.parametrize(("sep", "body"), [("\t", "id\tweight\nA\t70\n"), ("|", "id|weight\r\nA|70\r\n")])
+def test_a_sep_line_sets_the_delimiter(sep: str, body: str) -> None:
+    run = cli("batch", input=f"\ufeffsep={sep}\r\n{body}")
+    assert run.code == 0, run.stderr
+    assert [(r["id"], r["dose"]["dose_mg"]) for r in records(run.stdout)] == [("A", 35)]
+
+
+@pytest.mark.parametrize("sep", ["x", '"', "7", "\x1b"])
+def test_a_sep_line_naming_a_delimiter_ketacalc_does_not_read_is_refused(sep: str) -> None:
+    run = cli("batch", input=f"sep={sep}\nid,weight\nA,70\n")
+    assert run.code == 2 and run.stdout == "" and len(run.stderr.splitlines()) == 1
+    assert "names a delimiter ketacalc does not read; allowed: , ; tab or |; or give --delimiter" in run.stderr
+    assert "\x1b" not in run.stderr  # escaped when echoed
+    settled = cli("batch", "--delimiter", ",", input=f"sep={sep}\nid,weight\nA,70\n")
+    assert settled.code == 0 and [r["id"] for r in records(settled.stdout)] == ["A"]
+
+
 def test_header_row_sets_the_header() -> None:
     run = cli("batch", "--header-row", "2", input="Weights of the day\nid,weight\nA,70\n")
     assert [r["id"] for r in records(run.stdout)] == ["A"]

@@ -30,7 +30,12 @@ def read_chunks(stream: IO[str]) -> Iterator[str]:
     part of a longer one, so no line is ever held whole. A failure to read is
     the input's fault, not the output's."""
     try:
+        after_cr = False
         while chunk := stream.readline(RECORD_MAX_CHARS):
+            if after_cr and chunk == "\n":
+                after_cr = False
+                continue  # the \n of a \r\n the read's limit split from its \r: that line has ended
+            after_cr = chunk.endswith("\r")
             yield chunk
     except OSError as error:
         raise BatchInputError(f"cannot read input: {error.strerror or error}") from None

@@ -129,6 +129,17 @@ def test_a_doubled_quote_split_by_the_1_mib_read_is_still_one_quote(tmp_path: Pa
     assert "over 1,048,576 characters" in out[0]["error"]["message"] and "error" not in out[1]
 
 
+@pytest.mark.parametrize("end", ["\r\n", "\n"])
+def test_a_line_end_split_by_the_1_mib_read_is_one_line_end(tmp_path: Path, end: str) -> None:
+    """A line of 1 MiB less one character: the read stops between its \r and \n, and the lines
+    after it keep their numbers (a clerk finds A2 on line 3, not 4)."""
+    body = f"id,weight,notes{end}A1,70," + "x" * (1048575 - 6) + f"{end}A2,71,y{end}"
+    path = tmp_path / "straddle.csv"
+    path.write_bytes(body.encode())
+    out = records(cli("batch", str(path)).stdout)
+    assert [(r["id"], r["line"], r["kind"]) for r in out] == [("A1", 2, "batch_quote"), ("A2", 3, "batch_quote")]
+
+
 def test_an_endless_header_is_refused_at_once() -> None:
     run = subprocess.run(
         [sys.executable, "-m", "ketacalc", "batch", "/dev/zero"], capture_output=True, timeout=30, check=False

@@ -120,6 +120,9 @@ FLAGS: dict[str, set[str]] = {
     "chart": {"--json", "--csv", "--strict"},
     "schema": set(),
 }
+# Options that may be given more than once, each time adding to the last (every other option that
+# takes a value, given twice, is refused: Click would keep the last without a word).
+REPEATABLE: dict[str, set[str]] = {"plan": {"--skip"}, "batch": {"--column", "--ignore-column"}}
 # Positional arguments.
 ARGUMENTS: dict[str, list[str]] = {"dose": ["weight"], "quote": ["weight"], "plan": ["weight"], "batch": ["source"]}
 # Paths read: the config file, the batch input ("-" is stdin).

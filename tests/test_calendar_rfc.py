@@ -20,9 +20,20 @@ def calendar(tmp_path: Path, *extra: str, clinic: dict[str, str] | None = None, 
     lines = ["[clinic]"] + [f"{key} = {json.dumps(value)}" for key, value in (clinic or {}).items()]
     config = write(tmp_path, "c.toml", "\n".join(lines) + "\n" + plan)
     path = tmp_path / "course.ics"
-    run = cli(*PLAN, "--config", config, "--ics", str(path), *extra)
+    run = cli(*_without(PLAN, extra), "--config", config, "--ics", str(path), *extra)
     assert run.code == 0, run.stderr
     return path.read_bytes()
+
+
+def _without(base: list[str], extra: tuple[str, ...] | list[str]) -> list[str]:
+    """The base command without the options ``extra`` gives again (an option is given once)."""
+    out, words = [], iter(base)
+    for word in words:
+        if word.startswith("--") and word in extra:
+            next(words, None)
+            continue
+        out.append(word)
+    return out
 
 
 def events_by_vobject(data: bytes) -> list[object]:

@@ -22,7 +22,18 @@ from ketacalc.charting import chart
 from ketacalc.config import SPECS
 from ketacalc.errors import InputError
 from tests.helpers import assert_answered, cli, write
-from tests.surfaces import API, ARGUMENTS, BASE, FLAGS, HOSTILE_TEXT, HOSTILE_VALUES, INPUT_PATHS, OPTIONS, OUTPUTS
+from tests.surfaces import (
+    API,
+    ARGUMENTS,
+    BASE,
+    FLAGS,
+    HOSTILE_TEXT,
+    HOSTILE_VALUES,
+    INPUT_PATHS,
+    OPTIONS,
+    OUTPUTS,
+    REPEATABLE,
+)
 
 RAW = ("\x1b", "\x07", "\u202e")
 
@@ -51,6 +62,39 @@ def test_the_registry_lists_every_command_option_and_argument() -> None:
         assert kinds["options"] == listed, (name, kinds["options"] ^ listed)
         assert kinds["flags"] == FLAGS[name], (name, kinds["flags"] ^ FLAGS[name])
         assert kinds["arguments"] == set(ARGUMENTS.get(name, [])), name
+
+
+def test_the_registry_lists_every_repeatable_option() -> None:
+    import typer.main
+
+    from ketacalc.cli import app
+
+    for name, command in typer.main.get_command(app).commands.items():  # type: ignore[attr-defined]
+        repeatable = {param.opts[0] for param in command.params if getattr(param, "multiple", False)}
+        assert repeatable == REPEATABLE.get(name, set()), name
+
+
+def _value_options() -> list[tuple[str, str]]:
+    outputs = [(command, option) for command, option, _ in OUTPUTS]
+    paths = [(command, option) for command, options in INPUT_PATHS.items() for option in options]
+    options = [(command, option) for command, given in OPTIONS.items() for option in given]
+    return sorted({*options, *outputs, *paths})
+
+
+@pytest.mark.parametrize(("command", "option"), _value_options())
+def test_an_option_given_twice_is_refused_naming_both_values(command: str, option: str) -> None:
+    """Click keeps the last of a repeated option without a word (a script's --rate 0.5, then a
+    clinician's --rate 0.25): ketacalc refuses it before reading anything, naming both."""
+    base = BASE[command]
+    if option in base:  # plan's --start-date: given here twice, not three times
+        base = base[: base.index(option)] + base[base.index(option) + 2 :]
+    args = [*base, option, "first", option + "=\x1b[31msecond"]
+    run = cli(*args, input="weight\n70\n" if command == "batch" else None)
+    if option in REPEATABLE.get(command, set()):
+        assert "given twice" not in run.stderr
+        return
+    assert run.code == 2 and run.stdout == "", (run.code, run.stderr)
+    assert run.stderr == f"error: {option} is given twice ('first', then '\\x1b[31msecond'); give it once\n"
 
 
 def test_the_registry_lists_every_api_parameter() -> None:

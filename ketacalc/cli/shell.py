@@ -13,7 +13,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
@@ -29,6 +29,7 @@ from ketacalc.errors import (
     SoftWarning,
     is_terminal,
     printable,
+    shown,
 )
 
 if TYPE_CHECKING:
@@ -65,6 +66,34 @@ def fail(message: str, status: ExitStatus) -> NoReturn:
     """One line on stderr (line breaks and control characters escaped), then exit."""
     say("error: " + message)
     raise SystemExit(int(status))
+
+
+def _repeated_option(commands: Mapping[str, Any], given: Sequence[str]) -> str | None:
+    """An option that takes one value given more than once (``--rate 0.5 ... --rate 0.25``): Click
+    would keep the last without a word, so the run is refused, naming both. Options that may repeat
+    (``--skip``) and flags are not counted; nothing after ``--`` is an option."""
+    named = next((word for word in given if not word.startswith("-")), None)
+    command = commands.get(named) if named is not None else None
+    if command is None:
+        return None
+    single: dict[str, str] = {}  # each spelling of a one-value option, to the option's first name
+    for param in command.params:
+        opts = getattr(param, "opts", ())
+        if opts and not getattr(param, "is_flag", True) and not getattr(param, "multiple", True):
+            single.update(dict.fromkeys((*opts, *getattr(param, "secondary_opts", ())), opts[0]))
+    seen: dict[str, str] = {}
+    words = iter(given[given.index(named) + 1 :])
+    for word in words:
+        if word == "--":
+            break
+        spelling, equals, value = word.partition("=") if word.startswith("--") else (word, "", "")
+        if (name := single.get(spelling)) is None:
+            continue
+        value = value if equals else next(words, "")
+        if name in seen:
+            return f"{name} is given twice ({shown(seen[name])}, then {shown(value)}); give it once"
+        seen[name] = value
+    return None
 
 
 SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
@@ -155,6 +184,8 @@ class Group(TyperGroup):
         if stdout is None and any(word in ("-h", "--help") for word in given):
             # Click prints help to a closed stdout without a word: say it, as every other output does.
             fail("cannot write output: stdout is closed", ExitStatus.FAILURE)
+        if "-h" not in given and "--help" not in given and (twice := _repeated_option(self.commands, given)):
+            fail(twice, ExitStatus.INVALID_INPUT)
         try:
             status = super().main(
                 args=args,

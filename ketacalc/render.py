@@ -548,20 +548,31 @@ def wrap(text: str, width: int, indent: str = "", hanging: str = "") -> list[str
     line = ""
     for word in filter(None, _BOUND_SPACE_RE.sub(_NBSP, text).split(" ")):  # not split(): NBSP is whitespace to it
         lead = indent if not lines and not line.strip() else indent + hanging
-        if line and len(line) + 1 + len(word) <= width:
+        if line and cells(line) + 1 + cells(word) <= width:
             line += " " + word
             continue
         if line:
             lines.append(line)
-        if len(lead) + len(word) <= width:
+        if len(lead) + cells(word) <= width:
             line = lead + word
-        elif len(word) <= width:
+        elif cells(word) <= width:
             line = word  # unindented rather than past the edge, where a terminal would split it
         else:
             *whole, line = _pieces(word, width)
             lines += whole
     lines.append(line)
     return [item.replace(_NBSP, " ") for item in lines]
+
+
+def cells(text: str) -> int:
+    """The terminal columns ``text`` takes: a wide (East Asian) character two, a combining mark none."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    return sum(
+        0 if unicodedata.combining(char) else 2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text
+    )
 
 
 _NUMBER_CHARS = frozenset("0123456789.,")
@@ -572,17 +583,30 @@ def _pieces(word: str, width: int) -> list[str]:
     """A word longer than ``width`` in pieces that fit: each cut after a comma,
     slash or underscore if one is in reach, else at any point not inside a number."""
     pieces = []
-    while len(word) > width:
-        inside = [i for i in range(1, width + 1) if word[i - 1] in _NUMBER_CHARS and word[i] in _NUMBER_CHARS]
+    while cells(word) > width:
+        reach = _reach(word, width)  # the characters that fit in ``width`` columns
+        inside = [i for i in range(1, reach + 1) if word[i - 1] in _NUMBER_CHARS and word[i] in _NUMBER_CHARS]
         # A comma between list items (0.25,0.5) is a place to cut; one before three
         # digits (5,199,999) is a thousands separator, inside a number.
         between = [i for i in inside if word[i - 1] == "," and not _THOUSANDS_RE.match(word, i)]
-        cuts = sorted(set(range(1, width + 1)) - set(inside) | set(between))
+        cuts = sorted(set(range(1, reach + 1)) - set(inside) | set(between))
         preferred = [i for i in cuts if word[i - 1] in ",/_"]
-        cut = (preferred or cuts or [width])[-1]
+        cut = (preferred or cuts or [reach])[-1]
         pieces.append(word[:cut])
         word = word[cut:]
     return [*pieces, word]
+
+
+def _reach(word: str, width: int) -> int:
+    """How many of ``word``'s characters fit in ``width`` columns (at least one)."""
+    if word.isascii():
+        return min(len(word), width)
+    used = 0
+    for count, char in enumerate(word):
+        used += cells(char)
+        if used > width:
+            return max(count, 1)
+    return len(word)
 
 
 def _table(block: Pairs | Grid) -> Table:

@@ -15,10 +15,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ketacalc import places, quote
 from ketacalc.formatting import amount, money, with_unit
-from ketacalc.render import print_blocks, quote_blocks, wrap
+from ketacalc.render import cells, print_blocks, quote_blocks, wrap
 from tests.helpers import WIDTH_SWEEPS, cli
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -153,7 +155,7 @@ def test_every_number_is_whole_at_every_width_from_20_to_200(name: str, widths: 
         # Every number that carries a unit keeps it on its own line.
         assert figures(run.stdout) >= wide_figures, width
         for line in run.stdout.splitlines():  # a longer line is split by the terminal itself
-            assert len(line) <= width, (width, line)
+            assert cells(line) <= width, (width, line)
 
 
 def test_the_nurses_40_column_pump_rate_is_on_one_line() -> None:
@@ -180,6 +182,29 @@ def test_long_words_break_outside_numbers() -> None:
     assert all(len(line) <= 14 for line in lines)
     assert "".join(line.strip() for line in lines).startswith("(infusions_above_usual_series)0.1,")
     assert "5,199,999.48" in lines
+
+
+_WIDE_WORDS = st.text(
+    st.one_of(st.sampled_from("患者番号１２３ｶﾀ가é\u0301_,/"), st.characters(min_codepoint=0x20, max_codepoint=0x7E)),
+    min_size=1,
+    max_size=30,
+).filter(lambda word: " " not in word)
+
+
+@given(words=st.lists(_WIDE_WORDS, min_size=1, max_size=6), width=st.integers(2, 50))
+def test_wrap_counts_terminal_columns_not_characters(words: list[str], width: int) -> None:
+    """A wide (East Asian) character takes two columns, a combining accent none: no line is wider
+    than the terminal (where the terminal itself would split it), and nothing is lost."""
+    lines = wrap(" ".join(words), width, "  ", "  ")
+    assert all(cells(line) <= width for line in lines), [(cells(line), line) for line in lines]
+    assert "".join("".join(lines).split()) == "".join(words)
+
+
+@pytest.mark.parametrize("width", [20, 30, 40, 80])
+def test_a_wide_id_fits_the_terminal(width: int) -> None:
+    run = cli("dose", "70", "--id", "患者番号" * 6 + "１２３", env={"COLUMNS": str(width)})
+    assert run.code == 0 and all(cells(line) <= width for line in run.stdout.splitlines()), width
+    assert "患者番号" * 6 + "１２３" in "".join(run.stdout.split())
 
 
 def test_wrap_breaks_only_between_figures() -> None:

@@ -170,7 +170,7 @@ _SEPARATED_RE = re.compile(r"^(.*?)[ \t]*(?:[ \t]in[ \t]|,|_|[ \t]-[ \t]|/)[ \t]
 def recognize(header: str) -> tuple[str, str | None] | None:
     """The field a header names and the unit it gives, or None: "Weight in lbs" is (weight, lbs),
     "Dose (mg/kg)" is (rate, mg/kg), "Minutes" is (duration, min)."""
-    text = header.strip()
+    text = " ".join(header.split())  # a header wrapped in its cell (Alt+Enter: "Weight\n(lb)") is one line
     name = normalize(text).replace(".", "")  # "No. of infusions"
     if name in HEADER_NAMES:
         return HEADER_NAMES[name], _NAMED_UNITS.get(name)
@@ -198,10 +198,11 @@ def _mapped_unit(field: str, header: str) -> str | None:
     found = recognize(header)
     if found is not None and found[1]:
         return found[1]
-    hinted = _HINT_RE.match(header.strip())
+    text = " ".join(header.split())
+    hinted = _HINT_RE.match(text)
     if hinted is not None:
         return _hint(hinted)
-    separated = _SEPARATED_RE.match(header.strip())
+    separated = _SEPARATED_RE.match(text)
     if separated is not None and is_unit_of(field, separated.group(2)):
         return separated.group(2)
     return None

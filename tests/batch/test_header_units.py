@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import openpyxl
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -22,6 +23,7 @@ POUNDS = ["lb", "lbs", "LB", "Lbs", "pound", "pounds", "lbs."]
 KILOGRAMS = ["kg", "KG", "Kg", "kgs", "kilograms"]
 # How people put a unit after a name (the issue's list), {n} the name and {u} the unit.
 FORMS = ["{n} ({u})", "{n} [{u}]", "{n} in {u}", "{n}, {u}", "{n}_{u}", "{n} - {u}", "{n}/{u}", "{n}({u})"]
+FORMS += ["{n}\n({u})", "{n}\r\n[{u}]", "{n}\nin {u}"]  # wrapped in the cell (Alt+Enter), as a clerk's header may be
 OTHERS = ["ID", "Name", "Notes", "Clinic", "Ref"]
 
 
@@ -107,6 +109,22 @@ def test_a_workbook_cells_number_format_unit_is_read_or_the_row_refused(
         assert run.code == 3 and records(run.stdout)[0]["error"]["field"] == "weight"
         return
     _read_or_refused(run, shown or named, value)
+
+
+@pytest.mark.parametrize("mapped", [[], ["--column", "weight=Weight\n(lb)"], ["--column", "weight=Weight (lb)"]])
+def test_a_header_wrapped_in_its_cell_keeps_its_unit(tmp_path: Path, mapped: list[str]) -> None:
+    """Alt+Enter in Excel: the header 'Weight' over '(lb)' in one cell. Found by a clerk's review:
+    mapped with --column, as the hint said, 154 was read as kg."""
+    book = openpyxl.Workbook()
+    book.active.append(["ID", "Weight\n(lb)"])
+    book.active.append(["A1", 154])
+    book.save(tmp_path / "w.xlsx")
+    for run in (
+        cli("batch", str(tmp_path / "w.xlsx"), *mapped),
+        cli("batch", *mapped, input='ID,"Weight\n(lb)"\nA1,154\n'),
+    ):
+        assert run.code == 0, run.stderr
+        assert records(run.stdout)[0]["patient"]["weight_kg"] == 69.85
 
 
 def test_a_column_of_any_name_mapped_by_column_keeps_the_unit_it_names() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import IO, Any
@@ -54,7 +55,7 @@ def read_csv(stream: IO[str], reading: Reading = Reading(), rereadable: bool = T
         )
     csv.field_size_limit(RECORD_MAX_CHARS)
     delimiter = reading.delimiter or delimiter_given or sniff_delimiter(header_line)
-    records = split_records(itertools.chain([header_line], chunks), delimiter)
+    records = split_records(itertools.chain([header_line], chunks), delimiter, header_number)
     header_record = next(records)
     if header_record.text is None:
         raise BatchInputError(f"the header row {header_record.problem}")
@@ -70,10 +71,8 @@ def read_csv(stream: IO[str], reading: Reading = Reading(), rereadable: bool = T
     # A units row is not a data row: the records' own line count still starts at the header.
     settle = reading.decimal_comma is None and delimiter in DECIMAL_COMMA_DELIMITERS
     if settle and rereadable and stream.seekable():  # the cells as written, read once for their marks
-        return _settled(
-            stream, _csv_rows(records, header, len(names), delimiter, False, header_number - 1, False), reading
-        )
-    rows = _csv_rows(records, header, len(names), delimiter, bool(reading.decimal_comma), header_number - 1)
+        return _settled(stream, _csv_rows(records, header, len(names), delimiter, False, False), reading)
+    rows = _csv_rows(records, header, len(names), delimiter, bool(reading.decimal_comma))
     if settle:
         rows = _refusing_either(rows)  # stdin: read once, so each row that could be read two ways is an error
     return rows, header
@@ -137,12 +136,12 @@ def _find_header(chunks: Iterator[str], reading: Reading) -> tuple[str, str | No
     seen: list[str] = []
     for number, line in enumerate(chunks, start=1):
         text = line.removeprefix("\ufeff").strip()
+        if number == 1 and reading.header_row != 1 and (sep := _sep_line(line, reading)) is not None:
+            delimiter = sep  # Excel's own line naming the delimiter (with --header-row too)
+            continue
         if reading.header_row is not None:
             if number == reading.header_row:
                 return line, delimiter, [f"note: the header is line {number} (--header-row)"], number
-            continue
-        if number == 1 and (sep := _sep_line(line, reading)) is not None:
-            delimiter = sep  # Excel's own line naming the delimiter
             continue
         if not text or text.startswith("#") or not text.strip(",;\t|"):
             continue
@@ -213,7 +212,6 @@ def _csv_rows(
     width: int,
     delimiter: str,
     decimal_comma: bool,
-    line_offset: int = 0,
     as_written: bool | None = None,
 ) -> Iterator[Row]:
     """The data rows; ``as_written=False`` leaves each cell as the file has it (no unit, no mark applied)."""
@@ -224,7 +222,7 @@ def _csv_rows(
         adjust = priced = False
     number = 0
     for record in records:
-        where = (("line", record.first_line + line_offset),)  # the physical line the record starts on
+        where = (("line", record.first_line),)  # the physical line the record starts on
         if record.text is None:
             number += 1
             yield _unreadable(record, number, positions, delimiter, where)
@@ -235,7 +233,7 @@ def _csv_rows(
             cells = _cells(record.text, delimiter)
         except csv.Error as error:
             number += 1
-            yield Row(number, None, {}, f"is not a readable CSV row ({error})", where=where)
+            yield Row(number, None, {}, _unreadable_problem(record, str(error)), where=where)
             continue
         if not "".join(cells).strip():
             yield Row(number, None, {}, skipped=BLANK, where=where)  # ,,,, as spreadsheets pad a sheet: counted
@@ -246,7 +244,7 @@ def _csv_rows(
             continue
         values = {name: cells[i] for i, name in positions if i < len(cells) and cells[i].strip()}
         row_id = echo_id(values.pop("id", None))
-        if (problem := _framing_problem(record, cells, values, header.names, delimiter, width)) is not None:
+        if (problem := _framing_problem(record, cells, values, header, delimiter, width)) is not None:
             yield Row(number, row_id, {}, problem[0], where=where, own=problem[1])
         elif adjust or (priced and has_marked_money(values)):
             written = dict(values)
@@ -259,13 +257,15 @@ def _csv_rows(
 
 
 def _framing_problem(
-    record: Record, cells: list[str], values: Mapping[str, Any], names: Sequence[str], delimiter: str, width: int
+    record: Record, cells: list[str], values: Mapping[str, Any], header: Header, delimiter: str, width: int
 ) -> tuple[str, list[str]] | None:
     """Why a record cannot be one row as read (a stray quote, a delimiter unquoted, bytes the
     encoding does not hold), with the cells to write for it; None when it is one."""
     assert record.text is not None
+    names = header.names
+    weight_at = next((column.index for column in header.columns if column.field == "weight"), None)
     if record.last_line > record.first_line and (
-        broken := _line_break_in(values) or _rows_inside(cells, names, delimiter, width)
+        broken := _line_break_in(values) or _rows_inside(cells, names, delimiter, weight_at)
     ):
         lines = f"lines {record.first_line}–{record.last_line}"
         return (
@@ -285,7 +285,19 @@ def _cells(text: str, delimiter: str) -> list[str]:
     without it, a reader a row costing more than the split: a property test holds the two equal."""
     if '"' not in text:
         return text.rstrip("\r\n").split(delimiter)
-    return next(csv.reader([text], delimiter=delimiter), [])
+    # Strict: a quote that closes a cell before its end ("Bob,"70) is an error, not glued on: it is
+    # how a stray quote swallows a line or shifts a row's cells (found by a clerk's review).
+    return next(csv.reader([text], delimiter=delimiter, strict=True), [])
+
+
+def _unreadable_problem(record: Record, error: str) -> str:
+    """A record csv cannot read: what it says, and the lines it spans."""
+    if "expected after" in error:  # ',' expected after '"'
+        error = f"a quote closes a cell before its end: {error}; a stray quote?"
+    said = f"is not a readable CSV row ({error})"
+    if record.last_line > record.first_line:
+        said += f", so lines {record.first_line}–{record.last_line} could not be split into rows"
+    return said
 
 
 def _shown(cells: list[str]) -> list[str]:
@@ -312,15 +324,26 @@ def _line_break_in(values: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _rows_inside(cells: list[str], names: Sequence[str], delimiter: str, width: int) -> str | None:
-    """The first cell (the id, or one ketacalc does not read) with a line inside it holding a row's
-    worth of delimiters: rows a stray quote swallowed ("A1,70 / A2,71 / A3",72), never a note on
-    two lines. Its column's name, or None."""
-    enough = max(width - 1, 1)
+def _rows_inside(cells: list[str], names: Sequence[str], delimiter: str, weight_at: int | None) -> str | None:
+    """The first cell (the id, or one ketacalc does not read) holding rows a stray quote swallowed
+    ("A1,70 / A2,71 / A3",72): a line inside it that, split on the delimiter, has a weight where the
+    weight column is (on the cell's first line, counted from the cell's own column). A note on two
+    lines ("Call back, Monday / allergic: latex") has none. Its column's name, or None."""
+    if weight_at is None:
+        return None
     for index, cell in enumerate(cells):
-        if ("\n" in cell or "\r" in cell) and any(line.count(delimiter) >= enough for line in cell.splitlines()):
-            return names[index] if index < len(names) and names[index].strip() else f"column {index + 1}"
+        if "\n" not in cell and "\r" not in cell:
+            continue
+        for number, line in enumerate(cell.splitlines()):
+            pieces = line.split(delimiter)
+            at = weight_at - index if number == 0 else weight_at
+            if len(pieces) > 1 and 0 <= at < len(pieces) and _WEIGHT_LIKE_RE.fullmatch(pieces[at]):
+                return names[index] if index < len(names) and names[index].strip() else f"column {index + 1}"
     return None
+
+
+# A weight as a row's cell holds one: a number, perhaps with a decimal mark and a unit word (70, 82.5 kg).
+_WEIGHT_LIKE_RE = re.compile(r"[ \t]*[0-9]+(?:[.,][0-9]+)?[ \t]*[A-Za-z]{0,9}\.?[ \t]*")
 
 
 def undecodable_problem(text: str) -> str:

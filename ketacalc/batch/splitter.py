@@ -89,14 +89,15 @@ class Record(NamedTuple):
     head: str = ""  # an unreadable record's text before its first quote: the cells that can still be read
 
 
-def split_records(chunks: Iterator[str], delimiter: str) -> Iterator[Record]:
+def split_records(chunks: Iterator[str], delimiter: str, first_line: int = 1) -> Iterator[Record]:
     """Logical CSV records: lines joined while a quoted cell is open. No
     record ever starts inside a cell: a record over RECORD_MAX_CHARS is read
     to its end (quotes still followed, nothing kept) and reported, and a quote
-    never closed is reported with the line it opened on."""
+    never closed is reported with the line it opened on. Lines are numbered
+    from ``first_line``, the file's own number for the first chunk's line."""
     parts: list[str] = []
     too_long_problem = f"has a cell or line over {RECORD_MAX_CHARS:,} characters"
-    size, line, first = 0, 1, 1
+    size, line, first = 0, first_line, first_line
     state = _Quotes()
     too_long = line_ended = False
     for chunk in chunks:

@@ -152,6 +152,27 @@ def test_a_sep_line_naming_a_delimiter_ketacalc_does_not_read_is_refused(sep: st
     assert settled.code == 0 and [r["id"] for r in records(settled.stdout)] == ["A"]
 
 
+def test_a_sep_line_gives_the_delimiter_with_header_row_too() -> None:
+    run = cli("batch", "--header-row", "2", input="sep=;\nID;Weight;Notes, misc, more\nA1;70;x\n")
+    assert run.code == 0, run.stderr
+    assert [(r["id"], r["dose"]["dose_mg"]) for r in records(run.stdout)] == [("A1", 35)]
+    assert cli("batch", "--header-row", "2", input="sep=x\nid,weight\nA,70\n").code == 2
+
+
+def test_line_numbers_in_errors_are_the_files_own_below_a_sep_line_and_a_title() -> None:
+    """Found by a clerk's review: errors counted lines from the header, so a sep= line (every CSV
+    --excel writes) or a title put them one line off, on another patient's line."""
+    body = 'sep=,\r\nClinic export\r\nID,Weight,Notes\r\nA0,69,ok\r\nA1,70,"x\r\nA2,71,y\r\nA3,72,z"\r\n'
+    body += 'A4,73,w\r\nA5,"74\r\nA6,75,q\r\n'
+    out = records(cli("batch", input=body).stdout)
+    errors = [(r["line"], r["error"]["message"]) for r in out if r["kind"] == "batch_error"]
+    assert [line for line, _ in errors] == [5, 9]
+    assert (
+        "lines 5–7 could not be split" in errors[0][1] and "on line 9" in errors[1][1] and "lines 9–10" in errors[1][1]
+    )
+    assert [(r["id"], r["line"]) for r in out if r["kind"] == "batch_quote"] == [("A0", 4), ("A4", 8)]
+
+
 def test_header_row_sets_the_header() -> None:
     run = cli("batch", "--header-row", "2", input="Weights of the day\nid,weight\nA,70\n")
     assert [r["id"] for r in records(run.stdout)] == ["A"]

@@ -116,11 +116,18 @@ class _Book:
     def close(self, totals: Sequence[Sequence[object]], notes: Sequence[Sequence[object]]) -> None:
         """The quotes filtered by their header, a Totals sheet and a Notes sheet, and the file written."""
         self._sheet.autofilter(0, 0, self.rows, max(len(self.header) - 1, 0))
-        for name, rows in (("totals", totals), ("notes", notes)):
-            if rows:
-                sheet = self._workbook.add_worksheet(name)
-                for number, row in enumerate(rows):
-                    self._write(sheet, number, prepared(row))
+        if totals:  # a header (bold), then a row per currency, its totals in that currency's format
+            sheet = self._workbook.add_worksheet("totals")
+            self._write(sheet, 0, prepared(totals[0]), 0, self._workbook.add_format({"bold": True}))
+            money = [index for index, name in enumerate(totals[0]) if str(name).startswith("total ")]
+            for number, row in enumerate(totals[1:], start=1):
+                money_format = self._money_format(str(row[0]))
+                for index, value in enumerate(row):
+                    sheet.write(number, index, value, money_format if index in money else None)
+        if notes:
+            sheet = self._workbook.add_worksheet("notes")
+            for number, row in enumerate(notes):
+                self._write(sheet, number, prepared(row))
         self._workbook.close()
 
 

@@ -377,5 +377,10 @@ def test_a_workbook_of_quotes_has_its_header_in_view_filters_money_formats_total
     assert quotes.cell(4, total).value is None and quotes.cell(4, header.index("error.message") + 1).value
     totals = list(book["totals"].iter_rows(values_only=True))
     assert totals[1][:3] == ("EUR", 1, 3900) and totals[2][:3] == ("JPY", 1, 720000)
+    # The totals in their currency's format too, under a bold header (found by a clerk's review).
+    sheet = book["totals"]
+    assert all(cell.font.b for cell in sheet[1])
+    assert [cell.number_format for cell in sheet[2]][2:5] == ['#,##0.00 "EUR"'] * 3
+    assert [cell.number_format for cell in sheet[3]][2:5] == ['#,##0 "JPY"'] * 3
     notes = dict(book["notes"].iter_rows(values_only=True))
     assert notes["notice"].startswith("Informational only") and notes["written by"].startswith("ketacalc ")

@@ -135,7 +135,18 @@ def has_marked_money(cells: Mapping[str, Any]) -> bool:
     return False
 
 
-TWO_WAYS = "could be read two ways (1.25 or 1250): give --decimal comma or --decimal point"
+def two_ways(text: str) -> str:
+    """What is said of a cell that reads two ways, with its own two readings: 1.250 "could be read
+    two ways (1.25 or 1250)", 250.125 "(250.125 or 250125)"."""
+    found = _LEADING_NUMBER_RE.match(text)
+    number = found.group(1).rstrip(".,") if found is not None else ""
+    try:
+        point, comma = (Decimal(number.replace(",", "")), Decimal(number.replace(".", "").replace(",", ".")))
+    except ArithmeticError:
+        readings = ""
+    else:
+        readings = f" ({point.normalize():f} or {comma.normalize():f})"
+    return f"could be read two ways{readings}: give --decimal comma or --decimal point"
 
 
 def read_two_ways(
@@ -147,7 +158,7 @@ def read_two_ways(
         value = cells[field]
         if isinstance(value, str) and decimal_evidence(value) == "either":
             shown = (written or cells).get(field, value)
-            return field, f"{field} {printable(str(shown))!r} {TWO_WAYS}"
+            return field, f"{field} {printable(str(shown))!r} {two_ways(value)}"
     return None
 
 

@@ -245,6 +245,16 @@ def test_on_a_piped_stdin_a_number_that_reads_two_ways_is_that_rows_error() -> N
     assert second["cost"]["per_infusion"]["min"] == "650.00"
 
 
+@pytest.mark.parametrize(("cell", "readings"), [("250.125", "250.125 or 250125"), ("1,250", "1250 or 1.25")])
+def test_a_number_that_reads_two_ways_is_said_with_its_own_two_readings(
+    tmp_path: Path, cell: str, readings: str
+) -> None:
+    """Found by a clerk's review: every such cell was said to read "1.25 or 1250", whatever it held."""
+    source = write(tmp_path, "de.csv", f"Patient ID;Weight (kg);Price (BHD)\nA;70;{cell}\n")
+    run = cli("batch", source)
+    assert run.code == 2 and f"price '{cell}' could be read two ways ({readings})" in run.stderr
+
+
 def test_a_comma_separated_file_keeps_its_points(tmp_path: Path) -> None:
     # A comma-delimited file cannot hold an unquoted decimal comma: 1.250 is 1.25 there, as before.
     source = write(tmp_path, "us.csv", "id,weight,price\nA,70,1.250\n")

@@ -164,7 +164,11 @@ _LOOKS_READ_RE = re.compile(
     re.IGNORECASE,
 )
 # A unit after a separator: "Weight in lbs", "Weight, lb", "Weight_lb", "Weight - lb", "Weight/lb".
-_SEPARATED_RE = re.compile(r"^(.*?)[ \t]*(?:[ \t]in[ \t]|,|_|[ \t]-[ \t]|/)[ \t]*([A-Za-zµ.]{1,10})[ \t]*$")
+# A unit after the name: "Weight in lbs", "Weight, lb", "Weight_lb", "Weight - lb", "Weight/lb", "Weight: lb",
+# "Weight-lb" or "Weight lbs" (taken as a unit only when it is one of the field's).
+_SEPARATED_RE = re.compile(
+    r"^(.*?)[ \t]*(?:[ \t]in[ \t]|,|_|[ \t]-[ \t]|/|:|-|[ \t])[ \t]*([A-Za-zµ.]{1,10})[ \t]*$"
+)
 
 
 def recognize(header: str) -> tuple[str, str | None] | None:
@@ -199,6 +203,8 @@ def _mapped_unit(field: str, header: str) -> str | None:
     if found is not None and found[1]:
         return found[1]
     text = " ".join(header.split())
+    if is_unit_of(field, text):
+        return text  # the header is the unit itself: "Pounds", "lbs"
     hinted = _HINT_RE.match(text)
     if hinted is not None:
         return _hint(hinted)

@@ -24,6 +24,7 @@ KILOGRAMS = ["kg", "KG", "Kg", "kgs", "kilograms"]
 # How people put a unit after a name (the list), {n} the name and {u} the unit.
 FORMS = ["{n} ({u})", "{n} [{u}]", "{n} in {u}", "{n}, {u}", "{n}_{u}", "{n} - {u}", "{n}/{u}", "{n}({u})"]
 FORMS += ["{n}\n({u})", "{n}\r\n[{u}]", "{n}\nin {u}"]  # wrapped in the cell (Alt+Enter), as a clerk's header may be
+FORMS += ["{n} {u}", "{n}: {u}", "{n}-{u}", "{n}\n{u}"]  # found by a clerk's review: mapped, they were read as kg
 OTHERS = ["ID", "Name", "Notes", "Clinic", "Ref"]
 
 
@@ -129,7 +130,14 @@ def test_a_header_wrapped_in_its_cell_keeps_its_unit(tmp_path: Path, mapped: lis
 
 def test_a_column_of_any_name_mapped_by_column_keeps_the_unit_it_names() -> None:
     # Found by the fuzzer above: --column weight='Body mass (lb)' read 154 as kg.
-    for header, kg in (("Body mass (lb)", 69.85), ("Mass, lb", 69.85), ("Gewicht in lbs", 69.85), ("Masse", 154)):
+    for header, kg in (
+        ("Body mass (lb)", 69.85),
+        ("Mass, lb", 69.85),
+        ("Gewicht in lbs", 69.85),
+        ("Masse", 154),
+        ("Pounds", 69.85),
+        ("Weight lbs", 69.85),
+    ):
         run = cli("batch", "--column", f"weight={header}", input=_csv([["ID", header], ["P1", "154"]]))
         assert records(run.stdout)[0]["patient"]["weight_kg"] == kg, header
     refused = cli("batch", "--column", "weight=Mass (approx)", input="ID,Mass (approx)\nP1,154\n")

@@ -166,9 +166,7 @@ _LOOKS_READ_RE = re.compile(
 # A unit after a separator: "Weight in lbs", "Weight, lb", "Weight_lb", "Weight - lb", "Weight/lb".
 # A unit after the name: "Weight in lbs", "Weight, lb", "Weight_lb", "Weight - lb", "Weight/lb", "Weight: lb",
 # "Weight-lb" or "Weight lbs" (taken as a unit only when it is one of the field's).
-_SEPARATED_RE = re.compile(
-    r"^(.*?)[ \t]*(?:[ \t]in[ \t]|,|_|[ \t]-[ \t]|/|:|-|[ \t])[ \t]*([A-Za-zµ.]{1,10})[ \t]*$"
-)
+_SEPARATED_RE = re.compile(r"^(.*?)[ \t]*(?:[ \t]in[ \t]|,|_|[ \t]-[ \t]|/|:|-|[ \t])[ \t]*([A-Za-zµ.]{1,10})[ \t]*$")
 
 
 def recognize(header: str) -> tuple[str, str | None] | None:

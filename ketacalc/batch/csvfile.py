@@ -34,6 +34,7 @@ from ketacalc.batch.rows import (
 from ketacalc.batch.splitter import Record, read_chunks, sniff_delimiter, split_records
 from ketacalc.batch.unitsrow import units_row
 from ketacalc.errors import printable, shown
+from ketacalc.units import WEIGHT
 
 
 def read_csv(stream: IO[str], reading: Reading = Reading(), rereadable: bool = True) -> tuple[Iterator[Row], Header]:
@@ -327,24 +328,34 @@ def _line_break_in(values: Mapping[str, Any]) -> str | None:
 
 def _rows_inside(cells: list[str], names: Sequence[str], delimiter: str, weight_at: int | None) -> str | None:
     """The first cell (the id, or one ketacalc does not read) holding rows a stray quote swallowed
-    ("A1,70 / A2,71 / A3",72): a line inside it that, split on the delimiter, has a weight where the
-    weight column is (on the cell's first line, counted from the cell's own column). A note on two
-    lines ("Call back, Monday / allergic: latex") has none. Its column's name, or None."""
+    ("A1,70 / A2,71 / A3",72): its lines have the shape of the rows around it (the first the rest of
+    its row, a middle one a whole row, the last a row's start up to this cell) and one of them has a
+    weight, or nothing, where the weight column is. A note on two lines ("Call back, Monday /
+    allergic: latex"), an address or a list has neither. Its column's name, or None."""
+    width = len(names)
     if weight_at is None:
         return None
     for index, cell in enumerate(cells):
         if "\n" not in cell and "\r" not in cell:
             continue
-        for number, line in enumerate(cell.splitlines()):
+        lines = cell.splitlines()
+        for number, line in enumerate(lines):
             pieces = line.split(delimiter)
-            at = weight_at - index if number == 0 else weight_at
-            if len(pieces) > 1 and 0 <= at < len(pieces) and _WEIGHT_LIKE_RE.fullmatch(pieces[at]):
+            first, last = number == 0, number == len(lines) - 1
+            shape = width - index if first else index + 1 if last else width
+            at = weight_at - index if first else weight_at
+            if len(pieces) == shape > 1 and 0 <= at < len(pieces) and _WEIGHT_OR_NONE_RE.fullmatch(pieces[at]):
                 return names[index] if index < len(names) and names[index].strip() else f"column {index + 1}"
     return None
 
 
-# A weight as a row's cell holds one: a number, perhaps with a decimal mark and a unit word (70, 82.5 kg).
-_WEIGHT_LIKE_RE = re.compile(r"[ \t]*[0-9]+(?:[.,][0-9]+)?[ \t]*[A-Za-z]{0,9}\.?[ \t]*")
+# What a row's weight cell holds: nothing, or a number with a weight unit (70, 82.5 kg, 11 st 4 lb).
+_WEIGHT_UNIT = "|".join(sorted(WEIGHT.spellings, key=len, reverse=True))
+_WEIGHT_OR_NONE_RE = re.compile(
+    rf"[ \t]*(?:[+-]?[0-9]+(?:[.,][0-9]+)?[ \t]*(?:(?:{_WEIGHT_UNIT})\.?[ \t]*(?:[0-9]+(?:[.,][0-9]+)?[ \t]*"
+    rf"(?:{_WEIGHT_UNIT})\.?[ \t]*)?)?)?",
+    re.IGNORECASE,
+)
 
 
 def undecodable_problem(text: str) -> str:

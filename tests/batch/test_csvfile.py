@@ -328,6 +328,8 @@ def test_fuzzed_files_give_each_rows_cells_as_pythons_csv_reads_them(
         'id,weight\n"A1,70\nA2,71\nA3",72\nA4,73\n',  # a stray quote in the id swallows two patients
         'id,weight,notes\nA1,70,"oops\nA2,71,x\nA3,72,"y"\nA4,73,z\n',  # in a column ketacalc does not read
         'id,weight,notes\n"A1,70,x\nA2",71,y\nA4,73,z\n',
+        'id,weight,notes,rate\nA1,70,"prefers mornings,0.5\nP2,,see chart",0.75\nA4,73,,0.5\n',
+        'id,weight,rate\n"A1,11 st 4 lb,0.5\nP2",80,0.75\nA4,73,0.5\n',  # stone and pounds
     ],
 )
 def test_rows_a_stray_quote_swallowed_into_an_id_or_unread_cell_are_an_error_not_a_merge(body: str) -> None:
@@ -346,6 +348,12 @@ def test_rows_a_stray_quote_swallowed_into_an_id_or_unread_cell_are_an_error_not
         ('weight,notes\n70,"Call back, Monday\nallergic: latex"\n71,x\n', "Call back, Monday"),
         ('ID,Weight,Address\nA1,70,"12 Main St, Apt 4, Springfield, IL 62704\nUSA"\nA2,71,x\n', "12 Main St"),
         ('id,weight\n"two\nlines",70\nA2,71\n', "two"),
+        # Found by a third review, refused as stray quotes by a first version of the check:
+        ('id,weight,notes\nA1,70,"Referred by Dr. Lee\nLast infusion: March 3, 2025"\nA2,71,x\n', "Dr. Lee"),
+        ('id,weight,notes\nA1,70,"Vitals:\nBP 120/80, 72 bpm"\nA2,71,x\n', "Vitals"),
+        ('weight,notes\n70,"Plan:\n2 weeks, then review"\n71,x\n', "Plan"),
+        ('Weight (kg),Name,Address\n70,Jo,"Hauptstr. 5\n10115 Berlin, Germany"\n71,x,y\n', "Hauptstr"),
+        ('id,weight\n"Doe, Jane\nMRN, 12345",70\nA2,71\n', "Doe, Jane"),
         (
             'a,b,c,weight,d,notes\n1,2,3,70,4,"meds: a, b, c, d, e, f\n'
             'ibuprofen 400 mg, paracetamol 1 g, aspirin, x, y"\n1,2,3,71,4,x\n',
@@ -376,9 +384,16 @@ _COLUMNS = ["id", "weight", "notes", "comment"]
     rows=st.integers(1, 8),
     delimiter=st.sampled_from([",", ";", "\t"]),
     short=st.booleans(),
+    blank=st.sets(st.integers(0, 7), max_size=3),
 )
 def test_fuzzed_stray_quotes_in_any_column_never_give_a_patient_anothers_weight(
-    order: list[str], width: int, marks: list[tuple[int, str, str]], rows: int, delimiter: str, short: bool
+    order: list[str],
+    width: int,
+    marks: list[tuple[int, str, str]],
+    rows: int,
+    delimiter: str,
+    short: bool,
+    blank: set[int],
 ) -> None:
     """Stray quotes (one opening a cell, one closing it, a quoted cell, a quote inside one) in any
     column of any layout, in , ; and tab files, rows short of their empty end or not: each patient
@@ -387,6 +402,8 @@ def test_fuzzed_stray_quotes_in_any_column_never_give_a_patient_anothers_weight(
     others = [name for name in order if name not in ("id", "weight")][: width - 2]
     columns = [name for name in order if name in ("id", "weight") or name in others]
     table = [{"id": f"R{i}", "weight": str(70 + i), "notes": f"note {i}", "comment": f"{40 + i}"} for i in range(rows)]
+    for row in blank & set(range(rows)):
+        table[row]["weight"] = ""  # a weight not yet known: that row is an error, never quoted with another's
     for row, column, kind in marks:
         if row < rows and column in columns:
             cell = table[row][column]
@@ -394,7 +411,7 @@ def test_fuzzed_stray_quotes_in_any_column_never_give_a_patient_anothers_weight(
                 "open": f'"{cell}',
                 "close": f'{cell}"',
                 "both": f'"{cell}"',
-                "inside": f'{cell[0]}"{cell[1:]}',
+                "inside": f'{cell[:1]}"{cell[1:]}',
             }[kind]
     lines = [delimiter.join(row[name] for name in columns) for row in table]
     if short:  # as spreadsheets write a row whose last cells are empty

@@ -48,7 +48,7 @@ def decimal_evidence(text: str) -> str | None:
     number = found.group(1).rstrip(".,")
     if "." in number and "," in number:
         return "comma" if number.rindex(",") > number.rindex(".") else "point"
-    if _EITHER_RE.fullmatch(number):
+    if _EITHER_RE.fullmatch(number) and not number.startswith("0"):  # 0.125 groups no thousands: a decimal
         return "either"
     if "," in number:
         return "comma"

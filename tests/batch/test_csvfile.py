@@ -255,6 +255,15 @@ def test_a_number_that_reads_two_ways_is_said_with_its_own_two_readings(
     assert run.code == 2 and f"price '{cell}' could be read two ways ({readings})" in run.stderr
 
 
+@pytest.mark.parametrize("rate", ["0.125", "0.500"])
+def test_a_number_that_starts_with_0_and_a_mark_reads_one_way(rate: str) -> None:
+    """0.125 groups no thousands (no one writes 125 so): a decimal point, never refused as two ways
+    (found by a clerk's review: every row of a rate column in a ; file was refused)."""
+    run = cli("batch", input=f"id;weight;rate\nP1;70;{rate}\n")
+    assert run.code == 0, run.stderr
+    assert records(run.stdout)[0]["dose"]["rate_mg_per_kg"] == float(rate)
+
+
 def test_a_comma_separated_file_keeps_its_points(tmp_path: Path) -> None:
     # A comma-delimited file cannot hold an unquoted decimal comma: 1.250 is 1.25 there, as before.
     source = write(tmp_path, "us.csv", "id,weight,price\nA,70,1.250\n")

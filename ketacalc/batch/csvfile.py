@@ -61,9 +61,15 @@ def read_csv(stream: IO[str], reading: Reading = Reading(), rereadable: bool = T
     if header_record.text is None:
         raise BatchInputError(f"the header row {header_record.problem}")
     try:
-        names = next(csv.reader([header_record.text], delimiter=delimiter), [])
+        names = next(csv.reader([header_record.text], delimiter=delimiter, strict=True), [])
     except csv.Error as error:
-        raise BatchInputError(f"the header row is not readable CSV ({error})") from None
+        raise BatchInputError(f"the header row is not readable CSV ({error}; a stray quote?)") from None
+    for name in names:  # rows a stray quote swallowed into a header cell: "Notes / P1,70,x / P2,80"
+        if any(delimiter in line for line in name.splitlines()[1:]):
+            raise BatchInputError(
+                f"the header's {shown(name)} cell holds lines with the delimiter (a stray quote?), so lines "
+                f"{header_record.first_line}–{header_record.last_line} could not be read as a header"
+            )
     names = [bytes_shown(name) for name in names]
     # A second header row holding only units ("", "(lb)", "USD") gives the units of the columns above it.
     records, names, reading = _units_row(records, names, delimiter, notes, reading)

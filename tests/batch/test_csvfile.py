@@ -255,6 +255,15 @@ def test_a_number_that_reads_two_ways_is_said_with_its_own_two_readings(
     assert run.code == 2 and f"price '{cell}' could be read two ways ({readings})" in run.stderr
 
 
+def test_rows_a_stray_quote_swallowed_into_a_header_cell_are_exit_2() -> None:
+    """Found by a clerk's review: two patients became part of a column named 'Notes…' and only the
+    third was quoted, exit 0."""
+    run = cli("batch", input='id,weight,"Notes\nP1,70,x\nP2,80,see chart"\nP3,90,\n')
+    assert run.code == 2 and run.stdout == "" and len(run.stderr.splitlines()) == 1
+    assert "holds lines with the delimiter (a stray quote?), so lines 1–3 could not be read as a header" in run.stderr
+    assert cli("batch", input='id,"Weight\n(lb)"\nP1,154\n').code == 0  # a header wrapped in its cell is one
+
+
 @pytest.mark.parametrize("rate", ["0.125", "0.500"])
 def test_a_number_that_starts_with_0_and_a_mark_reads_one_way(rate: str) -> None:
     """0.125 groups no thousands (no one writes 125 so): a decimal point, never refused as two ways

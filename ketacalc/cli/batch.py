@@ -152,9 +152,10 @@ def batch_command(
             "--fields",
             metavar="LIST",
             help=(
-                "csv or xlsx output: ketacalc's columns after the input's own, comma-separated "
-                "(e.g. default,session.start), or all. Default: id, weight, dose, infusions, prices, "
-                "totals, warnings, error."
+                "csv or xlsx output: ketacalc's columns after the input's own, by the names --fields all "
+                "writes, comma-separated (e.g. default,session.start,pump.rate_ml_per_h), or all. The default "
+                "set: row, where the row is, id, patient.weight_kg, dose.rate_mg_per_kg, dose.dose_mg, "
+                "series.infusions, cost.*, warnings, error.*."
             ),
         ),
     ] = None,

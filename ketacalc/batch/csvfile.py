@@ -241,7 +241,9 @@ def _csv_rows(
             cells = _cells(record.text, delimiter)
         except csv.Error as error:
             number += 1
-            yield Row(number, None, {}, _unreadable_problem(record, str(error)), where=where)
+            head = record.text.partition('"')[0].split(delimiter)  # the cells before the first quote are whole
+            head_id = next((head[i] for i, name in positions if name == "id" and i < len(head) - 1), None)
+            yield Row(number, echo_id(head_id), {}, _unreadable_problem(record, str(error)), where=where)
             continue
         if not "".join(cells).strip():
             yield Row(number, None, {}, skipped=BLANK, where=where)  # ,,,, as spreadsheets pad a sheet: counted

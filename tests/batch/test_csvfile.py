@@ -255,6 +255,16 @@ def test_a_number_that_reads_two_ways_is_said_with_its_own_two_readings(
     assert run.code == 2 and f"price '{cell}' could be read two ways ({readings})" in run.stderr
 
 
+def test_a_quote_closing_a_cell_before_its_end_is_the_rows_error_with_its_id() -> None:
+    """Found by a clerk's review: '"P1","Bob,"70","45"' was quoted at 45 kg, its age."""
+    out = records(cli("batch", input='"ID","Notes","Weight","Age"\n"P1","Bob,"70","45"\n"P2","ok","71","50"\n').stdout)
+    assert [r["kind"] for r in out] == ["batch_error", "batch_quote"]
+    out = records(cli("batch", input='ID,Notes,Weight,Age\nP1,"Bob,"70,45\nP2,ok,71,50\n').stdout)
+    assert [(r["id"], r["kind"]) for r in out] == [("P1", "batch_error"), ("P2", "batch_quote")]  # the id before it
+    assert "a quote closes a cell before its end" in out[0]["error"]["message"]
+    assert out[1]["patient"]["weight_kg"] == 71
+
+
 def test_rows_a_stray_quote_swallowed_into_a_header_cell_are_exit_2() -> None:
     """Found by a clerk's review: two patients became part of a column named 'Notes…' and only the
     third was quoted, exit 0."""

@@ -282,6 +282,18 @@ def _framing_problem(
             f"has a line break inside its {broken!r} cell (a stray quote?), so {lines} could not be split into rows",
             cells,
         )
+    if (
+        weight_at is not None
+        and len(cells) < width
+        and any(delimiter in cell for cell in cells[:weight_at])
+        and sum(len(cell.split(delimiter)) for cell in cells) >= width
+    ):
+        # A short row whose quoted cells hold the delimiters that would make it whole: a stray quote pair
+        # ("R0,70,note",40) moved a later column's value into the weight's place.
+        return (
+            f"has {len(cells)} cells but the header has {width}, and a quoted cell before its weight holds the "
+            "delimiter (a stray quote?): its cells would be read in the wrong columns"
+        ), cells
     if len(cells) > width and any(cell.strip() for cell in cells[width:]):
         # Empty cells past the header (70,,) are how spreadsheets pad a row: not an error.
         return f"has {len(cells)} cells but the header has {width} (an unquoted delimiter?)", cells
@@ -352,11 +364,17 @@ def _rows_inside(cells: list[str], names: Sequence[str], delimiter: str, weight_
             first, last = number == 0, number == len(lines) - 1
             shape = width - index if first else index + 1 if last else width
             at = weight_at - index if first else weight_at
-            if len(pieces) == shape > 1 and 0 <= at < len(pieces) and _WEIGHT_OR_NONE_RE.fullmatch(pieces[at]):
+            if len(pieces) == shape > 1 and 0 <= at < len(pieces) and _weight_or_none(pieces[at]):
                 return names[index] if index < len(names) and names[index].strip() else f"column {index + 1}"
     return None
 
 
+def _weight_or_none(cell: str) -> bool:
+    """What a row's weight cell holds: nothing, a weight, or a word standing for one not yet known."""
+    return _WEIGHT_OR_NONE_RE.fullmatch(cell) is not None or cell.strip().lower() in _NOT_KNOWN
+
+
+_NOT_KNOWN = frozenset({"tbd", "tba", "n/a", "na", "unknown", "?", "-", "—", "pending", "x", "none", "nil"})
 # What a row's weight cell holds: nothing, or a number with a weight unit (70, 82.5 kg, 11 st 4 lb).
 _WEIGHT_UNIT = "|".join(sorted(WEIGHT.spellings, key=len, reverse=True))
 _WEIGHT_OR_NONE_RE = re.compile(

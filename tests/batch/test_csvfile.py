@@ -265,6 +265,17 @@ def test_a_quote_closing_a_cell_before_its_end_is_the_rows_error_with_its_id() -
     assert out[1]["patient"]["weight_kg"] == 71
 
 
+def test_a_short_row_whose_quoted_cell_holds_its_missing_cells_is_an_error() -> None:
+    """Found by the fuzzer: '"R0,70,note 0",40' under id,weight,notes,comment read the comment's 40
+    as the weight. A short row with a genuine comma after its weight is still read."""
+    out = records(cli("batch", input='id,weight,notes,comment\n"R0,70,note 0",40\nR1,71,x,y\n').stdout)
+    assert [r["kind"] for r in out] == ["batch_error", "batch_quote"]
+    assert "a quoted cell before its weight holds the delimiter (a stray quote?)" in out[0]["error"]["message"]
+    assert (
+        records(cli("batch", input='id,weight,notes,comment\nR0,70,"Doe, Jane"\n').stdout)[0]["kind"] == "batch_quote"
+    )
+
+
 def test_rows_a_stray_quote_swallowed_into_a_header_cell_are_exit_2() -> None:
     """Found by a clerk's review: two patients became part of a column named 'Notes…' and only the
     third was quoted, exit 0."""
@@ -358,6 +369,7 @@ def test_fuzzed_files_give_each_rows_cells_as_pythons_csv_reads_them(
         'id,weight,notes\n"A1,70,x\nA2",71,y\nA4,73,z\n',
         'id,weight,notes,rate\nA1,70,"prefers mornings,0.5\nP2,,see chart",0.75\nA4,73,,0.5\n',
         'id,weight,rate\n"A1,11 st 4 lb,0.5\nP2",80,0.75\nA4,73,0.5\n',  # stone and pounds
+        'id,weight,notes,rate\nA1,70,"prefers mornings,0.5\nP2,TBD,see chart",0.75\nA4,73,,0.5\n',  # a weight to come
     ],
 )
 def test_rows_a_stray_quote_swallowed_into_an_id_or_unread_cell_are_an_error_not_a_merge(body: str) -> None:
@@ -431,7 +443,7 @@ def test_fuzzed_stray_quotes_in_any_column_never_give_a_patient_anothers_weight(
     columns = [name for name in order if name in ("id", "weight") or name in others]
     table = [{"id": f"R{i}", "weight": str(70 + i), "notes": f"note {i}", "comment": f"{40 + i}"} for i in range(rows)]
     for row in blank & set(range(rows)):
-        table[row]["weight"] = ""  # a weight not yet known: that row is an error, never quoted with another's
+        table[row]["weight"] = "" if row % 2 else "TBD"  # not yet known: that row is an error, never another's
     for row, column, kind in marks:
         if row < rows and column in columns:
             cell = table[row][column]
@@ -447,7 +459,10 @@ def test_fuzzed_stray_quotes_in_any_column_never_give_a_patient_anothers_weight(
     body = delimiter.join(columns) + "\n" + "".join(line + "\n" for line in lines)
     out = records(cli("batch", "--delimiter", delimiter, input=body).stdout)
     for record in out:
-        if record["kind"] == "batch_quote":
-            ident = record["id"].replace('"', "")  # a quote inside a cell is a literal quote (R0" is R0's id)
+        if record["kind"] == "batch_quote" and record["id"] is not None:  # (an id quoted into the cell before it
+            # leaves a short row, as a spreadsheet writes one: a quote without an id, never another's)
+            # A quote inside a cell is a literal quote (R0" is R0's id); an id quoted with the cells after
+            # its weight ("R0,note 0") is that patient's, with their own weight.
+            ident = record["id"].replace('"', "").split(delimiter)[0]
             assert ident in {f"R{i}" for i in range(rows)}, record["id"]
             assert record["patient"]["weight_kg"] == 70 + int(ident[1:])

@@ -224,6 +224,7 @@ def _csv_rows(
 ) -> Iterator[Row]:
     """The data rows; ``as_written=False`` leaves each cell as the file has it (no unit, no mark applied)."""
     positions = [(column.index, column.field) for column in header.columns]
+    weight_at = next((index for index, field in positions if field == "weight"), None)
     adjust = decimal_comma or not header.plain  # most exports need neither: no per-row call then
     priced = any(column.field in PRICE_FIELDS for column in header.columns)  # money cells to look at
     if as_written is False:
@@ -254,7 +255,9 @@ def _csv_rows(
             continue
         values = {name: cells[i] for i, name in positions if i < len(cells) and cells[i].strip()}
         row_id = echo_id(values.pop("id", None))
-        if (problem := _framing_problem(record, cells, values, header, delimiter, width)) is not None:
+        if (len(cells) != width or record.last_line > record.first_line or UNDECODABLE_RE.search(record.text)) and (
+            problem := _framing_problem(record, cells, values, header, delimiter, weight_at)
+        ) is not None:
             yield Row(number, row_id, {}, problem[0], where=where, own=problem[1])
         elif adjust or (priced and has_marked_money(values)):
             written = dict(values)
@@ -267,13 +270,12 @@ def _csv_rows(
 
 
 def _framing_problem(
-    record: Record, cells: list[str], values: Mapping[str, Any], header: Header, delimiter: str, width: int
+    record: Record, cells: list[str], values: Mapping[str, Any], header: Header, delimiter: str, weight_at: int | None
 ) -> tuple[str, list[str]] | None:
     """Why a record cannot be one row as read (a stray quote, a delimiter unquoted, bytes the
     encoding does not hold), with the cells to write for it; None when it is one."""
     assert record.text is not None
-    names = header.names
-    weight_at = next((column.index for column in header.columns if column.field == "weight"), None)
+    names, width = header.names, len(header.names)
     if record.last_line > record.first_line and (
         broken := _line_break_in(values) or _rows_inside(cells, names, delimiter, weight_at)
     ):

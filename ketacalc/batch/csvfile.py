@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -31,7 +32,7 @@ from ketacalc.batch.rows import (
     echo_id,
     is_totals,
 )
-from ketacalc.batch.splitter import Record, read_chunks, sniff_delimiter, split_records
+from ketacalc.batch.splitter import Record, ends_in_quote, read_chunks, sniff_delimiter, split_records
 from ketacalc.batch.unitsrow import units_row
 from ketacalc.errors import printable, shown
 from ketacalc.units import WEIGHT
@@ -56,7 +57,9 @@ def read_csv(stream: IO[str], reading: Reading = Reading(), rereadable: bool = T
         )
     csv.field_size_limit(RECORD_MAX_CHARS)
     delimiter = reading.delimiter or delimiter_given or sniff_delimiter(header_line)
-    records = split_records(itertools.chain([header_line], chunks), delimiter, header_number)
+    # A header wrapped in its cells is given back a physical line at a time, so the lines keep their numbers.
+    header_lines = io.StringIO(header_line, newline="").readlines()
+    records = split_records(itertools.chain(header_lines, chunks), delimiter, header_number)
     header_record = next(records)
     if header_record.text is None:
         raise BatchInputError(f"the header row {header_record.problem}")
@@ -142,10 +145,11 @@ def _find_header(chunks: Iterator[str], reading: Reading) -> tuple[str, str | No
     The header is the first of the first 20 rows that names a weight column, or ``--header-row N``."""
     delimiter: str | None = None
     seen: list[str] = []
-    for number, line in enumerate(chunks, start=1):
+    lines = _header_records(chunks, reading)
+    for number, line in lines:
         text = line.removeprefix("\ufeff").strip()
         if number == 1 and reading.header_row != 1 and (sep := _sep_line(line, reading)) is not None:
-            delimiter = sep  # Excel's own line naming the delimiter (with --header-row too)
+            delimiter = lines.delimiter = sep  # Excel's own line naming the delimiter (with --header-row too)
             continue
         if reading.header_row is not None:
             if number == reading.header_row:
@@ -169,6 +173,37 @@ def _find_header(chunks: Iterator[str], reading: Reading) -> tuple[str, str | No
         raise BatchInputError(f"--header-row {reading.header_row}: the input has fewer lines")
     # No row names a weight column: the first one is the header, and says what is missing.
     return (seen[0] if seen else ""), delimiter, [], 1
+
+
+class _HeaderRecords:
+    """The lines above and at the header, a record at a time with its first line's number: a header
+    cell wrapped in its cell (Alt+Enter: "Age" over "(years)") is one record, so the header is never
+    taken from its second line (which read every row a column to the left: an age as the weight).
+    A record is joined over at most HEADER_SEARCH_ROWS lines, and each line is one chunk."""
+
+    def __init__(self, chunks: Iterator[str], reading: Reading) -> None:
+        self._chunks = chunks
+        self._reading = reading
+        self.delimiter: str | None = None
+        self.number = 0
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        for line in self._chunks:
+            self.number += 1
+            first, joined = self.number, line
+            if len(line) < RECORD_MAX_CHARS and '"' in line:
+                delimiter = self._reading.delimiter or self.delimiter or sniff_delimiter(line)
+                while ends_in_quote(joined, delimiter) and self.number - first < HEADER_SEARCH_ROWS:
+                    more = next(self._chunks, None)
+                    if more is None:
+                        break
+                    self.number += 1
+                    joined += more
+            yield first, joined
+
+
+def _header_records(chunks: Iterator[str], reading: Reading) -> _HeaderRecords:
+    return _HeaderRecords(chunks, reading)
 
 
 def _sep_line(line: str, reading: Reading) -> str | None:

@@ -81,6 +81,12 @@ def _after(text: str, delimiter: str, state: _Quotes) -> _Quotes:
     return _Quotes(in_quote, field_start)
 
 
+def ends_in_quote(text: str, delimiter: str) -> bool:
+    """Whether ``text`` ends inside a quoted cell, as csv reads it (its record goes on to the next line)."""
+    state = _after(text, delimiter, _Quotes())
+    return state.open and not state.pending
+
+
 class Record(NamedTuple):
     first_line: int  # the physical lines it spans
     last_line: int

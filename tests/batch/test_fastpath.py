@@ -258,3 +258,13 @@ def test_cells_over_64_characters_and_unhashable_cells_go_to_the_plain_path() ->
     assert fast is not None
     assert fast.record(1, None, {"weight": "70" + " " * 70}) is None
     assert fast.record(1, None, {"weight": "70", "infusions": [6]}) is None
+
+
+@pytest.mark.parametrize("row_id", ["\x7f", "a\x7fb", "\x1b[31m", "Zoë", "\u2028"])
+def test_a_control_character_in_an_id_is_escaped_as_the_standard_library_escapes_it(row_id: str) -> None:
+    """orjson writes DEL (U+007F) as it is; the standard library escapes it, as every control
+    character is escaped where text is echoed (found by the fuzzer above at a larger budget)."""
+    q = quote("70")
+    line = quote_record_json(1, row_id, q)
+    assert line == json.dumps(batch_quote(1, row_id, q), separators=(",", ":"))
+    assert line.isascii() and "\x7f" not in line and "\x1b" not in line

@@ -19,7 +19,7 @@ Problem = tuple[str, str]  # the field at fault, and what is wrong with its cell
 
 # A number written with a decimal comma: 82,5 or 1.250,00 (points group thousands in threes), a unit after it.
 _COMMA_NUMBER_RE = re.compile(
-    r"([ \t]*[+-]?)((?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?)([ \t]*(?:[^0-9., \t].*)?)"
+    r"([ \t]*[+-]?)((?:[1-9][0-9]{0,2}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?)([ \t]*(?:[^0-9., \t].*)?)"
 )
 
 

@@ -232,6 +232,14 @@ def test_the_decimal_option_says_how_to_read_it(tmp_path: Path) -> None:
     assert records(cli("batch", source, "--decimal", "comma").stdout)[0]["cost"]["per_infusion"]["min"] == "1250.00"
 
 
+@pytest.mark.parametrize("cell", ["0.650", "0.080"])
+def test_with_a_decimal_comma_a_leading_0_groups_no_thousands(cell: str) -> None:
+    """Found by a clerk's review: --decimal comma read 0.650 as 650 and 0.080 kg as 80 kg."""
+    run = cli("batch", "--decimal", "comma", input=f"id;weight;price\nP1;{cell};{cell}\n")
+    (record,) = records(run.stdout)
+    assert run.code == 3 and record["kind"] == "batch_error" and "decimal comma" in record["error"]["message"]
+
+
 def test_on_a_piped_stdin_a_number_that_reads_two_ways_is_that_rows_error() -> None:
     # A pipe is read once: the row cannot wait for the file's other cells. (stdin from a file, < de.csv,
     # is read as the file it is.)

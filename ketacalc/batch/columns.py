@@ -196,11 +196,19 @@ def recognize(header: str) -> tuple[str, str | None] | None:
 def _mapped_unit(field: str, header: str) -> str | None:
     """The unit a column mapped by --column names, whatever its name: "Body mass (lb)" and "Mass,
     lb" are in pounds as "Weight (lb)" is. A bracketed hint that is no unit of the field is refused
-    (``_column``); a separated word that is none is part of the name."""
+    (``_column``); a separated word that is none is part of the name. A header that names two
+    units ("Weight (kg) (lb)", "Weight lb/kg") is refused; one whose only unit stands apart from
+    the forms above ("Weight (lbs) *", "Price €") is in that unit, never the default."""
+    text = " ".join(header.split())
+    named = {_unit_key(field, word): word for word in _WORD_RE.findall(text) if is_unit_of(field, word)}
+    if len(named) > 1:
+        raise HeaderError(
+            f"the header {printable(header)!r} names more than one unit ({', '.join(map(repr, named.values()))}): "
+            "rename the column to name one (e.g. 'Weight (lb)')"
+        )
     found = recognize(header)
     if found is not None and found[1]:
         return found[1]
-    text = " ".join(header.split())
     if is_unit_of(field, text):
         return text  # the header is the unit itself: "Pounds", "lbs"
     hinted = _HINT_RE.match(text)
@@ -209,7 +217,20 @@ def _mapped_unit(field: str, header: str) -> str | None:
     separated = _SEPARATED_RE.match(text)
     if separated is not None and is_unit_of(field, separated.group(2)):
         return separated.group(2)
-    return None
+    return next(iter(named.values()), None)
+
+
+# A header's words (not the "st" of "1st") and currency signs: each a unit it may name.
+_WORD_RE = re.compile(r"(?<![0-9A-Za-zµ])[A-Za-zµ]+|[€£$]")
+
+
+def _unit_key(field: str, word: str) -> str:
+    """What a unit word means, to tell two spellings of one unit (lb, lbs) from two units."""
+    if field in PRICE_FIELDS:
+        return currency_code(word)
+    kind = _UNIT_KINDS.get(field)
+    spelling = word.lower().rstrip(".")
+    return kind.spellings.get(spelling, spelling) if kind is not None else spelling
 
 
 def has_units(field: str) -> bool:

@@ -128,6 +128,36 @@ def test_a_header_wrapped_in_its_cell_keeps_its_unit(tmp_path: Path, mapped: lis
         assert records(run.stdout)[0]["patient"]["weight_kg"] == 69.85
 
 
+@pytest.mark.parametrize(
+    ("header", "kg"),
+    [
+        ("Weight (lbs) *", 69.85),
+        ("Pounds *", 69.85),
+        ("Wt lbs 2024", 69.85),
+        ("Weight.lb", 69.85),
+        ("Wt 1st visit", 154),
+    ],
+)
+def test_a_mapped_columns_only_unit_is_read_wherever_it_stands(header: str, kg: float) -> None:
+    """Found by a clerk's review: following the refusal's own hint, --column read these as kg."""
+    run = cli("batch", "--column", f"weight={header}", input=_csv([["ID", header], ["P1", "154"]]))
+    assert run.code == 0, run.stderr
+    assert records(run.stdout)[0]["patient"]["weight_kg"] == kg
+
+
+@pytest.mark.parametrize("header", ["Weight lb/kg", "Weight (kg) (lb)", "Weight lbs kg"])
+def test_a_mapped_column_that_names_two_units_is_refused(header: str) -> None:
+    run = cli("batch", "--column", f"weight={header}", input=_csv([["ID", header], ["P1", "154"]]))
+    assert run.code == 2 and "names more than one unit" in run.stderr and run.stdout == ""
+
+
+def test_a_mapped_price_columns_currency_sign_is_its_currency() -> None:
+    for header in ("Price €", "Price (EUR) *"):
+        run = cli("batch", "--column", f"price={header}", input=_csv([["ID", "Weight", header], ["P1", "70", "650"]]))
+        assert run.code == 0, run.stderr
+        assert records(run.stdout)[0]["cost"]["currency"] == "EUR"
+
+
 def test_a_column_of_any_name_mapped_by_column_keeps_the_unit_it_names() -> None:
     # Found by the fuzzer above: --column weight='Body mass (lb)' read 154 as kg.
     for header, kg in (

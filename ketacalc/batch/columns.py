@@ -5,8 +5,7 @@
   applies to the bare numbers in that column; a cell with another unit of its
   own is that row's error, never a silent conversion. A currency code after a
   price's name (``Price (EUR)``) is the currency of the rows that name none.
-- ``Patient ID``, ``MRN`` and ``Patient`` are the id when there is no ``id``.
-- ``--column FIELD=HEADER`` maps any header to a field.
+- ``Patient ID``, ``MRN`` and ``Patient`` are the id when there is no ``id``; ``--column`` maps any header.
 - With ``--decimal comma``, numbers are read as ``82,5`` and ``1.250,00``;
   without it, a number like ``82,5`` is an error that says so. Never guessed:
   a wrong guess is a weight off by 10x or a price off by 1000x.
@@ -200,12 +199,12 @@ def _mapped_unit(field: str, header: str) -> str | None:
     units ("Weight (kg) (lb)", "Weight lb/kg") is refused; one whose only unit stands apart from
     the forms above ("Weight (lbs) *", "Price €") is in that unit, never the default."""
     text = " ".join(header.split())
+    said = f"the header {printable(header)!r} names"
+    if field in PRICE_FIELDS and (sign := _OTHER_MONEY_RE.search(text)) is not None:
+        raise HeaderError(f"{said} {sign.group(1)!r}, a currency ketacalc cannot tell: name its code ('Price (SEK)')")
     named = {_unit_key(field, word): word for word in _WORD_RE.findall(text) if is_unit_of(field, word)}
     if len(named) > 1:
-        raise HeaderError(
-            f"the header {printable(header)!r} names more than one unit ({', '.join(map(repr, named.values()))}): "
-            "rename the column to name one (e.g. 'Weight (lb)')"
-        )
+        raise HeaderError(f"{said} more than one unit ({', '.join(map(repr, named.values()))}): rename it to name one")
     found = recognize(header)
     if found is not None and found[1]:
         return found[1]
@@ -220,6 +219,8 @@ def _mapped_unit(field: str, header: str) -> str | None:
     return next(iter(named.values()), None)
 
 
+# Currency signs other than $ € £ (kr: SEK, NOK, DKK or ISK; CA$ is no USD; ¥: JPY or CNY), refused.
+_OTHER_MONEY_RE = re.compile(r"(?<![A-Za-z])((?:kr|zł|s?fr)(?![A-Za-z])|(?!US\$)[A-Za-z]{1,3}\$|[¥₹₩₽₺₪₫₱฿])", re.I)
 # A header's words (not the "st" of "1st") and currency signs: each a unit it may name.
 _WORD_RE = re.compile(r"(?<![0-9A-Za-zµ])[A-Za-zµ]+|[€£$]")
 
@@ -228,8 +229,7 @@ def _unit_key(field: str, word: str) -> str:
     """What a unit word means, to tell two spellings of one unit (lb, lbs) from two units."""
     if field in PRICE_FIELDS:
         return currency_code(word)
-    kind = _UNIT_KINDS.get(field)
-    spelling = word.lower().rstrip(".")
+    spelling, kind = word.lower().rstrip("."), _UNIT_KINDS.get(field)
     return kind.spellings.get(spelling, spelling) if kind is not None else spelling
 
 

@@ -158,6 +158,13 @@ def test_a_mapped_price_columns_currency_sign_is_its_currency() -> None:
         assert records(run.stdout)[0]["cost"]["currency"] == "EUR"
 
 
+@pytest.mark.parametrize("header", ["Price kr", "Price CA$", "Price (¥)", "Fee (Fr.)"])
+def test_a_mapped_price_column_in_a_currency_known_only_by_its_sign_is_refused(header: str) -> None:
+    """Found by a clerk's review: 'Price kr' mapped with --column was read in USD."""
+    run = cli("batch", "--column", f"price={header}", input=_csv([["ID", "Weight", header], ["P1", "70", "650"]]))
+    assert run.code == 2 and "a currency ketacalc cannot tell: name its code" in run.stderr and run.stdout == ""
+
+
 def test_a_column_of_any_name_mapped_by_column_keeps_the_unit_it_names() -> None:
     # Found by the fuzzer above: --column weight='Body mass (lb)' read 154 as kg.
     for header, kg in (

@@ -145,7 +145,7 @@ def _find_header(chunks: Iterator[str], reading: Reading) -> tuple[str, str | No
     The header is the first of the first 20 rows that names a weight column, or ``--header-row N``."""
     delimiter: str | None = None
     seen: list[str] = []
-    lines = _header_records(chunks, reading)
+    lines = _HeaderRecords(chunks, reading)
     for number, line in lines:
         text = line.removeprefix("\ufeff").strip()
         if number == 1 and reading.header_row != 1 and (sep := _sep_line(line, reading)) is not None:
@@ -200,10 +200,6 @@ class _HeaderRecords:
                     self.number += 1
                     joined += more
             yield first, joined
-
-
-def _header_records(chunks: Iterator[str], reading: Reading) -> _HeaderRecords:
-    return _HeaderRecords(chunks, reading)
 
 
 def _sep_line(line: str, reading: Reading) -> str | None:

@@ -19,7 +19,14 @@ from ketacalc.batch.columns import (
     read_header,
     recognize,
 )
-from ketacalc.batch.numbers import PRICE_FIELDS, decimal_evidence, has_marked_money, read_two_ways, two_ways
+from ketacalc.batch.numbers import (
+    DECIMAL_ADVICE,
+    PRICE_FIELDS,
+    decimal_evidence,
+    has_marked_money,
+    read_two_ways,
+    two_ways,
+)
 from ketacalc.batch.rows import (
     BLANK,
     DELIMITERS,
@@ -112,12 +119,11 @@ def _settled(stream: IO[str], rows: Iterator[Row], reading: Reading) -> tuple[It
         return read_csv(stream, replace(reading, decimal_comma=False))
     line, field, value = either
     if len(shown) != 1:
-        said_ways, advice = two_ways(value).split(":", 1)
         said = " and ".join(f"line {n} {f} {printable(v)!r}" for n, f, v in shown.values())
         raise BatchInputError(
-            f"line {line} {field} {printable(value)!r} {said_ways}"
+            f"line {line} {field} {printable(value)!r} {two_ways(value)}"
             + (f", and {said} disagree" if said else "")
-            + f":{advice}"
+            + f": {DECIMAL_ADVICE}"
         )
     ((kind, (shown_line, shown_field, shown_value)),) = shown.items()
     stream.seek(0)

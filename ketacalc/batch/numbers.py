@@ -135,9 +135,12 @@ def has_marked_money(cells: Mapping[str, Any]) -> bool:
     return False
 
 
+DECIMAL_ADVICE = "give --decimal comma or --decimal point"
+
+
 def two_ways(text: str) -> str:
     """What is said of a cell that reads two ways, with its own two readings: 1.250 "could be read
-    two ways (1.25 or 1250)", 250.125 "(250.125 or 250125)"."""
+    two ways (1.25 or 1250)", 250.125 "(250.125 or 250125)"; the advice (``DECIMAL_ADVICE``) follows."""
     found = _LEADING_NUMBER_RE.match(text)
     number = found.group(1).rstrip(".,") if found is not None else ""
     try:
@@ -146,7 +149,7 @@ def two_ways(text: str) -> str:
         readings = ""
     else:
         readings = f" ({point.normalize():f} or {comma.normalize():f})"
-    return f"could be read two ways{readings}: give --decimal comma or --decimal point"
+    return f"could be read two ways{readings}"
 
 
 def read_two_ways(
@@ -158,7 +161,7 @@ def read_two_ways(
         value = cells[field]
         if isinstance(value, str) and decimal_evidence(value) == "either":
             shown = (written or cells).get(field, value)
-            return field, f"{field} {printable(str(shown))!r} {two_ways(value)}"
+            return field, f"{field} {printable(str(shown))!r} {two_ways(value)}: {DECIMAL_ADVICE}"
     return None
 
 
